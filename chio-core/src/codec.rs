@@ -1,0 +1,248 @@
+//! The codec traits: [`Encode`], [`Decode`], and [`WireCast`] for fields whose wire type
+//! differs from their Rust type.
+
+use bytes::BufMut;
+
+use crate::context::Context;
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+use crate::reader::{Limits, Reader};
+
+/// A value that can be written in the bancho wire format of a given [`Context`].
+///
+/// `encoded_len` is exact: a frame header can be written before the payload, with no
+/// temporary buffer and no back-patching.
+pub trait Encode {
+    /// The encoded size when it is the same for every value and context (integers, floats).
+    ///
+    /// Derived code uses it to size fields without looking at their values.
+    const FIXED_LEN: Option<usize> = None;
+
+    /// The exact number of bytes [`encode`](Encode::encode) writes for this context.
+    ///
+    /// When `encode` would fail, the result is unspecified (but never a panic).
+    fn encoded_len(&self, ctx: Context) -> usize;
+
+    /// Writes the value.
+    ///
+    /// On error, part of the value may already have been written; the frame writers roll the
+    /// buffer back. The caller makes sure `buf` has room for [`encoded_len`](Encode::encoded_len)
+    /// bytes (a growable buffer always does); [`Encode::encode_to_vec`] does this for you.
+    fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError>;
+
+    /// Encodes into a new vector of exactly the encoded size.
+    fn encode_to_vec(&self, ctx: Context) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::with_capacity(self.encoded_len(ctx));
+        self.encode(&mut out, ctx)?;
+        Ok(out)
+    }
+}
+
+/// A value that can be read from the bancho wire format of a given [`Context`].
+///
+/// The lifetime `'de` is that of the input: types holding `&'de str` or `Cow<'de, str>`
+/// borrow from it instead of allocating.
+pub trait Decode<'de>: Sized {
+    /// The fewest bytes any value of this type takes on the wire, in any context.
+    ///
+    /// List decoding multiplies a count by it and compares with the bytes left before
+    /// allocating, so a forged count fails at once. Zero is always a safe answer.
+    const MIN_LEN: usize = 0;
+
+    /// Reads one value, advancing the reader.
+    fn decode(reader: &mut Reader<'de>, ctx: Context) -> Result<Self, DecodeError>;
+
+    /// Decodes a value from the start of `input` with the default [`Limits`]; bytes after it
+    /// are ignored (real servers pad some payloads).
+    fn decode_from(input: &'de [u8], ctx: Context) -> Result<Self, DecodeError> {
+        Self::decode(&mut Reader::new(input), ctx)
+    }
+
+    /// Decodes a value that must span all of `input`: trailing bytes are an error.
+    fn decode_exact(input: &'de [u8], ctx: Context, limits: Limits) -> Result<Self, DecodeError> {
+        let mut reader = Reader::with_limits(input, limits);
+        let value = Self::decode(&mut reader, ctx)?;
+        match reader.remaining() {
+            0 => Ok(value),
+            n => Err(reader.error(DecodeErrorKind::TrailingBytes(n))),
+        }
+    }
+}
+
+/// Conversion between a field's Rust type and the wire type it has in some builds.
+///
+/// `#[bancho(wire = u16)]` on a `u32` field encodes it through `WireCast<u16>`. Conversions
+/// are checked both ways: a value that does not fit is an error, never clamped.
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` field cannot be carried as wire type `{W}`",
+    label = "no `WireCast<{W}>` for `{Self}`",
+    note = "`wire = ...` needs `{Self}: chio_core::WireCast<{W}>`; integers and floats convert among themselves, and derived enums and flags convert to every integer type"
+)]
+pub trait WireCast<W>: Sized {
+    /// The wire value for this field value.
+    fn to_wire(&self) -> Result<W, EncodeErrorKind>;
+    /// The field value for a wire value.
+    fn from_wire(wire: W) -> Result<Self, DecodeErrorKind>;
+}
+
+macro_rules! int_casts {
+    ($($from:ty => [$($to:ty),*];)*) => {$($(
+        impl WireCast<$to> for $from {
+            #[inline]
+            fn to_wire(&self) -> Result<$to, EncodeErrorKind> {
+                <$to>::try_from(*self).map_err(|_| EncodeErrorKind::OutOfRange {
+                    value: i128::from(*self),
+                    wire: stringify!($to),
+                })
+            }
+            #[inline]
+            fn from_wire(wire: $to) -> Result<Self, DecodeErrorKind> {
+                <$from>::try_from(wire).map_err(|_| DecodeErrorKind::OutOfRange {
+                    value: i128::from(wire),
+                    ty: stringify!($from),
+                })
+            }
+        }
+    )*)*};
+}
+
+int_casts! {
+    u8 => [i8, u16, i16, u32, i32, u64, i64];
+    i8 => [u8, u16, i16, u32, i32, u64, i64];
+    u16 => [u8, i8, i16, u32, i32, u64, i64];
+    i16 => [u8, i8, u16, u32, i32, u64, i64];
+    u32 => [u8, i8, u16, i16, i32, u64, i64];
+    i32 => [u8, i8, u16, i16, u32, u64, i64];
+    u64 => [u8, i8, u16, i16, u32, i32, i64];
+    i64 => [u8, i8, u16, i16, u32, i32, u64];
+}
+
+/// A type carried as itself: lets a field keep its own type in one window and change it in another.
+macro_rules! identity_casts {
+    ($($ty:ty),*) => {$(
+        impl WireCast<$ty> for $ty {
+            #[inline]
+            fn to_wire(&self) -> Result<$ty, EncodeErrorKind> {
+                Ok(*self)
+            }
+            #[inline]
+            fn from_wire(wire: $ty) -> Result<Self, DecodeErrorKind> {
+                Ok(wire)
+            }
+        }
+    )*};
+}
+
+identity_casts!(u8, i8, u16, i16, u32, i32, u64, i64, f32, f64, bool);
+
+/// `f64` fields carried as `f32` lose precision, as the game's own `float` fields do;
+/// a finite value too large for `f32` is an error rather than an infinity.
+impl WireCast<f32> for f64 {
+    #[inline]
+    #[allow(clippy::cast_possible_truncation)]
+    fn to_wire(&self) -> Result<f32, EncodeErrorKind> {
+        let narrowed = *self as f32;
+        if self.is_finite() && !narrowed.is_finite() {
+            return Err(EncodeErrorKind::OutOfRange {
+                value: *self as i128,
+                wire: "f32",
+            });
+        }
+        Ok(narrowed)
+    }
+    #[inline]
+    fn from_wire(wire: f32) -> Result<Self, DecodeErrorKind> {
+        Ok(f64::from(wire))
+    }
+}
+
+/// `f32` fields carried as `f64`: narrowing a decoded `f64` follows the same rule as above.
+impl WireCast<f64> for f32 {
+    #[inline]
+    fn to_wire(&self) -> Result<f64, EncodeErrorKind> {
+        Ok(f64::from(*self))
+    }
+    #[inline]
+    #[allow(clippy::cast_possible_truncation)]
+    fn from_wire(wire: f64) -> Result<Self, DecodeErrorKind> {
+        let narrowed = wire as f32;
+        if wire.is_finite() && !narrowed.is_finite() {
+            return Err(DecodeErrorKind::OutOfRange {
+                value: wire as i128,
+                ty: "f32",
+            });
+        }
+        Ok(narrowed)
+    }
+}
+
+/// `bool` fields carried as an integer: 0 is false, 1 is true; on decode any non-zero value
+/// is true, as the game's `BinaryReader.ReadBoolean` reads it.
+macro_rules! bool_casts {
+    ($($to:ty),*) => {$(
+        impl WireCast<$to> for bool {
+            #[inline]
+            fn to_wire(&self) -> Result<$to, EncodeErrorKind> {
+                Ok(<$to>::from(*self))
+            }
+            #[inline]
+            fn from_wire(wire: $to) -> Result<Self, DecodeErrorKind> {
+                Ok(wire != 0)
+            }
+        }
+    )*};
+}
+
+bool_casts!(u8, u16, i16, u32, i32);
+
+/// The integer that prefixes a list with its element count.
+///
+/// Lists use an `i32` count by default; some builds use 16-bit counts
+/// (`#[bancho(count = u16)]`).
+pub trait CountPrefix: Copy {
+    /// The type's name, for messages.
+    const NAME: &'static str;
+    /// The prefix's encoded size.
+    const LEN: usize;
+    /// The prefix for `len` elements.
+    fn from_len(len: usize) -> Result<Self, EncodeErrorKind>;
+    /// The element count a prefix announces.
+    fn to_len(self) -> Result<usize, DecodeErrorKind>;
+    /// Writes the prefix.
+    fn put<B: BufMut + ?Sized>(self, buf: &mut B);
+    /// Reads a prefix.
+    fn read(reader: &mut Reader<'_>) -> Result<Self, DecodeError>;
+}
+
+macro_rules! count_prefix {
+    ($($ty:ty, $put:ident;)*) => {$(
+        impl CountPrefix for $ty {
+            const NAME: &'static str = stringify!($ty);
+            const LEN: usize = core::mem::size_of::<$ty>();
+            #[inline]
+            fn from_len(len: usize) -> Result<Self, EncodeErrorKind> {
+                <$ty>::try_from(len).map_err(|_| EncodeErrorKind::TooLong { len, prefix: stringify!($ty) })
+            }
+            #[inline]
+            #[allow(irrefutable_let_patterns)]
+            fn to_len(self) -> Result<usize, DecodeErrorKind> {
+                usize::try_from(self).map_err(|_| DecodeErrorKind::NegativeCount(i64::from(self)))
+            }
+            #[inline]
+            fn put<B: BufMut + ?Sized>(self, buf: &mut B) {
+                buf.$put(self);
+            }
+            #[inline]
+            fn read(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+                Ok(<$ty>::from_le_bytes(reader.take_array()?))
+            }
+        }
+    )*};
+}
+
+count_prefix! {
+    u8, put_u8;
+    u16, put_u16_le;
+    i16, put_i16_le;
+    i32, put_i32_le;
+    u32, put_u32_le;
+}

@@ -1,0 +1,97 @@
+//! Wire primitives, the build context and the errors of the osu! bancho protocol.
+//!
+//! This is the lowest layer of chio-rs. Most users depend on `chio-packets`, which
+//! re-exports everything here along with the derive macros and every packet.
+//!
+//! - [`Context`]: the client build, protocol version and slot count, passed by value to
+//!   every encode and decode. There is no global state.
+//! - [`Encode`] / [`Decode`]: the codec traits. `encoded_len` is exact, so frames are
+//!   written without temporary buffers; decoding borrows strings from the input.
+//! - [`Reader`] and [`Limits`]: bounds-checked input with caps on lengths and counts.
+//! - [`DecodeError`] / [`EncodeError`]: typed errors with the field path and byte offset.
+//! - [`Describe`] and [`layout`]: run-time layout descriptions for tools.
+//!
+//! ```
+//! use chio_core::{Context, Decode, Encode};
+//! use std::borrow::Cow;
+//!
+//! let ctx = Context::new(20250306);
+//! let bytes = "#osu".encode_to_vec(ctx).unwrap();
+//! assert_eq!(bytes, b"\x0b\x04#osu");
+//! let decoded = <Cow<str>>::decode_from(&bytes, ctx).unwrap();
+//! assert!(matches!(decoded, Cow::Borrowed("#osu")));
+//! ```
+
+pub mod build;
+mod codec;
+mod context;
+mod error;
+pub mod layout;
+pub mod primitives;
+mod reader;
+
+pub use codec::{CountPrefix, Decode, Encode, WireCast};
+pub use context::{Context, Direction};
+pub use error::{
+    DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FieldPath, LimitKind, PathSegment,
+};
+pub use layout::{Describe, Layout, Packet};
+pub use primitives::{Bools8, Trailing, Uleb128};
+pub use reader::{Limits, Reader};
+
+/// Items the derive macros' generated code refers to. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::build::{BuildRange, ProtocolRange};
+    pub use crate::layout::{Encoding, Field, Layout, Shape, Window};
+    pub use crate::primitives::list;
+    pub use bitflags;
+    pub use bytes::BufMut;
+    pub use core::result::Result::{Err, Ok};
+    pub use core::{option::Option, result::Result};
+
+    /// Fixed size of `T` if it has one, else the size of `value` converted to it.
+    #[inline(always)]
+    pub fn wire_len<F: crate::WireCast<W>, W: crate::Encode>(
+        value: &F,
+        ctx: crate::Context,
+    ) -> usize {
+        match W::FIXED_LEN {
+            Some(n) => n,
+            None => value.to_wire().map_or(0, |w| w.encoded_len(ctx)),
+        }
+    }
+
+    /// Writes `value` as wire type `W`.
+    #[inline(always)]
+    pub fn put_wire<F: crate::WireCast<W>, W: crate::Encode, B: bytes::BufMut + ?Sized>(
+        value: &F,
+        buf: &mut B,
+        ctx: crate::Context,
+    ) -> Result<(), crate::EncodeError> {
+        value.to_wire()?.encode(buf, ctx)
+    }
+
+    /// Reads a `W` and converts it to the field type; a value that does not fit is an
+    /// error at the value's offset.
+    #[inline(always)]
+    pub fn read_wire<'de, F: crate::WireCast<W>, W: crate::Decode<'de>>(
+        reader: &mut crate::Reader<'de>,
+        ctx: crate::Context,
+    ) -> Result<F, crate::DecodeError> {
+        let start = reader.position();
+        let wire = W::decode(reader, ctx)?;
+        F::from_wire(wire).map_err(|kind| crate::DecodeError::new(kind, start))
+    }
+
+    /// Reads a value that a context-free codec produces (for enums and flags).
+    #[inline(always)]
+    pub fn invalid_enum(ty: &'static str, value: i64) -> crate::DecodeErrorKind {
+        crate::DecodeErrorKind::InvalidEnum { ty, value }
+    }
+
+    /// `const` minimum of two lengths, for `MIN_LEN` of fields whose wire type changes.
+    pub const fn min_len(a: usize, b: usize) -> usize {
+        if a < b { a } else { b }
+    }
+}
