@@ -1,0 +1,261 @@
+//! Stage 2 of the pipeline: rules that relate several attributes, one function per rule.
+//! Each reports into the [`Ctxt`] at the span of the attribute to blame.
+
+use crate::ctxt::Ctxt;
+use crate::ir::{Codec, DefaultValue, Field, Struct, WindowAttr};
+
+/// Runs every struct check.
+pub(crate) fn check_struct(cx: &Ctxt, item: &Struct<'_>) {
+    check_generics(cx, &item.input.generics);
+    check_packet_identity(cx, item);
+    for field in &item.fields {
+        for window in &field.windows {
+            check_window_bounds(cx, window);
+            check_one_codec(cx, field, window);
+            check_count_on_list(cx, field, window);
+        }
+        check_overlap(cx, field);
+        check_default(cx, field);
+    }
+}
+
+/// Derived types may borrow from the input through one lifetime; type and const
+/// parameters are not supported.
+pub(crate) fn check_generics(cx: &Ctxt, generics: &syn::Generics) {
+    let mut lifetimes = 0;
+    for param in &generics.params {
+        match param {
+            syn::GenericParam::Lifetime(_) => {
+                lifetimes += 1;
+                if lifetimes > 1 {
+                    cx.error_spanned_by(
+                        param,
+                        "bancho types may have at most one lifetime parameter",
+                    );
+                }
+            }
+            syn::GenericParam::Type(_) | syn::GenericParam::Const(_) => {
+                cx.error_spanned_by(param, "bancho types cannot have type or const parameters");
+            }
+        }
+    }
+}
+
+/// A packet needs an id and a direction, and its build window must not be empty.
+fn check_packet_identity(cx: &Ctxt, item: &Struct<'_>) {
+    let Some(packet) = &item.attrs.packet else {
+        return;
+    };
+    let ident = &item.input.ident;
+    if packet.id.is_none() {
+        cx.error_spanned_by(
+            ident,
+            "missing `#[bancho(id = ...)]`: the packet's canonical id",
+        );
+    }
+    if packet.from.is_none() {
+        cx.error_spanned_by(
+            ident,
+            "missing `#[bancho(from = server)]` or `#[bancho(from = client)]`",
+        );
+    }
+    if let (Some(since), Some(until)) = (&packet.since, &packet.until) {
+        if since.value >= until.value {
+            cx.error_at(
+                until.span,
+                format!(
+                    "`until = {}` must be above `since = {}`",
+                    until.value, since.value
+                ),
+            );
+        }
+    }
+}
+
+/// `since` must be below `until`, for builds and for protocol versions.
+fn check_window_bounds(cx: &Ctxt, window: &WindowAttr) {
+    if let (Some(since), Some(until)) = (&window.since, &window.until) {
+        if since.value >= until.value {
+            cx.error_at(
+                until.span,
+                format!(
+                    "`until = {}` must be above `since = {}`",
+                    until.value, since.value
+                ),
+            );
+        }
+    }
+    if let (Some(since), Some(until)) = (&window.since_protocol, &window.until_protocol) {
+        if since.value >= until.value {
+            cx.error_at(
+                until.span,
+                format!(
+                    "`until_protocol = {}` must be above `since_protocol = {}`",
+                    until.value, since.value
+                ),
+            );
+        }
+    }
+}
+
+/// A window encodes its field one way: `wire`, `count` and `with` exclude each other.
+fn check_one_codec(cx: &Ctxt, field: &Field<'_>, window: &WindowAttr) {
+    for extra in window.codecs.iter().skip(1) {
+        cx.error_at(
+            extra.span,
+            format!(
+                "field `{}`: a window takes one of `wire`, `count` or `with`, not several",
+                field.name
+            ),
+        );
+    }
+}
+
+/// `count = ...` applies to `Vec<T>` fields only.
+fn check_count_on_list(cx: &Ctxt, field: &Field<'_>, window: &WindowAttr) {
+    for codec in &window.codecs {
+        if matches!(codec.value, Codec::Count(_)) && vec_item(field.ty).is_none() {
+            cx.error_at(
+                codec.span,
+                format!(
+                    "field `{}`: `count` applies to `Vec<T>` fields only",
+                    field.name
+                ),
+            );
+        }
+    }
+}
+
+/// Windows are tried in order; one without `when` must not overlap a later one, which it
+/// would hide.
+fn check_overlap(cx: &Ctxt, field: &Field<'_>) {
+    for (i, later) in field.windows.iter().enumerate() {
+        for earlier in &field.windows[..i] {
+            if earlier.when.is_none() && intersects(earlier, later) {
+                cx.error_at(
+                    later.span,
+                    format!(
+                        "field `{}`: this window overlaps an earlier one ({}); windows of one field must not share a build and protocol version",
+                        field.name,
+                        describe(earlier)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A field absent from some builds (or only present under `when`) needs `default`; a
+/// field on the wire everywhere must not have one.
+fn check_default(cx: &Ctxt, field: &Field<'_>) {
+    let always_present = covers_everything(&field.windows);
+    match (&field.default, always_present) {
+        (None, false) => cx.error_at(
+            field.windows.first().map_or(field.span, |w| w.span),
+            format!(
+                "field `{}` is absent in some builds or protocol versions; add `#[bancho(default)]` or `#[bancho(default = ...)]` for its value there",
+                field.name
+            ),
+        ),
+        (Some(default), true) => cx.error_at(
+            default.span,
+            format!("field `{}` is on the wire in every build, so `default` is never used", field.name),
+        ),
+        _ => {}
+    }
+}
+
+/// The element type of a `Vec<T>` written as such.
+pub(crate) fn vec_item(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match &args.args[0] {
+            syn::GenericArgument::Type(item) => Some(item),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Build and protocol bounds widened so that "no upper bound" is past every value.
+fn bounds(window: &WindowAttr) -> ((u64, u64), (u64, u64)) {
+    let (bs, bu) = window.build_bounds();
+    let (ps, pu) = window.protocol_bounds();
+    let bu = if bu == u32::MAX {
+        1 << 32
+    } else {
+        u64::from(bu)
+    };
+    let pu = if pu == u8::MAX { 1 << 8 } else { u64::from(pu) };
+    ((u64::from(bs), bu), (u64::from(ps), pu))
+}
+
+fn intersects(a: &WindowAttr, b: &WindowAttr) -> bool {
+    let ((a0, a1), (ap0, ap1)) = bounds(a);
+    let ((b0, b1), (bp0, bp1)) = bounds(b);
+    a0.max(b0) < a1.min(b1) && ap0.max(bp0) < ap1.min(bp1)
+}
+
+/// Whether the unconditional windows cover every (build, protocol) pair. A field with no
+/// window attributes is on the wire everywhere.
+fn covers_everything(windows: &[WindowAttr]) -> bool {
+    if windows.is_empty() {
+        return true;
+    }
+    let rects: Vec<_> = windows
+        .iter()
+        .filter(|w| w.when.is_none())
+        .map(bounds)
+        .collect();
+    let mut build_cuts: Vec<u64> = vec![0, 1 << 32];
+    let mut protocol_cuts: Vec<u64> = vec![0, 1 << 8];
+    for ((b0, b1), (p0, p1)) in &rects {
+        build_cuts.extend([*b0, *b1]);
+        protocol_cuts.extend([*p0, *p1]);
+    }
+    build_cuts.sort_unstable();
+    build_cuts.dedup();
+    protocol_cuts.sort_unstable();
+    protocol_cuts.dedup();
+    // Every cell of the grid the bounds cut is inside or outside each rectangle as a whole.
+    build_cuts.windows(2).all(|b| {
+        protocol_cuts.windows(2).all(|p| {
+            rects.iter().any(|((b0, b1), (p0, p1))| {
+                *b0 <= b[0] && b[1] <= *b1 && *p0 <= p[0] && p[1] <= *p1
+            })
+        })
+    })
+}
+
+fn describe(window: &WindowAttr) -> String {
+    let (bs, bu) = window.build_bounds();
+    let (ps, pu) = window.protocol_bounds();
+    let builds = match (bs, bu) {
+        (0, u32::MAX) => "all builds".to_owned(),
+        (s, u32::MAX) => format!("b{s}+"),
+        (0, u) => format!("before b{u}"),
+        (s, u) => format!("b{s}..b{u}"),
+    };
+    match (ps, pu) {
+        (0, u8::MAX) => builds,
+        (s, u8::MAX) => format!("{builds}, protocol >= {s}"),
+        (0, u) => format!("{builds}, protocol < {u}"),
+        (s, u) => format!("{builds}, protocol {s}..{u}"),
+    }
+}
+
+impl DefaultValue {
+    /// The default as source text, for layouts.
+    pub(crate) fn source(&self) -> String {
+        match self {
+            Self::Trait => "Default::default()".to_owned(),
+            Self::Expr(expr) => quote::quote!(#expr).to_string(),
+        }
+    }
+}

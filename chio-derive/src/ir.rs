@@ -1,0 +1,484 @@
+//! Stage 1 of the pipeline: `#[bancho(...)]` attributes parsed into a typed IR.
+//!
+//! Parsing records every malformed or unknown key in the [`Ctxt`] and keeps going, so all
+//! problems surface in one compile. Rules that relate several attributes live in
+//! [`crate::check`], not here.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned as _;
+use syn::{Expr, Ident, LitInt, LitStr, Token};
+
+use crate::ctxt::Ctxt;
+use crate::symbol::{self, Symbol};
+
+/// A value from an attribute with the span to blame for it.
+#[derive(Clone)]
+pub(crate) struct Spanned<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+/// Who sends a packet.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Server,
+    Client,
+}
+
+/// Identity of a packet struct.
+pub(crate) struct PacketAttrs {
+    pub(crate) name: Option<Spanned<String>>,
+    pub(crate) id: Option<Spanned<u16>>,
+    pub(crate) from: Option<Spanned<Direction>>,
+    pub(crate) since: Option<Spanned<u32>>,
+    pub(crate) until: Option<Spanned<u32>>,
+}
+
+/// Container-level attributes.
+pub(crate) struct ContainerAttrs {
+    pub(crate) krate: Option<syn::Path>,
+    /// Present for `BanchoPacket` only.
+    pub(crate) packet: Option<PacketAttrs>,
+}
+
+/// How a field is encoded in one window.
+pub(crate) enum Codec {
+    /// By its own `Encode`/`Decode`.
+    Native,
+    /// Through `WireCast` to this wire type.
+    Wire(syn::Type),
+    /// As a list with this count prefix.
+    Count(syn::Type),
+    /// By the functions of this module.
+    With(syn::Path),
+}
+
+/// One `#[bancho(...)]` on a field that says where or how the field is on the wire.
+pub(crate) struct WindowAttr {
+    pub(crate) span: Span,
+    pub(crate) since: Option<Spanned<u32>>,
+    pub(crate) until: Option<Spanned<u32>>,
+    pub(crate) since_protocol: Option<Spanned<u8>>,
+    pub(crate) until_protocol: Option<Spanned<u8>>,
+    /// Every codec key given; the checks reject more than one.
+    pub(crate) codecs: Vec<Spanned<Codec>>,
+    pub(crate) when: Option<Expr>,
+}
+
+impl WindowAttr {
+    pub(crate) fn build_bounds(&self) -> (u32, u32) {
+        (
+            self.since.as_ref().map_or(0, |s| s.value),
+            self.until.as_ref().map_or(u32::MAX, |s| s.value),
+        )
+    }
+
+    pub(crate) fn protocol_bounds(&self) -> (u8, u8) {
+        (
+            self.since_protocol.as_ref().map_or(0, |s| s.value),
+            self.until_protocol.as_ref().map_or(u8::MAX, |s| s.value),
+        )
+    }
+
+    pub(crate) fn codec(&self) -> &Codec {
+        self.codecs.first().map_or(&Codec::Native, |c| &c.value)
+    }
+}
+
+/// The value a field takes where it is absent.
+pub(crate) enum DefaultValue {
+    /// `default`: `Default::default()`.
+    Trait,
+    /// `default = expr`.
+    Expr(Expr),
+}
+
+/// One field with its parsed attributes.
+pub(crate) struct Field<'a> {
+    /// Local variable bound to the field in generated code.
+    pub(crate) binding: Ident,
+    /// Name in paths and layouts.
+    pub(crate) name: String,
+    pub(crate) ty: &'a syn::Type,
+    pub(crate) windows: Vec<WindowAttr>,
+    pub(crate) default: Option<Spanned<DefaultValue>>,
+    pub(crate) span: Span,
+}
+
+/// A struct being derived.
+pub(crate) struct Struct<'a> {
+    pub(crate) input: &'a syn::DeriveInput,
+    pub(crate) attrs: ContainerAttrs,
+    pub(crate) fields: Vec<Field<'a>>,
+    pub(crate) style: Style,
+}
+
+/// The struct's syntax.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Named,
+    Tuple,
+    Unit,
+}
+
+impl Struct<'_> {
+    /// A newtype (one unnamed field) is transparent: its field adds no path segment.
+    pub(crate) fn is_newtype(&self) -> bool {
+        self.style == Style::Tuple && self.fields.len() == 1
+    }
+}
+
+/// Which derive is running: it decides which container keys are allowed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Derive {
+    Packet,
+    Payload,
+}
+
+/// Parses a struct's container and field attributes.
+pub(crate) fn parse_struct<'a>(
+    cx: &Ctxt,
+    input: &'a syn::DeriveInput,
+    data: &'a syn::DataStruct,
+    derive: Derive,
+) -> Struct<'a> {
+    let attrs = parse_container(cx, &input.attrs, derive);
+    let style = match data.fields {
+        syn::Fields::Named(_) => Style::Named,
+        syn::Fields::Unnamed(_) => Style::Tuple,
+        syn::Fields::Unit => Style::Unit,
+    };
+    let fields = data
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| parse_field(cx, i, f))
+        .collect();
+    Struct {
+        input,
+        attrs,
+        fields,
+        style,
+    }
+}
+
+/// Parses container attributes; for payloads, enums and flags only `crate` is accepted.
+pub(crate) fn parse_container(
+    cx: &Ctxt,
+    attrs: &[syn::Attribute],
+    derive: Derive,
+) -> ContainerAttrs {
+    let mut out = ContainerAttrs {
+        krate: None,
+        packet: (derive == Derive::Packet).then_some(PacketAttrs {
+            name: None,
+            id: None,
+            from: None,
+            since: None,
+            until: None,
+        }),
+    };
+    for attr in attrs.iter().filter(|a| a.path() == symbol::BANCHO) {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = &meta.path;
+            if key == symbol::CRATE {
+                let path = parse_lit_str::<syn::Path>(&meta)?;
+                set_once(cx, &mut out.krate, path, &meta, symbol::CRATE);
+                return Ok(());
+            }
+            let Some(packet) = out.packet.as_mut() else {
+                return unknown_key(cx, &meta, symbol::TYPE_KEYS);
+            };
+            if key == symbol::NAME {
+                let lit: LitStr = meta.value()?.parse()?;
+                let value = Spanned {
+                    value: lit.value(),
+                    span: lit.span(),
+                };
+                set_once(cx, &mut packet.name, value, &meta, symbol::NAME);
+            } else if key == symbol::ID {
+                let value = parse_int::<u16>(&meta, "a packet id (u16)")?;
+                set_once(cx, &mut packet.id, value, &meta, symbol::ID);
+            } else if key == symbol::FROM {
+                let ident: Ident = meta.value()?.parse()?;
+                let direction = if ident == "server" {
+                    Direction::Server
+                } else if ident == "client" {
+                    Direction::Client
+                } else {
+                    cx.error_spanned_by(&ident, "expected `from = server` or `from = client`");
+                    return Ok(());
+                };
+                let value = Spanned {
+                    value: direction,
+                    span: ident.span(),
+                };
+                set_once(cx, &mut packet.from, value, &meta, symbol::FROM);
+            } else if key == symbol::SINCE {
+                let value = parse_int::<u32>(&meta, "a build number (u32)")?;
+                set_once(cx, &mut packet.since, value, &meta, symbol::SINCE);
+            } else if key == symbol::UNTIL {
+                let value = parse_int::<u32>(&meta, "a build number (u32)")?;
+                set_once(cx, &mut packet.until, value, &meta, symbol::UNTIL);
+            } else {
+                return unknown_key(cx, &meta, symbol::PACKET_KEYS);
+            }
+            Ok(())
+        });
+        if let Err(err) = result {
+            cx.syn_error(err);
+        }
+    }
+    out
+}
+
+fn parse_field<'a>(cx: &Ctxt, index: usize, field: &'a syn::Field) -> Field<'a> {
+    let (binding, name) = match &field.ident {
+        Some(ident) => (ident.clone(), syn::ext::IdentExt::unraw(ident).to_string()),
+        None => (quote::format_ident!("__field{}", index), index.to_string()),
+    };
+    let mut out = Field {
+        binding,
+        name,
+        ty: &field.ty,
+        windows: Vec::new(),
+        default: None,
+        span: field.span(),
+    };
+    for attr in field.attrs.iter().filter(|a| a.path() == symbol::BANCHO) {
+        let mut window = WindowAttr {
+            span: attr.span(),
+            since: None,
+            until: None,
+            since_protocol: None,
+            until_protocol: None,
+            codecs: Vec::new(),
+            when: None,
+        };
+        let mut is_window = false;
+        let result = attr.parse_nested_meta(|meta| {
+            let key = &meta.path;
+            if key == symbol::DEFAULT {
+                let value = if meta.input.peek(Token![=]) {
+                    DefaultValue::Expr(meta.value()?.parse()?)
+                } else {
+                    DefaultValue::Trait
+                };
+                let value = Spanned {
+                    value,
+                    span: meta.path.span(),
+                };
+                set_once(cx, &mut out.default, value, &meta, symbol::DEFAULT);
+                return Ok(());
+            }
+            is_window = true;
+            if key == symbol::SINCE {
+                let value = parse_int::<u32>(&meta, "a build number (u32)")?;
+                set_once(cx, &mut window.since, value, &meta, symbol::SINCE);
+            } else if key == symbol::UNTIL {
+                let value = parse_int::<u32>(&meta, "a build number (u32)")?;
+                set_once(cx, &mut window.until, value, &meta, symbol::UNTIL);
+            } else if key == symbol::SINCE_PROTOCOL {
+                let value = parse_int::<u8>(&meta, "a protocol version (u8)")?;
+                set_once(
+                    cx,
+                    &mut window.since_protocol,
+                    value,
+                    &meta,
+                    symbol::SINCE_PROTOCOL,
+                );
+            } else if key == symbol::UNTIL_PROTOCOL {
+                let value = parse_int::<u8>(&meta, "a protocol version (u8)")?;
+                set_once(
+                    cx,
+                    &mut window.until_protocol,
+                    value,
+                    &meta,
+                    symbol::UNTIL_PROTOCOL,
+                );
+            } else if key == symbol::WIRE {
+                let span = meta.path.span();
+                let ty: syn::Type = meta.value()?.parse()?;
+                window.codecs.push(Spanned {
+                    value: Codec::Wire(ty),
+                    span,
+                });
+            } else if key == symbol::COUNT {
+                let span = meta.path.span();
+                let ty: syn::Type = meta.value()?.parse()?;
+                window.codecs.push(Spanned {
+                    value: Codec::Count(ty),
+                    span,
+                });
+            } else if key == symbol::WITH {
+                let span = meta.path.span();
+                let path: syn::Path = meta.value()?.parse()?;
+                window.codecs.push(Spanned {
+                    value: Codec::With(path),
+                    span,
+                });
+            } else if key == symbol::WHEN {
+                let expr: Expr = meta.value()?.parse()?;
+                set_once(cx, &mut window.when, expr, &meta, symbol::WHEN);
+            } else {
+                is_window = false;
+                return unknown_key(cx, &meta, symbol::FIELD_KEYS);
+            }
+            Ok(())
+        });
+        if let Err(err) = result {
+            cx.syn_error(err);
+        }
+        if is_window {
+            out.windows.push(window);
+        }
+    }
+    out
+}
+
+/// Records an unknown key and skips its value so parsing can go on.
+fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>, known: &[Symbol]) -> syn::Result<()> {
+    let path = &meta.path;
+    let key = quote::quote!(#path).to_string().replace(' ', "");
+    cx.error_spanned_by(
+        &meta.path,
+        format!(
+            "unknown bancho attribute `{key}`; expected {}",
+            symbol::list(known)
+        ),
+    );
+    if meta.input.peek(Token![=]) {
+        // Skip the value: an expression covers every value form we accept.
+        let _: Expr = meta.value()?.parse()?;
+    }
+    Ok(())
+}
+
+/// Stores `value`, or reports a duplicate key.
+fn set_once<T>(cx: &Ctxt, slot: &mut Option<T>, value: T, meta: &ParseNestedMeta<'_>, key: Symbol) {
+    if slot.is_some() {
+        cx.error_spanned_by(&meta.path, format!("duplicate bancho attribute `{key}`"));
+    } else {
+        *slot = Some(value);
+    }
+}
+
+fn parse_int<N>(meta: &ParseNestedMeta<'_>, what: &str) -> syn::Result<Spanned<N>>
+where
+    N: std::str::FromStr,
+    N::Err: std::fmt::Display,
+{
+    let expr: Expr = meta.value()?.parse()?;
+    let lit = match &expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(lit),
+            ..
+        }) => lit.clone(),
+        _ => {
+            return Err(syn::Error::new_spanned(
+                expr,
+                format!("expected {what} as an integer literal"),
+            ));
+        }
+    };
+    let value = parse_lit_int::<N>(&lit, what)?;
+    Ok(Spanned {
+        value,
+        span: lit.span(),
+    })
+}
+
+fn parse_lit_int<N>(lit: &LitInt, what: &str) -> syn::Result<N>
+where
+    N: std::str::FromStr,
+    N::Err: std::fmt::Display,
+{
+    lit.base10_parse::<N>()
+        .map_err(|_| syn::Error::new(lit.span(), format!("expected {what}")))
+}
+
+fn parse_lit_str<T: syn::parse::Parse>(meta: &ParseNestedMeta<'_>) -> syn::Result<T> {
+    let lit: LitStr = meta.value()?.parse()?;
+    lit.parse()
+}
+
+/// The integer types an enum may use as `#[repr]`.
+const ENUM_REPRS: &[&str] = &["u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64"];
+
+/// Parses a fieldless enum with an integer `#[repr]` and computes each variant's value
+/// (explicit literals, or one more than the previous variant).
+pub(crate) fn parse_enum<'a>(
+    cx: &Ctxt,
+    input: &'a syn::DeriveInput,
+    attrs: ContainerAttrs,
+) -> Option<crate::codegen::enums::Enum<'a>> {
+    let syn::Data::Enum(data) = &input.data else {
+        cx.error_spanned_by(
+            &input.ident,
+            "BanchoEnum goes on an enum; use BanchoPayload for structs",
+        );
+        return None;
+    };
+    crate::check::check_generics(cx, &input.generics);
+    let mut repr = None;
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("repr")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if let Some(ident) = meta.path.get_ident() {
+                if ENUM_REPRS.iter().any(|r| ident == r) {
+                    repr = Some(ident.clone());
+                }
+            }
+            Ok(())
+        });
+    }
+    if repr.is_none() {
+        cx.error_spanned_by(
+            &input.ident,
+            "BanchoEnum needs an integer representation: add `#[repr(u8)]` (or i8, u16, i16, u32, i32, u64, i64)",
+        );
+    }
+    let mut variants = Vec::new();
+    let mut next: i128 = 0;
+    for variant in &data.variants {
+        if !matches!(variant.fields, syn::Fields::Unit) {
+            cx.error_spanned_by(variant, "BanchoEnum variants cannot have fields");
+        }
+        let value = match &variant.discriminant {
+            None => next,
+            Some((_, expr)) => match literal_value(expr) {
+                Some(value) => value,
+                None => {
+                    cx.error_spanned_by(expr, "BanchoEnum discriminants must be integer literals");
+                    next
+                }
+            },
+        };
+        variants.push((&variant.ident, value));
+        next = value + 1;
+    }
+    Some(crate::codegen::enums::Enum {
+        input,
+        attrs,
+        repr: repr?,
+        variants,
+    })
+}
+
+/// The value of `12`, `-1` or `0x0b`.
+fn literal_value(expr: &Expr) -> Option<i128> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(lit),
+            ..
+        }) => lit.base10_parse().ok(),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => literal_value(expr).map(|v| -v),
+        Expr::Group(group) => literal_value(&group.expr),
+        Expr::Paren(paren) => literal_value(&paren.expr),
+        _ => None,
+    }
+}
