@@ -1,0 +1,19 @@
+//! Packets of the login exchange.
+
+use crate::BanchoPacket;
+
+/// The server's answer to a login: the user id (positive) or a
+/// [`LoginError`](crate::types::LoginError) value (negative).
+///
+/// Kept as the raw `i32` because both meanings share the field; use
+/// [`LoginReply::error`] to read it as an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[bancho(id = 5, from = server, name = "BanchoLoginReply")]
+pub struct LoginReply(pub i32);
+
+impl LoginReply {
+    /// The error this reply reports, if it is a known one.
+    pub fn error(self) -> Option<crate::types::LoginError> {
+        crate::types::LoginError::try_from(self.0).ok()
+    }
+}
