@@ -1,0 +1,28 @@
+//! Cross-crate tests of chio-rs, and a packet declared outside `chio-packets` to prove
+//! that downstream crates can define their own with the same derive.
+
+/// A custom server packet as a downstream crate would write it: no glob imports, only
+/// the `chio_packets` dependency, fully qualified paths in the generated code.
+pub mod custom {
+    use std::borrow::Cow;
+
+    /// A private-server notice that grew over time: a priority byte became an `i32` in
+    /// build 20200101, and an expiry appeared in 20210101 (protocol 19 and up).
+    #[derive(Clone, Debug, PartialEq, chio_packets::BanchoPacket)]
+    #[bancho(id = 1000, from = server, name = "ServerNotice", since = 20150101)]
+    pub struct ServerNotice<'a> {
+        /// The notice text.
+        pub text: Cow<'a, str>,
+        /// Priority: one byte before b20200101, an `i32` after.
+        #[bancho(until = 20200101, wire = u8)]
+        #[bancho(since = 20200101, wire = i32)]
+        pub priority: i32,
+        /// Expiry as a Unix time, absent before b20210101 or below protocol 19.
+        #[bancho(since = 20210101, since_protocol = 19)]
+        #[bancho(default = -1)]
+        pub expires_at: i64,
+        /// Users the notice concerns, with a 16-bit count.
+        #[bancho(count = u16)]
+        pub user_ids: Vec<i32>,
+    }
+}
