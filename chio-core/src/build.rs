@@ -85,11 +85,7 @@ pub const fn default_protocol(build: u32) -> u8 {
 /// assert_eq!(default_slots(1796, 19), 8);
 /// ```
 pub const fn default_slots(build: u32, protocol: u8) -> u8 {
-    if build >= SIXTEEN_SLOT_ONLY_BUILD || (build >= SIXTEEN_SLOT_BUILD && protocol >= 19) {
-        16
-    } else {
-        8
-    }
+    if build >= SIXTEEN_SLOT_ONLY_BUILD || (build >= SIXTEEN_SLOT_BUILD && protocol >= 19) { 16 } else { 8 }
 }
 
 /// A half-open window of builds, `since <= build < until`.
@@ -105,10 +101,7 @@ pub struct BuildRange {
 
 impl BuildRange {
     /// Every build.
-    pub const ALL: Self = Self {
-        since: 0,
-        until: u32::MAX,
-    };
+    pub const ALL: Self = Self { since: 0, until: u32::MAX };
 
     /// The window `since <= build < until`.
     pub const fn new(since: u32, until: u32) -> Self {
@@ -149,10 +142,7 @@ pub struct ProtocolRange {
 
 impl ProtocolRange {
     /// Every protocol version.
-    pub const ALL: Self = Self {
-        since: 0,
-        until: u8::MAX,
-    };
+    pub const ALL: Self = Self { since: 0, until: u8::MAX };
 
     /// The window `since <= protocol < until`.
     pub const fn new(since: u8, until: u8) -> Self {

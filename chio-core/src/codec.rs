@@ -142,10 +142,7 @@ impl WireCast<f32> for f64 {
     fn to_wire(&self) -> Result<f32, EncodeErrorKind> {
         let narrowed = *self as f32;
         if self.is_finite() && !narrowed.is_finite() {
-            return Err(EncodeErrorKind::OutOfRange {
-                value: *self as i128,
-                wire: "f32",
-            });
+            return Err(EncodeErrorKind::OutOfRange { value: *self as i128, wire: "f32" });
         }
         Ok(narrowed)
     }
@@ -166,10 +163,7 @@ impl WireCast<f64> for f32 {
     fn from_wire(wire: f64) -> Result<Self, DecodeErrorKind> {
         let narrowed = wire as f32;
         if wire.is_finite() && !narrowed.is_finite() {
-            return Err(DecodeErrorKind::OutOfRange {
-                value: wire as i128,
-                ty: "f32",
-            });
+            return Err(DecodeErrorKind::OutOfRange { value: wire as i128, ty: "f32" });
         }
         Ok(narrowed)
     }

@@ -63,11 +63,7 @@ impl Context {
     /// Any `u32` is accepted. Builds below b282 behave as b282 and builds above the newest
     /// known one behave as the newest, because every window compares against the number.
     pub const fn new(build: u32) -> Self {
-        Self {
-            build,
-            protocol: build::default_protocol(build),
-            slots: 0,
-        }
+        Self { build, protocol: build::default_protocol(build), slots: 0 }
     }
 
     /// The same context with another protocol version (the reference's `set_protocol_version`).
@@ -99,11 +95,7 @@ impl Context {
     /// The number of slots a match carries on the wire.
     #[inline]
     pub const fn slots(self) -> u8 {
-        if self.slots != 0 {
-            self.slots
-        } else {
-            build::default_slots(self.build, self.protocol)
-        }
+        if self.slots != 0 { self.slots } else { build::default_slots(self.build, self.protocol) }
     }
 
     /// Whether the slot count was set explicitly rather than derived.

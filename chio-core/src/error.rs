@@ -190,11 +190,7 @@ impl DecodeError {
     /// An error of `kind` at byte `offset` of the input.
     #[cold]
     pub fn new(kind: DecodeErrorKind, offset: usize) -> Self {
-        Self(Box::new(DecodeErrorInner {
-            kind,
-            offset,
-            path: FieldPath::default(),
-        }))
+        Self(Box::new(DecodeErrorInner { kind, offset, path: FieldPath::default() }))
     }
 
     /// What went wrong.
@@ -332,10 +328,7 @@ impl EncodeError {
     /// An error of `kind`.
     #[cold]
     pub fn new(kind: EncodeErrorKind) -> Self {
-        Self(Box::new(EncodeErrorInner {
-            kind,
-            path: FieldPath::default(),
-        }))
+        Self(Box::new(EncodeErrorInner { kind, path: FieldPath::default() }))
     }
 
     /// What went wrong.
@@ -423,27 +416,15 @@ mod tests {
 
     #[test]
     fn errors_are_one_pointer_wide() {
-        assert_eq!(
-            core::mem::size_of::<DecodeError>(),
-            core::mem::size_of::<usize>()
-        );
-        assert_eq!(
-            core::mem::size_of::<EncodeError>(),
-            core::mem::size_of::<usize>()
-        );
+        assert_eq!(core::mem::size_of::<DecodeError>(), core::mem::size_of::<usize>());
+        assert_eq!(core::mem::size_of::<EncodeError>(), core::mem::size_of::<usize>());
     }
 
     #[test]
     fn encode_error_display() {
-        let err = EncodeError::new(EncodeErrorKind::OutOfRange {
-            value: 300,
-            wire: "u8",
-        })
-        .in_field("id")
-        .in_type("BanchoMatchNew");
-        assert_eq!(
-            err.to_string(),
-            "BanchoMatchNew.id: value 300 does not fit wire type u8"
-        );
+        let err = EncodeError::new(EncodeErrorKind::OutOfRange { value: 300, wire: "u8" })
+            .in_field("id")
+            .in_type("BanchoMatchNew");
+        assert_eq!(err.to_string(), "BanchoMatchNew.id: value 300 does not fit wire type u8");
     }
 }

@@ -117,13 +117,8 @@ impl Layout {
     }
 
     /// The fields on the wire for `ctx`, in order, with the window in force.
-    pub fn fields_in(
-        &self,
-        ctx: Context,
-    ) -> impl Iterator<Item = (&'static Field, &'static Window)> {
-        self.fields()
-            .iter()
-            .filter_map(move |f| f.window(ctx).map(|w| (f, w)))
+    pub fn fields_in(&self, ctx: Context) -> impl Iterator<Item = (&'static Field, &'static Window)> {
+        self.fields().iter().filter_map(move |f| f.window(ctx).map(|w| (f, w)))
     }
 }
 
@@ -165,13 +160,8 @@ primitive! {
 }
 
 impl<T: Describe> Describe for Vec<T> {
-    const LAYOUT: &'static Layout = &Layout {
-        name: "list",
-        shape: Shape::List {
-            count: "i32",
-            item: T::LAYOUT,
-        },
-    };
+    const LAYOUT: &'static Layout =
+        &Layout { name: "list", shape: Shape::List { count: "i32", item: T::LAYOUT } };
 }
 
 impl<T: Describe + ?Sized> Describe for Box<T> {

@@ -39,6 +39,9 @@ pub use layout::{Describe, Layout, Packet};
 pub use primitives::{Bools8, Trailing, Uleb128};
 pub use reader::{Limits, Reader};
 
+/// The buffer trait encoders write into (from the `bytes` crate), for hand-written codecs.
+pub use bytes::BufMut;
+
 /// Items the derive macros' generated code refers to. Not a public API.
 #[doc(hidden)]
 pub mod __private {
@@ -52,10 +55,7 @@ pub mod __private {
 
     /// Fixed size of `T` if it has one, else the size of `value` converted to it.
     #[inline(always)]
-    pub fn wire_len<F: crate::WireCast<W>, W: crate::Encode>(
-        value: &F,
-        ctx: crate::Context,
-    ) -> usize {
+    pub fn wire_len<F: crate::WireCast<W>, W: crate::Encode>(value: &F, ctx: crate::Context) -> usize {
         match W::FIXED_LEN {
             Some(n) => n,
             None => value.to_wire().map_or(0, |w| w.encoded_len(ctx)),

@@ -220,10 +220,8 @@ pub mod string {
             buf.put_u8(EMPTY);
             return Ok(());
         }
-        let len = u32::try_from(s.len()).map_err(|_| EncodeErrorKind::TooLong {
-            len: s.len(),
-            prefix: "ULEB128",
-        })?;
+        let len = u32::try_from(s.len())
+            .map_err(|_| EncodeErrorKind::TooLong { len: s.len(), prefix: "ULEB128" })?;
         buf.put_u8(PRESENT);
         uleb128::put(buf, len);
         buf.put_slice(s.as_bytes());
@@ -257,17 +255,12 @@ pub mod string {
                 let bytes = reader.take(len as usize)?;
                 core::str::from_utf8(bytes).map_err(|e| {
                     DecodeError::new(
-                        DecodeErrorKind::InvalidUtf8 {
-                            valid_up_to: e.valid_up_to(),
-                        },
+                        DecodeErrorKind::InvalidUtf8 { valid_up_to: e.valid_up_to() },
                         body_start,
                     )
                 })
             }
-            other => Err(DecodeError::new(
-                DecodeErrorKind::BadStringMarker(other),
-                start,
-            )),
+            other => Err(DecodeError::new(DecodeErrorKind::BadStringMarker(other), start)),
         }
     }
 }
@@ -363,9 +356,7 @@ pub mod list {
         ctx: Context,
     ) -> Result<Vec<T>, DecodeError> {
         let start = reader.position();
-        let count = C::read(reader)?
-            .to_len()
-            .map_err(|kind| DecodeError::new(kind, start))?;
+        let count = C::read(reader)?.to_len().map_err(|kind| DecodeError::new(kind, start))?;
         read_elements(reader, ctx, count)
     }
 
@@ -414,10 +405,7 @@ pub struct Bools8(pub [bool; 8]);
 impl Bools8 {
     /// The packed byte.
     pub fn to_byte(self) -> u8 {
-        self.0
-            .iter()
-            .enumerate()
-            .fold(0, |byte, (i, &set)| byte | (u8::from(set) << i))
+        self.0.iter().enumerate().fold(0, |byte, (i, &set)| byte | (u8::from(set) << i))
     }
 
     /// Unpacks a byte.

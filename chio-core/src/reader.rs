@@ -57,20 +57,12 @@ pub struct Reader<'de> {
 impl<'de> Reader<'de> {
     /// A reader over `input` with the default limits.
     pub const fn new(input: &'de [u8]) -> Self {
-        Self {
-            input,
-            pos: 0,
-            limits: Limits::DEFAULT,
-        }
+        Self { input, pos: 0, limits: Limits::DEFAULT }
     }
 
     /// A reader over `input` with the given limits.
     pub const fn with_limits(input: &'de [u8], limits: Limits) -> Self {
-        Self {
-            input,
-            pos: 0,
-            limits,
-        }
+        Self { input, pos: 0, limits }
     }
 
     /// The limits in force.
@@ -120,10 +112,7 @@ impl<'de> Reader<'de> {
     #[inline]
     pub fn take_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let input: &'de [u8] = self.input;
-        match input
-            .get(self.pos..)
-            .and_then(|rest| rest.first_chunk::<N>())
-        {
+        match input.get(self.pos..).and_then(|rest| rest.first_chunk::<N>()) {
             Some(bytes) => {
                 self.pos += N;
                 Ok(*bytes)
@@ -186,10 +175,7 @@ impl<'de> Reader<'de> {
 
     #[cold]
     fn unexpected_end(&self, needed: usize) -> DecodeError {
-        self.error(DecodeErrorKind::UnexpectedEnd {
-            needed,
-            left: self.remaining(),
-        })
+        self.error(DecodeErrorKind::UnexpectedEnd { needed, left: self.remaining() })
     }
 }
 
@@ -202,10 +188,7 @@ mod tests {
         let mut r = Reader::new(&[1, 2, 3]);
         assert_eq!(r.take(2).unwrap(), &[1, 2]);
         let err = r.take(2).unwrap_err();
-        assert_eq!(
-            err.kind(),
-            &DecodeErrorKind::UnexpectedEnd { needed: 2, left: 1 }
-        );
+        assert_eq!(err.kind(), &DecodeErrorKind::UnexpectedEnd { needed: 2, left: 1 });
         assert_eq!(err.offset(), 2);
         assert_eq!(r.take_array::<1>().unwrap(), [3]);
         assert!(r.is_empty());
@@ -227,28 +210,15 @@ mod tests {
         assert!(r.check_count(2, 4).is_ok());
         assert!(matches!(
             r.check_count(3, 4).unwrap_err().kind(),
-            DecodeErrorKind::CountExceedsInput {
-                count: 3,
-                needed: 12,
-                left: 10
-            }
+            DecodeErrorKind::CountExceedsInput { count: 3, needed: 12, left: 10 }
         ));
         assert!(matches!(
             r.check_count(1 << 31, 4).unwrap_err().kind(),
-            DecodeErrorKind::LimitExceeded {
-                kind: LimitKind::ListCount,
-                ..
-            }
+            DecodeErrorKind::LimitExceeded { kind: LimitKind::ListCount, .. }
         ));
         // Zero-size elements still count one byte each.
         assert!(r.check_count(11, 0).is_err());
-        let r = Reader::with_limits(
-            &[0; 10],
-            Limits {
-                max_list_len: 1,
-                ..Limits::DEFAULT
-            },
-        );
+        let r = Reader::with_limits(&[0; 10], Limits { max_list_len: 1, ..Limits::DEFAULT });
         assert!(r.check_count(2, 1).is_err());
     }
 }

@@ -2,7 +2,7 @@
 //! Each reports into the [`Ctxt`] at the span of the attribute to blame.
 
 use crate::ctxt::Ctxt;
-use crate::ir::{Codec, DefaultValue, Field, Struct, WindowAttr};
+use crate::ir::{Codec, DefaultValue, Field, Spanned, Struct, WindowAttr};
 
 /// Runs every struct check.
 pub(crate) fn check_struct(cx: &Ctxt, item: &Struct<'_>) {
@@ -28,10 +28,7 @@ pub(crate) fn check_generics(cx: &Ctxt, generics: &syn::Generics) {
             syn::GenericParam::Lifetime(_) => {
                 lifetimes += 1;
                 if lifetimes > 1 {
-                    cx.error_spanned_by(
-                        param,
-                        "bancho types may have at most one lifetime parameter",
-                    );
+                    cx.error_spanned_by(param, "bancho types may have at most one lifetime parameter");
                 }
             }
             syn::GenericParam::Type(_) | syn::GenericParam::Const(_) => {
@@ -48,53 +45,33 @@ fn check_packet_identity(cx: &Ctxt, item: &Struct<'_>) {
     };
     let ident = &item.input.ident;
     if packet.id.is_none() {
-        cx.error_spanned_by(
-            ident,
-            "missing `#[bancho(id = ...)]`: the packet's canonical id",
-        );
+        cx.error_spanned_by(ident, "missing `#[bancho(id = ...)]`: the packet's canonical id");
     }
     if packet.from.is_none() {
-        cx.error_spanned_by(
-            ident,
-            "missing `#[bancho(from = server)]` or `#[bancho(from = client)]`",
-        );
+        cx.error_spanned_by(ident, "missing `#[bancho(from = server)]` or `#[bancho(from = client)]`");
     }
-    if let (Some(since), Some(until)) = (&packet.since, &packet.until) {
-        if since.value >= until.value {
-            cx.error_at(
-                until.span,
-                format!(
-                    "`until = {}` must be above `since = {}`",
-                    until.value, since.value
-                ),
-            );
-        }
-    }
+    check_bounds(cx, packet.since.as_ref(), packet.until.as_ref(), "");
 }
 
 /// `since` must be below `until`, for builds and for protocol versions.
 fn check_window_bounds(cx: &Ctxt, window: &WindowAttr) {
-    if let (Some(since), Some(until)) = (&window.since, &window.until) {
-        if since.value >= until.value {
-            cx.error_at(
-                until.span,
-                format!(
-                    "`until = {}` must be above `since = {}`",
-                    until.value, since.value
-                ),
-            );
-        }
-    }
-    if let (Some(since), Some(until)) = (&window.since_protocol, &window.until_protocol) {
-        if since.value >= until.value {
-            cx.error_at(
-                until.span,
-                format!(
-                    "`until_protocol = {}` must be above `since_protocol = {}`",
-                    until.value, since.value
-                ),
-            );
-        }
+    check_bounds(cx, window.since.as_ref(), window.until.as_ref(), "");
+    check_bounds(cx, window.since_protocol.as_ref(), window.until_protocol.as_ref(), "_protocol");
+}
+
+fn check_bounds<T: PartialOrd + std::fmt::Display>(
+    cx: &Ctxt,
+    since: Option<&Spanned<T>>,
+    until: Option<&Spanned<T>>,
+    suffix: &str,
+) {
+    if let (Some(since), Some(until)) = (since, until)
+        && since.value >= until.value
+    {
+        cx.error_at(
+            until.span,
+            format!("`until{suffix} = {}` must be above `since{suffix} = {}`", until.value, since.value),
+        );
     }
 }
 
@@ -103,10 +80,7 @@ fn check_one_codec(cx: &Ctxt, field: &Field<'_>, window: &WindowAttr) {
     for extra in window.codecs.iter().skip(1) {
         cx.error_at(
             extra.span,
-            format!(
-                "field `{}`: a window takes one of `wire`, `count` or `with`, not several",
-                field.name
-            ),
+            format!("field `{}`: a window takes one of `wire`, `count` or `with`, not several", field.name),
         );
     }
 }
@@ -117,10 +91,7 @@ fn check_count_on_list(cx: &Ctxt, field: &Field<'_>, window: &WindowAttr) {
         if matches!(codec.value, Codec::Count(_)) && vec_item(field.ty).is_none() {
             cx.error_at(
                 codec.span,
-                format!(
-                    "field `{}`: `count` applies to `Vec<T>` fields only",
-                    field.name
-                ),
+                format!("field `{}`: `count` applies to `Vec<T>` fields only", field.name),
             );
         }
     }
@@ -187,11 +158,7 @@ pub(crate) fn vec_item(ty: &syn::Type) -> Option<&syn::Type> {
 fn bounds(window: &WindowAttr) -> ((u64, u64), (u64, u64)) {
     let (bs, bu) = window.build_bounds();
     let (ps, pu) = window.protocol_bounds();
-    let bu = if bu == u32::MAX {
-        1 << 32
-    } else {
-        u64::from(bu)
-    };
+    let bu = if bu == u32::MAX { 1 << 32 } else { u64::from(bu) };
     let pu = if pu == u8::MAX { 1 << 8 } else { u64::from(pu) };
     ((u64::from(bs), bu), (u64::from(ps), pu))
 }
@@ -208,11 +175,7 @@ fn covers_everything(windows: &[WindowAttr]) -> bool {
     if windows.is_empty() {
         return true;
     }
-    let rects: Vec<_> = windows
-        .iter()
-        .filter(|w| w.when.is_none())
-        .map(bounds)
-        .collect();
+    let rects: Vec<_> = windows.iter().filter(|w| w.when.is_none()).map(bounds).collect();
     let mut build_cuts: Vec<u64> = vec![0, 1 << 32];
     let mut protocol_cuts: Vec<u64> = vec![0, 1 << 8];
     for ((b0, b1), (p0, p1)) in &rects {
@@ -226,9 +189,7 @@ fn covers_everything(windows: &[WindowAttr]) -> bool {
     // Every cell of the grid the bounds cut is inside or outside each rectangle as a whole.
     build_cuts.windows(2).all(|b| {
         protocol_cuts.windows(2).all(|p| {
-            rects.iter().any(|((b0, b1), (p0, p1))| {
-                *b0 <= b[0] && b[1] <= *b1 && *p0 <= p[0] && p[1] <= *p1
-            })
+            rects.iter().any(|((b0, b1), (p0, p1))| *b0 <= b[0] && b[1] <= *b1 && *p0 <= p[0] && p[1] <= *p1)
         })
     })
 }

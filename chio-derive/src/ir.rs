@@ -68,10 +68,7 @@ pub(crate) struct WindowAttr {
 
 impl WindowAttr {
     pub(crate) fn build_bounds(&self) -> (u32, u32) {
-        (
-            self.since.as_ref().map_or(0, |s| s.value),
-            self.until.as_ref().map_or(u32::MAX, |s| s.value),
-        )
+        (self.since.as_ref().map_or(0, |s| s.value), self.until.as_ref().map_or(u32::MAX, |s| s.value))
     }
 
     pub(crate) fn protocol_bounds(&self) -> (u8, u8) {
@@ -149,26 +146,12 @@ pub(crate) fn parse_struct<'a>(
         syn::Fields::Unnamed(_) => Style::Tuple,
         syn::Fields::Unit => Style::Unit,
     };
-    let fields = data
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| parse_field(cx, i, f))
-        .collect();
-    Struct {
-        input,
-        attrs,
-        fields,
-        style,
-    }
+    let fields = data.fields.iter().enumerate().map(|(i, f)| parse_field(cx, i, f)).collect();
+    Struct { input, attrs, fields, style }
 }
 
 /// Parses container attributes; for payloads, enums and flags only `crate` is accepted.
-pub(crate) fn parse_container(
-    cx: &Ctxt,
-    attrs: &[syn::Attribute],
-    derive: Derive,
-) -> ContainerAttrs {
+pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Derive) -> ContainerAttrs {
     let mut out = ContainerAttrs {
         krate: None,
         packet: (derive == Derive::Packet).then_some(PacketAttrs {
@@ -192,10 +175,7 @@ pub(crate) fn parse_container(
             };
             if key == symbol::NAME {
                 let lit: LitStr = meta.value()?.parse()?;
-                let value = Spanned {
-                    value: lit.value(),
-                    span: lit.span(),
-                };
+                let value = Spanned { value: lit.value(), span: lit.span() };
                 set_once(cx, &mut packet.name, value, &meta, symbol::NAME);
             } else if key == symbol::ID {
                 let value = parse_int::<u16>(&meta, "a packet id (u16)")?;
@@ -210,10 +190,7 @@ pub(crate) fn parse_container(
                     cx.error_spanned_by(&ident, "expected `from = server` or `from = client`");
                     return Ok(());
                 };
-                let value = Spanned {
-                    value: direction,
-                    span: ident.span(),
-                };
+                let value = Spanned { value: direction, span: ident.span() };
                 set_once(cx, &mut packet.from, value, &meta, symbol::FROM);
             } else if key == symbol::SINCE {
                 let value = parse_int::<u32>(&meta, "a build number (u32)")?;
@@ -238,14 +215,8 @@ fn parse_field<'a>(cx: &Ctxt, index: usize, field: &'a syn::Field) -> Field<'a> 
         Some(ident) => (ident.clone(), syn::ext::IdentExt::unraw(ident).to_string()),
         None => (quote::format_ident!("__field{}", index), index.to_string()),
     };
-    let mut out = Field {
-        binding,
-        name,
-        ty: &field.ty,
-        windows: Vec::new(),
-        default: None,
-        span: field.span(),
-    };
+    let mut out =
+        Field { binding, name, ty: &field.ty, windows: Vec::new(), default: None, span: field.span() };
     for attr in field.attrs.iter().filter(|a| a.path() == symbol::BANCHO) {
         let mut window = WindowAttr {
             span: attr.span(),
@@ -265,10 +236,7 @@ fn parse_field<'a>(cx: &Ctxt, index: usize, field: &'a syn::Field) -> Field<'a> 
                 } else {
                     DefaultValue::Trait
                 };
-                let value = Spanned {
-                    value,
-                    span: meta.path.span(),
-                };
+                let value = Spanned { value, span: meta.path.span() };
                 set_once(cx, &mut out.default, value, &meta, symbol::DEFAULT);
                 return Ok(());
             }
@@ -281,43 +249,22 @@ fn parse_field<'a>(cx: &Ctxt, index: usize, field: &'a syn::Field) -> Field<'a> 
                 set_once(cx, &mut window.until, value, &meta, symbol::UNTIL);
             } else if key == symbol::SINCE_PROTOCOL {
                 let value = parse_int::<u8>(&meta, "a protocol version (u8)")?;
-                set_once(
-                    cx,
-                    &mut window.since_protocol,
-                    value,
-                    &meta,
-                    symbol::SINCE_PROTOCOL,
-                );
+                set_once(cx, &mut window.since_protocol, value, &meta, symbol::SINCE_PROTOCOL);
             } else if key == symbol::UNTIL_PROTOCOL {
                 let value = parse_int::<u8>(&meta, "a protocol version (u8)")?;
-                set_once(
-                    cx,
-                    &mut window.until_protocol,
-                    value,
-                    &meta,
-                    symbol::UNTIL_PROTOCOL,
-                );
+                set_once(cx, &mut window.until_protocol, value, &meta, symbol::UNTIL_PROTOCOL);
             } else if key == symbol::WIRE {
                 let span = meta.path.span();
                 let ty: syn::Type = meta.value()?.parse()?;
-                window.codecs.push(Spanned {
-                    value: Codec::Wire(ty),
-                    span,
-                });
+                window.codecs.push(Spanned { value: Codec::Wire(ty), span });
             } else if key == symbol::COUNT {
                 let span = meta.path.span();
                 let ty: syn::Type = meta.value()?.parse()?;
-                window.codecs.push(Spanned {
-                    value: Codec::Count(ty),
-                    span,
-                });
+                window.codecs.push(Spanned { value: Codec::Count(ty), span });
             } else if key == symbol::WITH {
                 let span = meta.path.span();
                 let path: syn::Path = meta.value()?.parse()?;
-                window.codecs.push(Spanned {
-                    value: Codec::With(path),
-                    span,
-                });
+                window.codecs.push(Spanned { value: Codec::With(path), span });
             } else if key == symbol::WHEN {
                 let expr: Expr = meta.value()?.parse()?;
                 set_once(cx, &mut window.when, expr, &meta, symbol::WHEN);
@@ -343,10 +290,7 @@ fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>, known: &[Symbol]) -> syn::
     let key = quote::quote!(#path).to_string().replace(' ', "");
     cx.error_spanned_by(
         &meta.path,
-        format!(
-            "unknown bancho attribute `{key}`; expected {}",
-            symbol::list(known)
-        ),
+        format!("unknown bancho attribute `{key}`; expected {}", symbol::list(known)),
     );
     if meta.input.peek(Token![=]) {
         // Skip the value: an expression covers every value form we accept.
@@ -371,22 +315,13 @@ where
 {
     let expr: Expr = meta.value()?.parse()?;
     let lit = match &expr {
-        Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(lit),
-            ..
-        }) => lit.clone(),
+        Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(lit), .. }) => lit.clone(),
         _ => {
-            return Err(syn::Error::new_spanned(
-                expr,
-                format!("expected {what} as an integer literal"),
-            ));
+            return Err(syn::Error::new_spanned(expr, format!("expected {what} as an integer literal")));
         }
     };
     let value = parse_lit_int::<N>(&lit, what)?;
-    Ok(Spanned {
-        value,
-        span: lit.span(),
-    })
+    Ok(Spanned { value, span: lit.span() })
 }
 
 fn parse_lit_int<N>(lit: &LitInt, what: &str) -> syn::Result<N>
@@ -394,8 +329,7 @@ where
     N: std::str::FromStr,
     N::Err: std::fmt::Display,
 {
-    lit.base10_parse::<N>()
-        .map_err(|_| syn::Error::new(lit.span(), format!("expected {what}")))
+    lit.base10_parse::<N>().map_err(|_| syn::Error::new(lit.span(), format!("expected {what}")))
 }
 
 fn parse_lit_str<T: syn::parse::Parse>(meta: &ParseNestedMeta<'_>) -> syn::Result<T> {
@@ -414,20 +348,17 @@ pub(crate) fn parse_enum<'a>(
     attrs: ContainerAttrs,
 ) -> Option<crate::codegen::enums::Enum<'a>> {
     let syn::Data::Enum(data) = &input.data else {
-        cx.error_spanned_by(
-            &input.ident,
-            "BanchoEnum goes on an enum; use BanchoPayload for structs",
-        );
+        cx.error_spanned_by(&input.ident, "BanchoEnum goes on an enum; use BanchoPayload for structs");
         return None;
     };
     crate::check::check_generics(cx, &input.generics);
     let mut repr = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("repr")) {
         let _ = attr.parse_nested_meta(|meta| {
-            if let Some(ident) = meta.path.get_ident() {
-                if ENUM_REPRS.iter().any(|r| ident == r) {
-                    repr = Some(ident.clone());
-                }
+            if let Some(ident) = meta.path.get_ident()
+                && ENUM_REPRS.iter().any(|r| ident == r)
+            {
+                repr = Some(ident.clone());
             }
             Ok(())
         });
@@ -457,26 +388,14 @@ pub(crate) fn parse_enum<'a>(
         variants.push((&variant.ident, value));
         next = value + 1;
     }
-    Some(crate::codegen::enums::Enum {
-        input,
-        attrs,
-        repr: repr?,
-        variants,
-    })
+    Some(crate::codegen::enums::Enum { input, attrs, repr: repr?, variants })
 }
 
 /// The value of `12`, `-1` or `0x0b`.
 fn literal_value(expr: &Expr) -> Option<i128> {
     match expr {
-        Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(lit),
-            ..
-        }) => lit.base10_parse().ok(),
-        Expr::Unary(syn::ExprUnary {
-            op: syn::UnOp::Neg(_),
-            expr,
-            ..
-        }) => literal_value(expr).map(|v| -v),
+        Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(lit), .. }) => lit.base10_parse().ok(),
+        Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => literal_value(expr).map(|v| -v),
         Expr::Group(group) => literal_value(&group.expr),
         Expr::Paren(paren) => literal_value(&paren.expr),
         _ => None,

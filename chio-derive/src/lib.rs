@@ -67,10 +67,7 @@ pub fn derive_flags(input: TokenStream) -> TokenStream {
     let cx = Ctxt::new();
     let attrs = ir::parse_container(&cx, &input.attrs, Derive::Payload);
     if !matches!(input.data, syn::Data::Struct(_)) {
-        cx.error_spanned_by(
-            &input.ident,
-            "BanchoFlags goes on a struct declared with `bitflags!`",
-        );
+        cx.error_spanned_by(&input.ident, "BanchoFlags goes on a struct declared with `bitflags!`");
     }
     check::check_generics(&cx, &input.generics);
     match cx.check() {
@@ -81,11 +78,7 @@ pub fn derive_flags(input: TokenStream) -> TokenStream {
 
 fn expand_struct(input: &DeriveInput, derive: Derive) -> proc_macro2::TokenStream {
     let syn::Data::Struct(data) = &input.data else {
-        let which = if derive == Derive::Packet {
-            "BanchoPacket"
-        } else {
-            "BanchoPayload"
-        };
+        let which = if derive == Derive::Packet { "BanchoPacket" } else { "BanchoPayload" };
         return syn::Error::new_spanned(
             &input.ident,
             format!("{which} goes on a struct; use BanchoEnum for enums"),
@@ -103,9 +96,6 @@ fn expand_struct(input: &DeriveInput, derive: Derive) -> proc_macro2::TokenStrea
 
 /// Parsing returned nothing without recording why: a bug in the macro, reported politely.
 fn unreachable_error(input: &DeriveInput) -> proc_macro2::TokenStream {
-    syn::Error::new_spanned(
-        &input.ident,
-        "chio-derive failed without an error message (a bug)",
-    )
-    .to_compile_error()
+    syn::Error::new_spanned(&input.ident, "chio-derive failed without an error message (a bug)")
+        .to_compile_error()
 }

@@ -44,17 +44,8 @@ pub(crate) const WHEN: Symbol = Symbol("when");
 pub(crate) const DEFAULT: Symbol = Symbol("default");
 
 /// The keys accepted on fields, for "unknown key" messages.
-pub(crate) const FIELD_KEYS: &[Symbol] = &[
-    SINCE,
-    UNTIL,
-    SINCE_PROTOCOL,
-    UNTIL_PROTOCOL,
-    WIRE,
-    COUNT,
-    WITH,
-    WHEN,
-    DEFAULT,
-];
+pub(crate) const FIELD_KEYS: &[Symbol] =
+    &[SINCE, UNTIL, SINCE_PROTOCOL, UNTIL_PROTOCOL, WIRE, COUNT, WITH, WHEN, DEFAULT];
 
 /// The keys accepted on packet structs.
 pub(crate) const PACKET_KEYS: &[Symbol] = &[NAME, ID, FROM, SINCE, UNTIL, CRATE];

@@ -18,31 +18,20 @@ fn layout_changes_with_build_and_protocol() {
     let value = notice();
     // b20190101: priority as u8, no expiry.
     let old = value.encode_to_vec(Context::new(20190101)).unwrap();
-    assert_eq!(
-        old,
-        b"\x0b\x0bmaintenance\x03\x02\x00\x02\x00\x00\x00\xe9\x03\x00\x00"
-    );
+    assert_eq!(old, b"\x0b\x0bmaintenance\x03\x02\x00\x02\x00\x00\x00\xe9\x03\x00\x00");
     // b20200101: priority as i32, still no expiry.
     let mid = value.encode_to_vec(Context::new(20200101)).unwrap();
     assert_eq!(mid.len(), old.len() + 3);
     // b20210101 at protocol 19: expiry present; at protocol 18: absent.
     let new = value.encode_to_vec(Context::new(20210101)).unwrap();
     assert_eq!(new.len(), mid.len() + 8);
-    let new_p18 = value
-        .encode_to_vec(Context::new(20210101).with_protocol(18))
-        .unwrap();
+    let new_p18 = value.encode_to_vec(Context::new(20210101).with_protocol(18)).unwrap();
     assert_eq!(new_p18, mid);
 
     let decoded = ServerNotice::decode_from(&new, Context::new(20210101)).unwrap();
     assert_eq!(decoded, value);
     let decoded_old = ServerNotice::decode_from(&old, Context::new(20190101)).unwrap();
-    assert_eq!(
-        decoded_old,
-        ServerNotice {
-            expires_at: -1,
-            ..value
-        }
-    );
+    assert_eq!(decoded_old, ServerNotice { expires_at: -1, ..value });
 }
 
 #[test]
@@ -56,22 +45,10 @@ fn encoded_len_is_exact() {
 
 #[test]
 fn out_of_range_is_an_error_with_a_path() {
-    let value = ServerNotice {
-        priority: 300,
-        ..notice()
-    };
+    let value = ServerNotice { priority: 300, ..notice() };
     let err = value.encode_to_vec(Context::new(20190101)).unwrap_err();
-    assert_eq!(
-        err.kind(),
-        &EncodeErrorKind::OutOfRange {
-            value: 300,
-            wire: "u8"
-        }
-    );
-    assert_eq!(
-        err.to_string(),
-        "ServerNotice.priority: value 300 does not fit wire type u8"
-    );
+    assert_eq!(err.kind(), &EncodeErrorKind::OutOfRange { value: 300, wire: "u8" });
+    assert_eq!(err.to_string(), "ServerNotice.priority: value 300 does not fit wire type u8");
     // The same value fits the i32 of later builds.
     assert!(value.encode_to_vec(Context::new(20200101)).is_ok());
 }
@@ -85,26 +62,13 @@ fn truncated_input_names_the_field() {
     // before any element is read or allocated.
     let err = ServerNotice::decode_from(&bytes[..bytes.len() - 2], ctx).unwrap_err();
     assert_eq!(err.path().to_string(), "ServerNotice.user_ids");
-    assert_eq!(
-        err.kind(),
-        &DecodeErrorKind::CountExceedsInput {
-            count: 2,
-            needed: 8,
-            left: 6
-        }
-    );
+    assert_eq!(err.kind(), &DecodeErrorKind::CountExceedsInput { count: 2, needed: 8, left: 6 });
     assert_eq!(err.offset(), bytes.len() - 8);
 
     // Cut inside the text: the string body starts at byte 2.
     let err = ServerNotice::decode_from(&bytes[..5], ctx).unwrap_err();
     assert_eq!(err.path().to_string(), "ServerNotice.text");
-    assert_eq!(
-        err.kind(),
-        &DecodeErrorKind::UnexpectedEnd {
-            needed: 11,
-            left: 3
-        }
-    );
+    assert_eq!(err.kind(), &DecodeErrorKind::UnexpectedEnd { needed: 11, left: 3 });
     assert_eq!(err.offset(), 2);
     assert_eq!(
         err.to_string(),
@@ -121,10 +85,7 @@ fn identity_and_layout() {
     let layout = <ServerNotice as chio_packets::Describe>::LAYOUT;
     let names: Vec<_> = layout.fields().iter().map(|f| f.name).collect();
     assert_eq!(names, ["text", "priority", "expires_at", "user_ids"]);
-    let present: Vec<_> = layout
-        .fields_in(Context::new(20200101))
-        .map(|(f, _)| f.name)
-        .collect();
+    let present: Vec<_> = layout.fields_in(Context::new(20200101)).map(|(f, _)| f.name).collect();
     assert_eq!(present, ["text", "priority", "user_ids"]);
     assert_eq!(layout.fields()[2].default, Some("- 1"));
 }

@@ -33,31 +33,18 @@ fn stats() -> UserStats<'static> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
 }
 
 /// One line per context: `b<build> p<protocol>: <hex>` (or the error), checking that each
 /// encoding decodes (with `reencode`) back to a value that re-encodes to the same bytes.
-fn table<T: Encode>(
-    value: &T,
-    contexts: &[Context],
-    reencode: fn(&[u8], Context) -> Vec<u8>,
-) -> String {
+fn table<T: Encode>(value: &T, contexts: &[Context], reencode: fn(&[u8], Context) -> Vec<u8>) -> String {
     let mut out = String::new();
     for &ctx in contexts {
         let line = match value.encode_to_vec(ctx) {
             Ok(bytes) => {
                 assert_eq!(bytes.len(), value.encoded_len(ctx));
-                assert_eq!(
-                    reencode(&bytes, ctx),
-                    bytes,
-                    "re-encoding differs for b{}",
-                    ctx.build()
-                );
+                assert_eq!(reencode(&bytes, ctx), bytes, "re-encoding differs for b{}", ctx.build());
                 hex(&bytes)
             }
             Err(err) => format!("error: {err}"),
@@ -68,24 +55,15 @@ fn table<T: Encode>(
 }
 
 fn reencode_status_packet(bytes: &[u8], ctx: Context) -> Vec<u8> {
-    OsuUserStatus::decode_from(bytes, ctx)
-        .unwrap()
-        .encode_to_vec(ctx)
-        .unwrap()
+    OsuUserStatus::decode_from(bytes, ctx).unwrap().encode_to_vec(ctx).unwrap()
 }
 
 fn reencode_status(bytes: &[u8], ctx: Context) -> Vec<u8> {
-    UserStatus::decode_from(bytes, ctx)
-        .unwrap()
-        .encode_to_vec(ctx)
-        .unwrap()
+    UserStatus::decode_from(bytes, ctx).unwrap().encode_to_vec(ctx).unwrap()
 }
 
 fn reencode_stats(bytes: &[u8], ctx: Context) -> Vec<u8> {
-    UserStats::decode_from(bytes, ctx)
-        .unwrap()
-        .encode_to_vec(ctx)
-        .unwrap()
+    UserStats::decode_from(bytes, ctx).unwrap().encode_to_vec(ctx).unwrap()
 }
 
 #[test]
@@ -102,19 +80,12 @@ fn user_status_across_eras() {
         Context::new(20120818).with_protocol(10),
         Context::new(20250306),
     ];
-    insta::assert_snapshot!(table(
-        &OsuUserStatus(status()),
-        &contexts,
-        reencode_status_packet
-    ));
+    insta::assert_snapshot!(table(&OsuUserStatus(status()), &contexts, reencode_status_packet));
 }
 
 #[test]
 fn unknown_status_before_b338_carries_no_fields() {
-    let unknown = UserStatus {
-        action: Status::Unknown,
-        ..status()
-    };
+    let unknown = UserStatus { action: Status::Unknown, ..status() };
     let contexts = [Context::new(282), Context::new(337), Context::new(338)];
     insta::assert_snapshot!(table(&unknown, &contexts, reencode_status));
 }
@@ -130,14 +101,8 @@ fn user_stats_pp_changes_wire_type() {
     ];
     // 40,000 pp does not fit the i16 of b20120723..b20250306: an error, not a clamp.
     insta::assert_snapshot!(table(&stats(), &contexts, reencode_stats));
-    let fits = UserStats {
-        pp: 12_345,
-        ..stats()
-    };
-    insta::assert_snapshot!(
-        "user_stats_pp_that_fits",
-        table(&fits, &contexts, reencode_stats)
-    );
+    let fits = UserStats { pp: 12_345, ..stats() };
+    insta::assert_snapshot!("user_stats_pp_that_fits", table(&fits, &contexts, reencode_stats));
 }
 
 #[test]

@@ -40,11 +40,8 @@ pub(crate) fn expand(item: &Enum<'_>) -> TokenStream {
         })
         .collect();
     let variant_names: Vec<String> = names.iter().map(|v| v.to_string()).collect();
-    let variant_values: Vec<i64> = item
-        .variants
-        .iter()
-        .map(|(_, v)| i64::try_from(*v).unwrap_or(i64::MAX))
-        .collect();
+    let variant_values: Vec<i64> =
+        item.variants.iter().map(|(_, v)| i64::try_from(*v).unwrap_or(i64::MAX)).collect();
     let casts = INTEGERS.iter().map(|wire| {
         let wire = syn::Ident::new(wire, proc_macro2::Span::call_site());
         let wire_name = wire.to_string();

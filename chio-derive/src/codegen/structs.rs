@@ -66,11 +66,7 @@ fn window_condition(window: &WindowAttr, earlier: Option<&[Field<'_>]>) -> Optio
             None => parts.push(quote!((#when))),
         }
     }
-    if parts.is_empty() {
-        None
-    } else {
-        Some(quote!(#(#parts)&&*))
-    }
+    if parts.is_empty() { None } else { Some(quote!(#(#parts)&&*)) }
 }
 
 /// The `map_err` that adds this field (and, at a packet's root, the packet name) to a path.
@@ -114,12 +110,7 @@ fn codec_encode(krate: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenS
     }
 }
 
-fn codec_decode(
-    krate: &TokenStream,
-    de: &TokenStream,
-    field: &Field<'_>,
-    codec: &Codec,
-) -> TokenStream {
+fn codec_decode(krate: &TokenStream, de: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
     let ty = field.ty;
     match codec {
         Codec::Native => quote!(<#ty as #krate::Decode<#de>>::decode(__reader, __ctx)),
@@ -206,12 +197,7 @@ fn de_lifetime(item: &Struct<'_>) -> (TokenStream, bool) {
     }
 }
 
-fn codec_min_len(
-    krate: &TokenStream,
-    de: &TokenStream,
-    field: &Field<'_>,
-    codec: &Codec,
-) -> TokenStream {
+fn codec_min_len(krate: &TokenStream, de: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
     let ty = field.ty;
     match codec {
         Codec::Native => quote!(<#ty as #krate::Decode<#de>>::MIN_LEN),
@@ -225,11 +211,7 @@ fn decode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     let ident = &item.input.ident;
     let (_, ty_generics, where_clause) = item.input.generics.split_for_impl();
     let (de, own_lifetime) = de_lifetime(item);
-    let impl_generics = if own_lifetime {
-        quote!(<#de>)
-    } else {
-        quote!(<'__de>)
-    };
+    let impl_generics = if own_lifetime { quote!(<#de>) } else { quote!(<'__de>) };
 
     let mut reads = Vec::new();
     let mut min_lens = Vec::new();
@@ -376,12 +358,7 @@ fn layout_encoding(krate: &TokenStream, field: &Field<'_>, codec: &Codec) -> Tok
 
 fn packet_name(item: &Struct<'_>) -> Option<String> {
     let packet = item.attrs.packet.as_ref()?;
-    Some(
-        packet
-            .name
-            .as_ref()
-            .map_or_else(|| item.input.ident.to_string(), |n| n.value.clone()),
-    )
+    Some(packet.name.as_ref().map_or_else(|| item.input.ident.to_string(), |n| n.value.clone()))
 }
 
 fn packet_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
