@@ -98,6 +98,11 @@ impl Context {
         if self.slots != 0 { self.slots } else { build::default_slots(self.build, self.protocol) }
     }
 
+    /// The revision in force for this build.
+    pub const fn revision(self) -> build::Revision {
+        build::Revision::resolve(self.build)
+    }
+
     /// Whether the slot count was set explicitly rather than derived.
     pub const fn slots_overridden(self) -> bool {
         self.slots != 0

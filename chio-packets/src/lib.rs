@@ -40,6 +40,10 @@ extern crate self as chio_packets;
 pub use chio_core::*;
 pub use chio_derive::{BanchoEnum, BanchoFlags, BanchoPacket, BanchoPayload};
 
+/// The `bitflags` crate, for declaring flag sets with `#[derive(BanchoFlags)]` without
+/// another dependency.
+pub use bitflags;
+
 pub mod attributes;
 pub mod login;
 pub mod presence;
