@@ -73,7 +73,7 @@ pub trait Decode<'de>: Sized {
 /// `#[bancho(wire = u16)]` on a `u32` field encodes it through `WireCast<u16>`. Conversions
 /// are checked both ways: a value that does not fit is an error, never clamped.
 #[diagnostic::on_unimplemented(
-    message = "a `{Self}` field cannot be carried as wire type `{W}`",
+    message = "`{Self}` cannot be carried as wire type `{W}`",
     label = "no `WireCast<{W}>` for `{Self}`",
     note = "`wire = ...` needs `{Self}: chio_core::WireCast<{W}>`; integers and floats convert among themselves, and derived enums and flags convert to every integer type"
 )]
@@ -192,6 +192,11 @@ bool_casts!(u8, u16, i16, u32, i32);
 ///
 /// Lists use an `i32` count by default; some builds use 16-bit counts
 /// (`#[bancho(count = u16)]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list count prefix",
+    label = "not a count prefix",
+    note = "`count = ...` takes one of `u8`, `u16`, `i16`, `i32`, `u32`"
+)]
 pub trait CountPrefix: Copy {
     /// The type's name, for messages.
     const NAME: &'static str;

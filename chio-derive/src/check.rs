@@ -8,7 +8,13 @@ use crate::ir::{Codec, DefaultValue, Field, Spanned, Struct, WindowAttr};
 pub(crate) fn check_struct(cx: &Ctxt, item: &Struct<'_>) {
     check_generics(cx, &item.input.generics);
     check_packet_identity(cx, item);
-    for field in &item.fields {
+    for (index, field) in item.fields.iter().enumerate() {
+        check_reserved_name(cx, field);
+        check_when_uses_earlier_fields(cx, &item.fields[index..], field);
+        if field.parse_failed {
+            // The windows are incomplete; checking them would only add false errors.
+            continue;
+        }
         for window in &field.windows {
             check_window_bounds(cx, window);
             check_one_codec(cx, field, window);
@@ -43,6 +49,10 @@ fn check_packet_identity(cx: &Ctxt, item: &Struct<'_>) {
     let Some(packet) = &item.attrs.packet else {
         return;
     };
+    if item.attrs.parse_failed {
+        // A key whose value failed to parse was reported; do not call it missing too.
+        return;
+    }
     let ident = &item.input.ident;
     if packet.id.is_none() {
         cx.error_spanned_by(ident, "missing `#[bancho(id = ...)]`: the packet's canonical id");
@@ -51,6 +61,44 @@ fn check_packet_identity(cx: &Ctxt, item: &Struct<'_>) {
         cx.error_spanned_by(ident, "missing `#[bancho(from = server)]` or `#[bancho(from = client)]`");
     }
     check_bounds(cx, packet.since.as_ref(), packet.until.as_ref(), "");
+}
+
+/// Generated code names its own variables `__chio_*`; fields may not.
+fn check_reserved_name(cx: &Ctxt, field: &Field<'_>) {
+    if field.name.starts_with("__chio") {
+        cx.error_at(field.span, "field names starting with `__chio` are reserved for the generated code");
+    }
+}
+
+/// A `when` condition is evaluated while decoding, when only the fields before it exist.
+/// `rest` is this field and the ones after it.
+fn check_when_uses_earlier_fields(cx: &Ctxt, rest: &[Field<'_>], field: &Field<'_>) {
+    for window in &field.windows {
+        let Some(when) = &window.when else { continue };
+        let mut idents = Vec::new();
+        collect_idents(quote::quote!(#when), &mut idents);
+        for later in rest {
+            if idents.contains(&later.binding) {
+                cx.error_spanned_by(
+                    when,
+                    format!(
+                        "`when` of field `{}` uses `{}`, which is decoded after it; a condition may only use earlier fields",
+                        field.name, later.name
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn collect_idents(tokens: proc_macro2::TokenStream, out: &mut Vec<proc_macro2::Ident>) {
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => out.push(ident),
+            proc_macro2::TokenTree::Group(group) => collect_idents(group.stream(), out),
+            _ => {}
+        }
+    }
 }
 
 /// `since` must be below `until`, for builds and for protocol versions.
@@ -103,8 +151,8 @@ fn check_overlap(cx: &Ctxt, field: &Field<'_>) {
     for (i, later) in field.windows.iter().enumerate() {
         for earlier in &field.windows[..i] {
             if earlier.when.is_none() && intersects(earlier, later) {
-                cx.error_at(
-                    later.span,
+                cx.error_spanned_by(
+                    &later.tokens,
                     format!(
                         "field `{}`: this window overlaps an earlier one ({}); windows of one field must not share a build and protocol version",
                         field.name,
@@ -121,8 +169,8 @@ fn check_overlap(cx: &Ctxt, field: &Field<'_>) {
 fn check_default(cx: &Ctxt, field: &Field<'_>) {
     let always_present = covers_everything(&field.windows);
     match (&field.default, always_present) {
-        (None, false) => cx.error_at(
-            field.windows.first().map_or(field.span, |w| w.span),
+        (None, false) => cx.error_spanned_by(
+            field.windows.first().map_or_else(|| quote::quote_spanned!(field.span=> _), |w| w.tokens.clone()),
             format!(
                 "field `{}` is absent in some builds or protocol versions; add `#[bancho(default)]` or `#[bancho(default = ...)]` for its value there",
                 field.name

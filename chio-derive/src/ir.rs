@@ -37,6 +37,8 @@ pub(crate) struct PacketAttrs {
 
 /// Container-level attributes.
 pub(crate) struct ContainerAttrs {
+    /// Some value failed to parse (and was reported): skip checks about missing keys.
+    pub(crate) parse_failed: bool,
     pub(crate) krate: Option<syn::Path>,
     /// Present for `BanchoPacket` only.
     pub(crate) packet: Option<PacketAttrs>,
@@ -56,7 +58,8 @@ pub(crate) enum Codec {
 
 /// One `#[bancho(...)]` on a field that says where or how the field is on the wire.
 pub(crate) struct WindowAttr {
-    pub(crate) span: Span,
+    /// The whole attribute, so errors about the window underline all of it.
+    pub(crate) tokens: proc_macro2::TokenStream,
     pub(crate) since: Option<Spanned<u32>>,
     pub(crate) until: Option<Spanned<u32>>,
     pub(crate) since_protocol: Option<Spanned<u8>>,
@@ -101,6 +104,8 @@ pub(crate) struct Field<'a> {
     pub(crate) windows: Vec<WindowAttr>,
     pub(crate) default: Option<Spanned<DefaultValue>>,
     pub(crate) span: Span,
+    /// Some value failed to parse (and was reported): skip checks about windows and defaults.
+    pub(crate) parse_failed: bool,
 }
 
 /// A struct being derived.
@@ -153,6 +158,7 @@ pub(crate) fn parse_struct<'a>(
 /// Parses container attributes; for payloads, enums and flags only `crate` is accepted.
 pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Derive) -> ContainerAttrs {
     let mut out = ContainerAttrs {
+        parse_failed: false,
         krate: None,
         packet: (derive == Derive::Packet).then_some(PacketAttrs {
             name: None,
@@ -162,12 +168,19 @@ pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Deriv
             until: None,
         }),
     };
+    let mut failed = false;
     for attr in attrs.iter().filter(|a| a.path() == symbol::BANCHO) {
         let result = attr.parse_nested_meta(|meta| {
             let key = &meta.path;
             if key == symbol::CRATE {
-                let path = parse_lit_str::<syn::Path>(&meta)?;
-                set_once(cx, &mut out.krate, path, &meta, symbol::CRATE);
+                let lit: LitStr = meta.value()?.parse()?;
+                match lit.parse::<syn::Path>() {
+                    Ok(path) => set_once(cx, &mut out.krate, path, &meta, symbol::CRATE),
+                    Err(_) => {
+                        failed = true;
+                        cx.error_spanned_by(&lit, "expected a path, such as `crate = \"chio_packets\"`");
+                    }
+                }
                 return Ok(());
             }
             let Some(packet) = out.packet.as_mut() else {
@@ -178,48 +191,66 @@ pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Deriv
                 let value = Spanned { value: lit.value(), span: lit.span() };
                 set_once(cx, &mut packet.name, value, &meta, symbol::NAME);
             } else if key == symbol::ID {
-                let value = parse_int::<u16>(&meta, "a packet id (u16)")?;
-                set_once(cx, &mut packet.id, value, &meta, symbol::ID);
+                if let Some(value) = parse_int::<u16>(cx, &mut failed, &meta, "a packet id (u16)")? {
+                    set_once(cx, &mut packet.id, value, &meta, symbol::ID);
+                }
             } else if key == symbol::FROM {
-                let ident: Ident = meta.value()?.parse()?;
-                let direction = if ident == "server" {
-                    Direction::Server
-                } else if ident == "client" {
-                    Direction::Client
-                } else {
-                    cx.error_spanned_by(&ident, "expected `from = server` or `from = client`");
-                    return Ok(());
+                let expr: Expr = meta.value()?.parse()?;
+                let direction = match &expr {
+                    Expr::Path(path) if path.path.is_ident("server") => Some(Direction::Server),
+                    Expr::Path(path) if path.path.is_ident("client") => Some(Direction::Client),
+                    _ => None,
                 };
-                let value = Spanned { value: direction, span: ident.span() };
-                set_once(cx, &mut packet.from, value, &meta, symbol::FROM);
+                match direction {
+                    Some(value) => {
+                        let value = Spanned { value, span: expr.span() };
+                        set_once(cx, &mut packet.from, value, &meta, symbol::FROM);
+                    }
+                    None => {
+                        failed = true;
+                        cx.error_spanned_by(&expr, "expected `from = server` or `from = client`");
+                    }
+                }
             } else if key == symbol::SINCE {
-                let value = parse_int::<u32>(&meta, "a build number (u32)")?;
-                set_once(cx, &mut packet.since, value, &meta, symbol::SINCE);
+                if let Some(value) = parse_int::<u32>(cx, &mut failed, &meta, "a build number (u32)")? {
+                    set_once(cx, &mut packet.since, value, &meta, symbol::SINCE);
+                }
             } else if key == symbol::UNTIL {
-                let value = parse_int::<u32>(&meta, "a build number (u32)")?;
-                set_once(cx, &mut packet.until, value, &meta, symbol::UNTIL);
+                if let Some(value) = parse_until_build(cx, &mut failed, &meta)? {
+                    set_once(cx, &mut packet.until, value, &meta, symbol::UNTIL);
+                }
             } else {
                 return unknown_key(cx, &meta, symbol::PACKET_KEYS);
             }
             Ok(())
         });
         if let Err(err) = result {
+            failed = true;
             cx.syn_error(err);
         }
     }
+    out.parse_failed = failed;
     out
 }
 
 fn parse_field<'a>(cx: &Ctxt, index: usize, field: &'a syn::Field) -> Field<'a> {
     let (binding, name) = match &field.ident {
         Some(ident) => (ident.clone(), syn::ext::IdentExt::unraw(ident).to_string()),
-        None => (quote::format_ident!("__field{}", index), index.to_string()),
+        None => (quote::format_ident!("__chio_field{}", index), index.to_string()),
     };
-    let mut out =
-        Field { binding, name, ty: &field.ty, windows: Vec::new(), default: None, span: field.span() };
+    let mut out = Field {
+        binding,
+        name,
+        ty: &field.ty,
+        windows: Vec::new(),
+        default: None,
+        span: field.span(),
+        parse_failed: false,
+    };
+    let mut failed = false;
     for attr in field.attrs.iter().filter(|a| a.path() == symbol::BANCHO) {
         let mut window = WindowAttr {
-            span: attr.span(),
+            tokens: quote::ToTokens::to_token_stream(attr),
             since: None,
             until: None,
             since_protocol: None,
@@ -242,17 +273,26 @@ fn parse_field<'a>(cx: &Ctxt, index: usize, field: &'a syn::Field) -> Field<'a> 
             }
             is_window = true;
             if key == symbol::SINCE {
-                let value = parse_int::<u32>(&meta, "a build number (u32)")?;
-                set_once(cx, &mut window.since, value, &meta, symbol::SINCE);
+                if let Some(value) = parse_int::<u32>(cx, &mut failed, &meta, "a build number (u32)")? {
+                    set_once(cx, &mut window.since, value, &meta, symbol::SINCE);
+                }
             } else if key == symbol::UNTIL {
-                let value = parse_int::<u32>(&meta, "a build number (u32)")?;
-                set_once(cx, &mut window.until, value, &meta, symbol::UNTIL);
+                if let Some(value) = parse_until_build(cx, &mut failed, &meta)? {
+                    set_once(cx, &mut window.until, value, &meta, symbol::UNTIL);
+                }
             } else if key == symbol::SINCE_PROTOCOL {
-                let value = parse_int::<u8>(&meta, "a protocol version (u8)")?;
-                set_once(cx, &mut window.since_protocol, value, &meta, symbol::SINCE_PROTOCOL);
+                if let Some(value) = parse_int::<u8>(cx, &mut failed, &meta, "a protocol version (u8)")? {
+                    set_once(cx, &mut window.since_protocol, value, &meta, symbol::SINCE_PROTOCOL);
+                }
             } else if key == symbol::UNTIL_PROTOCOL {
-                let value = parse_int::<u8>(&meta, "a protocol version (u8)")?;
-                set_once(cx, &mut window.until_protocol, value, &meta, symbol::UNTIL_PROTOCOL);
+                if let Some(value) = parse_int::<u8>(cx, &mut failed, &meta, "a protocol version (u8)")? {
+                    if value.value == u8::MAX {
+                        failed = true;
+                        cx.error_at(value.span, "`until_protocol = 255` would read as \"no upper bound\"; leave `until_protocol` out for an open window");
+                    } else {
+                        set_once(cx, &mut window.until_protocol, value, &meta, symbol::UNTIL_PROTOCOL);
+                    }
+                }
             } else if key == symbol::WIRE {
                 let span = meta.path.span();
                 let ty: syn::Type = meta.value()?.parse()?;
@@ -275,12 +315,14 @@ fn parse_field<'a>(cx: &Ctxt, index: usize, field: &'a syn::Field) -> Field<'a> 
             Ok(())
         });
         if let Err(err) = result {
+            failed = true;
             cx.syn_error(err);
         }
         if is_window {
             out.windows.push(window);
         }
     }
+    out.parse_failed = failed;
     out
 }
 
@@ -308,20 +350,54 @@ fn set_once<T>(cx: &Ctxt, slot: &mut Option<T>, value: T, meta: &ParseNestedMeta
     }
 }
 
-fn parse_int<N>(meta: &ParseNestedMeta<'_>, what: &str) -> syn::Result<Spanned<N>>
+/// Parses `= <integer literal>`. A value that is not a fitting literal is reported and
+/// gives `None`, so the keys after it are still parsed; only a broken token stream is an
+/// `Err` (and stops the attribute).
+fn parse_int<N>(
+    cx: &Ctxt,
+    failed: &mut bool,
+    meta: &ParseNestedMeta<'_>,
+    what: &str,
+) -> syn::Result<Option<Spanned<N>>>
 where
     N: std::str::FromStr,
     N::Err: std::fmt::Display,
 {
     let expr: Expr = meta.value()?.parse()?;
-    let lit = match &expr {
-        Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(lit), .. }) => lit.clone(),
-        _ => {
-            return Err(syn::Error::new_spanned(expr, format!("expected {what} as an integer literal")));
+    let parsed = match &expr {
+        Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(lit), .. }) => {
+            parse_lit_int::<N>(lit, what).map(|value| Spanned { value, span: lit.span() })
         }
+        _ => Err(syn::Error::new_spanned(&expr, format!("expected {what} as an integer literal"))),
     };
-    let value = parse_lit_int::<N>(&lit, what)?;
-    Ok(Spanned { value, span: lit.span() })
+    match parsed {
+        Ok(value) => Ok(Some(value)),
+        Err(err) => {
+            *failed = true;
+            cx.syn_error(err);
+            Ok(None)
+        }
+    }
+}
+
+/// `until = B`, refusing `u32::MAX`, which would read as "no upper bound".
+fn parse_until_build(
+    cx: &Ctxt,
+    failed: &mut bool,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<Option<Spanned<u32>>> {
+    let value = parse_int::<u32>(cx, failed, meta, "a build number (u32)")?;
+    match value {
+        Some(value) if value.value == u32::MAX => {
+            *failed = true;
+            cx.error_at(
+                value.span,
+                "`until = 4294967295` would read as \"no upper bound\"; leave `until` out for an open window",
+            );
+            Ok(None)
+        }
+        other => Ok(other),
+    }
 }
 
 fn parse_lit_int<N>(lit: &LitInt, what: &str) -> syn::Result<N>
@@ -332,13 +408,10 @@ where
     lit.base10_parse::<N>().map_err(|_| syn::Error::new(lit.span(), format!("expected {what}")))
 }
 
-fn parse_lit_str<T: syn::parse::Parse>(meta: &ParseNestedMeta<'_>) -> syn::Result<T> {
-    let lit: LitStr = meta.value()?.parse()?;
-    lit.parse()
-}
-
 /// The integer types an enum may use as `#[repr]`.
-const ENUM_REPRS: &[&str] = &["u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64"];
+///
+/// `u64` is left out: enum values are handled as `i64`, and no bancho enum needs more.
+const ENUM_REPRS: &[&str] = &["u8", "i8", "u16", "i16", "u32", "i32", "i64"];
 
 /// Parses a fieldless enum with an integer `#[repr]` and computes each variant's value
 /// (explicit literals, or one more than the previous variant).
@@ -366,7 +439,7 @@ pub(crate) fn parse_enum<'a>(
     if repr.is_none() {
         cx.error_spanned_by(
             &input.ident,
-            "BanchoEnum needs an integer representation: add `#[repr(u8)]` (or i8, u16, i16, u32, i32, u64, i64)",
+            "BanchoEnum needs an integer representation: add `#[repr(u8)]` (or i8, u16, i16, u32, i32, i64)",
         );
     }
     let mut variants = Vec::new();

@@ -26,7 +26,7 @@ use crate::ir::Derive;
 
 /// Derives `Encode`, `Decode`, `Describe` and `Packet` for a packet struct.
 ///
-/// ```ignore
+/// ```text
 /// #[derive(BanchoPacket)]
 /// #[bancho(id = 11, from = server, name = "BanchoUserStats")]
 /// struct UserStats { /* fields with #[bancho(since = ..., until = ..., wire = ...)] */ }

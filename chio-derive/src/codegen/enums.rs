@@ -23,22 +23,7 @@ pub(crate) fn expand(item: &Enum<'_>) -> TokenStream {
     let name = ident.to_string();
     let repr = &item.repr;
     let names: Vec<_> = item.variants.iter().map(|(v, _)| *v).collect();
-    let values: Vec<TokenStream> = item
-        .variants
-        .iter()
-        .map(|(_, value)| syn::LitInt::new(&value.to_string(), proc_macro2::Span::call_site()))
-        .map(|lit| {
-            // Negative values need the minus sign as its own token.
-            let text = lit.to_string();
-            match text.strip_prefix('-') {
-                Some(abs) => {
-                    let abs = syn::LitInt::new(abs, proc_macro2::Span::call_site());
-                    quote!(-#abs)
-                }
-                None => quote!(#lit),
-            }
-        })
-        .collect();
+    let values: Vec<TokenStream> = item.variants.iter().map(|(_, value)| int_literal(*value)).collect();
     let variant_names: Vec<String> = names.iter().map(|v| v.to_string()).collect();
     let variant_values: Vec<i64> =
         item.variants.iter().map(|(_, v)| i64::try_from(*v).unwrap_or(i64::MAX)).collect();
@@ -79,26 +64,26 @@ pub(crate) fn expand(item: &Enum<'_>) -> TokenStream {
                     ::core::mem::size_of::<#repr>()
                 }
                 #[inline]
-                fn encode<__B: #krate::__private::BufMut + ?Sized>(
+                fn encode<__ChioBuf: #krate::__private::BufMut + ?Sized>(
                     &self,
-                    __buf: &mut __B,
-                    __ctx: #krate::Context,
+                    __chio_buf: &mut __ChioBuf,
+                    __chio_ctx: #krate::Context,
                 ) -> #krate::__private::Result<(), #krate::EncodeError> {
                     let __value: #repr = match self { #(Self::#names => #values,)* };
-                    #krate::Encode::encode(&__value, __buf, __ctx)
+                    #krate::Encode::encode(&__value, __chio_buf, __chio_ctx)
                 }
             }
 
             #[automatically_derived]
-            impl<'__de> #krate::Decode<'__de> for #ident {
+            impl<'__chio_de> #krate::Decode<'__chio_de> for #ident {
                 const MIN_LEN: usize = ::core::mem::size_of::<#repr>();
                 #[inline]
                 fn decode(
-                    __reader: &mut #krate::Reader<'__de>,
-                    __ctx: #krate::Context,
+                    __chio_reader: &mut #krate::Reader<'__chio_de>,
+                    __chio_ctx: #krate::Context,
                 ) -> #krate::__private::Result<Self, #krate::DecodeError> {
-                    let __start = __reader.position();
-                    match <#repr as #krate::Decode<'__de>>::decode(__reader, __ctx)? {
+                    let __start = __chio_reader.position();
+                    match <#repr as #krate::Decode<'__chio_de>>::decode(__chio_reader, __chio_ctx)? {
                         #(#values => #krate::__private::Ok(Self::#names),)*
                         __other => #krate::__private::Err(#krate::DecodeError::new(
                             #krate::__private::invalid_enum(#name, <i64 as ::core::convert::TryFrom<#repr>>::try_from(__other).unwrap_or(i64::MAX)),
@@ -142,4 +127,11 @@ pub(crate) fn expand(item: &Enum<'_>) -> TokenStream {
             }
         };
     }
+}
+
+/// An integer literal; a negative one is a minus sign and the absolute value, as Rust
+/// writes it in patterns.
+fn int_literal(value: i128) -> TokenStream {
+    let abs = syn::LitInt::new(&value.unsigned_abs().to_string(), proc_macro2::Span::call_site());
+    if value < 0 { quote!(-#abs) } else { quote!(#abs) }
 }

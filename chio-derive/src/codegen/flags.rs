@@ -53,24 +53,24 @@ pub(crate) fn expand(input: &syn::DeriveInput, attrs: &ContainerAttrs) -> TokenS
                     ::core::mem::size_of::<__Bits>()
                 }
                 #[inline]
-                fn encode<__B: #krate::__private::BufMut + ?Sized>(
+                fn encode<__ChioBuf: #krate::__private::BufMut + ?Sized>(
                     &self,
-                    __buf: &mut __B,
-                    __ctx: #krate::Context,
+                    __chio_buf: &mut __ChioBuf,
+                    __chio_ctx: #krate::Context,
                 ) -> #krate::__private::Result<(), #krate::EncodeError> {
-                    #krate::Encode::encode(&#flags::bits(self), __buf, __ctx)
+                    #krate::Encode::encode(&#flags::bits(self), __chio_buf, __chio_ctx)
                 }
             }
 
             #[automatically_derived]
-            impl<'__de> #krate::Decode<'__de> for #ident {
+            impl<'__chio_de> #krate::Decode<'__chio_de> for #ident {
                 const MIN_LEN: usize = ::core::mem::size_of::<__Bits>();
                 #[inline]
                 fn decode(
-                    __reader: &mut #krate::Reader<'__de>,
-                    __ctx: #krate::Context,
+                    __chio_reader: &mut #krate::Reader<'__chio_de>,
+                    __chio_ctx: #krate::Context,
                 ) -> #krate::__private::Result<Self, #krate::DecodeError> {
-                    <__Bits as #krate::Decode<'__de>>::decode(__reader, __ctx).map(#flags::from_bits_retain)
+                    <__Bits as #krate::Decode<'__chio_de>>::decode(__chio_reader, __chio_ctx).map(#flags::from_bits_retain)
                 }
             }
 

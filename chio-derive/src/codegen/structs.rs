@@ -2,7 +2,8 @@
 //! `Describe` and, for packets, `Packet`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned as _;
 
 use super::{krate_path, type_source};
 use crate::check::vec_item;
@@ -45,17 +46,17 @@ fn window_condition(window: &WindowAttr, earlier: Option<&[Field<'_>]>) -> Optio
     let mut parts = Vec::new();
     let (since, until) = window.build_bounds();
     if since > 0 {
-        parts.push(quote!(__ctx.build() >= #since));
+        parts.push(quote!(__chio_ctx.build() >= #since));
     }
     if until < u32::MAX {
-        parts.push(quote!(__ctx.build() < #until));
+        parts.push(quote!(__chio_ctx.build() < #until));
     }
     let (since_protocol, until_protocol) = window.protocol_bounds();
     if since_protocol > 0 {
-        parts.push(quote!(__ctx.protocol() >= #since_protocol));
+        parts.push(quote!(__chio_ctx.protocol() >= #since_protocol));
     }
     if until_protocol < u8::MAX {
-        parts.push(quote!(__ctx.protocol() < #until_protocol));
+        parts.push(quote!(__chio_ctx.protocol() < #until_protocol));
     }
     if let Some(when) = &window.when {
         match earlier {
@@ -79,19 +80,19 @@ fn path_mapper(item: &Struct<'_>, field: &Field<'_>) -> TokenStream {
     if let Some(name) = packet_name(item) {
         steps.push(quote!(.in_type(#name)));
     }
-    quote!(.map_err(|__e| __e #(#steps)*))
+    quote!(.map_err(|__chio_e| __chio_e #(#steps)*))
 }
 
 fn codec_len(krate: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
     let binding = &field.binding;
     let ty = field.ty;
     match codec {
-        Codec::Native => quote!(#krate::Encode::encoded_len(#binding, __ctx)),
-        Codec::Wire(wire) => quote!(#krate::__private::wire_len::<#ty, #wire>(#binding, __ctx)),
+        Codec::Native => quote!(#krate::Encode::encoded_len(#binding, __chio_ctx)),
+        Codec::Wire(wire) => quote!(#krate::__private::wire_len::<#ty, #wire>(#binding, __chio_ctx)),
         Codec::Count(count) => {
-            quote!(#krate::__private::list::encoded_len::<#count, _>(#binding, __ctx))
+            quote!(#krate::__private::list::encoded_len::<#count, _>(#binding, __chio_ctx))
         }
-        Codec::With(path) => quote!(#path::encoded_len(#binding, __ctx)),
+        Codec::With(path) => quote_spanned!(path.span()=> #path::encoded_len(#binding, __chio_ctx)),
     }
 }
 
@@ -99,24 +100,24 @@ fn codec_encode(krate: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenS
     let binding = &field.binding;
     let ty = field.ty;
     match codec {
-        Codec::Native => quote!(#krate::Encode::encode(#binding, __buf, __ctx)),
+        Codec::Native => quote!(#krate::Encode::encode(#binding, __chio_buf, __chio_ctx)),
         Codec::Wire(wire) => {
-            quote!(#krate::__private::put_wire::<#ty, #wire, __B>(#binding, __buf, __ctx))
+            quote!(#krate::__private::put_wire::<#ty, #wire, __ChioBuf>(#binding, __chio_buf, __chio_ctx))
         }
         Codec::Count(count) => {
-            quote!(#krate::__private::list::put::<#count, _, __B>(#binding, __buf, __ctx))
+            quote!(#krate::__private::list::put::<#count, _, __ChioBuf>(#binding, __chio_buf, __chio_ctx))
         }
-        Codec::With(path) => quote!(#path::encode(#binding, __buf, __ctx)),
+        Codec::With(path) => quote_spanned!(path.span()=> #path::encode(#binding, __chio_buf, __chio_ctx)),
     }
 }
 
 fn codec_decode(krate: &TokenStream, de: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
     let ty = field.ty;
     match codec {
-        Codec::Native => quote!(<#ty as #krate::Decode<#de>>::decode(__reader, __ctx)),
-        Codec::Wire(wire) => quote!(#krate::__private::read_wire::<#ty, #wire>(__reader, __ctx)),
-        Codec::Count(count) => quote!(#krate::__private::list::read::<#count, _>(__reader, __ctx)),
-        Codec::With(path) => quote!(#path::decode(__reader, __ctx)),
+        Codec::Native => quote!(<#ty as #krate::Decode<#de>>::decode(__chio_reader, __chio_ctx)),
+        Codec::Wire(wire) => quote!(#krate::__private::read_wire::<#ty, #wire>(__chio_reader, __chio_ctx)),
+        Codec::Count(count) => quote!(#krate::__private::list::read::<#count, _>(__chio_reader, __chio_ctx)),
+        Codec::With(path) => quote_spanned!(path.span()=> #path::decode(__chio_reader, __chio_ctx)),
     }
 }
 
@@ -166,17 +167,17 @@ fn encode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
         impl #impl_generics #krate::Encode for #ident #ty_generics #where_clause {
             #[inline]
             #[allow(unused_variables)]
-            fn encoded_len(&self, __ctx: #krate::Context) -> usize {
+            fn encoded_len(&self, __chio_ctx: #krate::Context) -> usize {
                 #destructure
                 0usize #(+ #lens)*
             }
 
             #[inline]
             #[allow(unused_variables)]
-            fn encode<__B: #krate::__private::BufMut + ?Sized>(
+            fn encode<__ChioBuf: #krate::__private::BufMut + ?Sized>(
                 &self,
-                __buf: &mut __B,
-                __ctx: #krate::Context,
+                __chio_buf: &mut __ChioBuf,
+                __chio_ctx: #krate::Context,
             ) -> #krate::__private::Result<(), #krate::EncodeError> {
                 #destructure
                 #(#writes)*
@@ -193,7 +194,7 @@ fn de_lifetime(item: &Struct<'_>) -> (TokenStream, bool) {
             let lifetime = &param.lifetime;
             (quote!(#lifetime), true)
         }
-        None => (quote!('__de), false),
+        None => (quote!('__chio_de), false),
     }
 }
 
@@ -211,7 +212,7 @@ fn decode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     let ident = &item.input.ident;
     let (_, ty_generics, where_clause) = item.input.generics.split_for_impl();
     let (de, own_lifetime) = de_lifetime(item);
-    let impl_generics = if own_lifetime { quote!(<#de>) } else { quote!(<'__de>) };
+    let impl_generics = if own_lifetime { quote!(<#de>) } else { quote!(<'__chio_de>) };
 
     let mut reads = Vec::new();
     let mut min_lens = Vec::new();
@@ -237,7 +238,7 @@ fn decode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             None => quote!(return #krate::__private::Err(
                 #krate::DecodeError::new(
                     #krate::DecodeErrorKind::Custom(::std::borrow::Cow::Borrowed("no window applies to this context")),
-                    __reader.position(),
+                    __chio_reader.position(),
                 )
             ) #mapper),
         };
@@ -264,8 +265,8 @@ fn decode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             #[inline]
             #[allow(unused_variables)]
             fn decode(
-                __reader: &mut #krate::Reader<#de>,
-                __ctx: #krate::Context,
+                __chio_reader: &mut #krate::Reader<#de>,
+                __chio_ctx: #krate::Context,
             ) -> #krate::__private::Result<Self, #krate::DecodeError> {
                 #(#reads)*
                 #krate::__private::Ok(#construct)

@@ -1,0 +1,10 @@
+use chio_packets::BanchoEnum;
+
+#[derive(BanchoEnum)]
+#[repr(usize)]
+enum Mode {
+    Osu = 0,
+    Taiko = 1,
+}
+
+fn main() {}

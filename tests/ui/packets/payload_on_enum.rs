@@ -1,0 +1,9 @@
+use chio_packets::BanchoPayload;
+
+#[derive(BanchoPayload)]
+enum Status {
+    Idle,
+    Playing,
+}
+
+fn main() {}

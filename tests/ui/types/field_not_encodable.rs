@@ -1,0 +1,10 @@
+use chio_packets::BanchoPayload;
+
+struct Secret;
+
+#[derive(BanchoPayload)]
+struct Login {
+    secret: Secret,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use chio_packets::BanchoPayload;
+
+#[derive(BanchoPayload)]
+struct Stats {
+    #[bancho(since = 20120723, until = 1788)]
+    #[bancho(default)]
+    rank: i32,
+}
+
+fn main() {}
