@@ -61,6 +61,40 @@ impl fmt::Display for FieldPath {
     }
 }
 
+/// The path accessors and builders both error types share (their inner value has a `path`).
+macro_rules! path_methods {
+    () => {
+        /// The field path from the root value to the failing one.
+        pub fn path(&self) -> &FieldPath {
+            &self.0.path
+        }
+
+        /// Prefixes the path with a field name (used by derived code).
+        #[cold]
+        #[must_use]
+        pub fn in_field(mut self, name: &'static str) -> Self {
+            self.0.path.push_outer(PathSegment::Field(name));
+            self
+        }
+
+        /// Prefixes the path with a list index.
+        #[cold]
+        #[must_use]
+        pub fn at_index(mut self, index: usize) -> Self {
+            self.0.path.push_outer(PathSegment::Index(index));
+            self
+        }
+
+        /// Prefixes the path with a type name (a packet at the root).
+        #[cold]
+        #[must_use]
+        pub fn in_type(mut self, name: &'static str) -> Self {
+            self.0.path.push_outer(PathSegment::Type(name));
+            self
+        }
+    };
+}
+
 /// Something that limits decoding, named in [`DecodeErrorKind::LimitExceeded`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LimitKind {
@@ -203,34 +237,7 @@ impl DecodeError {
         self.0.offset
     }
 
-    /// The field path from the root value to the failing one.
-    pub fn path(&self) -> &FieldPath {
-        &self.0.path
-    }
-
-    /// Prefixes the path with a field name (used by derived code).
-    #[cold]
-    #[must_use]
-    pub fn in_field(mut self, name: &'static str) -> Self {
-        self.0.path.push_outer(PathSegment::Field(name));
-        self
-    }
-
-    /// Prefixes the path with a list index.
-    #[cold]
-    #[must_use]
-    pub fn at_index(mut self, index: usize) -> Self {
-        self.0.path.push_outer(PathSegment::Index(index));
-        self
-    }
-
-    /// Prefixes the path with a type name (a packet at the root).
-    #[cold]
-    #[must_use]
-    pub fn in_type(mut self, name: &'static str) -> Self {
-        self.0.path.push_outer(PathSegment::Type(name));
-        self
-    }
+    path_methods!();
 
     /// Moves the offset by `base`, for input decoded from inside a larger buffer.
     #[must_use]
@@ -336,34 +343,7 @@ impl EncodeError {
         &self.0.kind
     }
 
-    /// The field path from the root value to the failing one.
-    pub fn path(&self) -> &FieldPath {
-        &self.0.path
-    }
-
-    /// Prefixes the path with a field name (used by derived code).
-    #[cold]
-    #[must_use]
-    pub fn in_field(mut self, name: &'static str) -> Self {
-        self.0.path.push_outer(PathSegment::Field(name));
-        self
-    }
-
-    /// Prefixes the path with a list index.
-    #[cold]
-    #[must_use]
-    pub fn at_index(mut self, index: usize) -> Self {
-        self.0.path.push_outer(PathSegment::Index(index));
-        self
-    }
-
-    /// Prefixes the path with a type name.
-    #[cold]
-    #[must_use]
-    pub fn in_type(mut self, name: &'static str) -> Self {
-        self.0.path.push_outer(PathSegment::Type(name));
-        self
-    }
+    path_methods!();
 }
 
 impl From<EncodeErrorKind> for EncodeError {
