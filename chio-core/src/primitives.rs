@@ -357,7 +357,8 @@ pub mod list {
     ) -> Result<Vec<T>, DecodeError> {
         let start = reader.position();
         let count = C::read(reader)?.to_len().map_err(|kind| DecodeError::new(kind, start))?;
-        read_elements(reader, ctx, count)
+        reader.check_count_at(count, T::MIN_LEN, start)?;
+        read_checked(reader, ctx, count)
     }
 
     /// Reads exactly `count` elements (a count fixed by the layout, such as the slot count).
@@ -368,6 +369,16 @@ pub mod list {
         count: usize,
     ) -> Result<Vec<T>, DecodeError> {
         reader.check_count(count, T::MIN_LEN)?;
+        read_checked(reader, ctx, count)
+    }
+
+    /// Reads `count` elements once [`Reader::check_count`] has vouched for the count.
+    #[inline]
+    fn read_checked<'de, T: Decode<'de>>(
+        reader: &mut Reader<'de>,
+        ctx: Context,
+        count: usize,
+    ) -> Result<Vec<T>, DecodeError> {
         let mut items = Vec::with_capacity(count);
         for i in 0..count {
             items.push(T::decode(reader, ctx).map_err(|e| e.at_index(i))?);

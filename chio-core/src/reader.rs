@@ -153,22 +153,29 @@ impl<'de> Reader<'de> {
     ///
     /// Elements that may encode to zero bytes are counted as one byte, so a count is never
     /// larger than the bytes left.
+    ///
+    /// Errors are reported at the current position; see [`Reader::check_count_at`].
     pub fn check_count(&self, count: usize, min_len: usize) -> Result<(), DecodeError> {
+        self.check_count_at(count, min_len, self.pos)
+    }
+
+    /// As [`Reader::check_count`], reporting errors at `offset`: where the count was read,
+    /// so the error points at the value that is wrong.
+    pub fn check_count_at(&self, count: usize, min_len: usize, offset: usize) -> Result<(), DecodeError> {
         let limit = self.limits.max_list_len as usize;
         if count > limit {
-            return Err(self.error(DecodeErrorKind::LimitExceeded {
+            let kind = DecodeErrorKind::LimitExceeded {
                 kind: LimitKind::ListCount,
                 value: count as u64,
                 limit: limit as u64,
-            }));
+            };
+            return Err(DecodeError::new(kind, offset));
         }
         let needed = (count as u64).saturating_mul(min_len.max(1) as u64);
         if needed > self.remaining() as u64 {
-            return Err(self.error(DecodeErrorKind::CountExceedsInput {
-                count: count as u64,
-                needed,
-                left: self.remaining(),
-            }));
+            let kind =
+                DecodeErrorKind::CountExceedsInput { count: count as u64, needed, left: self.remaining() };
+            return Err(DecodeError::new(kind, offset));
         }
         Ok(())
     }
