@@ -26,6 +26,7 @@ pub mod build;
 mod codec;
 mod context;
 mod error;
+pub mod frame;
 pub mod layout;
 pub mod primitives;
 mod reader;
