@@ -45,6 +45,7 @@ pub use chio_derive::{BanchoEnum, BanchoFlags, BanchoPacket, BanchoPayload};
 pub use bitflags;
 
 pub mod attributes;
+pub mod ids;
 pub mod login;
 pub mod presence;
 pub mod types;
