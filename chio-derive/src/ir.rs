@@ -187,9 +187,20 @@ pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Deriv
                 return unknown_key(cx, &meta, symbol::TYPE_KEYS);
             };
             if key == symbol::NAME {
-                let lit: LitStr = meta.value()?.parse()?;
-                let value = Spanned { value: lit.value(), span: lit.span() };
-                set_once(cx, &mut packet.name, value, &meta, symbol::NAME);
+                let expr: Expr = meta.value()?.parse()?;
+                match ungroup(&expr) {
+                    Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. }) => {
+                        let value = Spanned { value: lit.value(), span: lit.span() };
+                        set_once(cx, &mut packet.name, value, &meta, symbol::NAME);
+                    }
+                    _ => {
+                        failed = true;
+                        cx.error_spanned_by(
+                            &expr,
+                            "expected the packet name as a string, such as `name = \"BanchoPing\"`",
+                        );
+                    }
+                }
             } else if key == symbol::ID {
                 if let Some(value) = parse_int::<u16>(cx, &mut failed, &meta, "a packet id (u16)")? {
                     set_once(cx, &mut packet.id, value, &meta, symbol::ID);
@@ -364,7 +375,7 @@ where
     N::Err: std::fmt::Display,
 {
     let expr: Expr = meta.value()?.parse()?;
-    let parsed = match &expr {
+    let parsed = match ungroup(&expr) {
         Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(lit), .. }) => {
             parse_lit_int::<N>(lit, what).map(|value| Spanned { value, span: lit.span() })
         }
@@ -378,6 +389,15 @@ where
             Ok(None)
         }
     }
+}
+
+/// The expression inside any invisible groups: a literal passed through a `macro_rules!`
+/// fragment arrives wrapped in one.
+fn ungroup(mut expr: &Expr) -> &Expr {
+    while let Expr::Group(group) = expr {
+        expr = &group.expr;
+    }
+    expr
 }
 
 /// `until = B`, refusing `u32::MAX`, which would read as "no upper bound".

@@ -47,5 +47,6 @@ pub use bitflags;
 pub mod attributes;
 pub mod ids;
 pub mod login;
+pub mod multiplayer;
 pub mod presence;
 pub mod types;

@@ -1,6 +1,9 @@
-use chio_packets::BanchoPayload;
+// Uses chio-core and chio-derive directly, so rustc's list of types that implement the
+// trait names core types only and stays the same as packets are added.
+use chio_derive::BanchoPayload;
 
 #[derive(BanchoPayload)]
+#[bancho(crate = "chio_core")]
 struct Message {
     #[bancho(wire = u16)]
     text: String,
