@@ -12,8 +12,8 @@
 use std::process::ExitCode;
 
 use chio_packets::layout::{Encoding, Layout};
-use chio_packets::login::LoginReply;
-use chio_packets::presence::{OsuUserStatus, UserStats};
+use chio_packets::login::BanchoLoginReply;
+use chio_packets::presence::{BanchoUserStats, OsuUserStatus};
 use chio_packets::{Context, Decode, Describe};
 
 /// `BanchoUserStats` for user 1000 playing a taiko map with HD+DT, 40,000 pp (b20250306).
@@ -37,9 +37,9 @@ fn main() -> ExitCode {
     let ctx = Context::new(build);
     println!("build {build}, protocol {}, {} bytes", ctx.protocol(), bytes.len());
     let result = match kind {
-        "stats" => show::<UserStats>(&bytes, ctx),
+        "stats" => show::<BanchoUserStats>(&bytes, ctx),
         "status" => show::<OsuUserStatus>(&bytes, ctx),
-        "login-reply" => show::<LoginReply>(&bytes, ctx),
+        "login-reply" => show::<BanchoLoginReply>(&bytes, ctx),
         other => return usage(&format!("unknown payload kind: {other}")),
     };
     match result {

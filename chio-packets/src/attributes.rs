@@ -75,10 +75,10 @@
 //!
 //! #[derive(BanchoPacket)]
 //! #[bancho(id = 10, from = server, since = 282, until = 1788)]
-//! struct IrcQuit<'a>(std::borrow::Cow<'a, str>);
+//! struct BanchoIrcQuit<'a>(std::borrow::Cow<'a, str>);
 //!
-//! assert!(IrcQuit::exists_in(Context::new(1787)));
-//! assert!(!IrcQuit::exists_in(Context::new(1788)));
+//! assert!(BanchoIrcQuit::exists_in(Context::new(1787)));
+//! assert!(!BanchoIrcQuit::exists_in(Context::new(1788)));
 //! ```
 //!
 //! ## `since`, `until` on a field, with `default`
@@ -256,10 +256,10 @@
 //! Every derived type describes itself through [`Describe`](crate::Describe):
 //!
 //! ```
-//! use chio_packets::presence::UserStats;
+//! use chio_packets::presence::BanchoUserStats;
 //! use chio_packets::{Context, Describe};
 //!
-//! let layout = UserStats::LAYOUT;
+//! let layout = BanchoUserStats::LAYOUT;
 //! let pp = layout.fields().iter().find(|f| f.name == "pp").unwrap();
 //! let window = pp.window(Context::new(20250306)).unwrap();
 //! assert_eq!(window.builds.to_string(), "b20250306+");

@@ -31,8 +31,11 @@
 //! assert_eq!(decoded, status);
 //! ```
 //!
-//! Packets are grouped by domain: [`login`], [`presence`]; [`types`] holds the enums and
-//! flag sets they share. The derive attributes are documented in [`attributes`].
+//! Packets are grouped by domain: [`login`], [`presence`], [`chat`], [`spectating`],
+//! [`multiplayer`], [`beatmaps`] and [`session`] (pings, friends, server notices and
+//! other small packets); [`types`] holds the enums and flag sets they share, [`ids`]
+//! the packet id of each build. Packet structs carry the reference's packet names
+//! (`BanchoUserStats`, `OsuMessage`); payload types have plain names (`Match`, `Message`). The derive attributes are documented in [`attributes`].
 
 // Lets the derives' generated paths (`::chio_packets::...`) resolve inside this crate too.
 extern crate self as chio_packets;
@@ -45,8 +48,12 @@ pub use chio_derive::{BanchoEnum, BanchoFlags, BanchoPacket, BanchoPayload};
 pub use bitflags;
 
 pub mod attributes;
+pub mod beatmaps;
+pub mod chat;
 pub mod ids;
 pub mod login;
 pub mod multiplayer;
 pub mod presence;
+pub mod session;
+pub mod spectating;
 pub mod types;

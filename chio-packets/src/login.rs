@@ -6,12 +6,12 @@ use crate::BanchoPacket;
 /// [`LoginError`](crate::types::LoginError) value (negative).
 ///
 /// Kept as the raw `i32` because both meanings share the field; use
-/// [`LoginReply::error`] to read it as an error.
+/// [`BanchoLoginReply::error`] to read it as an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
 #[bancho(id = 5, from = server, name = "BanchoLoginReply")]
-pub struct LoginReply(pub i32);
+pub struct BanchoLoginReply(pub i32);
 
-impl LoginReply {
+impl BanchoLoginReply {
     /// The error this reply reports, if it is a known one.
     pub fn error(self) -> Option<crate::types::LoginError> {
         crate::types::LoginError::try_from(self.0).ok()

@@ -87,7 +87,7 @@ pub struct OsuUserStatus<'a>(pub UserStatus<'a>);
 /// (protocol 8) as an `i16`, and became a `u16` in b20250306 when a player passed 32,767.
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
 #[bancho(id = 11, from = server, name = "BanchoUserStats", since = 1788)]
-pub struct UserStats<'a> {
+pub struct BanchoUserStats<'a> {
     /// The user's id (negative for IRC users).
     pub user_id: i32,
     /// What the user is doing.

@@ -2,7 +2,7 @@
 //! exact in size, decodes back, and re-encodes to the same bytes; decoding random bytes
 //! never panics.
 
-use chio_packets::presence::{UserStats, UserStatus};
+use chio_packets::presence::{BanchoUserStats, UserStatus};
 use chio_packets::types::{Mode, Mods, Status};
 use chio_packets::{Context, Decode, Encode, EncodeErrorKind, Limits};
 use proptest::prelude::*;
@@ -48,7 +48,7 @@ fn status() -> impl Strategy<Value = UserStatus<'static>> {
     )
 }
 
-fn stats() -> impl Strategy<Value = UserStats<'static>> {
+fn stats() -> impl Strategy<Value = BanchoUserStats<'static>> {
     (
         any::<i32>(),
         status(),
@@ -60,7 +60,7 @@ fn stats() -> impl Strategy<Value = UserStats<'static>> {
         any::<u16>(),
     )
         .prop_map(|(user_id, status, ranked_score, accuracy, play_count, total_score, rank, pp)| {
-            UserStats { user_id, status, ranked_score, accuracy, play_count, total_score, rank, pp }
+            BanchoUserStats { user_id, status, ranked_score, accuracy, play_count, total_score, rank, pp }
         })
 }
 
@@ -103,12 +103,12 @@ proptest! {
             Ok(bytes) => {
                 prop_assert!(!pp_is_narrow || value.pp <= 0x7fff);
                 prop_assert_eq!(bytes.len(), value.encoded_len(ctx));
-                let decoded = UserStats::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap();
+                let decoded = BanchoUserStats::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap();
                 prop_assert_eq!(&decoded.encode_to_vec(ctx).unwrap(), &bytes);
                 if ctx.build() >= 20250306 {
                     // NaN accuracies compare unequal; compare them by bits.
                     prop_assert_eq!(decoded.accuracy.to_bits(), value.accuracy.to_bits());
-                    let (decoded, value) = (UserStats { accuracy: 0.0, ..decoded }, UserStats { accuracy: 0.0, ..value });
+                    let (decoded, value) = (BanchoUserStats { accuracy: 0.0, ..decoded }, BanchoUserStats { accuracy: 0.0, ..value });
                     prop_assert_eq!(decoded, value);
                 }
             }
@@ -122,7 +122,7 @@ proptest! {
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..96), ctx in context()) {
         let _ = UserStatus::decode_from(&bytes, ctx);
-        let _ = UserStats::decode_from(&bytes, ctx);
+        let _ = BanchoUserStats::decode_from(&bytes, ctx);
     }
 
     #[test]
@@ -130,6 +130,6 @@ proptest! {
         let ctx = Context::new(20250306);
         let bytes = value.encode_to_vec(ctx).unwrap();
         let cut = cut.index(bytes.len());
-        prop_assert!(UserStats::decode_from(&bytes[..cut], ctx).is_err());
+        prop_assert!(BanchoUserStats::decode_from(&bytes[..cut], ctx).is_err());
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use chio_packets::presence::{OsuUserStatus, UserStats, UserStatus};
+use chio_packets::presence::{BanchoUserStats, OsuUserStatus, UserStatus};
 use chio_packets::types::{Mode, Mods, Status};
 use chio_packets::{Context, Decode, Encode};
 
@@ -19,8 +19,8 @@ fn status() -> UserStatus<'static> {
     }
 }
 
-fn stats() -> UserStats<'static> {
-    UserStats {
+fn stats() -> BanchoUserStats<'static> {
+    BanchoUserStats {
         user_id: 1000,
         status: status(),
         ranked_score: 0x1122,
@@ -63,7 +63,7 @@ fn reencode_status(bytes: &[u8], ctx: Context) -> Vec<u8> {
 }
 
 fn reencode_stats(bytes: &[u8], ctx: Context) -> Vec<u8> {
-    UserStats::decode_from(bytes, ctx).unwrap().encode_to_vec(ctx).unwrap()
+    BanchoUserStats::decode_from(bytes, ctx).unwrap().encode_to_vec(ctx).unwrap()
 }
 
 #[test]
@@ -101,7 +101,7 @@ fn user_stats_pp_changes_wire_type() {
     ];
     // 40,000 pp does not fit the i16 of b20120723..b20250306: an error, not a clamp.
     insta::assert_snapshot!(table(&stats(), &contexts, reencode_stats));
-    let fits = UserStats { pp: 12_345, ..stats() };
+    let fits = BanchoUserStats { pp: 12_345, ..stats() };
     insta::assert_snapshot!("user_stats_pp_that_fits", table(&fits, &contexts, reencode_stats));
 }
 
@@ -109,6 +109,6 @@ fn user_stats_pp_changes_wire_type() {
 fn decoded_value_snapshot() {
     let ctx = Context::new(20250306);
     let bytes = stats().encode_to_vec(ctx).unwrap();
-    let decoded = UserStats::decode_from(&bytes, ctx).unwrap();
+    let decoded = BanchoUserStats::decode_from(&bytes, ctx).unwrap();
     insta::assert_debug_snapshot!(decoded);
 }
