@@ -478,3 +478,125 @@ pub struct BanchoMatchStart<'a> {
     #[bancho(default)]
     pub r#match: Match<'a>,
 }
+
+macro_rules! empty_packets {
+    ($($(#[$doc:meta])* $name:ident = $id:literal, $from:ident, since = $since:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+        #[bancho(id = $id, from = $from, since = $since)]
+        pub struct $name;
+    )*};
+}
+
+empty_packets! {
+    /// The client leaves the lobby.
+    OsuLobbyPart = 29, client, since = 298;
+    /// The client enters the lobby.
+    OsuLobbyJoin = 30, client, since = 298;
+    /// The client leaves its match.
+    OsuMatchPart = 33, client, since = 298;
+    /// Joining a match failed.
+    BanchoMatchJoinFail = 37, server, since = 298;
+    /// The client is ready.
+    OsuMatchReady = 39, client, since = 298;
+    /// The host starts the match.
+    OsuMatchStart = 44, client, since = 312;
+    /// The client finished playing.
+    OsuMatchComplete = 49, client, since = 312;
+    /// The receiver became the host.
+    BanchoMatchTransferHost = 50, server, since = 334;
+    /// The client loaded the map.
+    OsuMatchLoadComplete = 52, client, since = 334;
+    /// Every player loaded the map.
+    BanchoMatchAllPlayersLoaded = 53, server, since = 334;
+    /// The client does not have the map.
+    OsuMatchNoBeatmap = 54, client, since = 334;
+    /// The client is no longer ready.
+    OsuMatchNotReady = 55, client, since = 334;
+    /// The client failed.
+    OsuMatchFailed = 56, client, since = 334;
+    /// Every player finished.
+    BanchoMatchComplete = 58, server, since = 334;
+    /// The client now has the map.
+    OsuMatchHasBeatmap = 59, client, since = 340;
+    /// The client asks to skip the intro.
+    OsuMatchSkipRequest = 60, client, since = 342;
+    /// Every player asked to skip: skip.
+    BanchoMatchSkip = 61, server, since = 342;
+    /// The client switches team.
+    OsuMatchChangeTeam = 77, client, since = 558;
+    /// The match was aborted.
+    BanchoMatchAbort = 106, server, since = 20141104;
+}
+
+macro_rules! i32_packets {
+    ($($(#[$doc:meta])* $name:ident($field:ident) = $id:literal, $from:ident, since = $since:literal $(, until = $until:literal)?;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+        #[bancho(id = $id, from = $from, since = $since $(, until = $until)?)]
+        pub struct $name {
+            #[doc = concat!("The ", stringify!($field), ".")]
+            pub $field: i32,
+        }
+    )*};
+}
+
+i32_packets! {
+    /// A match was disbanded (its id).
+    BanchoMatchDisband(match_id) = 28, server, since = 298;
+    /// A user entered the lobby (until the lobby user list was dropped in b20121211).
+    BanchoLobbyJoin(user_id) = 34, server, since = 298, until = 20121211;
+    /// A user left the lobby (until b20121211).
+    BanchoLobbyPart(user_id) = 35, server, since = 298, until = 20121211;
+    /// The client moves to a slot.
+    OsuMatchChangeSlot(slot_id) = 38, client, since = 298;
+    /// The host locks or unlocks a slot.
+    OsuMatchLock(slot_id) = 40, client, since = 298;
+    /// The player in a slot failed.
+    BanchoMatchPlayerFailed(slot_id) = 57, server, since = 334;
+    /// The host hands the match to the player in a slot.
+    OsuMatchTransferHost(slot_id) = 70, client, since = 402;
+    /// A tournament client asks for a match's state.
+    OsuTournamentMatchInfo(match_id) = 93, client, since = 20121207;
+    /// A tournament client joins a match's chat channel.
+    OsuTournamentJoinMatchChannel(match_id) = 108, client, since = 20151107;
+    /// A tournament client leaves a match's chat channel.
+    OsuTournamentLeaveMatchChannel(match_id) = 109, client, since = 20151107;
+}
+
+/// The client changes its mods in a match (b334+), as an `i32`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[bancho(id = 51, from = client, since = 334)]
+pub struct OsuMatchChangeMods {
+    /// The mods; a mod in bit 31 cannot be sent.
+    #[bancho(wire = i32)]
+    pub mods: Mods,
+}
+
+/// The player in a slot skipped (b1365+). The reference writes the slot id as a `u32`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[bancho(id = 81, from = server, since = 1365)]
+pub struct BanchoMatchPlayerSkipped {
+    /// The slot.
+    pub slot_id: u32,
+}
+
+/// The match password changed (b20120703+).
+#[derive(Clone, Debug, PartialEq, Eq, BanchoPacket)]
+#[bancho(id = 91, from = server, since = 20120703)]
+pub struct BanchoMatchChangePassword<'a> {
+    /// The new password.
+    pub password: Cow<'a, str>,
+}
+
+/// The client joins a match: its id, and from b591 the password.
+#[derive(Clone, Debug, PartialEq, Eq, BanchoPacket)]
+#[bancho(id = 32, from = client, since = 298)]
+pub struct OsuMatchJoin<'a> {
+    /// The match.
+    pub match_id: i32,
+    /// The password (from b591; empty where absent).
+    #[bancho(since = 591)]
+    #[bancho(default)]
+    pub password: Cow<'a, str>,
+}

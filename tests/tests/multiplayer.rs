@@ -173,3 +173,95 @@ fn match_start_is_empty_before_b334() {
     let full = start.encode_to_vec(Context::new(334)).unwrap();
     assert_eq!(full, sample(8).encode_to_vec(Context::new(334)).unwrap());
 }
+
+mod small_packets {
+    //! The empty, single-`i32` and string packets of multiplayer, against bytes and wire
+    //! ids recorded from the reference (server packets from its writer, client packets
+    //! read back by its reader to the values noted).
+
+    use super::unhex;
+    use chio_packets::ids::wire_id;
+    use chio_packets::multiplayer::*;
+    use chio_packets::types::Mods;
+    use chio_packets::{Context, Decode, Encode, Packet};
+
+    /// Encodes `value` for `build`, compares with the recorded payload and wire id, and
+    /// decodes the payload back to `value`.
+    fn check<P>(value: P, build: u32, recorded_wire_id: u16, hex: &str)
+    where
+        P: Packet + Encode + for<'de> Decode<'de> + PartialEq + std::fmt::Debug,
+    {
+        let ctx = Context::new(build);
+        let expected = unhex(hex);
+        assert!(P::exists_in(ctx), "{} in b{build}", P::NAME);
+        assert_eq!(wire_id(P::ID, build), recorded_wire_id, "{} wire id in b{build}", P::NAME);
+        assert_eq!(value.encode_to_vec(ctx).unwrap(), expected, "{} in b{build}", P::NAME);
+        assert_eq!(value.encoded_len(ctx), expected.len());
+        assert_eq!(
+            P::decode_exact(&expected, ctx, Default::default()).unwrap(),
+            value,
+            "{} in b{build}",
+            P::NAME
+        );
+    }
+
+    #[test]
+    fn server_packets_match_the_reference_writer() {
+        check(BanchoMatchDisband { match_id: 77 }, 298, 29, "4d000000");
+        check(BanchoMatchDisband { match_id: 77 }, 20250306, 28, "4d000000");
+        check(BanchoLobbyJoin { user_id: 1000 }, 298, 35, "e8030000");
+        check(BanchoLobbyJoin { user_id: 1000 }, 20121210, 34, "e8030000");
+        check(BanchoLobbyPart { user_id: 1000 }, 298, 36, "e8030000");
+        check(BanchoLobbyPart { user_id: 1000 }, 20121210, 35, "e8030000");
+        check(BanchoMatchPlayerFailed { slot_id: 3 }, 334, 59, "03000000");
+        check(BanchoMatchPlayerFailed { slot_id: 3 }, 20250306, 57, "03000000");
+        check(BanchoMatchPlayerSkipped { slot_id: 3 }, 1365, 82, "03000000");
+        check(BanchoMatchPlayerSkipped { slot_id: 3 }, 20250306, 81, "03000000");
+        check(BanchoMatchJoinFail, 298, 38, "");
+        check(BanchoMatchJoinFail, 20250306, 37, "");
+        check(BanchoMatchTransferHost, 334, 52, "");
+        check(BanchoMatchTransferHost, 20250306, 50, "");
+        check(BanchoMatchAllPlayersLoaded, 334, 55, "");
+        check(BanchoMatchComplete, 334, 60, "");
+        check(BanchoMatchSkip, 342, 62, "");
+        check(BanchoMatchAbort, 20141104, 106, "");
+        // The reference writes nothing for these in the builds just outside their windows.
+        assert!(!BanchoLobbyJoin::exists_in(Context::new(20121211)));
+        assert!(!BanchoMatchAbort::exists_in(Context::new(20141103)));
+    }
+
+    #[test]
+    fn borrowed_packets_match_the_reference() {
+        for build in [20120703, 20250306] {
+            let ctx = Context::new(build);
+            let value = BanchoMatchChangePassword { password: "secret".into() };
+            let bytes = value.encode_to_vec(ctx).unwrap();
+            assert_eq!(bytes, unhex("0b06736563726574"));
+            assert_eq!(BanchoMatchChangePassword::decode_from(&bytes, ctx).unwrap(), value);
+        }
+        // Read by the reference as MatchJoin(match_id=4, password='') and (4, 'pw').
+        for (build, hex, password) in [(298, "04000000", ""), (591, "040000000b027077", "pw")] {
+            let ctx = Context::new(build);
+            let bytes = unhex(hex);
+            let decoded = OsuMatchJoin::decode_exact(&bytes, ctx, Default::default()).unwrap();
+            assert_eq!(decoded, OsuMatchJoin { match_id: 4, password: password.into() });
+            assert_eq!(decoded.encode_to_vec(ctx).unwrap(), bytes);
+        }
+    }
+
+    #[test]
+    fn client_packets_read_as_the_reference_reads_them() {
+        check(OsuMatchChangeSlot { slot_id: 5 }, 298, 39, "05000000");
+        check(OsuMatchLock { slot_id: 5 }, 298, 41, "05000000");
+        check(OsuMatchTransferHost { slot_id: 2 }, 402, 71, "02000000");
+        check(OsuTournamentMatchInfo { match_id: 9 }, 20121207, 93, "09000000");
+        check(OsuTournamentJoinMatchChannel { match_id: 9 }, 20151107, 108, "09000000");
+        check(OsuTournamentLeaveMatchChannel { match_id: 9 }, 20151107, 109, "09000000");
+        // The reference reads Mods.Hidden|DoubleTime (72).
+        check(OsuMatchChangeMods { mods: Mods::HIDDEN | Mods::DOUBLE_TIME }, 334, 53, "48000000");
+        check(OsuMatchStart, 312, 45, "");
+        check(OsuMatchChangeTeam, 558, 78, "");
+        check(OsuMatchHasBeatmap, 340, 60, "");
+        check(OsuMatchSkipRequest, 342, 61, "");
+    }
+}
