@@ -265,3 +265,11 @@ pub struct BanchoIrcJoin<'a>(pub Cow<'a, str>);
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
 #[bancho(id = 105, from = server, name = "BanchoRTX", since = 20140731)]
 pub struct BanchoRTX<'a>(pub Cow<'a, str>);
+
+/// The client invites a user to its match (id 87, b1817 and later).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[bancho(id = 87, from = client, since = 1817)]
+pub struct OsuInvite {
+    /// The invited user.
+    pub user_id: i32,
+}

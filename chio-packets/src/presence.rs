@@ -108,3 +108,77 @@ pub struct BanchoUserStats<'a> {
     #[bancho(default)]
     pub pp: u16,
 }
+
+/// A user's presence (id 83, b1788 and later): identity, location and rank.
+///
+/// | builds | layout |
+/// |---|---|
+/// | b1788–b1795 | id, name, avatar extension, timezone, country name, permissions, longitude, latitude |
+/// | b1796 | the country name becomes a country index plus a city |
+/// | b1797+ | rank at the end (protocol ≥ 7) |
+/// | b20120806+ | game mode at the end (protocol ≥ 10) |
+/// | b20121203+ | id, name, timezone, country index, permissions with the mode in bits 5–7, longitude, latitude, rank |
+///
+/// Before b1788 presence went out in `BanchoUserStats`. From b20121203 the reference
+/// appends one more mode byte after the rank; servers in use (and the captured login
+/// responses checked while writing this) end the payload at the rank, and the client
+/// reads the mode from the permissions byte, so it is not written here. A payload that
+/// carries the extra byte still decodes: trailing bytes are tolerated.
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[bancho(id = 83, from = server, name = "BanchoUserPresence", since = 1788)]
+pub struct BanchoUserPresence<'a> {
+    /// The user's id (negative for IRC users).
+    pub user_id: i32,
+    /// The user's name.
+    pub name: Cow<'a, str>,
+    /// The avatar's file type, 1 for PNG (until b20121203).
+    #[bancho(until = 20121203)]
+    #[bancho(default = 1)]
+    pub avatar_extension: u8,
+    /// The UTC offset in hours plus 24.
+    pub timezone: u8,
+    /// The country's name, optionally `"Country / City"` (b1788–b1795).
+    #[bancho(until = 1796)]
+    #[bancho(default)]
+    pub country_name: Cow<'a, str>,
+    /// The country's index in the client's country table (from b1796).
+    #[bancho(since = 1796)]
+    #[bancho(default)]
+    pub country_index: u8,
+    /// The city (b1796–b20121202).
+    #[bancho(since = 1796, until = 20121203)]
+    #[bancho(default)]
+    pub city: Cow<'a, str>,
+    /// The [`Permissions`](crate::types::Permissions) bits; from b20121203 the game mode
+    /// is packed into bits 5–7 (see [`BanchoUserPresence::pack_permissions`]).
+    pub permissions: u8,
+    /// Longitude.
+    pub longitude: f32,
+    /// Latitude.
+    pub latitude: f32,
+    /// Global rank (b1797–b20121202 at protocol ≥ 7; always from b20121203).
+    #[bancho(since = 1797, until = 20121203, since_protocol = 7)]
+    #[bancho(since = 20121203)]
+    #[bancho(default)]
+    pub rank: i32,
+    /// Game mode (b20120806–b20121202 at protocol ≥ 10; later in the permissions byte).
+    #[bancho(since = 20120806, until = 20121203, since_protocol = 10)]
+    #[bancho(default)]
+    pub mode: Mode,
+}
+
+impl BanchoUserPresence<'_> {
+    /// The permissions byte of b20121203 and later: the low five permission bits and the
+    /// mode in bits 5–7. Permissions above bit 4 do not fit and are an error.
+    pub fn pack_permissions(
+        permissions: crate::types::Permissions,
+        mode: Mode,
+    ) -> Result<u8, crate::EncodeErrorKind> {
+        let bits = permissions.bits();
+        if bits > 0x1f {
+            return Err(crate::EncodeErrorKind::OutOfRange { value: i128::from(bits), wire: "u5" });
+        }
+        // Both parts are range-checked: bits < 32 and the mode < 4.
+        Ok(u8::try_from(bits).unwrap_or(0) | (u8::from(mode) << 5))
+    }
+}
