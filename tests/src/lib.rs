@@ -26,3 +26,16 @@ pub mod custom {
         pub user_ids: Vec<i32>,
     }
 }
+
+/// Hex text to bytes, for payloads recorded from the reference (`"0b02..."`).
+///
+/// Panics on malformed hex: the input is always a literal in a test.
+pub fn unhex(hex: &str) -> Vec<u8> {
+    assert!(hex.len().is_multiple_of(2), "odd hex length: {hex}");
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digits")).collect()
+}
+
+/// Bytes to lowercase hex text, without separators.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

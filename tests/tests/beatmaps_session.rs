@@ -16,10 +16,7 @@ use chio_packets::session::*;
 use chio_packets::types::Permissions;
 use chio_packets::{Context, Decode, Direction, Encode, EncodeErrorKind, Limits, Packet};
 
-fn unhex(hex: &str) -> Vec<u8> {
-    assert!(hex.len().is_multiple_of(2), "odd hex length");
-    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
-}
+use chio_tests::unhex;
 
 /// Encodes `value` for `build` and compares with the reference's bytes and wire id, checks
 /// `encoded_len`, and decodes the bytes back to `value`.

@@ -14,9 +14,7 @@ use chio_packets::ids::{IRC_JOIN, wire_id};
 use chio_packets::{Context, Decode, Direction, Encode, Limits, Packet};
 use proptest::prelude::*;
 
-fn bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
-}
+use chio_tests::unhex as bytes;
 
 /// Encodes `value` for `ctx` to exactly `hex`, with a matching `encoded_len`, and decodes
 /// `hex` back to `value`. `wire` is the id the reference frames packet `T` with there.

@@ -91,9 +91,7 @@ fn sample(slots: u8) -> Match<'static> {
     }
 }
 
-fn unhex(hex: &str) -> Vec<u8> {
-    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
-}
+use chio_tests::unhex;
 
 #[test]
 fn every_layout_matches_the_reference() {
@@ -179,11 +177,11 @@ mod small_packets {
     //! ids recorded from the reference (server packets from its writer, client packets
     //! read back by its reader to the values noted).
 
-    use super::unhex;
     use chio_packets::ids::wire_id;
     use chio_packets::multiplayer::*;
     use chio_packets::types::Mods;
     use chio_packets::{Context, Decode, Encode, Packet};
+    use chio_tests::unhex;
 
     /// Encodes `value` for `build`, compares with the recorded payload and wire id, and
     /// decodes the payload back to `value`.

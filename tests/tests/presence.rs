@@ -15,9 +15,7 @@ const RECORDED: &[(u32, &str)] = &[
     (20250306, "e80300000b0570657070791a38250000c03f000000c02a00000001"),
 ];
 
-fn unhex(hex: &str) -> Vec<u8> {
-    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
-}
+use chio_tests::unhex;
 
 fn presence(build: u32) -> BanchoUserPresence<'static> {
     let permissions = Permissions::REGULAR | Permissions::SUPPORTER;

@@ -19,9 +19,7 @@ use chio_packets::{Context, Decode, DecodeErrorKind, Direction, Encode, Limits, 
 /// The checksum the reference computes for [`score`]'s counts.
 const CHECKSUM: &str = "4f5815dcf2f141efa214179bee60b807";
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use chio_tests::hex;
 
 /// Encodes `value` for `build`, compares with the reference's `expected` hex and with
 /// `encoded_len`, and decodes the bytes back (exactly, no trailing bytes) to `value`.
