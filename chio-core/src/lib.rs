@@ -85,7 +85,7 @@ pub mod __private {
         F::from_wire(wire).map_err(|kind| crate::DecodeError::new(kind, start))
     }
 
-    /// Reads a value that a context-free codec produces (for enums and flags).
+    /// The error for an integer that names no variant of enum `ty`.
     #[inline(always)]
     pub fn invalid_enum(ty: &'static str, value: i64) -> crate::DecodeErrorKind {
         crate::DecodeErrorKind::InvalidEnum { ty, value }

@@ -39,3 +39,25 @@ pub fn unhex(hex: &str) -> Vec<u8> {
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Asserts that `value` matches a payload recorded from the reference for `ctx`: the
+/// packet exists in that build, its wire id there is `wire_id` (when given), it encodes to
+/// exactly `expected` with a matching `encoded_len`, and `expected` decodes back to it
+/// with no bytes left over.
+///
+/// `expected` comes from the caller so that packets borrowing from their input decode
+/// from it directly: `check(&value, ctx, Some(7), &unhex("0b01..."))`.
+pub fn check_reference<'b, T>(value: &T, ctx: chio_packets::Context, wire_id: Option<u16>, expected: &'b [u8])
+where
+    T: chio_packets::Packet + chio_packets::Encode + chio_packets::Decode<'b> + PartialEq + std::fmt::Debug,
+{
+    let at = format!("{} in b{} p{}", T::NAME, ctx.build(), ctx.protocol());
+    assert!(T::exists_in(ctx), "{at}: the packet is absent");
+    if let Some(wire_id) = wire_id {
+        assert_eq!(chio_packets::ids::wire_id(T::ID, ctx.build()), wire_id, "{at}: wire id");
+    }
+    assert_eq!(hex(&value.encode_to_vec(ctx).unwrap()), hex(expected), "{at}: encoding");
+    assert_eq!(value.encoded_len(ctx), expected.len(), "{at}: encoded_len");
+    let decoded = T::decode_exact(expected, ctx, chio_packets::Limits::DEFAULT).unwrap();
+    assert_eq!(&decoded, value, "{at}: decoding");
+}

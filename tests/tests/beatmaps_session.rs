@@ -6,38 +6,19 @@
 //! value and that the reader consumed every byte. The wire id next to each payload is the
 //! one the reference framed (server) or accepted (client) for that build.
 
-use std::fmt::Debug;
-
 use chio_packets::beatmaps::{
     BanchoBeatmapInfoReply, BeatmapInfo, OsuBeatmapInfoRequest, Rank, RankedStatus,
 };
-use chio_packets::ids;
 use chio_packets::session::*;
 use chio_packets::types::Permissions;
-use chio_packets::{Context, Decode, Direction, Encode, EncodeErrorKind, Limits, Packet};
+use chio_packets::{Context, Decode, Direction, Encode, EncodeErrorKind, Packet};
 
 use chio_tests::unhex;
 
-/// Encodes `value` for `build` and compares with the reference's bytes and wire id, checks
-/// `encoded_len`, and decodes the bytes back to `value`.
-fn check<'b, T>(value: &T, build: u32, wire_id: u16, bytes: &'b [u8])
-where
-    T: Packet + Encode + Decode<'b> + PartialEq + Debug,
-{
-    let ctx = Context::new(build);
-    assert!(T::exists_in(ctx), "{} should exist in b{build}", T::NAME);
-    assert_eq!(ids::wire_id(T::ID, build), wire_id, "{} wire id in b{build}", T::NAME);
-    let encoded = value.encode_to_vec(ctx).unwrap();
-    assert_eq!(encoded, bytes, "{} encoding in b{build}", T::NAME);
-    assert_eq!(value.encoded_len(ctx), bytes.len(), "{} encoded_len in b{build}", T::NAME);
-    let decoded = T::decode_exact(bytes, ctx, Limits::DEFAULT).unwrap();
-    assert_eq!(&decoded, value, "{} decoding in b{build}", T::NAME);
-}
-
-/// `check` for a table of `(value, build, wire id, hex)`.
+/// [`chio_tests::check_reference`] for a table of `(value, build, wire id, hex)`.
 macro_rules! cases {
     ($($value:expr, $build:expr, $wire:expr, $hex:expr;)*) => {$(
-        check(&$value, $build, $wire, &unhex($hex));
+        chio_tests::check_reference(&$value, Context::new($build), Some($wire), &unhex($hex));
     )*};
 }
 

@@ -177,30 +177,17 @@ mod small_packets {
     //! ids recorded from the reference (server packets from its writer, client packets
     //! read back by its reader to the values noted).
 
-    use chio_packets::ids::wire_id;
     use chio_packets::multiplayer::*;
     use chio_packets::types::Mods;
     use chio_packets::{Context, Decode, Encode, Packet};
     use chio_tests::unhex;
 
-    /// Encodes `value` for `build`, compares with the recorded payload and wire id, and
-    /// decodes the payload back to `value`.
+    /// [`chio_tests::check_reference`] for `build`, with the payload given as hex.
     fn check<P>(value: P, build: u32, recorded_wire_id: u16, hex: &str)
     where
         P: Packet + Encode + for<'de> Decode<'de> + PartialEq + std::fmt::Debug,
     {
-        let ctx = Context::new(build);
-        let expected = unhex(hex);
-        assert!(P::exists_in(ctx), "{} in b{build}", P::NAME);
-        assert_eq!(wire_id(P::ID, build), recorded_wire_id, "{} wire id in b{build}", P::NAME);
-        assert_eq!(value.encode_to_vec(ctx).unwrap(), expected, "{} in b{build}", P::NAME);
-        assert_eq!(value.encoded_len(ctx), expected.len());
-        assert_eq!(
-            P::decode_exact(&expected, ctx, Default::default()).unwrap(),
-            value,
-            "{} in b{build}",
-            P::NAME
-        );
+        chio_tests::check_reference(&value, Context::new(build), Some(recorded_wire_id), &unhex(hex));
     }
 
     #[test]

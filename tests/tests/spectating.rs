@@ -6,8 +6,6 @@
 //! `extra`, which the reference reads back as `u32`). Each case encodes the value for the
 //! build, compares the bytes and `encoded_len`, and decodes back to the value.
 
-use std::fmt::Debug;
-
 use chio_packets::spectating::{
     BanchoFellowSpectatorJoined, BanchoFellowSpectatorLeft, BanchoMatchScoreUpdate, BanchoSpectateFrames,
     BanchoSpectatorCantSpectate, BanchoSpectatorJoined, BanchoSpectatorLeft, ButtonState, OsuCantSpectate,
@@ -19,23 +17,11 @@ use chio_packets::{Context, Decode, DecodeErrorKind, Direction, Encode, Limits, 
 /// The checksum the reference computes for [`score`]'s counts.
 const CHECKSUM: &str = "4f5815dcf2f141efa214179bee60b807";
 
-use chio_tests::hex;
-
-/// Encodes `value` for `build`, compares with the reference's `expected` hex and with
-/// `encoded_len`, and decodes the bytes back (exactly, no trailing bytes) to `value`.
-fn check<T>(value: &T, build: u32, expected: &str)
-where
-    T: Packet + Encode + Decode<'static> + PartialEq + Debug,
-{
-    let ctx = Context::new(build);
-    assert!(T::exists_in(ctx), "{} exists in b{build}", T::NAME);
-    let bytes = value.encode_to_vec(ctx).unwrap();
-    assert_eq!(hex(&bytes), expected, "{} in b{build}", T::NAME);
-    assert_eq!(value.encoded_len(ctx), bytes.len(), "{} encoded_len in b{build}", T::NAME);
-    // Borrowed strings need the input to outlive the value; a few leaked bytes per case.
-    let input: &'static [u8] = bytes.leak();
-    let decoded = T::decode_exact(input, ctx, Limits::DEFAULT).unwrap();
-    assert_eq!(&decoded, value, "{} decoded in b{build}", T::NAME);
+/// [`chio_tests::check_reference`] with the payload given as hex.
+macro_rules! check {
+    ($value:expr, $build:expr, $hex:expr) => {
+        chio_tests::check_reference($value, Context::new($build), None, &chio_tests::unhex($hex))
+    };
 }
 
 /// The score frame the recordings carry, with the fields `build` does not send at their
@@ -119,18 +105,18 @@ fn packet_identities() {
 fn user_id_packets() {
     // One layout in every build; checked in the gzip era, the flagged-header era and now.
     for build in [282, 334, 20250306] {
-        check(&BanchoSpectatorJoined { user_id: 5 }, build, "05000000");
-        check(&BanchoSpectatorLeft { user_id: 5 }, build, "05000000");
-        check(&BanchoSpectatorCantSpectate { user_id: 5 }, build, "05000000");
-        check(&OsuStartSpectating { user_id: 5 }, build, "05000000");
-        check(&OsuStopSpectating, build, "");
-        check(&OsuCantSpectate, build, "");
+        check!(&BanchoSpectatorJoined { user_id: 5 }, build, "05000000");
+        check!(&BanchoSpectatorLeft { user_id: 5 }, build, "05000000");
+        check!(&BanchoSpectatorCantSpectate { user_id: 5 }, build, "05000000");
+        check!(&OsuStartSpectating { user_id: 5 }, build, "05000000");
+        check!(&OsuStopSpectating, build, "");
+        check!(&OsuCantSpectate, build, "");
     }
     for build in [298, 20250306] {
-        check(&BanchoFellowSpectatorJoined { user_id: 1001 }, build, "e9030000");
-        check(&BanchoFellowSpectatorLeft { user_id: 1001 }, build, "e9030000");
+        check!(&BanchoFellowSpectatorJoined { user_id: 1001 }, build, "e9030000");
+        check!(&BanchoFellowSpectatorLeft { user_id: 1001 }, build, "e9030000");
         // The fellow-spectator id is signed: the reference writes −7 as f9ffffff.
-        check(&BanchoFellowSpectatorJoined { user_id: -7 }, build, "f9ffffff");
+        check!(&BanchoFellowSpectatorJoined { user_id: -7 }, build, "f9ffffff");
     }
 }
 
@@ -164,8 +150,8 @@ const SCORE_UPDATES: &[(u32, bool, &str)] = &[
 #[test]
 fn match_score_updates() {
     for &(build, v2, expected) in SCORE_UPDATES {
-        check(&BanchoMatchScoreUpdate(score(build, v2)), build, expected);
-        check(&OsuMatchScoreUpdate(score(build, v2)), build, expected);
+        check!(&BanchoMatchScoreUpdate(score(build, v2)), build, expected);
+        check!(&OsuMatchScoreUpdate(score(build, v2)), build, expected);
     }
 }
 
@@ -285,8 +271,8 @@ fn bundle(&(build, action, score_frame, sequence, _): &BundleCase) -> ReplayFram
 fn spectate_frames() {
     for case in BUNDLES {
         let (build, expected) = (case.0, case.4);
-        check(&BanchoSpectateFrames(bundle(case)), build, expected);
-        check(&OsuSpectateFrames(bundle(case)), build, expected);
+        check!(&BanchoSpectateFrames(bundle(case)), build, expected);
+        check!(&OsuSpectateFrames(bundle(case)), build, expected);
     }
 }
 
