@@ -12,6 +12,7 @@ use crate::{BanchoEnum, BanchoPacket, BanchoPayload};
 /// (b388–b20121027, where Qualified and Loved are sent as Approved, 2). Translating
 /// between the two is the job of the layer above the wire structs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(i8)]
 pub enum RankedStatus {
     /// Not submitted, or unknown to the server.
@@ -31,6 +32,7 @@ pub enum RankedStatus {
 
 /// A grade a player reached on a map, sent as a signed byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(i8)]
 pub enum Rank {
     /// Silver SS (SS with hidden or flashlight).
@@ -89,6 +91,7 @@ mod ranked_bool {
 /// | b504–b20121027 | plus fruits and taiko ranks (protocol ≥ 2), in that order |
 /// | b20121028+ | fruits and taiko ranks always, plus mania rank (protocol ≥ 12) |
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BeatmapInfo<'a> {
     /// Position of the map in the request's filename list.
     pub index: i16,
@@ -132,6 +135,7 @@ pub struct BeatmapInfo<'a> {
 /// The count is an `i32` here; the reference writes it as `u32`, the same bytes for any
 /// list that fits in a payload.
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 69, from = server, name = "BanchoBeatmapInfoReply", since = 354)]
 pub struct BanchoBeatmapInfoReply<'a> {
     /// One entry per map the server knows.
@@ -145,6 +149,7 @@ pub struct BanchoBeatmapInfoReply<'a> {
 /// that fits). The reference accepts this packet up to 2^18 bytes instead of the usual
 /// 2^14: it is the one packet that can be that large.
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 68, from = client, name = "OsuBeatmapInfoRequest", since = 354)]
 pub struct OsuBeatmapInfoRequest<'a> {
     /// Map filenames (`.osu` files).

@@ -43,6 +43,7 @@ use crate::{BanchoPacket, BanchoPayload};
 /// clients only learn whether it is a direct message. The reference sets `is_dm` to
 /// "the target does not start with `#`"; this struct sends the field as given.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Message<'a> {
     /// Name of the sender.
     pub sender: Cow<'a, str>,
@@ -75,6 +76,7 @@ pub struct Message<'a> {
 ///
 /// The client leaves the sender empty (and the sender id -1); the server knows who it is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ClientMessage<'a> {
     /// Name of the sender, usually empty (from b320; empty where absent).
     #[bancho(since = 320)]
@@ -99,6 +101,7 @@ pub struct ClientMessage<'a> {
 /// The name only in b349–b20120724; from b20120725 (protocol ≥ 9) also topic and user
 /// count. The reference's `owner` is never sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Channel<'a> {
     /// The channel's name, with its `#`.
     pub name: Cow<'a, str>,
@@ -115,6 +118,7 @@ pub struct Channel<'a> {
 /// A chat message (id 7, every build). See [`Message`] for the layouts, and the
 /// [module documentation](self) for the filtering and link rewriting the reference applies.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 7, from = server, name = "BanchoMessage")]
 pub struct BanchoMessage<'a>(pub Message<'a>);
 
@@ -122,6 +126,7 @@ pub struct BanchoMessage<'a>(pub Message<'a>);
 ///
 /// Earlier builds receive invites as a [`BanchoMessage`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 88, from = server, name = "BanchoInvite", since = 1817)]
 pub struct BanchoInvite<'a>(pub Message<'a>);
 
@@ -130,6 +135,7 @@ pub struct BanchoInvite<'a>(pub Message<'a>);
 /// A [`Message`] with empty sender and content, and the user's name as the target
 /// (the reference sends sender id -1).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 100, from = server, name = "BanchoUserDmsBlocked", since = 20130131)]
 pub struct BanchoUserDmsBlocked<'a>(pub Message<'a>);
 
@@ -138,11 +144,13 @@ pub struct BanchoUserDmsBlocked<'a>(pub Message<'a>);
 /// A [`Message`] with empty sender and content, and the user's name as the target
 /// (the reference sends sender id -1).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 101, from = server, name = "BanchoTargetIsSilenced", since = 20130209)]
 pub struct BanchoTargetIsSilenced<'a>(pub Message<'a>);
 
 /// The client sends a chat message (id 1, every build). See [`ClientMessage`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 1, from = client, name = "OsuMessage")]
 pub struct OsuMessage<'a>(pub ClientMessage<'a>);
 
@@ -151,6 +159,7 @@ pub struct OsuMessage<'a>(pub ClientMessage<'a>);
 ///
 /// b294–b319 send this packet in a layout of their own, [`OsuLegacyPrivateMessage`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 25, from = client, name = "OsuPrivateMessage", since = 320)]
 pub struct OsuPrivateMessage<'a>(pub ClientMessage<'a>);
 
@@ -161,6 +170,7 @@ pub struct OsuPrivateMessage<'a>(pub ClientMessage<'a>);
 /// rejects the packet when `is_dm` is false (and accepts any non-zero byte as true);
 /// this struct keeps the flag as sent, for the layer above to check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 25, from = client, name = "OsuPrivateMessage", since = 294, until = 320)]
 pub struct OsuLegacyPrivateMessage<'a> {
     /// The recipient's name.
@@ -174,6 +184,7 @@ pub struct OsuLegacyPrivateMessage<'a> {
 /// The client sets (or, with empty content, clears) its `/away` message (id 82, from
 /// b1600). A [`ClientMessage`] whose content is the away message; the target is empty.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 82, from = client, name = "OsuSetIrcAwayMessage", since = 1600)]
 pub struct OsuSetIrcAwayMessage<'a>(pub ClientMessage<'a>);
 
@@ -183,6 +194,7 @@ pub struct OsuSetIrcAwayMessage<'a>(pub ClientMessage<'a>);
 /// Sent as an `i32`; the reference reads 1 as on and every other value as off. Kept raw;
 /// see [`OsuChangeFriendOnlyDms::enabled`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 99, from = client, name = "OsuChangeFriendOnlyDms", since = 20130131)]
 pub struct OsuChangeFriendOnlyDms(pub i32);
 
@@ -195,37 +207,44 @@ impl OsuChangeFriendOnlyDms {
 
 /// A channel in the channel list (id 65, from b349). See [`Channel`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 65, from = server, name = "BanchoChannelAvailable", since = 349)]
 pub struct BanchoChannelAvailable<'a>(pub Channel<'a>);
 
 /// A channel the client should join by itself (id 67, from b349). See [`Channel`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 67, from = server, name = "BanchoChannelAvailableAutojoin", since = 349)]
 pub struct BanchoChannelAvailableAutojoin<'a>(pub Channel<'a>);
 
 /// The client joined a channel (id 64, from b349): the channel's name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 64, from = server, name = "BanchoChannelJoinSuccess", since = 349)]
 pub struct BanchoChannelJoinSuccess<'a>(pub Cow<'a, str>);
 
 /// The client was removed from a channel, or may not join it (id 66, from b349): the
 /// channel's name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 66, from = server, name = "BanchoChannelRevoked", since = 349)]
 pub struct BanchoChannelRevoked<'a>(pub Cow<'a, str>);
 
 /// The channel list is complete (id 89, from b20120518; empty).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 89, from = server, name = "BanchoChannelInfoComplete", since = 20120518)]
 pub struct BanchoChannelInfoComplete;
 
 /// The client asks to join a channel (id 63, from b349): the channel's name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 63, from = client, name = "OsuChannelJoin", since = 349)]
 pub struct OsuChannelJoin<'a>(pub Cow<'a, str>);
 
 /// The client leaves a channel (id 78, from b613): the channel's name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 78, from = client, name = "OsuChannelLeave", since = 613)]
 pub struct OsuChannelLeave<'a>(pub Cow<'a, str>);
 
@@ -234,6 +253,7 @@ pub struct OsuChannelLeave<'a>(pub Cow<'a, str>);
 /// The reference also uses it to announce a restart to b291–b1787, which have no restart
 /// packet, and (from b20130801) to explain an inactive account at login.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 24, from = server, name = "BanchoAnnounce", since = 291)]
 pub struct BanchoAnnounce<'a>(pub Cow<'a, str>);
 
@@ -241,6 +261,7 @@ pub struct BanchoAnnounce<'a>(pub Cow<'a, str>);
 ///
 /// One string, `"<old>>>>><new>"`: the old name, four `>`, the new name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 9, from = server, name = "BanchoIrcChangeUsername")]
 pub struct BanchoIrcChangeUsername<'a>(pub Cow<'a, str>);
 
@@ -248,6 +269,7 @@ pub struct BanchoIrcChangeUsername<'a>(pub Cow<'a, str>);
 ///
 /// From b1788 the reference sends nothing for it (IRC users quit like everyone else).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 10, from = server, name = "BanchoIrcQuit", until = 1788)]
 pub struct BanchoIrcQuit<'a>(pub Cow<'a, str>);
 
@@ -257,17 +279,20 @@ pub struct BanchoIrcQuit<'a>(pub Cow<'a, str>);
 /// Sent in place of the statistics of an IRC user. From b1788 IRC users appear in
 /// presence with a negative id and the reference sends nothing for it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 0xFFFF, from = server, name = "BanchoIrcJoin", until = 1788)]
 pub struct BanchoIrcJoin<'a>(pub Cow<'a, str>);
 
 /// "Zallius' eyes have awoken" (id 105, from b20140731): a message the client shows in
 /// its RTX easter egg.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 105, from = server, name = "BanchoRTX", since = 20140731)]
 pub struct BanchoRTX<'a>(pub Cow<'a, str>);
 
 /// The client invites a user to its match (id 87, b1817 and later).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 87, from = client, since = 1817)]
 pub struct OsuInvite {
     /// The invited user.

@@ -8,6 +8,7 @@ use crate::BanchoPacket;
 /// Kept as the raw `i32` because both meanings share the field; use
 /// [`BanchoLoginReply::error`] to read it as an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 5, from = server, name = "BanchoLoginReply")]
 pub struct BanchoLoginReply(pub i32);
 

@@ -13,6 +13,7 @@ use crate::{BanchoEnum, BanchoFlags, BanchoPacket, BanchoPayload};
 
 /// The kind of match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
 pub enum MatchType {
     /// A normal match.
@@ -24,6 +25,7 @@ pub enum MatchType {
 
 /// How a match is scored (from b535).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
 pub enum ScoringType {
     /// Highest score.
@@ -39,6 +41,7 @@ pub enum ScoringType {
 
 /// How players are grouped (from b535).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
 pub enum TeamType {
     /// Everyone for themselves.
@@ -54,6 +57,7 @@ pub enum TeamType {
 
 /// A slot's team (from b558).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
 pub enum SlotTeam {
     /// No team.
@@ -68,6 +72,7 @@ pub enum SlotTeam {
 bitflags::bitflags! {
     /// The state of a match slot.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoFlags)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct SlotStatus: u8 {
         /// Empty and open.
         const OPEN = 1;
@@ -101,6 +106,7 @@ impl SlotStatus {
 
 /// One slot of a match. The user id is on the wire only when the slot has a player.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MatchSlot {
     /// The slot's state.
     pub status: SlotStatus,
@@ -128,6 +134,7 @@ impl Default for MatchSlot {
 /// | b1796+ | 16-bit id; from b20120818 mods are u32 at protocol 11 and teams, scoring and team type unconditional |
 /// | b20130118+ | u32 mods always; freemod flag (protocol 16); per-slot mods when freemod is set (b20130303); seed (b20130418, protocol 18) |
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Match<'a> {
     /// The match id: one byte before b1796.
     #[bancho(until = 1796, wire = u8)]
@@ -447,6 +454,7 @@ macro_rules! match_packets {
     ($($(#[$doc:meta])* $name:ident = $id:literal, $from:ident, since = $since:literal $(, until = $until:literal)?;)*) => {$(
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, BanchoPacket)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[bancho(id = $id, from = $from, since = $since $(, until = $until)?)]
         pub struct $name<'a>(pub Match<'a>);
     )*};
@@ -471,6 +479,7 @@ match_packets! {
 
 /// The match starts: empty in b312–b333, the whole match from b334.
 #[derive(Clone, Debug, PartialEq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 46, from = server, name = "BanchoMatchStart", since = 312)]
 pub struct BanchoMatchStart<'a> {
     /// The match (from b334).
@@ -483,6 +492,7 @@ macro_rules! empty_packets {
     ($($(#[$doc:meta])* $name:ident = $id:literal, $from:ident, since = $since:literal;)*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[bancho(id = $id, from = $from, since = $since)]
         pub struct $name;
     )*};
@@ -533,6 +543,7 @@ macro_rules! i32_packets {
     ($($(#[$doc:meta])* $name:ident($field:ident) = $id:literal, $from:ident, since = $since:literal $(, until = $until:literal)?;)*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[bancho(id = $id, from = $from, since = $since $(, until = $until)?)]
         pub struct $name {
             #[doc = concat!("The ", stringify!($field), ".")]
@@ -566,6 +577,7 @@ i32_packets! {
 
 /// The client changes its mods in a match (b334+), as an `i32`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 51, from = client, since = 334)]
 pub struct OsuMatchChangeMods {
     /// The mods; a mod in bit 31 cannot be sent.
@@ -575,6 +587,7 @@ pub struct OsuMatchChangeMods {
 
 /// The player in a slot skipped (b1365+). The reference writes the slot id as a `u32`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 81, from = server, since = 1365)]
 pub struct BanchoMatchPlayerSkipped {
     /// The slot.
@@ -583,6 +596,7 @@ pub struct BanchoMatchPlayerSkipped {
 
 /// The match password changed (b20120703+).
 #[derive(Clone, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 91, from = server, since = 20120703)]
 pub struct BanchoMatchChangePassword<'a> {
     /// The new password.
@@ -591,6 +605,7 @@ pub struct BanchoMatchChangePassword<'a> {
 
 /// The client joins a match: its id, and from b591 the password.
 #[derive(Clone, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 32, from = client, since = 298)]
 pub struct OsuMatchJoin<'a> {
     /// The match.

@@ -21,6 +21,7 @@ use crate::{BanchoPacket, BanchoPayload};
 ///
 /// Before b338 the action byte uses an older numbering; this struct holds the byte as sent.
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UserStatus<'a> {
     /// What the user is doing.
     pub action: Status,
@@ -77,6 +78,7 @@ impl Default for UserStatus<'_> {
 
 /// The client reports its status (id 0, every build).
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 0, from = client, name = "OsuUserStatus")]
 pub struct OsuUserStatus<'a>(pub UserStatus<'a>);
 
@@ -86,6 +88,7 @@ pub struct OsuUserStatus<'a>(pub UserStatus<'a>);
 /// those are defined with the full protocol. Performance points came with b20120723
 /// (protocol 8) as an `i16`, and became a `u16` in b20250306 when a player passed 32,767.
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 11, from = server, name = "BanchoUserStats", since = 1788)]
 pub struct BanchoUserStats<'a> {
     /// The user's id (negative for IRC users).
@@ -125,6 +128,7 @@ pub struct BanchoUserStats<'a> {
 /// reads the mode from the permissions byte, so it is not written here. A payload that
 /// carries the extra byte still decodes: trailing bytes are tolerated.
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 83, from = server, name = "BanchoUserPresence", since = 1788)]
 pub struct BanchoUserPresence<'a> {
     /// The user's id (negative for IRC users).

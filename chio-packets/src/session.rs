@@ -11,6 +11,7 @@ use crate::{BanchoEnum, BanchoPacket};
 
 /// Which users' presence and statistics a client wants to be sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(i32)]
 pub enum PresenceFilter {
     /// Nobody.
@@ -24,6 +25,7 @@ pub enum PresenceFilter {
 
 /// Why a user left, in [`BanchoUserQuit`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
 pub enum QuitState {
     /// Gone entirely.
@@ -37,11 +39,13 @@ pub enum QuitState {
 
 /// Keep-alive from the server (id 8, every build); the client answers with [`OsuPong`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 8, from = server, name = "BanchoPing")]
 pub struct BanchoPing;
 
 /// The client's answer to a [`BanchoPing`] (id 4, every build).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 4, from = client, name = "OsuPong")]
 pub struct OsuPong;
 
@@ -49,6 +53,7 @@ pub struct OsuPong;
 ///
 /// Empty before b1788; from b1788 it carries an `i32`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 2, from = client, name = "OsuExit")]
 pub struct OsuExit {
     /// The value as sent (from b1788; 0 before): 1 when the client exits to update
@@ -60,21 +65,25 @@ pub struct OsuExit {
 
 /// The client asks for its own statistics to be sent again (id 3, every build; empty).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 3, from = client, name = "OsuStatusUpdateRequest")]
 pub struct OsuStatusUpdateRequest;
 
 /// The server tells the client that an update is available (id 19, every build; empty).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 19, from = server, name = "BanchoVersionUpdate")]
 pub struct BanchoVersionUpdate;
 
 /// The server asks the client to flash its window (id 23, from b291; empty).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 23, from = server, name = "BanchoGetAttention", since = 291)]
 pub struct BanchoGetAttention;
 
 /// The user's permissions, sent after login (id 71, from b425), as an `i32`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 71, from = server, name = "BanchoLoginPermissions", since = 425)]
 pub struct BanchoLoginPermissions(#[bancho(wire = i32)] pub Permissions);
 
@@ -82,6 +91,7 @@ pub struct BanchoLoginPermissions(#[bancho(wire = i32)] pub Permissions);
 ///
 /// The count is an `i32` before b1788 and a `u16` from it (the items are `i32` in both).
 #[derive(Clone, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 72, from = server, name = "BanchoFriendsList", since = 452)]
 pub struct BanchoFriendsList {
     /// Friends' user ids.
@@ -92,6 +102,7 @@ pub struct BanchoFriendsList {
 
 /// The client adds a friend (id 73, from b452).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 73, from = client, name = "OsuFriendsAdd", since = 452)]
 pub struct OsuFriendsAdd {
     /// The new friend's user id.
@@ -100,6 +111,7 @@ pub struct OsuFriendsAdd {
 
 /// The client removes a friend (id 74, from b452).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 74, from = client, name = "OsuFriendsRemove", since = 452)]
 pub struct OsuFriendsRemove {
     /// The former friend's user id.
@@ -111,6 +123,7 @@ pub struct OsuFriendsRemove {
 /// The reference sends the revision's default protocol version when given none (or 0);
 /// this struct holds the value that goes on the wire.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 75, from = server, name = "BanchoProtocolNegotiation", since = 487)]
 pub struct BanchoProtocolNegotiation {
     /// The protocol version.
@@ -128,6 +141,7 @@ pub struct BanchoProtocolNegotiation {
 /// The string is held as sent, not split. In b1820–b20121220 the reference sends no
 /// packet at all when the image URL is empty; that choice belongs to the layer above.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 76, from = server, name = "BanchoTitleUpdate", since = 535)]
 pub struct BanchoTitleUpdate<'a> {
     /// The payload string (from b1820; empty before).
@@ -138,11 +152,13 @@ pub struct BanchoTitleUpdate<'a> {
 
 /// The client chooses whose presence it receives (id 79, from b634), as an `i32`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 79, from = client, name = "OsuReceiveUpdates", since = 634)]
 pub struct OsuReceiveUpdates(#[bancho(wire = i32)] pub PresenceFilter);
 
 /// The server asks the client for a process list (id 80, from b634; empty).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 80, from = server, name = "BanchoMonitor", since = 634)]
 pub struct BanchoMonitor;
 
@@ -151,6 +167,7 @@ pub struct BanchoMonitor;
 /// b291–b1787 have no such packet: the reference sends them an announcement instead,
 /// which is the layer above's business.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 86, from = server, name = "BanchoRestart", since = 1788)]
 pub struct BanchoRestart {
     /// Milliseconds to wait before reconnecting (the reference defaults to 5000 and
@@ -166,6 +183,7 @@ impl Default for BanchoRestart {
 
 /// How long the user stays silenced (id 92, from b20121023).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 92, from = server, name = "BanchoSilenceInfo", since = 20121023)]
 pub struct BanchoSilenceInfo {
     /// Seconds left; −1 (the reference's default) lifts the silence and lets the client
@@ -181,6 +199,7 @@ impl Default for BanchoSilenceInfo {
 
 /// Another user was silenced (id 94, from b20121212): clients hide their messages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 94, from = server, name = "BanchoUserSilenced", since = 20121212)]
 pub struct BanchoUserSilenced {
     /// The silenced user's id.
@@ -189,11 +208,13 @@ pub struct BanchoUserSilenced {
 
 /// The client must update before it may continue (id 102, from b20130509; empty).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 102, from = server, name = "BanchoVersionUpdateForced", since = 20130509)]
 pub struct BanchoVersionUpdateForced;
 
 /// The client should reconnect to another server once idle (id 103, from b20130604).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 103, from = server, name = "BanchoSwitchServer", since = 20130604)]
 pub struct BanchoSwitchServer {
     /// Idle time before switching (the reference defaults to 3600).
@@ -208,11 +229,13 @@ impl Default for BanchoSwitchServer {
 
 /// The account is restricted (id 104, from b20140716; empty).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 104, from = server, name = "BanchoAccountRestricted", since = 20140716)]
 pub struct BanchoAccountRestricted;
 
 /// A tournament client should connect to another server (id 107, from b20141104).
 #[derive(Clone, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 107, from = server, name = "BanchoSwitchTournamentServer", since = 20141104)]
 pub struct BanchoSwitchTournamentServer<'a> {
     /// The server's address.
@@ -221,12 +244,14 @@ pub struct BanchoSwitchTournamentServer<'a> {
 
 /// The client reports an error (id 20, every build): free text.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 20, from = client, name = "OsuErrorReport")]
 pub struct OsuErrorReport<'a>(pub Cow<'a, str>);
 
 /// The client asks for some users' statistics (id 85, from b1788): ids with a `u16`
 /// count.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 85, from = client, name = "OsuUserStatsRequest", since = 1788)]
 pub struct OsuUserStatsRequest {
     /// The users' ids.
@@ -237,6 +262,7 @@ pub struct OsuUserStatsRequest {
 /// The client asks for some users' presence (id 97, from b20121224): ids with a `u16`
 /// count.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 97, from = client, name = "OsuPresenceRequest", since = 20121224)]
 pub struct OsuPresenceRequest {
     /// The users' ids.
@@ -246,6 +272,7 @@ pub struct OsuPresenceRequest {
 
 /// The client asks for every online user's presence (id 98, from b20121224; empty).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 98, from = client, name = "OsuPresenceRequestAll", since = 20121224)]
 pub struct OsuPresenceRequestAll;
 
@@ -255,6 +282,7 @@ pub struct OsuPresenceRequestAll;
 /// its place, so packet 95 is never on the wire there. The id is the raw one (not negated
 /// for IRC users, unlike in presence).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 95, from = server, name = "BanchoUserPresenceSingle", since = 20121224)]
 pub struct BanchoUserPresenceSingle {
     /// The user's id.
@@ -266,6 +294,7 @@ pub struct BanchoUserPresenceSingle {
 /// Before b20121224 the reference writes one presence packet per user instead, so
 /// packet 96 is never on the wire there.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 96, from = server, name = "BanchoUserPresenceBundle", since = 20121224)]
 pub struct BanchoUserPresenceBundle {
     /// The users' ids (raw, as in [`BanchoUserPresenceSingle`]).
@@ -278,6 +307,7 @@ pub struct BanchoUserPresenceBundle {
 /// Older builds send a stats payload (or, for IRC users before b1788, a name) under this
 /// id; those layouts are defined with the full protocol.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 20121224)]
 pub struct BanchoUserQuit {
     /// The user's id (raw, as in [`BanchoUserPresenceSingle`]).

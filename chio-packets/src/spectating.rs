@@ -25,6 +25,7 @@ use crate::{BanchoEnum, BanchoFlags, BanchoPacket, BanchoPayload};
 
 /// What the spectated player is doing, sent with each bundle of replay frames.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
 pub enum ReplayAction {
     /// Ordinary frames.
@@ -51,6 +52,7 @@ pub enum ReplayAction {
 bitflags::bitflags! {
     /// The buttons held in a replay frame (one byte from b374). Unknown bits are kept.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoFlags)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct ButtonState: u8 {
         /// First left button (mouse or key).
         const LEFT1 = 1 << 0;
@@ -78,6 +80,7 @@ bitflags::bitflags! {
 /// non-zero; it writes `left`/`right` as "either left/right button held" and always
 /// writes `legacy_right = 0`. Those translations belong to the layer above.
 #[derive(Clone, Copy, Debug, PartialEq, Default, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ReplayFrame {
     /// A left button is held (b282–b373; `false` elsewhere).
     #[bancho(until = 374)]
@@ -121,6 +124,7 @@ pub struct ReplayFrame {
 /// `hp` 254 means the player failed. The reference's b535–b20151105 reader accepts a
 /// frame without its `tag_byte`; its writer always sends it, and so does this struct.
 #[derive(Clone, Debug, PartialEq, Default, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ScoreFrame<'a> {
     /// MD5 hex checksum of the frame (b294–b333; empty elsewhere).
     #[bancho(since = 294, until = 334)]
@@ -190,6 +194,7 @@ pub struct ScoreFrame<'a> {
 /// `extra` is written as `i32` (default −1); the reference reads it back as `u32`, so −1
 /// comes back as 4294967295 there. This struct keeps the signed value.
 #[derive(Clone, Debug, PartialEq, Default, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ReplayFrameBundle<'a> {
     /// Unknown purpose (b20130418+ at protocol ≥ 18; −1 elsewhere).
     #[bancho(since = 20130418, since_protocol = 18)]
@@ -265,6 +270,7 @@ pub mod score_frame_before_sequence {
 
 /// A user started watching the receiver (id 13).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 13, from = server, name = "BanchoSpectatorJoined")]
 pub struct BanchoSpectatorJoined {
     /// The spectator's id, as the reference's `u32`.
@@ -273,6 +279,7 @@ pub struct BanchoSpectatorJoined {
 
 /// A user stopped watching the receiver (id 14).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 14, from = server, name = "BanchoSpectatorLeft")]
 pub struct BanchoSpectatorLeft {
     /// The spectator's id, as the reference's `u32`.
@@ -281,11 +288,13 @@ pub struct BanchoSpectatorLeft {
 
 /// Replay frames of the player the receiver watches (id 15).
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 15, from = server, name = "BanchoSpectateFrames")]
 pub struct BanchoSpectateFrames<'a>(pub ReplayFrameBundle<'a>);
 
 /// The client starts watching a user (id 16).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 16, from = client, name = "OsuStartSpectating")]
 pub struct OsuStartSpectating {
     /// The id of the user to watch.
@@ -294,21 +303,25 @@ pub struct OsuStartSpectating {
 
 /// The client stops watching (id 17; empty).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 17, from = client, name = "OsuStopSpectating")]
 pub struct OsuStopSpectating;
 
 /// The client's own replay frames, for its spectators (id 18).
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 18, from = client, name = "OsuSpectateFrames")]
 pub struct OsuSpectateFrames<'a>(pub ReplayFrameBundle<'a>);
 
 /// The spectating client does not have the map being played (id 21; empty).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 21, from = client, name = "OsuCantSpectate")]
 pub struct OsuCantSpectate;
 
 /// A spectator of the receiver does not have the map (id 22).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 22, from = server, name = "BanchoSpectatorCantSpectate")]
 pub struct BanchoSpectatorCantSpectate {
     /// The spectator's id, as the reference's `u32`.
@@ -320,6 +333,7 @@ pub struct BanchoSpectatorCantSpectate {
 /// The reference notes that the client may also need a `BanchoSpectatorJoined` to show the
 /// fellow spectator, but sends only this packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 42, from = server, name = "BanchoFellowSpectatorJoined", since = 298)]
 pub struct BanchoFellowSpectatorJoined {
     /// The fellow spectator's id.
@@ -328,6 +342,7 @@ pub struct BanchoFellowSpectatorJoined {
 
 /// Another user stopped watching the player the receiver watches (id 43, b298+).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 43, from = server, name = "BanchoFellowSpectatorLeft", since = 298)]
 pub struct BanchoFellowSpectatorLeft {
     /// The fellow spectator's id.
@@ -336,6 +351,7 @@ pub struct BanchoFellowSpectatorLeft {
 
 /// The client's score in a multiplayer match (id 47, b312+).
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 47, from = client, name = "OsuMatchScoreUpdate", since = 312)]
 pub struct OsuMatchScoreUpdate<'a>(pub ScoreFrame<'a>);
 
@@ -344,5 +360,6 @@ pub struct OsuMatchScoreUpdate<'a>(pub ScoreFrame<'a>);
 /// The reference sends nothing when the frame's slot `id` is not below the match's slot
 /// count; that check is the sender's, not the wire's.
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 48, from = server, name = "BanchoMatchScoreUpdate", since = 312)]
 pub struct BanchoMatchScoreUpdate<'a>(pub ScoreFrame<'a>);

@@ -8,6 +8,7 @@ use crate::{BanchoEnum, BanchoFlags};
 
 /// What a user is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
 pub enum Status {
     /// In the menus.
@@ -43,6 +44,7 @@ pub enum Status {
 
 /// A game mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
 pub enum Mode {
     /// osu!standard.
@@ -58,6 +60,7 @@ pub enum Mode {
 
 /// Why a login failed, sent in place of a user id in `BanchoLoginReply`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(i32)]
 pub enum LoginError {
     /// Wrong name or password.
@@ -82,6 +85,7 @@ bitflags::bitflags! {
     /// Gameplay mods. Carried as `u16` before protocol 11 and `u32` from it; a mod above
     /// bit 15 cannot be sent to an older client (an error, not a silent drop).
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoFlags)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct Mods: u32 {
         /// No fail.
         const NO_FAIL = 1 << 0;
@@ -151,6 +155,7 @@ bitflags::bitflags! {
 bitflags::bitflags! {
     /// What a user may do; shown as the colour of their name.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoFlags)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct Permissions: u32 {
         /// A registered player.
         const REGULAR = 1 << 0;
