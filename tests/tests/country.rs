@@ -1,0 +1,61 @@
+//! The country table against the reference: every entry of chio 1.1.21's `Countries`, in
+//! order, read from the venv that scripts/reference-env.sh installs in the workspace root.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use chio_packets::country::Country;
+
+/// Prints the reference's table as a JSON list of `[acronym, name]` pairs, in its order.
+const PRINT_COUNTRIES: &str = r#"
+import json, sys
+import chio
+if chio.__version__ != "1.1.21":
+    sys.exit(f"the venv has chio {chio.__version__}, not 1.1.21")
+json.dump(list(chio.constants.Countries.items()), sys.stdout)
+"#;
+
+const SETUP: &str = "run scripts/reference-env.sh to install the reference (chio 1.1.21) into .venv";
+
+fn reference_countries() -> Vec<(String, String)> {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    assert!(python.exists(), "{} is missing: {SETUP}", python.display());
+    let output = Command::new(&python)
+        .args(["-c", PRINT_COUNTRIES])
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {}: {error}; {SETUP}", python.display()));
+    assert!(
+        output.status.success(),
+        "the reference failed ({}): {}\n{SETUP}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the reference prints [acronym, name] pairs")
+}
+
+#[test]
+fn every_entry_matches_the_reference_in_order() {
+    let reference = reference_countries();
+    assert_eq!(reference.len(), Country::COUNT, "number of entries");
+    for (index, (acronym, name)) in reference.iter().enumerate() {
+        let index = u8::try_from(index).unwrap();
+        let country = Country::from_index(index).unwrap_or_else(|| panic!("no country at index {index}"));
+        assert_eq!(country.acronym(), acronym, "acronym at index {index}");
+        assert_eq!(country.name(), name, "name at index {index}");
+        assert_eq!(Country::from_acronym(acronym), Some(country), "index of {acronym}");
+    }
+    assert_eq!(Country::from_index(u8::try_from(reference.len()).unwrap()), None);
+}
+
+#[test]
+fn serde_uses_the_acronym() {
+    for country in Country::ALL {
+        let json = serde_json::to_string(&country).unwrap();
+        assert_eq!(json, format!("\"{}\"", country.acronym()));
+        assert_eq!(serde_json::from_str::<Country>(&json).unwrap(), country);
+    }
+    assert_eq!(serde_json::from_str::<Country>("\"jp\"").unwrap(), Country::JP);
+    let error = serde_json::from_str::<Country>("\"Japan\"").unwrap_err().to_string();
+    assert!(error.contains("osu! country table"), "{error}");
+    assert!(serde_json::from_str::<Country>("111").is_err());
+}
