@@ -256,10 +256,10 @@
 //! Every derived type describes itself through [`Describe`](crate::Describe):
 //!
 //! ```
-//! use chio_packets::presence::BanchoUserStats;
+//! use chio_packets::presence::UserStats;
 //! use chio_packets::{Context, Describe};
 //!
-//! let layout = BanchoUserStats::LAYOUT;
+//! let layout = UserStats::LAYOUT;
 //! let pp = layout.fields().iter().find(|f| f.name == "pp").unwrap();
 //! let window = pp.window(Context::new(20250306)).unwrap();
 //! assert_eq!(window.builds.to_string(), "b20250306+");

@@ -1,9 +1,22 @@
 //! What users are doing and how they rank: status updates and statistics.
+//!
+//! `BanchoUserStats` (id 11) has four layouts, one Rust type each; before b1788 it also
+//! carried what later became presence:
+//!
+//! | builds | packet | payload |
+//! |---|---|---|
+//! | b282–b322 | [`BanchoUserStatsB282`] | [`UserStatsB282`]: everything, every time |
+//! | b323–b337 | [`BanchoUserStatsB323`] | [`UserStatsB323`]: a `full` flag, then optionally everything but the status |
+//! | b338–b1787 | [`BanchoUserStatsB338`] | [`UserStatsB338`]: a [`Completeness`], then status, statistics, identity |
+//! | b1788+ | [`BanchoUserStats`] | [`UserStats`]: status and statistics; identity went to [`BanchoUserPresence`] |
+//!
+//! The same payloads go out as `BanchoUserQuit` (id 12) before b20121224, see
+//! [`session`](crate::session).
 
 use std::borrow::Cow;
 
 use crate::types::{Mode, Mods, Status};
-use crate::{BanchoPacket, BanchoPayload};
+use crate::{BanchoEnum, BanchoPacket, BanchoPayload};
 
 /// A user's status: action, map and mods. Sent by the client (`OsuUserStatus`) and
 /// embedded in the server's statistics.
@@ -82,15 +95,32 @@ impl Default for UserStatus<'_> {
 #[bancho(id = 0, from = client, name = "OsuUserStatus")]
 pub struct OsuUserStatus<'a>(pub UserStatus<'a>);
 
-/// A user's statistics and status (id 11), in the layout of b1788 and later.
-///
-/// Builds before b1788 sent presence data in this packet too, in layouts of their own;
-/// those are defined with the full protocol. Performance points came with b20120723
-/// (protocol 8) as an `i16`, and became a `u16` in b20250306 when a player passed 32,767.
-#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+/// How much of a user a [`UserStatsB338`] carries (b338–b1787).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, BanchoEnum)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 11, from = server, name = "BanchoUserStats", since = 1788)]
-pub struct BanchoUserStats<'a> {
+#[repr(u8)]
+pub enum Completeness {
+    /// The status only.
+    StatusOnly = 0,
+    /// The status and the statistics (what the reference's stats writer sends).
+    Statistics = 1,
+    /// The status, the statistics and the identity (what its presence writer sends).
+    Full = 2,
+}
+
+/// A user's statistics and status, in the layout of b1788 and later (the payload of
+/// [`BanchoUserStats`] and, in b1788–b20121223, of [`BanchoUserQuitB1788`]).
+///
+/// | builds | layout |
+/// |---|---|
+/// | b1788–b20120722 | `i32` id, status, `u64` ranked score, `f32` accuracy, `u32` plays, `u64` total score, `i32` rank |
+/// | b20120723–b20250305 | as above, plus `i16` pp (protocol ≥ 8) |
+/// | b20250306+ | as above with `u16` pp (a player passed 32,767) |
+///
+/// [`BanchoUserQuitB1788`]: crate::session::BanchoUserQuitB1788
+#[derive(Clone, Debug, PartialEq, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct UserStats<'a> {
     /// The user's id (negative for IRC users).
     pub user_id: i32,
     /// What the user is doing.
@@ -112,6 +142,225 @@ pub struct BanchoUserStats<'a> {
     pub pp: u16,
 }
 
+/// A user's statistics and status (id 11), b1788 and later: a [`UserStats`].
+///
+/// Older builds use [`BanchoUserStatsB282`], [`BanchoUserStatsB323`] and
+/// [`BanchoUserStatsB338`] (see the [module](self) table).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 11, from = server, name = "BanchoUserStats", since = 1788)]
+pub struct BanchoUserStats<'a>(pub UserStats<'a>);
+
+/// A user in full, in the layout of b282–b322 (the payload of [`BanchoUserStatsB282`] and
+/// [`BanchoUserQuitB282`]).
+///
+/// | field | wire |
+/// |---|---|
+/// | id | `u32` |
+/// | name | string |
+/// | ranked score | `u64` |
+/// | accuracy | `f64` |
+/// | plays | `u32` |
+/// | total score | `u64` |
+/// | rank | `u32` |
+/// | avatar file name | string |
+/// | status | [`UserStatus`] (b282–b337 layout, older action numbering) |
+/// | timezone | `u8` |
+/// | country | string |
+///
+/// The status action byte is held as sent: the reference sends 10 when it flags a
+/// statistics update and renumbers the later actions (digest 5.1); that belongs to the
+/// layer above, as do IRC users, who get a `BanchoIrcJoin` instead.
+///
+/// [`BanchoUserQuitB282`]: crate::session::BanchoUserQuitB282
+#[derive(Clone, Debug, PartialEq, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct UserStatsB282<'a> {
+    /// The user's id.
+    pub user_id: u32,
+    /// The user's name.
+    pub name: Cow<'a, str>,
+    /// Ranked score.
+    pub ranked_score: u64,
+    /// Accuracy, 0.0–1.0 (an `f64` in these builds only).
+    pub accuracy: f64,
+    /// Number of plays.
+    pub play_count: u32,
+    /// Total score.
+    pub total_score: u64,
+    /// Global rank.
+    pub rank: u32,
+    /// The avatar's file name (the reference sends `"<id>_000.png"`).
+    pub avatar_filename: Cow<'a, str>,
+    /// What the user is doing.
+    pub status: UserStatus<'a>,
+    /// The UTC offset in hours plus 24.
+    pub timezone: u8,
+    /// The country's name, optionally `"Country / City"`.
+    pub country_name: Cow<'a, str>,
+}
+
+/// A user's statistics (id 11), b282–b322: a [`UserStatsB282`].
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 11, from = server, name = "BanchoUserStats", until = 323)]
+pub struct BanchoUserStatsB282<'a>(pub UserStatsB282<'a>);
+
+/// A user's status, optionally with everything else, in the layout of b323–b337 (the
+/// payload of [`BanchoUserStatsB323`] and [`BanchoUserQuitB323`]).
+///
+/// | field | wire |
+/// |---|---|
+/// | id | `u32` |
+/// | full | `bool` |
+/// | name, ranked score, accuracy, plays, total score, rank, avatar file name, timezone, country | only if `full`: string, `u64`, `f32`, `u32`, `u64`, `u32`, string, `u8`, string |
+/// | status | [`UserStatus`] (b282–b337 layout, older action numbering), always |
+///
+/// The reference sets `full` when the status flags a statistics update, and then sends
+/// the action byte as 10; for a new user it sends one full packet and one without. The
+/// fields after `full` hold their defaults when it is not set.
+///
+/// [`BanchoUserQuitB323`]: crate::session::BanchoUserQuitB323
+#[derive(Clone, Debug, PartialEq, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct UserStatsB323<'a> {
+    /// The user's id.
+    pub user_id: u32,
+    /// Whether the identity and statistics follow.
+    pub full: bool,
+    /// The user's name (if `full`).
+    #[bancho(when = *full)]
+    #[bancho(default)]
+    pub name: Cow<'a, str>,
+    /// Ranked score (if `full`).
+    #[bancho(when = *full)]
+    #[bancho(default)]
+    pub ranked_score: u64,
+    /// Accuracy, 0.0–1.0 (if `full`).
+    #[bancho(when = *full)]
+    #[bancho(default)]
+    pub accuracy: f32,
+    /// Number of plays (if `full`).
+    #[bancho(when = *full)]
+    #[bancho(default)]
+    pub play_count: u32,
+    /// Total score (if `full`).
+    #[bancho(when = *full)]
+    #[bancho(default)]
+    pub total_score: u64,
+    /// Global rank (if `full`).
+    #[bancho(when = *full)]
+    #[bancho(default)]
+    pub rank: u32,
+    /// The avatar's file name (if `full`; the reference sends `"<id>_000.png"`).
+    #[bancho(when = *full)]
+    #[bancho(default)]
+    pub avatar_filename: Cow<'a, str>,
+    /// The UTC offset in hours plus 24 (if `full`).
+    #[bancho(when = *full)]
+    #[bancho(default)]
+    pub timezone: u8,
+    /// The country's name, optionally `"Country / City"` (if `full`).
+    #[bancho(when = *full)]
+    #[bancho(default)]
+    pub country_name: Cow<'a, str>,
+    /// What the user is doing.
+    pub status: UserStatus<'a>,
+}
+
+/// A user's status and, if `full`, statistics (id 11), b323–b337: a [`UserStatsB323`].
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 11, from = server, name = "BanchoUserStats", since = 323, until = 338)]
+pub struct BanchoUserStatsB323<'a>(pub UserStatsB323<'a>);
+
+/// A user's status, statistics and identity as far as [`Completeness`] says, in the
+/// layout of b338–b1787 (the payload of [`BanchoUserStatsB338`] and
+/// [`BanchoUserQuitB338`]).
+///
+/// | field | wire | when |
+/// |---|---|---|
+/// | id | `u32` | always |
+/// | completeness | `u8` | always |
+/// | status | [`UserStatus`] | always |
+/// | ranked score, accuracy, plays, total score | `u64`, `f32`, `u32`, `u64` | `Statistics` or `Full` |
+/// | rank | `u16` until b695, `u32` from it | `Statistics` or `Full` |
+/// | name, avatar file name, timezone, country | string, string, `u8`, string | `Full` |
+/// | permissions | `u8` | `Full`, from b452 |
+/// | longitude, latitude | `f32`, `f32` | `Full`, from b1183 at protocol ≥ 5 |
+///
+/// The reference's stats writer sends `Statistics` and its presence writer `Full`;
+/// `StatusOnly` is understood by the client too. Absent fields hold their defaults. A
+/// rank above 65,535 cannot be sent before b695 (an error, not a clamp), and the total
+/// score caps the reference applies in b365–b658 belong to the layer above.
+///
+/// [`BanchoUserQuitB338`]: crate::session::BanchoUserQuitB338
+#[derive(Clone, Debug, PartialEq, BanchoPayload)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct UserStatsB338<'a> {
+    /// The user's id.
+    pub user_id: u32,
+    /// Which of the blocks below follow the status.
+    pub completeness: Completeness,
+    /// What the user is doing.
+    pub status: UserStatus<'a>,
+    /// Ranked score (`Statistics` or `Full`).
+    #[bancho(when = *completeness != Completeness::StatusOnly)]
+    #[bancho(default)]
+    pub ranked_score: u64,
+    /// Accuracy, 0.0–1.0 (`Statistics` or `Full`).
+    #[bancho(when = *completeness != Completeness::StatusOnly)]
+    #[bancho(default)]
+    pub accuracy: f32,
+    /// Number of plays (`Statistics` or `Full`).
+    #[bancho(when = *completeness != Completeness::StatusOnly)]
+    #[bancho(default)]
+    pub play_count: u32,
+    /// Total score (`Statistics` or `Full`).
+    #[bancho(when = *completeness != Completeness::StatusOnly)]
+    #[bancho(default)]
+    pub total_score: u64,
+    /// Global rank (`Statistics` or `Full`): `u16` until b695, `u32` from it.
+    #[bancho(until = 695, when = *completeness != Completeness::StatusOnly, wire = u16)]
+    #[bancho(since = 695, when = *completeness != Completeness::StatusOnly)]
+    #[bancho(default)]
+    pub rank: u32,
+    /// The user's name (`Full`).
+    #[bancho(when = *completeness == Completeness::Full)]
+    #[bancho(default)]
+    pub name: Cow<'a, str>,
+    /// The avatar's file name (`Full`; the reference sends `"<id>_000.png"`).
+    #[bancho(when = *completeness == Completeness::Full)]
+    #[bancho(default)]
+    pub avatar_filename: Cow<'a, str>,
+    /// The UTC offset in hours plus 24 (`Full`).
+    #[bancho(when = *completeness == Completeness::Full)]
+    #[bancho(default)]
+    pub timezone: u8,
+    /// The country's name, optionally `"Country / City"` (`Full`).
+    #[bancho(when = *completeness == Completeness::Full)]
+    #[bancho(default)]
+    pub country_name: Cow<'a, str>,
+    /// The [`Permissions`](crate::types::Permissions) bits (`Full`, from b452).
+    #[bancho(since = 452, when = *completeness == Completeness::Full)]
+    #[bancho(default)]
+    pub permissions: u8,
+    /// Longitude (`Full`, from b1183 at protocol ≥ 5).
+    #[bancho(since = 1183, since_protocol = 5, when = *completeness == Completeness::Full)]
+    #[bancho(default)]
+    pub longitude: f32,
+    /// Latitude (`Full`, from b1183 at protocol ≥ 5).
+    #[bancho(since = 1183, since_protocol = 5, when = *completeness == Completeness::Full)]
+    #[bancho(default)]
+    pub latitude: f32,
+}
+
+/// A user's status, statistics and identity (id 11), b338–b1787: a [`UserStatsB338`].
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 11, from = server, name = "BanchoUserStats", since = 338, until = 1788)]
+pub struct BanchoUserStatsB338<'a>(pub UserStatsB338<'a>);
+
 /// A user's presence (id 83, b1788 and later): identity, location and rank.
 ///
 /// | builds | layout |
@@ -122,8 +371,9 @@ pub struct BanchoUserStats<'a> {
 /// | b20120806+ | game mode at the end (protocol ≥ 10) |
 /// | b20121203+ | id, name, timezone, country index, permissions with the mode in bits 5–7, longitude, latitude, rank |
 ///
-/// Before b1788 presence went out in `BanchoUserStats`. From b20121203 the reference
-/// appends one more mode byte after the rank; servers in use (and the captured login
+/// Before b1788 presence went out in `BanchoUserStats` ([`UserStatsB282`],
+/// [`UserStatsB323`], [`UserStatsB338`] with [`Completeness::Full`]). From b20121203 the
+/// reference appends one more mode byte after the rank; servers in use (and the captured login
 /// responses checked while writing this) end the payload at the rank, and the client
 /// reads the mode from the permissions byte, so it is not written here. A payload that
 /// carries the extra byte still decodes: trailing bytes are tolerated.

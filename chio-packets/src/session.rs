@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use crate::presence::{UserStats, UserStatsB282, UserStatsB323, UserStatsB338};
 use crate::types::Permissions;
 use crate::{BanchoEnum, BanchoPacket};
 
@@ -304,8 +305,23 @@ pub struct BanchoUserPresenceBundle {
 
 /// A user left (id 12), in the layout of b20121224 and later: the id and a [`QuitState`].
 ///
-/// Older builds send a stats payload (or, for IRC users before b1788, a name) under this
-/// id; those layouts are defined with the full protocol.
+/// Before b20121224 the packet carries the user's statistics in that era's stats layout
+/// instead, and a client that receives it removes that user:
+///
+/// | builds | packet | payload |
+/// |---|---|---|
+/// | b282–b322 | [`BanchoUserQuitB282`] | [`UserStatsB282`] |
+/// | b323–b337 | [`BanchoUserQuitB323`] | [`UserStatsB323`] |
+/// | b338–b1787 | [`BanchoUserQuitB338`] | [`UserStatsB338`] |
+/// | b1788–b20121223 | [`BanchoUserQuitB1788`] | [`UserStats`] |
+/// | b20121224+ | `BanchoUserQuit` | id and [`QuitState`] |
+///
+/// The reference builds the old payloads by sending, as this packet, the first packet its
+/// stats writer would send for the user (so `Statistics` completeness in b338–b1787, and
+/// in b323–b337 whatever its `full` flag says). It sends nothing for a user still on
+/// osu! ([`QuitState::OsuRemaining`]); for an IRC user before b1788 whose IRC session
+/// remains, the first packet is an IRC join, so the payload is just the name. Those
+/// choices belong to the layer above.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 20121224)]
@@ -315,3 +331,31 @@ pub struct BanchoUserQuit {
     /// What the user left.
     pub state: QuitState,
 }
+
+/// A user left (id 12), b282–b322: their statistics as a [`UserStatsB282`] (see
+/// [`BanchoUserQuit`]).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 12, from = server, name = "BanchoUserQuit", until = 323)]
+pub struct BanchoUserQuitB282<'a>(pub UserStatsB282<'a>);
+
+/// A user left (id 12), b323–b337: their statistics as a [`UserStatsB323`] (see
+/// [`BanchoUserQuit`]).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 323, until = 338)]
+pub struct BanchoUserQuitB323<'a>(pub UserStatsB323<'a>);
+
+/// A user left (id 12), b338–b1787: their statistics as a [`UserStatsB338`] (see
+/// [`BanchoUserQuit`]).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 338, until = 1788)]
+pub struct BanchoUserQuitB338<'a>(pub UserStatsB338<'a>);
+
+/// A user left (id 12), b1788–b20121223: their statistics as a [`UserStats`] (see
+/// [`BanchoUserQuit`]).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 1788, until = 20121224)]
+pub struct BanchoUserQuitB1788<'a>(pub UserStats<'a>);

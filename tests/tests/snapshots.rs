@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use chio_packets::presence::{BanchoUserStats, OsuUserStatus, UserStatus};
+use chio_packets::presence::{BanchoUserStats, OsuUserStatus, UserStats, UserStatus};
 use chio_packets::types::{Mode, Mods, Status};
 use chio_packets::{Context, Decode, Encode};
 
@@ -20,7 +20,7 @@ fn status() -> UserStatus<'static> {
 }
 
 fn stats() -> BanchoUserStats<'static> {
-    BanchoUserStats {
+    BanchoUserStats(UserStats {
         user_id: 1000,
         status: status(),
         ranked_score: 0x1122,
@@ -29,7 +29,7 @@ fn stats() -> BanchoUserStats<'static> {
         total_score: 0x3344,
         rank: 42,
         pp: 40_000,
-    }
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -101,7 +101,7 @@ fn user_stats_pp_changes_wire_type() {
     ];
     // 40,000 pp does not fit the i16 of b20120723..b20250306: an error, not a clamp.
     insta::assert_snapshot!(table(&stats(), &contexts, reencode_stats));
-    let fits = BanchoUserStats { pp: 12_345, ..stats() };
+    let fits = BanchoUserStats(UserStats { pp: 12_345, ..stats().0 });
     insta::assert_snapshot!("user_stats_pp_that_fits", table(&fits, &contexts, reencode_stats));
 }
 
