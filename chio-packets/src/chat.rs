@@ -298,3 +298,13 @@ pub struct OsuInvite {
     /// The invited user.
     pub user_id: i32,
 }
+
+/// A chat command failed (id 6).
+///
+/// The reference lists the id but never writes it, and no client layout with a payload
+/// is known: it is an empty packet, and a payload a server sends anyway is tolerated as
+/// trailing bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 6, from = server, name = "BanchoCommandError")]
+pub struct BanchoCommandError;

@@ -49,7 +49,11 @@ pub use bitflags;
 
 pub mod attributes;
 pub mod beatmaps;
+pub mod catalog;
 pub mod chat;
+pub mod country;
+pub mod events;
+pub mod framing;
 pub mod ids;
 pub mod login;
 pub mod multiplayer;

@@ -18,3 +18,13 @@ impl BanchoLoginReply {
         crate::types::LoginError::try_from(self.0).ok()
     }
 }
+
+/// The server refuses a request the client is not authorised for (id 62).
+///
+/// The reference lists the id but never writes it, and no client layout with a payload
+/// is known: it is an empty packet, and a payload a server sends anyway is tolerated as
+/// trailing bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 62, from = server, name = "BanchoUnauthorized")]
+pub struct BanchoUnauthorized;

@@ -1,0 +1,389 @@
+//! Every packet type in one place: metadata tables, [`supports`], and the
+//! [`ServerPacket`] / [`ClientPacket`] enums that pick the right type for a packet id and
+//! build.
+//!
+//! Some packets changed layout so much that different builds need different Rust types
+//! (for example `BanchoUserStats` is [`BanchoUserStatsB282`](crate::presence::BanchoUserStatsB282)
+//! in b282–b322 and [`BanchoUserStats`](crate::presence::BanchoUserStats) from b1788).
+//! Such types share the reference's packet name and id, and their build windows never
+//! overlap, so `(direction, id, build)` always names at most one type.
+//!
+//! ```
+//! use chio_packets::catalog::{self, ServerPacket};
+//! use chio_packets::{Context, Limits};
+//!
+//! assert!(catalog::supports("BanchoUserPresenceBundle", 20121224));
+//! assert!(!catalog::supports("BanchoUserPresenceBundle", 20121223));
+//!
+//! // A login reply (id 5) for a modern client: user id 1000.
+//! let packet = ServerPacket::decode(5, &[0xe8, 3, 0, 0], Context::new(20250306), Limits::DEFAULT).unwrap();
+//! assert_eq!(packet.name(), "BanchoLoginReply");
+//! ```
+
+use crate::build::BuildRange;
+use crate::{
+    BufMut, Context, Decode, DecodeError, DecodeErrorKind, Direction, Encode, EncodeError, EncodeErrorKind,
+    Layout, Limits, Packet, Reader,
+};
+
+/// What the catalog knows about one packet type.
+#[derive(Clone, Copy, Debug)]
+pub struct PacketInfo {
+    /// The reference's packet name, such as `BanchoUserStats` (shared by era types).
+    pub name: &'static str,
+    /// The Rust type's name, such as `BanchoUserStatsB282`.
+    pub type_name: &'static str,
+    /// The canonical (modern) packet id.
+    pub id: u16,
+    /// Who sends it.
+    pub direction: Direction,
+    /// The builds whose packets this type carries.
+    pub builds: BuildRange,
+    /// The payload layout, field by field.
+    pub layout: &'static Layout,
+}
+
+impl PacketInfo {
+    /// The metadata of packet type `P`.
+    pub const fn of<P: Packet>(type_name: &'static str) -> Self {
+        Self {
+            name: P::NAME,
+            type_name,
+            id: P::ID,
+            direction: P::DIRECTION,
+            builds: P::BUILDS,
+            layout: P::LAYOUT,
+        }
+    }
+
+    /// Whether this type carries the packet in `build`.
+    pub const fn exists_in(&self, build: u32) -> bool {
+        self.builds.contains(build)
+    }
+
+    /// The id this packet has on the wire in `build`.
+    pub const fn wire_id(&self, build: u32) -> u16 {
+        crate::ids::wire_id(self.id, build)
+    }
+}
+
+/// Every packet type, server packets first.
+pub fn all() -> impl Iterator<Item = &'static PacketInfo> {
+    SERVER_PACKETS.iter().chain(CLIENT_PACKETS)
+}
+
+/// The packet types of one direction.
+pub fn of_direction(direction: Direction) -> &'static [PacketInfo] {
+    match direction {
+        Direction::ServerToClient => SERVER_PACKETS,
+        Direction::ClientToServer => CLIENT_PACKETS,
+    }
+}
+
+/// Whether `build` has the packet the reference calls `name` (`BanchoUserStats`,
+/// `OsuMatchChangeBeatmap`, ...), in any of its era types.
+pub fn supports(name: &str, build: u32) -> bool {
+    find(name, build).is_some()
+}
+
+/// The type carrying the packet called `name` in `build`.
+pub fn find(name: &str, build: u32) -> Option<&'static PacketInfo> {
+    all().find(|info| info.name == name && info.exists_in(build))
+}
+
+/// The type carrying packet `id` (canonical) from `direction` in `build`.
+pub fn lookup(direction: Direction, id: u16, build: u32) -> Option<&'static PacketInfo> {
+    of_direction(direction).iter().find(|info| info.id == id && info.exists_in(build))
+}
+
+/// The packets of `direction` that exist in `build`, in id order.
+pub fn packets_in(direction: Direction, build: u32) -> Vec<&'static PacketInfo> {
+    let mut packets: Vec<_> = of_direction(direction).iter().filter(|info| info.exists_in(build)).collect();
+    packets.sort_by_key(|info| info.id);
+    packets
+}
+
+/// The error for a canonical id that no type of `direction` carries in `build`.
+fn missing(direction: Direction, id: u16, build: u32) -> DecodeErrorKind {
+    match of_direction(direction).iter().find(|info| info.id == id) {
+        Some(info) => DecodeErrorKind::PacketNotInBuild { name: info.name, build },
+        None => DecodeErrorKind::UnknownPacketId { id, build },
+    }
+}
+
+macro_rules! packet_enum {
+    (
+        $(#[$doc:meta])*
+        $name:ident, $table:ident, $direction:ident {
+            $($variant:ident($($path:ident)::+ $(<$lt:lifetime>)?)),* $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(tag = "packet", content = "data"))]
+        #[allow(missing_docs)] // Each variant is the packet type of the same name.
+        pub enum $name<'a> {
+            $($variant($($path)::+ $(<$lt>)?),)*
+        }
+
+        #[doc = concat!("Every packet type of [`", stringify!($name), "`].")]
+        pub static $table: &[PacketInfo] = $name::TYPES;
+
+        impl<'a> $name<'a> {
+            /// Every packet type of this direction.
+            pub const TYPES: &'static [PacketInfo] = &[
+                $(PacketInfo::of::<$($path)::+ $(<$lt>)?>(stringify!($variant)),)*
+            ];
+
+            /// Decodes the payload of the packet with canonical id `id` for `ctx`'s build.
+            /// Trailing bytes after the payload are tolerated (real servers send them).
+            pub fn decode(id: u16, payload: &'a [u8], ctx: Context, limits: Limits) -> Result<Self, DecodeError> {
+                let mut reader = Reader::with_limits(payload, limits);
+                Self::decode_from_reader(id, &mut reader, ctx)
+            }
+
+            /// Decodes the payload of packet `id` from `reader`, leaving any bytes after it.
+            pub fn decode_from_reader(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<Self, DecodeError> {
+                let build = ctx.build();
+                $(
+                    if <$($path)::+ as Packet>::ID == id && <$($path)::+ as Packet>::BUILDS.contains(build) {
+                        return <$($path)::+ as Decode<'a>>::decode(reader, ctx).map(Self::$variant);
+                    }
+                )*
+                Err(reader.error(missing(Direction::$direction, id, build)))
+            }
+
+            /// The metadata of this packet's type.
+            pub fn info(&self) -> &'static PacketInfo {
+                let index = match self {
+                    $(Self::$variant(_) => stringify!($variant),)*
+                };
+                // Every variant has a table entry of the same name.
+                $table.iter().find(|info| info.type_name == index).unwrap_or(&$table[0])
+            }
+
+            /// The reference's packet name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => <$($path)::+ as Packet>::NAME,)*
+                }
+            }
+
+            /// The canonical packet id.
+            pub fn id(&self) -> u16 {
+                match self {
+                    $(Self::$variant(_) => <$($path)::+ as Packet>::ID,)*
+                }
+            }
+
+            /// The builds this packet's type is for.
+            pub fn builds(&self) -> BuildRange {
+                match self {
+                    $(Self::$variant(_) => <$($path)::+ as Packet>::BUILDS,)*
+                }
+            }
+
+            /// The payload's exact encoded length for `ctx`.
+            pub fn encoded_len(&self, ctx: Context) -> usize {
+                match self {
+                    $(Self::$variant(packet) => packet.encoded_len(ctx),)*
+                }
+            }
+
+            /// Encodes the payload (no header) for `ctx`. A packet whose type is not for
+            /// `ctx`'s build is an error.
+            pub fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+                if !self.builds().contains(ctx.build()) {
+                    return Err(EncodeError::new(EncodeErrorKind::PacketNotInBuild {
+                        name: self.name(),
+                        build: ctx.build(),
+                    }));
+                }
+                match self {
+                    $(Self::$variant(packet) => packet.encode(buf, ctx),)*
+                }
+            }
+        }
+
+        impl $name<'_> {
+            /// Writes the packet with its header for `ctx`'s build (see
+            /// [`framing::write_packet_with`](crate::framing::write_packet_with)).
+            pub fn write<B: BufMut + ?Sized>(
+                &self,
+                buf: &mut B,
+                ctx: Context,
+                compression: crate::framing::CompressionChoice,
+            ) -> Result<(), EncodeError> {
+                match self {
+                    $(Self::$variant(packet) => crate::framing::write_packet_with(packet, ctx, compression, buf),)*
+                }
+            }
+
+            /// The wire id of this packet in `ctx`'s build.
+            pub fn wire_id(&self, ctx: Context) -> u16 {
+                crate::ids::wire_id(self.id(), ctx.build())
+            }
+        }
+
+        impl<'a> $name<'a> {
+            /// Decodes a frame read by [`Frames`](crate::framing::Frames).
+            pub fn decode_frame(
+                frame: &'a crate::framing::Frame<'_>,
+                ctx: Context,
+                limits: Limits,
+            ) -> Result<Self, DecodeError> {
+                let start = frame.offset;
+                let Some(id) = frame.id else {
+                    return Err(DecodeError::new(
+                        DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build: ctx.build() },
+                        start,
+                    ));
+                };
+                Self::decode(id, &frame.payload, ctx, limits)
+            }
+        }
+
+        $(
+            impl<'a> From<$($path)::+ $(<$lt>)?> for $name<'a> {
+                fn from(packet: $($path)::+ $(<$lt>)?) -> Self {
+                    Self::$variant(packet)
+                }
+            }
+        )*
+    };
+}
+
+packet_enum! {
+    /// A packet the server sends, of any type and build.
+    ///
+    /// With the `serde` feature it (de)serializes as `{"packet": "<type name>", "data": ...}`.
+    ServerPacket, SERVER_PACKETS, ServerToClient {
+        BanchoLoginReply(crate::login::BanchoLoginReply),
+        BanchoCommandError(crate::chat::BanchoCommandError),
+        BanchoMessage(crate::chat::BanchoMessage<'a>),
+        BanchoPing(crate::session::BanchoPing),
+        BanchoIrcChangeUsername(crate::chat::BanchoIrcChangeUsername<'a>),
+        BanchoIrcQuit(crate::chat::BanchoIrcQuit<'a>),
+        BanchoUserStatsB282(crate::presence::BanchoUserStatsB282<'a>),
+        BanchoUserStatsB323(crate::presence::BanchoUserStatsB323<'a>),
+        BanchoUserStatsB338(crate::presence::BanchoUserStatsB338<'a>),
+        BanchoUserStats(crate::presence::BanchoUserStats<'a>),
+        BanchoUserQuitB282(crate::session::BanchoUserQuitB282<'a>),
+        BanchoUserQuitB323(crate::session::BanchoUserQuitB323<'a>),
+        BanchoUserQuitB338(crate::session::BanchoUserQuitB338<'a>),
+        BanchoUserQuitB1788(crate::session::BanchoUserQuitB1788<'a>),
+        BanchoUserQuit(crate::session::BanchoUserQuit),
+        BanchoSpectatorJoined(crate::spectating::BanchoSpectatorJoined),
+        BanchoSpectatorLeft(crate::spectating::BanchoSpectatorLeft),
+        BanchoSpectateFrames(crate::spectating::BanchoSpectateFrames<'a>),
+        BanchoVersionUpdate(crate::session::BanchoVersionUpdate),
+        BanchoSpectatorCantSpectate(crate::spectating::BanchoSpectatorCantSpectate),
+        BanchoGetAttention(crate::session::BanchoGetAttention),
+        BanchoAnnounce(crate::chat::BanchoAnnounce<'a>),
+        BanchoMatchUpdate(crate::multiplayer::BanchoMatchUpdate<'a>),
+        BanchoMatchNew(crate::multiplayer::BanchoMatchNew<'a>),
+        BanchoMatchDisband(crate::multiplayer::BanchoMatchDisband),
+        BanchoLobbyJoin(crate::multiplayer::BanchoLobbyJoin),
+        BanchoLobbyPart(crate::multiplayer::BanchoLobbyPart),
+        BanchoMatchJoinSuccess(crate::multiplayer::BanchoMatchJoinSuccess<'a>),
+        BanchoMatchJoinFail(crate::multiplayer::BanchoMatchJoinFail),
+        BanchoFellowSpectatorJoined(crate::spectating::BanchoFellowSpectatorJoined),
+        BanchoFellowSpectatorLeft(crate::spectating::BanchoFellowSpectatorLeft),
+        BanchoMatchStart(crate::multiplayer::BanchoMatchStart<'a>),
+        BanchoMatchScoreUpdate(crate::spectating::BanchoMatchScoreUpdate<'a>),
+        BanchoMatchTransferHost(crate::multiplayer::BanchoMatchTransferHost),
+        BanchoMatchAllPlayersLoaded(crate::multiplayer::BanchoMatchAllPlayersLoaded),
+        BanchoMatchPlayerFailed(crate::multiplayer::BanchoMatchPlayerFailed),
+        BanchoMatchComplete(crate::multiplayer::BanchoMatchComplete),
+        BanchoMatchSkip(crate::multiplayer::BanchoMatchSkip),
+        BanchoUnauthorized(crate::login::BanchoUnauthorized),
+        BanchoChannelJoinSuccess(crate::chat::BanchoChannelJoinSuccess<'a>),
+        BanchoChannelAvailable(crate::chat::BanchoChannelAvailable<'a>),
+        BanchoChannelRevoked(crate::chat::BanchoChannelRevoked<'a>),
+        BanchoChannelAvailableAutojoin(crate::chat::BanchoChannelAvailableAutojoin<'a>),
+        BanchoBeatmapInfoReply(crate::beatmaps::BanchoBeatmapInfoReply<'a>),
+        BanchoLoginPermissions(crate::session::BanchoLoginPermissions),
+        BanchoFriendsList(crate::session::BanchoFriendsList),
+        BanchoProtocolNegotiation(crate::session::BanchoProtocolNegotiation),
+        BanchoTitleUpdate(crate::session::BanchoTitleUpdate<'a>),
+        BanchoMonitor(crate::session::BanchoMonitor),
+        BanchoMatchPlayerSkipped(crate::multiplayer::BanchoMatchPlayerSkipped),
+        BanchoUserPresence(crate::presence::BanchoUserPresence<'a>),
+        BanchoRestart(crate::session::BanchoRestart),
+        BanchoInvite(crate::chat::BanchoInvite<'a>),
+        BanchoChannelInfoComplete(crate::chat::BanchoChannelInfoComplete),
+        BanchoMatchChangePassword(crate::multiplayer::BanchoMatchChangePassword<'a>),
+        BanchoSilenceInfo(crate::session::BanchoSilenceInfo),
+        BanchoUserSilenced(crate::session::BanchoUserSilenced),
+        BanchoUserPresenceSingle(crate::session::BanchoUserPresenceSingle),
+        BanchoUserPresenceBundle(crate::session::BanchoUserPresenceBundle),
+        BanchoUserDmsBlocked(crate::chat::BanchoUserDmsBlocked<'a>),
+        BanchoTargetIsSilenced(crate::chat::BanchoTargetIsSilenced<'a>),
+        BanchoVersionUpdateForced(crate::session::BanchoVersionUpdateForced),
+        BanchoSwitchServer(crate::session::BanchoSwitchServer),
+        BanchoAccountRestricted(crate::session::BanchoAccountRestricted),
+        BanchoRTX(crate::chat::BanchoRTX<'a>),
+        BanchoMatchAbort(crate::multiplayer::BanchoMatchAbort),
+        BanchoSwitchTournamentServer(crate::session::BanchoSwitchTournamentServer<'a>),
+        BanchoIrcJoin(crate::chat::BanchoIrcJoin<'a>),
+    }
+}
+
+packet_enum! {
+    /// A packet the client sends, of any type and build.
+    ///
+    /// With the `serde` feature it (de)serializes as `{"packet": "<type name>", "data": ...}`.
+    ClientPacket, CLIENT_PACKETS, ClientToServer {
+        OsuUserStatus(crate::presence::OsuUserStatus<'a>),
+        OsuMessage(crate::chat::OsuMessage<'a>),
+        OsuExit(crate::session::OsuExit),
+        OsuStatusUpdateRequest(crate::session::OsuStatusUpdateRequest),
+        OsuPong(crate::session::OsuPong),
+        OsuStartSpectating(crate::spectating::OsuStartSpectating),
+        OsuStopSpectating(crate::spectating::OsuStopSpectating),
+        OsuSpectateFrames(crate::spectating::OsuSpectateFrames<'a>),
+        OsuErrorReport(crate::session::OsuErrorReport<'a>),
+        OsuCantSpectate(crate::spectating::OsuCantSpectate),
+        OsuLegacyPrivateMessage(crate::chat::OsuLegacyPrivateMessage<'a>),
+        OsuPrivateMessage(crate::chat::OsuPrivateMessage<'a>),
+        OsuLobbyPart(crate::multiplayer::OsuLobbyPart),
+        OsuLobbyJoin(crate::multiplayer::OsuLobbyJoin),
+        OsuMatchCreate(crate::multiplayer::OsuMatchCreate<'a>),
+        OsuMatchJoin(crate::multiplayer::OsuMatchJoin<'a>),
+        OsuMatchPart(crate::multiplayer::OsuMatchPart),
+        OsuMatchChangeSlot(crate::multiplayer::OsuMatchChangeSlot),
+        OsuMatchReady(crate::multiplayer::OsuMatchReady),
+        OsuMatchLock(crate::multiplayer::OsuMatchLock),
+        OsuMatchChangeSettings(crate::multiplayer::OsuMatchChangeSettings<'a>),
+        OsuMatchStart(crate::multiplayer::OsuMatchStart),
+        OsuMatchScoreUpdate(crate::spectating::OsuMatchScoreUpdate<'a>),
+        OsuMatchComplete(crate::multiplayer::OsuMatchComplete),
+        OsuMatchChangeMods(crate::multiplayer::OsuMatchChangeMods),
+        OsuMatchLoadComplete(crate::multiplayer::OsuMatchLoadComplete),
+        OsuMatchNoBeatmap(crate::multiplayer::OsuMatchNoBeatmap),
+        OsuMatchNotReady(crate::multiplayer::OsuMatchNotReady),
+        OsuMatchFailed(crate::multiplayer::OsuMatchFailed),
+        OsuMatchHasBeatmap(crate::multiplayer::OsuMatchHasBeatmap),
+        OsuMatchSkipRequest(crate::multiplayer::OsuMatchSkipRequest),
+        OsuChannelJoin(crate::chat::OsuChannelJoin<'a>),
+        OsuBeatmapInfoRequest(crate::beatmaps::OsuBeatmapInfoRequest<'a>),
+        OsuMatchTransferHost(crate::multiplayer::OsuMatchTransferHost),
+        OsuFriendsAdd(crate::session::OsuFriendsAdd),
+        OsuFriendsRemove(crate::session::OsuFriendsRemove),
+        OsuMatchChangeTeam(crate::multiplayer::OsuMatchChangeTeam),
+        OsuChannelLeave(crate::chat::OsuChannelLeave<'a>),
+        OsuReceiveUpdates(crate::session::OsuReceiveUpdates),
+        OsuSetIrcAwayMessage(crate::chat::OsuSetIrcAwayMessage<'a>),
+        OsuUserStatsRequest(crate::session::OsuUserStatsRequest),
+        OsuInvite(crate::chat::OsuInvite),
+        OsuMatchChangePassword(crate::multiplayer::OsuMatchChangePassword<'a>),
+        OsuTournamentMatchInfo(crate::multiplayer::OsuTournamentMatchInfo),
+        OsuPresenceRequest(crate::session::OsuPresenceRequest),
+        OsuPresenceRequestAll(crate::session::OsuPresenceRequestAll),
+        OsuChangeFriendOnlyDms(crate::chat::OsuChangeFriendOnlyDms),
+        OsuTournamentJoinMatchChannel(crate::multiplayer::OsuTournamentJoinMatchChannel),
+        OsuTournamentLeaveMatchChannel(crate::multiplayer::OsuTournamentLeaveMatchChannel),
+        OsuMatchChangeBeatmap(crate::multiplayer::OsuMatchChangeBeatmap<'a>),
+    }
+}

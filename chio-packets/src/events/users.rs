@@ -1,0 +1,342 @@
+//! Users: statistics, presence and quits, per build.
+//!
+//! | builds | statistics | presence |
+//! |---|---|---|
+//! | b282–b322 | `BanchoUserStatsB282` | the same packet |
+//! | b323–b337 | `BanchoUserStatsB323` (full if `update_stats`) | full, then status only |
+//! | b338–b1787 | `BanchoUserStatsB338`, completeness 1 | completeness 2 |
+//! | b1788+ | `BanchoUserStats` | `BanchoUserPresence` |
+//!
+//! Before b1788 an IRC user is announced with `BanchoIrcJoin` instead; from b1788 IRC
+//! users are ordinary users with a negative id in presence.
+
+use std::borrow::Cow;
+
+use super::{carried_mods, saturate};
+use crate::Context;
+use crate::catalog::ServerPacket;
+use crate::chat::{BanchoIrcJoin, BanchoIrcQuit};
+use crate::country::Country;
+use crate::presence::{
+    BanchoUserPresence, BanchoUserStats, BanchoUserStatsB282, BanchoUserStatsB323, BanchoUserStatsB338,
+    Completeness, UserStats, UserStatsB282, UserStatsB323, UserStatsB338, UserStatus,
+};
+use crate::session::{
+    BanchoUserQuit, BanchoUserQuitB282, BanchoUserQuitB323, BanchoUserQuitB338, BanchoUserQuitB1788,
+    QuitState,
+};
+use crate::types::{Mode, Mods, Permissions, Status};
+
+/// Everything a server sends about a user, whichever packets a build needs.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct UserInfo<'a> {
+    /// The user id (positive; IRC users are marked in [`Presence::is_irc`]).
+    pub id: i32,
+    /// The user's name.
+    pub name: Cow<'a, str>,
+    /// Where the user is and what they may do.
+    pub presence: Presence<'a>,
+    /// What the user is doing.
+    pub status: Activity<'a>,
+    /// How the user ranks.
+    pub stats: Stats,
+}
+
+/// A user's location, permissions and client kind.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Presence<'a> {
+    /// Connected through IRC rather than the osu! client.
+    pub is_irc: bool,
+    /// UTC offset in hours.
+    pub timezone: i8,
+    /// The country.
+    pub country: Country,
+    /// The city, shown after the country by b282–b1795 and sent separately in b1796–b20121202.
+    pub city: Cow<'a, str>,
+    /// The user's permissions.
+    pub permissions: Permissions,
+    /// Longitude.
+    pub longitude: f32,
+    /// Latitude.
+    pub latitude: f32,
+}
+
+/// What a user is doing, in the modern status numbering.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Activity<'a> {
+    /// The action.
+    pub action: Status,
+    /// Free text, usually the map's name.
+    pub text: Cow<'a, str>,
+    /// MD5 of the map file, as hex.
+    pub beatmap_checksum: Cow<'a, str>,
+    /// Enabled mods.
+    pub mods: Mods,
+    /// Game mode.
+    pub mode: Mode,
+    /// Online id of the map.
+    pub beatmap_id: i32,
+    /// Marks a statistics refresh for b282–b337 clients: their status byte becomes the
+    /// legacy "stats update" value 10, and b323–b337 get the full statistics block.
+    pub update_stats: bool,
+}
+
+/// A user's ranking figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Stats {
+    /// Global rank.
+    pub rank: i32,
+    /// Ranked score.
+    pub ranked_score: u64,
+    /// Total score.
+    pub total_score: u64,
+    /// Accuracy, 0.0–1.0.
+    pub accuracy: f64,
+    /// Number of plays.
+    pub play_count: u32,
+    /// Performance points.
+    pub pp: u16,
+}
+
+impl UserInfo<'_> {
+    /// The avatar file name b282–b1787 clients load: `"<id>_000.png"`.
+    pub fn avatar_filename(&self) -> String {
+        format!("{}_000.png", self.id)
+    }
+
+    /// The country as b282–b1795 clients show it: `"Country"` or `"Country / City"`.
+    pub fn country_string(&self) -> String {
+        let country = self.presence.country.name();
+        if self.presence.city.is_empty() {
+            country.to_owned()
+        } else {
+            format!("{country} / {}", self.presence.city)
+        }
+    }
+
+    /// The timezone byte: the offset plus 24, saturated to a byte.
+    fn timezone_byte(&self) -> u8 {
+        saturate(i128::from(self.presence.timezone) + 24)
+    }
+
+    /// The total score as the build shows it. b365–b658 clients overflow computing the
+    /// level from large total scores, so the score is capped for them, as the reference
+    /// does: 17,705,429,348 in b365–b503 and 26,931,190,827 in b504–b658.
+    fn total_score_for(&self, build: u32) -> u64 {
+        match build {
+            365..504 => self.stats.total_score.min(17_705_429_348),
+            504..659 => self.stats.total_score.min(26_931_190_827),
+            _ => self.stats.total_score,
+        }
+    }
+}
+
+/// The status as the build's clients receive it. Before b338 the action uses the legacy
+/// numbering: the reference writes `update_stats` as 10 and every action above 9 as one
+/// less.
+fn status_for_build<'e>(activity: &'e Activity<'_>, update_stats: bool, ctx: Context) -> UserStatus<'e> {
+    let action = if ctx.build() < 338 {
+        let modern = activity.action as u8;
+        let legacy = if update_stats {
+            10
+        } else if modern > 9 {
+            modern - 1
+        } else {
+            modern
+        };
+        // Every value 0–12 is a `Status` (the enum is read as the byte sent).
+        Status::try_from(legacy).unwrap_or(Status::Unknown)
+    } else {
+        activity.action
+    };
+    UserStatus {
+        action,
+        beatmap_update: true,
+        text: Cow::Borrowed(&activity.text),
+        beatmap_checksum: Cow::Borrowed(&activity.beatmap_checksum),
+        mods: carried_mods(activity.mods, ctx),
+        mode: activity.mode,
+        beatmap_id: activity.beatmap_id,
+    }
+}
+
+/// The statistics payload of a build (the first packet the stats writer sends).
+enum StatsPayload<'e> {
+    IrcJoin(&'e str),
+    B282(UserStatsB282<'e>),
+    B323(UserStatsB323<'e>),
+    B338(UserStatsB338<'e>),
+    Modern(UserStats<'e>),
+}
+
+fn stats_payload<'e>(
+    user: &'e UserInfo<'_>,
+    update_stats: bool,
+    full: bool,
+    ctx: Context,
+) -> StatsPayload<'e> {
+    let build = ctx.build();
+    if user.presence.is_irc && build < 1788 {
+        return StatsPayload::IrcJoin(&user.name);
+    }
+    let id_u32 = saturate(i128::from(user.id));
+    let status = status_for_build(&user.status, update_stats, ctx);
+    let stats = &user.stats;
+    match build {
+        ..323 => StatsPayload::B282(UserStatsB282 {
+            user_id: id_u32,
+            name: Cow::Borrowed(&user.name),
+            ranked_score: stats.ranked_score,
+            accuracy: stats.accuracy,
+            play_count: stats.play_count,
+            total_score: stats.total_score,
+            rank: saturate(i128::from(stats.rank)),
+            avatar_filename: Cow::Owned(user.avatar_filename()),
+            status,
+            timezone: user.timezone_byte(),
+            country_name: Cow::Owned(user.country_string()),
+        }),
+        323..338 => StatsPayload::B323(UserStatsB323 {
+            user_id: id_u32,
+            full: update_stats,
+            name: Cow::Borrowed(&user.name),
+            ranked_score: stats.ranked_score,
+            accuracy: stats.accuracy as f32,
+            play_count: stats.play_count,
+            total_score: stats.total_score,
+            rank: saturate(i128::from(stats.rank)),
+            avatar_filename: Cow::Owned(user.avatar_filename()),
+            timezone: user.timezone_byte(),
+            country_name: Cow::Owned(user.country_string()),
+            status,
+        }),
+        338..1788 => {
+            let rank = if build < 695 {
+                i128::from(saturate::<u16>(i128::from(stats.rank)))
+            } else {
+                i128::from(stats.rank)
+            };
+            StatsPayload::B338(UserStatsB338 {
+                user_id: id_u32,
+                completeness: if full { Completeness::Full } else { Completeness::Statistics },
+                status,
+                ranked_score: stats.ranked_score,
+                accuracy: stats.accuracy as f32,
+                play_count: stats.play_count,
+                total_score: user.total_score_for(build),
+                rank: saturate(rank),
+                name: Cow::Borrowed(if full { &user.name } else { "" }),
+                avatar_filename: Cow::Owned(if full { user.avatar_filename() } else { String::new() }),
+                timezone: if full { user.timezone_byte() } else { 0 },
+                country_name: Cow::Owned(if full { user.country_string() } else { String::new() }),
+                permissions: if full { saturate(i128::from(user.presence.permissions.bits())) } else { 0 },
+                longitude: if full { user.presence.longitude } else { 0.0 },
+                latitude: if full { user.presence.latitude } else { 0.0 },
+            })
+        }
+        _ => StatsPayload::Modern(UserStats {
+            user_id: user.id,
+            status,
+            ranked_score: stats.ranked_score,
+            accuracy: stats.accuracy as f32,
+            play_count: stats.play_count,
+            total_score: stats.total_score,
+            rank: stats.rank,
+            // An `i16` until b20250306.
+            pp: if build < 20250306 { stats.pp.min(i16::MAX as u16) } else { stats.pp },
+        }),
+    }
+}
+
+fn stats_packet(payload: StatsPayload<'_>) -> ServerPacket<'_> {
+    match payload {
+        StatsPayload::IrcJoin(name) => ServerPacket::BanchoIrcJoin(BanchoIrcJoin(Cow::Borrowed(name))),
+        StatsPayload::B282(stats) => ServerPacket::BanchoUserStatsB282(BanchoUserStatsB282(stats)),
+        StatsPayload::B323(stats) => ServerPacket::BanchoUserStatsB323(BanchoUserStatsB323(stats)),
+        StatsPayload::B338(stats) => ServerPacket::BanchoUserStatsB338(BanchoUserStatsB338(stats)),
+        StatsPayload::Modern(stats) => ServerPacket::BanchoUserStats(BanchoUserStats(stats)),
+    }
+}
+
+/// A user's statistics.
+pub(super) fn stats<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl FnMut(ServerPacket<'e>)) {
+    send(stats_packet(stats_payload(user, user.status.update_stats, false, ctx)));
+}
+
+/// A user's presence.
+pub(super) fn presence<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl FnMut(ServerPacket<'e>)) {
+    let build = ctx.build();
+    if build >= 1788 {
+        send(ServerPacket::BanchoUserPresence(modern_presence(user, ctx)));
+    } else if (323..338).contains(&build) && !user.presence.is_irc {
+        // The full block (flagged as a stats update), then the status alone.
+        send(stats_packet(stats_payload(user, true, true, ctx)));
+        send(stats_packet(stats_payload(user, false, true, ctx)));
+    } else {
+        send(stats_packet(stats_payload(user, user.status.update_stats, true, ctx)));
+    }
+}
+
+fn modern_presence<'e>(user: &'e UserInfo<'_>, ctx: Context) -> BanchoUserPresence<'e> {
+    let build = ctx.build();
+    // IRC users have negative ids in presence (and only there, as in the reference).
+    let magnitude = i128::from(user.id).abs();
+    let user_id = saturate(if user.presence.is_irc { -magnitude } else { magnitude });
+    let bits = i128::from(user.presence.permissions.bits());
+    let permissions = if build >= 20121203 {
+        saturate(bits | (i128::from(user.status.mode as u8) << 5))
+    } else {
+        saturate(bits)
+    };
+    BanchoUserPresence {
+        user_id,
+        name: Cow::Borrowed(&user.name),
+        avatar_extension: 1,
+        timezone: user.timezone_byte(),
+        country_name: Cow::Owned(if build < 1796 { user.country_string() } else { String::new() }),
+        country_index: user.presence.country.index(),
+        city: Cow::Borrowed(&user.presence.city),
+        permissions,
+        longitude: user.presence.longitude,
+        latitude: user.presence.latitude,
+        rank: user.stats.rank,
+        mode: user.status.mode,
+    }
+}
+
+/// A user left.
+pub(super) fn quit<'e>(
+    user: &'e UserInfo<'_>,
+    state: QuitState,
+    ctx: Context,
+    send: &mut impl FnMut(ServerPacket<'e>),
+) {
+    let build = ctx.build();
+    if build >= 20121224 {
+        send(ServerPacket::BanchoUserQuit(BanchoUserQuit { user_id: user.id, state }));
+        return;
+    }
+    if user.presence.is_irc && build < 1788 {
+        // See the module docs: the reference drops these or sends an unreadable packet.
+        if state != QuitState::IrcRemaining {
+            send(ServerPacket::BanchoIrcQuit(BanchoIrcQuit(Cow::Borrowed(&user.name))));
+        }
+        return;
+    }
+    if (user.presence.is_irc && state != QuitState::IrcRemaining) || state == QuitState::OsuRemaining {
+        return;
+    }
+    // Older clients remove a user on a quit packet carrying the user's statistics.
+    let packet = match stats_payload(user, user.status.update_stats, false, ctx) {
+        StatsPayload::IrcJoin(_) => return,
+        StatsPayload::B282(stats) => ServerPacket::BanchoUserQuitB282(BanchoUserQuitB282(stats)),
+        StatsPayload::B323(stats) => ServerPacket::BanchoUserQuitB323(BanchoUserQuitB323(stats)),
+        StatsPayload::B338(stats) => ServerPacket::BanchoUserQuitB338(BanchoUserQuitB338(stats)),
+        StatsPayload::Modern(stats) => ServerPacket::BanchoUserQuitB1788(BanchoUserQuitB1788(stats)),
+    };
+    send(packet);
+}

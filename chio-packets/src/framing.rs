@@ -1,0 +1,227 @@
+//! Whole packets on the wire: header, id translation and compression around a payload.
+//!
+//! [`write_packet`] lays out one packet for a build: the build's wire id, its header
+//! format, and compression as that build's server would apply it (every payload before
+//! b334, payloads over 150 bytes in b334–b1799, none from b1800). [`Frames`] walks a
+//! buffer that holds whole packets (an HTTP body, a capture) and hands out each frame's
+//! payload, decompressed if its header says so. Streaming input that arrives in pieces
+//! is the job of the stream decoder built on the same pieces.
+//!
+//! ```
+//! use chio_packets::catalog::ServerPacket;
+//! use chio_packets::framing::{write_packet, Frames};
+//! use chio_packets::login::BanchoLoginReply;
+//! use chio_packets::session::BanchoPing;
+//! use chio_packets::{Context, Limits};
+//!
+//! let ctx = Context::new(20250306);
+//! let mut body = Vec::new();
+//! write_packet(&BanchoLoginReply(1000), ctx, &mut body).unwrap();
+//! write_packet(&BanchoPing, ctx, &mut body).unwrap();
+//! assert_eq!(body, [5, 0, 0, 4, 0, 0, 0, 0xe8, 3, 0, 0, 8, 0, 0, 0, 0, 0, 0]);
+//!
+//! let names: Vec<_> = Frames::new(&body, ctx, Limits::DEFAULT)
+//!     .map(|frame| {
+//!         let frame = frame.unwrap();
+//!         ServerPacket::decode_frame(&frame, ctx, Limits::DEFAULT).unwrap().name()
+//!     })
+//!     .collect();
+//! assert_eq!(names, ["BanchoLoginReply", "BanchoPing"]);
+//! ```
+
+use std::borrow::Cow;
+
+use crate::LimitKind;
+use crate::frame::{self, Compression, Header, HeaderFormat};
+use crate::{
+    BufMut, Context, DecodeError, DecodeErrorKind, Encode, EncodeError, EncodeErrorKind, Limits, Packet,
+};
+
+/// How a written packet is compressed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum CompressionChoice {
+    /// As a server of the build does ([`Compression::for_build`]).
+    #[default]
+    BuildDefault,
+    /// Compress the payload. Builds before b334 compress every payload anyway.
+    Compress,
+    /// Send the payload raw. Impossible before b334, whose header has no flag: an error.
+    Raw,
+}
+
+/// Writes `packet` with its header for `ctx`'s build, compressing as that build's server
+/// would. An uncompressed packet is encoded straight into `buf`, without a temporary
+/// buffer (its length is known up front).
+pub fn write_packet<P, B>(packet: &P, ctx: Context, buf: &mut B) -> Result<(), EncodeError>
+where
+    P: Packet + Encode + ?Sized,
+    B: BufMut + ?Sized,
+{
+    write_packet_with(packet, ctx, CompressionChoice::BuildDefault, buf)
+}
+
+/// [`write_packet`] with an explicit compression choice.
+pub fn write_packet_with<P, B>(
+    packet: &P,
+    ctx: Context,
+    compression: CompressionChoice,
+    buf: &mut B,
+) -> Result<(), EncodeError>
+where
+    P: Packet + Encode + ?Sized,
+    B: BufMut + ?Sized,
+{
+    let build = ctx.build();
+    if !P::BUILDS.contains(build) {
+        return Err(EncodeError::new(EncodeErrorKind::PacketNotInBuild { name: P::NAME, build }));
+    }
+    write_frame(crate::ids::wire_id(P::ID, build), packet, ctx, compression, buf)
+}
+
+/// Writes a frame with wire id `wire_id` around `payload`'s encoding.
+///
+/// On error, part of the frame may already be in `buf`; truncate it back if you reuse it.
+pub fn write_frame<P, B>(
+    wire_id: u16,
+    payload: &P,
+    ctx: Context,
+    compression: CompressionChoice,
+    buf: &mut B,
+) -> Result<(), EncodeError>
+where
+    P: Encode + ?Sized,
+    B: BufMut + ?Sized,
+{
+    let format = HeaderFormat::for_build(ctx.build());
+    let len = payload.encoded_len(ctx);
+    let compress = match compression {
+        CompressionChoice::BuildDefault => Compression::for_build(ctx.build()).applies_to(len),
+        CompressionChoice::Compress => true,
+        CompressionChoice::Raw if format == HeaderFormat::Legacy => {
+            return Err(EncodeError::new(EncodeErrorKind::Custom(
+                "builds before b334 cannot carry an uncompressed payload".into(),
+            )));
+        }
+        CompressionChoice::Raw => false,
+    };
+    let too_long =
+        |len: usize| EncodeError::new(EncodeErrorKind::TooLong { len, prefix: "u32 frame length" });
+    if compress {
+        let mut raw = Vec::with_capacity(len);
+        payload.encode(&mut raw, ctx)?;
+        let packed = frame::gzip(&raw);
+        let wire_len = u32::try_from(packed.len()).map_err(|_| too_long(packed.len()))?;
+        Header { wire_id, compressed: true, len: wire_len }.put(buf, format);
+        buf.put_slice(&packed);
+    } else {
+        let wire_len = u32::try_from(len).map_err(|_| too_long(len))?;
+        Header { wire_id, compressed: false, len: wire_len }.put(buf, format);
+        let room = buf.remaining_mut();
+        payload.encode(buf, ctx)?;
+        // `encoded_len` is exact by contract; a hand-written codec that breaks it would
+        // corrupt the stream, so check (writing lowers `remaining_mut` by what it wrote).
+        let written = room - buf.remaining_mut();
+        if written != len {
+            return Err(EncodeError::new(EncodeErrorKind::WrongLength { expected: len, actual: written }));
+        }
+    }
+    Ok(())
+}
+
+/// One frame read from a buffer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame<'a> {
+    /// Where the frame's header starts in the input.
+    pub offset: usize,
+    /// The id as the build put it on the wire.
+    pub wire_id: u16,
+    /// The canonical packet id, if the build has one for this wire id.
+    pub id: Option<u16>,
+    /// Whether the payload was compressed on the wire.
+    pub compressed: bool,
+    /// The payload: borrowed from the input, or inflated if it was compressed.
+    pub payload: Cow<'a, [u8]>,
+}
+
+/// Iterates over the frames of a buffer holding whole packets.
+///
+/// Each frame's length is checked against [`Limits::max_frame_len`] and each inflated
+/// payload against [`Limits::max_decompressed_len`] before it is allocated. A truncated
+/// last frame is an error; after any error the iterator ends.
+#[derive(Clone, Debug)]
+pub struct Frames<'a> {
+    input: &'a [u8],
+    position: usize,
+    ctx: Context,
+    limits: Limits,
+    failed: bool,
+}
+
+impl<'a> Frames<'a> {
+    /// Frames of `input`, for `ctx`'s build.
+    pub const fn new(input: &'a [u8], ctx: Context, limits: Limits) -> Self {
+        Self { input, position: 0, ctx, limits, failed: false }
+    }
+
+    /// The offset of the next frame.
+    pub const fn position(&self) -> usize {
+        self.position
+    }
+
+    fn next_frame(&mut self) -> Result<Frame<'a>, DecodeError> {
+        let offset = self.position;
+        let rest = &self.input[offset..];
+        let format = HeaderFormat::for_build(self.ctx.build());
+        let end =
+            |left| DecodeError::new(DecodeErrorKind::UnexpectedEnd { needed: format.size(), left }, offset);
+        let header = Header::parse(rest, format).ok_or_else(|| end(rest.len()))?;
+        if header.len > self.limits.max_frame_len {
+            return Err(DecodeError::new(
+                DecodeErrorKind::LimitExceeded {
+                    kind: LimitKind::FrameLength,
+                    value: u64::from(header.len),
+                    limit: u64::from(self.limits.max_frame_len),
+                },
+                offset,
+            ));
+        }
+        let start = offset + format.size();
+        let body = self.input.get(start..).unwrap_or_default();
+        let len = header.len as usize;
+        let Some(raw) = body.get(..len) else {
+            return Err(DecodeError::new(
+                DecodeErrorKind::UnexpectedEnd { needed: len, left: body.len() },
+                start,
+            ));
+        };
+        let payload = if header.compressed {
+            Cow::Owned(
+                frame::gunzip(raw, self.limits.max_decompressed_len)
+                    .map_err(|kind| DecodeError::new(kind, start))?,
+            )
+        } else {
+            Cow::Borrowed(raw)
+        };
+        self.position = start + len;
+        Ok(Frame {
+            offset,
+            wire_id: header.wire_id,
+            id: crate::ids::canonical_id(header.wire_id, self.ctx.build()),
+            compressed: header.compressed,
+            payload,
+        })
+    }
+}
+
+impl<'a> Iterator for Frames<'a> {
+    type Item = Result<Frame<'a>, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.position >= self.input.len() {
+            return None;
+        }
+        let frame = self.next_frame();
+        self.failed = frame.is_err();
+        Some(frame)
+    }
+}
