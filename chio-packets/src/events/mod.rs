@@ -88,6 +88,28 @@ pub enum LoginResult {
     Error(LoginError),
 }
 
+/// A chat message as a server or client means it; the wire form
+/// ([`Message`](crate::chat::Message)) differs by build.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ChatMessage<'a> {
+    /// Name of the sender.
+    pub sender: Cow<'a, str>,
+    /// The text, with links in the modern `[url text]` notation.
+    pub content: Cow<'a, str>,
+    /// The channel (`#name`) or, for a direct message, the recipient's name.
+    pub target: Cow<'a, str>,
+    /// The sender's user id (-1 when unknown).
+    pub sender_id: i32,
+}
+
+impl ChatMessage<'_> {
+    /// Whether this is a direct message: the target is not a channel.
+    pub fn is_direct_message(&self) -> bool {
+        !self.target.starts_with('#')
+    }
+}
+
 /// A beatmap's status and the player's grades, as a server knows them; the event form of
 /// [`BeatmapInfo`](crate::beatmaps::BeatmapInfo), whose ranked-status byte differs by build.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -128,7 +150,7 @@ pub enum ServerEvent<'a> {
     LoginReply(LoginResult),
     /// A chat message. b282–b293 get only messages to `#osu`/`#announce`; b294–b319 also
     /// direct messages; links are rewritten to `(text)[url]` up to b20121224.
-    Message(Message<'a>),
+    Message(ChatMessage<'a>),
     Ping,
     /// An IRC user renamed.
     IrcChangeUsername {
@@ -197,7 +219,7 @@ pub enum ServerEvent<'a> {
         retry_after_ms: u32,
     },
     /// An invitation; before b1817 sent as a chat message.
-    Invite(Message<'a>),
+    Invite(ChatMessage<'a>),
     ChannelInfoComplete,
     MatchChangePassword(Cow<'a, str>),
     SilenceInfo(i32),
@@ -482,9 +504,9 @@ impl ServerEvent<'_> {
 }
 
 /// A message as `ctx`'s build receives it, or `None` if the build cannot show it.
-fn message_for_build<'e>(message: &'e Message<'_>, ctx: Context) -> Option<Message<'e>> {
+fn message_for_build<'e>(message: &'e ChatMessage<'_>, ctx: Context) -> Option<Message<'e>> {
     let build = ctx.build();
-    let is_dm = !message.target.starts_with('#');
+    let is_dm = message.is_direct_message();
     let shown = match build {
         ..294 => LEGACY_CHANNELS.contains(&message.target.as_ref()),
         294..320 => is_dm || LEGACY_CHANNELS.contains(&message.target.as_ref()),
