@@ -61,3 +61,64 @@ where
     let decoded = T::decode_exact(expected, ctx, chio_packets::Limits::DEFAULT).unwrap();
     assert_eq!(&decoded, value, "{at}: decoding");
 }
+
+/// The pinned reference implementation (PyPI `chio` 1.1.21) in the workspace's `.venv`,
+/// which `scripts/reference-env.sh` installs.
+///
+/// Tests that compare with the reference fail when it is missing; they never skip.
+pub mod reference {
+    use std::io::Write;
+    use std::path::PathBuf;
+    use std::process::{Command, Stdio};
+
+    /// What to do when the reference is missing.
+    pub const SETUP: &str = "run scripts/reference-env.sh to install the reference (chio 1.1.21) into .venv";
+
+    /// The workspace root.
+    pub fn workspace() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    /// The venv's interpreter; panics with [`SETUP`] when it is missing.
+    pub fn python() -> PathBuf {
+        let python = workspace().join(".venv/bin/python");
+        assert!(python.exists(), "{} is missing: {SETUP}", python.display());
+        python
+    }
+
+    /// Runs `args` with the reference's interpreter (from the workspace root), feeding
+    /// `stdin`, and returns its standard output. Panics, with the script's error output,
+    /// if it cannot run or fails; the script is prefixed with a check of the pinned version.
+    pub fn run(args: &[&str], stdin: &[u8]) -> Vec<u8> {
+        let python = python();
+        let mut child = Command::new(&python)
+            .args(args)
+            .current_dir(workspace())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot run {}: {error}; {SETUP}", python.display()));
+        let mut input = child.stdin.take().expect("piped stdin");
+        let stdin = stdin.to_vec();
+        // Written from a thread so a large output cannot block the child while we write.
+        let writer = std::thread::spawn(move || input.write_all(&stdin));
+        let output = child.wait_with_output().expect("the reference's output");
+        writer.join().expect("stdin writer").expect("writing the reference's input");
+        assert!(
+            output.status.success(),
+            "the reference failed ({}): {}\n{SETUP}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+
+    /// Runs a Python snippet (after checking the pinned version) with `stdin`; see [`run`].
+    pub fn run_snippet(code: &str, stdin: &[u8]) -> Vec<u8> {
+        let code = format!(
+            "import sys, chio\nif chio.__version__ != '1.1.21':\n    sys.exit(f'the venv has chio {{chio.__version__}}, not 1.1.21')\n{code}"
+        );
+        run(&["-c", &code], stdin)
+    }
+}

@@ -1,36 +1,15 @@
 //! The country table against the reference: every entry of chio 1.1.21's `Countries`, in
 //! order, read from the venv that scripts/reference-env.sh installs in the workspace root.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use chio_packets::country::Country;
+use chio_tests::reference;
 
 /// Prints the reference's table as a JSON list of `[acronym, name]` pairs, in its order.
-const PRINT_COUNTRIES: &str = r#"
-import json, sys
-import chio
-if chio.__version__ != "1.1.21":
-    sys.exit(f"the venv has chio {chio.__version__}, not 1.1.21")
-json.dump(list(chio.constants.Countries.items()), sys.stdout)
-"#;
-
-const SETUP: &str = "run scripts/reference-env.sh to install the reference (chio 1.1.21) into .venv";
+const PRINT_COUNTRIES: &str = "import json\njson.dump(list(chio.constants.Countries.items()), sys.stdout)";
 
 fn reference_countries() -> Vec<(String, String)> {
-    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    assert!(python.exists(), "{} is missing: {SETUP}", python.display());
-    let output = Command::new(&python)
-        .args(["-c", PRINT_COUNTRIES])
-        .output()
-        .unwrap_or_else(|error| panic!("cannot run {}: {error}; {SETUP}", python.display()));
-    assert!(
-        output.status.success(),
-        "the reference failed ({}): {}\n{SETUP}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("the reference prints [acronym, name] pairs")
+    let output = reference::run_snippet(PRINT_COUNTRIES, b"");
+    serde_json::from_slice(&output).expect("the reference prints [acronym, name] pairs")
 }
 
 #[test]

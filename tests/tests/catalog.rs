@@ -1,0 +1,189 @@
+//! The catalog: one type per (direction, id, build), `supports` against the reference's
+//! handlers in every revision, and frames through `ServerPacket`/`ClientPacket`.
+
+use std::collections::BTreeMap;
+
+use chio_packets::build::REVISIONS;
+use chio_packets::catalog::{self, ClientPacket, ServerPacket};
+use chio_packets::framing::{CompressionChoice, Frames, write_packet};
+use chio_packets::{Context, DecodeErrorKind, Direction, Limits};
+use chio_tests::reference;
+
+/// For each revision build, the packets whose handler the reference's class has.
+const PRINT_HANDLERS: &str = r#"
+import json
+from chio.constants import PacketType
+builds = json.load(sys.stdin)
+out = {}
+for build in builds:
+    cls = chio.select_client(build)
+    out[build] = [p.name for p in PacketType if getattr(cls, p.handler_name, None) is not None]
+json.dump(out, sys.stdout)
+"#;
+
+/// Why the reference has a handler where the wire has no such packet (or the reverse).
+/// Each of these is an adaptation of the event layer (`chio_packets::events`).
+fn expected_difference(name: &str, build: u32) -> Option<&'static str> {
+    Some(match name {
+        "BanchoIrcJoin" | "BanchoIrcQuit" if build >= 1788 => "writer kept but emits nothing from b1788",
+        "BanchoLobbyJoin" | "BanchoLobbyPart" if build >= 20121211 => "writer kept but emits nothing",
+        "OsuMatchChangeBeatmap" if build >= 340 => "reader kept as a stub that reads nothing",
+        "BanchoUserPresence" if build < 1788 => "sent as BanchoUserStats",
+        "BanchoUserPresenceSingle" | "BanchoUserPresenceBundle" if build < 20121224 => {
+            "sent as the presence of each user"
+        }
+        "BanchoRestart" if build < 1788 => "sent as BanchoAnnounce",
+        "BanchoInvite" if build < 1817 => "sent as BanchoMessage",
+        "BanchoCommandError" | "BanchoUnauthorized" => "listed by the reference but never written",
+        _ => return None,
+    })
+}
+
+#[test]
+fn supports_matches_the_reference_in_every_revision() {
+    let builds: Vec<u32> = REVISIONS.iter().map(|revision| revision.build).collect();
+    let output = reference::run_snippet(PRINT_HANDLERS, serde_json::to_string(&builds).unwrap().as_bytes());
+    let handlers: BTreeMap<String, Vec<String>> = serde_json::from_slice(&output).unwrap();
+    assert_eq!(handlers.len(), 75, "revisions");
+    let names: Vec<&str> = catalog::all().map(|info| info.name).collect();
+    let mut compared = 0;
+    let mut explained = 0;
+    for build in builds {
+        let implemented = &handlers[&build.to_string()];
+        for name in implemented.iter().map(String::as_str).chain(names.iter().copied()) {
+            let theirs = implemented.iter().any(|n| n == name);
+            let ours = catalog::supports(name, build);
+            compared += 1;
+            if theirs != ours {
+                assert!(
+                    expected_difference(name, build).is_some(),
+                    "b{build} {name}: reference {theirs}, catalog {ours}"
+                );
+                explained += 1;
+            }
+        }
+    }
+    assert!(compared > 10_000, "{compared}");
+    assert!(explained > 0 && explained < compared / 10, "{explained} of {compared}");
+}
+
+#[test]
+fn every_canonical_id_has_a_type_and_windows_never_overlap() {
+    let mut ids: Vec<u16> = catalog::all().map(|info| info.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    // 0–109 without the unused 45 and 84, plus the two legacy ids.
+    assert_eq!(ids.len(), 110);
+    for direction in [Direction::ServerToClient, Direction::ClientToServer] {
+        for build in REVISIONS.iter().map(|revision| revision.build) {
+            for info in catalog::of_direction(direction) {
+                let carriers = catalog::of_direction(direction)
+                    .iter()
+                    .filter(|other| other.id == info.id && other.exists_in(build))
+                    .count();
+                assert!(carriers <= 1, "b{build}: {carriers} types carry {}", info.name);
+            }
+        }
+    }
+    assert_eq!(catalog::SERVER_PACKETS.len() + catalog::CLIENT_PACKETS.len(), catalog::all().count());
+}
+
+#[test]
+fn lookup_names_era_types() {
+    let type_at = |name: &str, build| catalog::find(name, build).map(|info| info.type_name);
+    assert_eq!(type_at("BanchoUserStats", 282), Some("BanchoUserStatsB282"));
+    assert_eq!(type_at("BanchoUserStats", 323), Some("BanchoUserStatsB323"));
+    assert_eq!(type_at("BanchoUserStats", 1787), Some("BanchoUserStatsB338"));
+    assert_eq!(type_at("BanchoUserStats", 20250306), Some("BanchoUserStats"));
+    assert_eq!(type_at("BanchoUserQuit", 20121223), Some("BanchoUserQuitB1788"));
+    assert_eq!(type_at("OsuPrivateMessage", 300), Some("OsuLegacyPrivateMessage"));
+    assert_eq!(type_at("OsuPrivateMessage", 290), None);
+    let modern = catalog::packets_in(Direction::ServerToClient, 20250306);
+    assert!(modern.windows(2).all(|pair| pair[0].id <= pair[1].id));
+    assert!(modern.iter().all(|info| info.name != "BanchoIrcJoin"));
+}
+
+#[test]
+fn decoding_unknown_and_absent_ids_names_the_problem() {
+    let ctx = Context::new(20250306);
+    let absent = ServerPacket::decode(10, &[0], ctx, Limits::DEFAULT).unwrap_err();
+    assert!(matches!(
+        absent.kind(),
+        DecodeErrorKind::PacketNotInBuild { name: "BanchoIrcQuit", build: 20250306 }
+    ));
+    let unknown = ClientPacket::decode(45, &[], ctx, Limits::DEFAULT).unwrap_err();
+    assert!(matches!(unknown.kind(), DecodeErrorKind::UnknownPacketId { id: 45, .. }));
+    // A server packet id is not a client packet.
+    assert!(ClientPacket::decode(5, &[0, 0, 0, 0], ctx, Limits::DEFAULT).is_err());
+}
+
+#[test]
+fn frames_round_trip_in_every_header_era() {
+    let packets = |text: &'static str| {
+        [
+            ServerPacket::from(chio_packets::login::BanchoLoginReply(1000)),
+            ServerPacket::from(chio_packets::chat::BanchoIrcChangeUsername(text.into())),
+            ServerPacket::from(chio_packets::session::BanchoPing),
+        ]
+    };
+    // Short and long (compressed from b334 to b1799) payloads.
+    for text in [
+        "old>>>>new",
+        "a long name, repeated>>>>a long name, repeated, and again and again and again and again and again and again and again and again and again and again and again and again and again",
+    ] {
+        for build in [282, 333, 334, 1000, 1799, 1800, 20250306] {
+            let ctx = Context::new(build);
+            let mut body = Vec::new();
+            for packet in packets(text) {
+                packet.write(&mut body, ctx, CompressionChoice::BuildDefault).unwrap();
+            }
+            let frames: Vec<_> = Frames::new(&body, ctx, Limits::DEFAULT).map(Result::unwrap).collect();
+            assert_eq!(frames.len(), 3, "b{build}");
+            let long = text.len() > 150;
+            assert_eq!(frames[1].compressed, build < 334 || (long && build < 1800), "b{build}");
+            for (frame, expected) in frames.iter().zip(packets(text)) {
+                assert_eq!(frame.wire_id, expected.wire_id(ctx));
+                assert_eq!(
+                    ServerPacket::decode_frame(frame, ctx, Limits::DEFAULT).unwrap(),
+                    expected,
+                    "b{build}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn framing_checks_limits_and_truncation() {
+    let ctx = Context::new(20250306);
+    let mut body = Vec::new();
+    write_packet(&chio_packets::login::BanchoLoginReply(5), ctx, &mut body).unwrap();
+    // Truncated payload.
+    let error = Frames::new(&body[..body.len() - 1], ctx, Limits::DEFAULT).next().unwrap().unwrap_err();
+    assert!(matches!(error.kind(), DecodeErrorKind::UnexpectedEnd { needed: 4, left: 3 }), "{error}");
+    assert_eq!(error.offset(), 7);
+    // Truncated header.
+    let error = Frames::new(&body[..3], ctx, Limits::DEFAULT).next().unwrap().unwrap_err();
+    assert!(matches!(error.kind(), DecodeErrorKind::UnexpectedEnd { needed: 7, left: 3 }), "{error}");
+    // A length above the frame limit fails before anything is read or allocated.
+    let huge = [5, 0, 0, 0xff, 0xff, 0xff, 0x7f];
+    let error = Frames::new(&huge, ctx, Limits::DEFAULT).next().unwrap().unwrap_err();
+    assert!(matches!(error.kind(), DecodeErrorKind::LimitExceeded { .. }), "{error}");
+    // A gzip bomb: 1 MiB of zeros compressed into a small frame, against a 64 KiB cap.
+    let bomb = chio_packets::frame::gzip(&vec![0; 1 << 20]);
+    let mut frame = vec![24, 0, 1];
+    frame.extend_from_slice(&u32::try_from(bomb.len()).unwrap().to_le_bytes());
+    frame.extend_from_slice(&bomb);
+    let limits = Limits { max_decompressed_len: 1 << 16, ..Limits::DEFAULT };
+    let error = Frames::new(&frame, ctx, limits).next().unwrap().unwrap_err();
+    assert!(matches!(error.kind(), DecodeErrorKind::LimitExceeded { .. }), "{error}");
+    // Builds before b334 cannot send a raw payload.
+    let mut out = Vec::new();
+    let raw = chio_packets::framing::write_packet_with(
+        &chio_packets::login::BanchoLoginReply(5),
+        Context::new(300),
+        CompressionChoice::Raw,
+        &mut out,
+    );
+    assert!(raw.is_err());
+}
