@@ -184,8 +184,10 @@ macro_rules! packet_enum {
                 }
             }
 
-            /// The payload's exact encoded length for `ctx`.
-            pub fn encoded_len(&self, ctx: Context) -> usize {
+        }
+
+        impl Encode for $name<'_> {
+            fn encoded_len(&self, ctx: Context) -> usize {
                 match self {
                     $(Self::$variant(packet) => packet.encoded_len(ctx),)*
                 }
@@ -193,7 +195,7 @@ macro_rules! packet_enum {
 
             /// Encodes the payload (no header) for `ctx`. A packet whose type is not for
             /// `ctx`'s build is an error.
-            pub fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+            fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
                 if !self.builds().contains(ctx.build()) {
                     return Err(EncodeError::new(EncodeErrorKind::PacketNotInBuild {
                         name: self.name(),

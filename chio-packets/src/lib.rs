@@ -60,4 +60,5 @@ pub mod multiplayer;
 pub mod presence;
 pub mod session;
 pub mod spectating;
+pub mod stream;
 pub mod types;

@@ -1,0 +1,556 @@
+//! Packets from a byte stream that arrives in arbitrary pieces (a TCP connection), from
+//! HTTP bodies holding many packets, and into either.
+//!
+//! [`FrameDecoder`] is incremental: feed it whatever arrived, in a [`BytesMut`], and it
+//! returns each complete frame once, `Ok(None)` while a frame is incomplete (the
+//! `tokio_util::codec::Decoder` contract), and never re-parses what it has already seen:
+//! it keeps the header it parsed until the payload is there. Payloads are handed out
+//! zero-copy as [`Bytes`] split off the buffer (inflated first if compressed). A frame's
+//! length is checked against [`Limits::max_frame_len`] as soon as its header is in, before
+//! any byte of the payload is buffered for it, and inflation stops at
+//! [`Limits::max_decompressed_len`].
+//!
+//! [`PacketDecoder`] turns frames into typed packets for one connection: its build,
+//! protocol and slot overrides ([`Context`]), its strictness, and its own replacements for
+//! how single packets are read ([`PacketDecoder::patch_decoder`]) — owned by the value,
+//! not registered globally.
+//!
+//! ```
+//! use bytes::BytesMut;
+//! use chio_packets::catalog::ServerPacket;
+//! use chio_packets::framing::write_packet;
+//! use chio_packets::login::BanchoLoginReply;
+//! use chio_packets::stream::{FrameDecoder, PacketDecoder};
+//! use chio_packets::{Context, Direction};
+//!
+//! let ctx = Context::new(20250306);
+//! let mut wire = Vec::new();
+//! write_packet(&BanchoLoginReply(1000), ctx, &mut wire).unwrap();
+//!
+//! // The bytes arrive one at a time.
+//! let mut decoder = FrameDecoder::new(ctx);
+//! let mut buffer = BytesMut::new();
+//! let mut frames = Vec::new();
+//! for byte in wire {
+//!     buffer.extend_from_slice(&[byte]);
+//!     while let Some(frame) = decoder.decode(&mut buffer).unwrap() {
+//!         frames.push(frame);
+//!     }
+//! }
+//! assert_eq!(frames.len(), 1);
+//!
+//! let mut packets = PacketDecoder::new(ctx, Direction::ServerToClient);
+//! let packet = packets.decode_server(&frames[0]).unwrap().unwrap();
+//! assert_eq!(packet, ServerPacket::BanchoLoginReply(BanchoLoginReply(1000)));
+//! ```
+
+use bytes::{Buf, Bytes, BytesMut};
+
+use crate::catalog::{ClientPacket, ServerPacket};
+use crate::frame::{self, Header, HeaderFormat};
+use crate::framing::CompressionChoice;
+use crate::{Context, DecodeError, DecodeErrorKind, Direction, EncodeError, LimitKind, Limits, Reader};
+
+/// One packet frame off the wire, owning its (inflated) payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawFrame {
+    /// The id as the build put it on the wire.
+    pub wire_id: u16,
+    /// The canonical packet id, if the build has one for this wire id.
+    pub id: Option<u16>,
+    /// Whether the payload was compressed on the wire.
+    pub compressed: bool,
+    /// The payload, inflated if it was compressed.
+    pub payload: Bytes,
+    /// Where the frame started in the stream (bytes since the decoder was created).
+    pub offset: u64,
+    /// The header's length (6 or 7): the payload starts at `offset + header_len`.
+    pub header_len: u8,
+}
+
+/// The incremental frame decoder for one stream. See the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct FrameDecoder {
+    ctx: Context,
+    limits: Limits,
+    /// The header of the frame whose payload is still arriving.
+    pending: Option<Header>,
+    /// Bytes consumed from the stream so far.
+    consumed: u64,
+}
+
+impl FrameDecoder {
+    /// A decoder for `ctx`'s build with the default [`Limits`].
+    pub const fn new(ctx: Context) -> Self {
+        Self::with_limits(ctx, Limits::DEFAULT)
+    }
+
+    /// A decoder with explicit limits.
+    pub const fn with_limits(ctx: Context, limits: Limits) -> Self {
+        Self { ctx, limits, pending: None, consumed: 0 }
+    }
+
+    /// The context frames are read for.
+    pub const fn context(&self) -> Context {
+        self.ctx
+    }
+
+    /// Bytes of the stream consumed so far.
+    pub const fn position(&self) -> u64 {
+        self.consumed
+    }
+
+    /// The next complete frame in `buffer`, removing it; `Ok(None)` when more bytes are
+    /// needed. After an error the stream has lost its framing and should be closed.
+    pub fn decode(&mut self, buffer: &mut BytesMut) -> Result<Option<RawFrame>, DecodeError> {
+        let format = HeaderFormat::for_build(self.ctx.build());
+        let header = match self.pending {
+            Some(header) => header,
+            None => {
+                let Some(header) = Header::parse(buffer, format) else {
+                    return Ok(None);
+                };
+                if header.len > self.limits.max_frame_len {
+                    return Err(DecodeError::new(
+                        DecodeErrorKind::LimitExceeded {
+                            kind: LimitKind::FrameLength,
+                            value: u64::from(header.len),
+                            limit: u64::from(self.limits.max_frame_len),
+                        },
+                        self.offset_usize(),
+                    ));
+                }
+                buffer.advance(format.size());
+                self.pending = Some(header);
+                header
+            }
+        };
+        let len = header.len as usize;
+        if buffer.len() < len {
+            // Room for the rest of this frame (bounded by the frame limit checked above).
+            buffer.reserve(len - buffer.len());
+            return Ok(None);
+        }
+        self.pending = None;
+        let offset = self.consumed;
+        self.consumed += (format.size() + len) as u64;
+        let raw = buffer.split_to(len).freeze();
+        let payload = if header.compressed {
+            let payload_offset = usize::try_from(offset).unwrap_or(usize::MAX).saturating_add(format.size());
+            Bytes::from(
+                frame::gunzip(&raw, self.limits.max_decompressed_len)
+                    .map_err(|kind| DecodeError::new(kind, payload_offset))?,
+            )
+        } else {
+            raw
+        };
+        Ok(Some(RawFrame {
+            wire_id: header.wire_id,
+            id: crate::ids::canonical_id(header.wire_id, self.ctx.build()),
+            compressed: header.compressed,
+            payload,
+            offset,
+            header_len: format.size() as u8,
+        }))
+    }
+
+    /// What is left when the stream ends: `Ok(None)` if it ended between frames, an
+    /// error if it ended inside one.
+    pub fn decode_eof(&mut self, buffer: &mut BytesMut) -> Result<Option<RawFrame>, DecodeError> {
+        match self.decode(buffer)? {
+            Some(frame) => Ok(Some(frame)),
+            None if buffer.is_empty() && self.pending.is_none() => Ok(None),
+            None => {
+                let format = HeaderFormat::for_build(self.ctx.build());
+                let needed = self.pending.map_or(format.size(), |header| header.len as usize);
+                Err(DecodeError::new(
+                    DecodeErrorKind::UnexpectedEnd { needed, left: buffer.len() },
+                    self.offset_usize(),
+                ))
+            }
+        }
+    }
+
+    fn offset_usize(&self) -> usize {
+        usize::try_from(self.consumed).unwrap_or(usize::MAX)
+    }
+}
+
+/// How strictly a [`PacketDecoder`] treats input real servers and clients get away with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Strictness {
+    /// Skip packets the build does not know (the batch goes on) and tolerate bytes after
+    /// a fully read payload (some servers pad payloads); both are counted.
+    #[default]
+    Lenient,
+    /// Unknown packets and trailing bytes are errors.
+    Strict,
+}
+
+/// A replacement for how one packet is read, for a packet id and a window of builds.
+pub type ServerDecodeHook = for<'a> fn(&'a [u8], Context) -> Result<ServerPacket<'a>, DecodeError>;
+
+/// A replacement for how one client packet is read.
+pub type ClientDecodeHook = for<'a> fn(&'a [u8], Context) -> Result<ClientPacket<'a>, DecodeError>;
+
+#[derive(Clone, Copy, Debug)]
+enum Hook {
+    Server(ServerDecodeHook),
+    Client(ClientDecodeHook),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Patch {
+    id: u16,
+    builds: crate::build::BuildRange,
+    hook: Hook,
+}
+
+/// What a [`PacketDecoder`] has tolerated so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tolerated {
+    /// Packets skipped because the build does not know them.
+    pub skipped_packets: u64,
+    /// Bytes left after fully read payloads.
+    pub trailing_bytes: u64,
+}
+
+/// Typed packets from frames, for one connection. See the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct PacketDecoder {
+    ctx: Context,
+    direction: Direction,
+    limits: Limits,
+    strictness: Strictness,
+    patches: Vec<Patch>,
+    tolerated: Tolerated,
+}
+
+impl PacketDecoder {
+    /// Packets sent in `direction` to or by a client of `ctx`'s build, leniently, with
+    /// the default limits.
+    pub fn new(ctx: Context, direction: Direction) -> Self {
+        Self {
+            ctx,
+            direction,
+            limits: Limits::DEFAULT,
+            strictness: Strictness::Lenient,
+            patches: Vec::new(),
+            tolerated: Tolerated::default(),
+        }
+    }
+
+    /// With another strictness.
+    #[must_use]
+    pub fn with_strictness(mut self, strictness: Strictness) -> Self {
+        self.strictness = strictness;
+        self
+    }
+
+    /// With other limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// With another context (for example after the client's protocol version is known).
+    #[must_use]
+    pub fn with_context(mut self, ctx: Context) -> Self {
+        self.ctx = ctx;
+        self
+    }
+
+    /// The context packets are read for.
+    pub fn context(&self) -> Context {
+        self.ctx
+    }
+
+    /// Reads server packet `id` with `hook` in the builds `builds`, instead of the
+    /// catalog's type. The last patch added for a packet and build wins.
+    pub fn patch_decoder(&mut self, id: u16, builds: crate::build::BuildRange, hook: ServerDecodeHook) {
+        self.patches.push(Patch { id, builds, hook: Hook::Server(hook) });
+    }
+
+    /// Reads client packet `id` with `hook` in the builds `builds`.
+    pub fn patch_client_decoder(
+        &mut self,
+        id: u16,
+        builds: crate::build::BuildRange,
+        hook: ClientDecodeHook,
+    ) {
+        self.patches.push(Patch { id, builds, hook: Hook::Client(hook) });
+    }
+
+    /// What has been tolerated so far.
+    pub fn tolerated(&self) -> Tolerated {
+        self.tolerated
+    }
+
+    fn patch(&self, id: u16) -> Option<Hook> {
+        let build = self.ctx.build();
+        self.patches
+            .iter()
+            .rev()
+            .find(|patch| patch.id == id && patch.builds.contains(build))
+            .map(|patch| patch.hook)
+    }
+
+    /// Whether a decoding error means "this build has no such packet" (skippable).
+    fn is_unknown(error: &DecodeError) -> bool {
+        matches!(
+            error.kind(),
+            DecodeErrorKind::UnknownPacketId { .. } | DecodeErrorKind::PacketNotInBuild { .. }
+        )
+    }
+
+    fn skip_or<T>(&mut self, error: DecodeError) -> Result<Option<T>, DecodeError> {
+        if self.strictness == Strictness::Lenient && Self::is_unknown(&error) {
+            self.tolerated.skipped_packets += 1;
+            Ok(None)
+        } else {
+            Err(error)
+        }
+    }
+
+    fn finish(&mut self, reader: &Reader<'_>, frame: &RawFrame) -> Result<(), DecodeError> {
+        let left = reader.remaining();
+        if left == 0 {
+            return Ok(());
+        }
+        match self.strictness {
+            Strictness::Strict => {
+                Err(reader.error(DecodeErrorKind::TrailingBytes(left)).shifted(frame_base(frame)))
+            }
+            Strictness::Lenient => {
+                self.tolerated.trailing_bytes += left as u64;
+                Ok(())
+            }
+        }
+    }
+
+    /// The server packet in `frame`: `Ok(None)` if it was skipped (lenient mode, a packet
+    /// the build does not have). Error offsets are stream offsets.
+    pub fn decode_server<'f>(
+        &mut self,
+        frame: &'f RawFrame,
+    ) -> Result<Option<ServerPacket<'f>>, DecodeError> {
+        let Some(id) = frame.id else {
+            let error = DecodeError::new(
+                DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build: self.ctx.build() },
+                frame_start(frame),
+            );
+            return self.skip_or(error);
+        };
+        if let Some(Hook::Server(hook)) = self.patch(id) {
+            return hook(&frame.payload, self.ctx)
+                .map(Some)
+                .map_err(|error| error.shifted(frame_base(frame)));
+        }
+        let mut reader = Reader::with_limits(&frame.payload, self.limits);
+        match ServerPacket::decode_from_reader(id, &mut reader, self.ctx) {
+            Ok(packet) => self.finish(&reader, frame).map(|()| Some(packet)),
+            Err(error) => self.skip_or(error.shifted(frame_base(frame))),
+        }
+    }
+
+    /// The client packet in `frame`; see [`decode_server`](Self::decode_server).
+    pub fn decode_client<'f>(
+        &mut self,
+        frame: &'f RawFrame,
+    ) -> Result<Option<ClientPacket<'f>>, DecodeError> {
+        let Some(id) = frame.id else {
+            let error = DecodeError::new(
+                DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build: self.ctx.build() },
+                frame_start(frame),
+            );
+            return self.skip_or(error);
+        };
+        if let Some(Hook::Client(hook)) = self.patch(id) {
+            return hook(&frame.payload, self.ctx)
+                .map(Some)
+                .map_err(|error| error.shifted(frame_base(frame)));
+        }
+        let mut reader = Reader::with_limits(&frame.payload, self.limits);
+        match ClientPacket::decode_from_reader(id, &mut reader, self.ctx) {
+            Ok(packet) => self.finish(&reader, frame).map(|()| Some(packet)),
+            Err(error) => self.skip_or(error.shifted(frame_base(frame))),
+        }
+    }
+
+    /// The direction this decoder reads.
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+}
+
+fn frame_start(frame: &RawFrame) -> usize {
+    usize::try_from(frame.offset).unwrap_or(usize::MAX)
+}
+
+/// Error offsets inside a payload are shifted to the stream: they point at the byte for
+/// raw payloads; for inflated ones they count inflated bytes from the payload's start.
+fn frame_base(frame: &RawFrame) -> usize {
+    frame_start(frame).saturating_add(usize::from(frame.header_len))
+}
+
+/// Every frame of one HTTP body (or any buffer holding whole packets).
+///
+/// Unlike streaming, a body that ends inside a frame is an error.
+pub fn body_frames(body: &[u8], ctx: Context, limits: Limits) -> Result<Vec<RawFrame>, DecodeError> {
+    let mut buffer = BytesMut::from(body);
+    let mut decoder = FrameDecoder::with_limits(ctx, limits);
+    let mut frames = Vec::new();
+    while let Some(frame) = decoder.decode_eof(&mut buffer)? {
+        frames.push(frame);
+    }
+    Ok(frames)
+}
+
+/// Writes many server packets into one body for `ctx`'s build.
+pub fn write_body<'p>(
+    packets: impl IntoIterator<Item = &'p ServerPacket<'p>>,
+    ctx: Context,
+    body: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    for packet in packets {
+        packet.write(body, ctx, CompressionChoice::BuildDefault)?;
+    }
+    Ok(())
+}
+
+/// Blocking helpers over `std::io`.
+pub mod io {
+    use std::io::{Read, Write};
+
+    use bytes::BytesMut;
+
+    use super::{FrameDecoder, RawFrame};
+    use crate::catalog::ServerPacket;
+    use crate::framing::CompressionChoice;
+    use crate::{Context, DecodeError, Encode};
+
+    /// An error reading frames from a `Read`.
+    #[derive(Debug, thiserror::Error)]
+    pub enum ReadError {
+        /// The reader failed.
+        #[error("reading the stream: {0}")]
+        Io(#[from] std::io::Error),
+        /// The bytes are not valid frames.
+        #[error(transparent)]
+        Decode(#[from] DecodeError),
+    }
+
+    /// Reads frames from a blocking reader.
+    #[derive(Debug)]
+    pub struct FrameReader<R> {
+        reader: R,
+        decoder: FrameDecoder,
+        buffer: BytesMut,
+    }
+
+    impl<R: Read> FrameReader<R> {
+        /// Frames of `reader` for `decoder`'s build and limits.
+        pub fn new(reader: R, decoder: FrameDecoder) -> Self {
+            Self { reader, decoder, buffer: BytesMut::with_capacity(8 * 1024) }
+        }
+
+        /// The next frame, or `None` at the end of the stream between frames.
+        pub fn read_frame(&mut self) -> Result<Option<RawFrame>, ReadError> {
+            loop {
+                if let Some(frame) = self.decoder.decode(&mut self.buffer)? {
+                    return Ok(Some(frame));
+                }
+                let mut chunk = [0u8; 8 * 1024];
+                let n = self.reader.read(&mut chunk)?;
+                if n == 0 {
+                    return Ok(self.decoder.decode_eof(&mut self.buffer)?);
+                }
+                self.buffer.extend_from_slice(&chunk[..n]);
+            }
+        }
+    }
+
+    /// Writes one server packet, framed for `ctx`'s build, to a blocking writer.
+    pub fn write_packet<W: Write>(
+        writer: &mut W,
+        packet: &ServerPacket<'_>,
+        ctx: Context,
+    ) -> std::io::Result<()> {
+        let mut frame = Vec::with_capacity(packet.encoded_len(ctx) + 7);
+        packet
+            .write(&mut frame, ctx, CompressionChoice::BuildDefault)
+            .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error))?;
+        writer.write_all(&frame)
+    }
+}
+
+/// `tokio_util::codec` adapters (feature `tokio`).
+#[cfg(feature = "tokio")]
+pub mod codec {
+    use bytes::BytesMut;
+
+    use super::{FrameDecoder, RawFrame};
+    use crate::catalog::ServerPacket;
+    use crate::framing::CompressionChoice;
+    use crate::{Context, DecodeError, EncodeError};
+
+    /// An error of the codec: the transport's, or the bytes'.
+    #[derive(Debug, thiserror::Error)]
+    pub enum CodecError {
+        /// The transport failed.
+        #[error("transport: {0}")]
+        Io(#[from] std::io::Error),
+        /// The bytes are not valid frames.
+        #[error(transparent)]
+        Decode(#[from] DecodeError),
+        /// A packet could not be encoded.
+        #[error(transparent)]
+        Encode(#[from] EncodeError),
+    }
+
+    /// A `tokio_util` codec: decodes [`RawFrame`]s and encodes [`ServerPacket`]s, both for
+    /// one build.
+    #[derive(Clone, Debug)]
+    pub struct BanchoCodec {
+        decoder: FrameDecoder,
+    }
+
+    impl BanchoCodec {
+        /// A codec for `decoder`'s build and limits.
+        pub const fn new(decoder: FrameDecoder) -> Self {
+            Self { decoder }
+        }
+
+        fn ctx(&self) -> Context {
+            self.decoder.context()
+        }
+    }
+
+    impl tokio_util::codec::Decoder for BanchoCodec {
+        type Item = RawFrame;
+        type Error = CodecError;
+
+        fn decode(&mut self, src: &mut BytesMut) -> Result<Option<RawFrame>, CodecError> {
+            Ok(self.decoder.decode(src)?)
+        }
+
+        fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<RawFrame>, CodecError> {
+            Ok(self.decoder.decode_eof(src)?)
+        }
+    }
+
+    impl tokio_util::codec::Encoder<&ServerPacket<'_>> for BanchoCodec {
+        type Error = CodecError;
+
+        fn encode(&mut self, packet: &ServerPacket<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
+            let start = dst.len();
+            let result = packet.write(dst, self.ctx(), CompressionChoice::BuildDefault);
+            if result.is_err() {
+                // Leave no partial frame behind.
+                dst.truncate(start);
+            }
+            Ok(result?)
+        }
+    }
+}
