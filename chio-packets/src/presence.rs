@@ -32,7 +32,16 @@ use crate::{BanchoEnum, BanchoPacket, BanchoPayload};
 /// | b1788–b20120817 | action, text, checksum, `u16` mods, mode, beatmap id |
 /// | b20120818+ | as above with `u32` mods from protocol 11 |
 ///
-/// Before b338 the action byte uses an older numbering; this struct holds the byte as sent.
+/// Before b338 the action byte uses an older numbering (10 is "stats update", 11–14 are
+/// Paused…OsuDirect); this struct holds the byte as sent, and
+/// [`events`](crate::events) translates it.
+///
+/// Rulings for b282–b337, where the reference disagrees with itself: the map fields follow
+/// unless the **byte as sent** is 7 (Unknown), in both directions. The reference's writer
+/// does that too, but its reader first translates the byte and skips the fields for raw 10
+/// as well; clients never send 10 (it is the server's "stats update"), so one layout serves
+/// both. The legacy byte 14 (osu!direct, which no client of that era had) is not a
+/// [`Status`] and fails to decode as an invalid enum value.
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UserStatus<'a> {

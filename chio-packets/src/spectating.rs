@@ -193,7 +193,7 @@ pub struct ScoreFrame<'a> {
 ///
 /// `extra` is written as `i32` (default −1); the reference reads it back as `u32`, so −1
 /// comes back as 4294967295 there. This struct keeps the signed value.
-#[derive(Clone, Debug, PartialEq, Default, BanchoPayload)]
+#[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ReplayFrameBundle<'a> {
     /// Unknown purpose (b20130418+ at protocol ≥ 18; −1 elsewhere).
@@ -214,6 +214,19 @@ pub struct ReplayFrameBundle<'a> {
     #[bancho(since = 20160404)]
     #[bancho(default)]
     pub sequence: u16,
+}
+
+impl Default for ReplayFrameBundle<'_> {
+    /// No frames, no score frame, and `extra` −1 as decoding gives where it is absent.
+    fn default() -> Self {
+        Self {
+            extra: -1,
+            frames: Vec::new(),
+            action: ReplayAction::default(),
+            score_frame: None,
+            sequence: 0,
+        }
+    }
 }
 
 /// Codec of an optional score frame that ends the payload (b294–b20160403): written when

@@ -283,7 +283,7 @@ fn bundle_extra_is_signed_and_needs_protocol_18() {
     let decoded = ReplayFrameBundle::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap();
     assert_eq!(decoded.extra, -1);
     // Below protocol 18 the field is absent (the reference cannot be patched to check this).
-    let value = ReplayFrameBundle { extra: -1, ..ReplayFrameBundle::default() };
+    let value = ReplayFrameBundle::default();
     assert_eq!(value.encode_to_vec(ctx.with_protocol(17)).unwrap(), [0, 0, 0]);
     assert_eq!(value.encode_to_vec(ctx).unwrap(), [0xff, 0xff, 0xff, 0xff, 0, 0, 0]);
 }

@@ -50,6 +50,7 @@
 //!   statistics. Here an IRC user who left osu!/IRC gets `BanchoIrcQuit(name)`, and one
 //!   who stays on IRC gets nothing.
 
+pub mod client;
 pub mod links;
 mod users;
 
