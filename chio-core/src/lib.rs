@@ -30,6 +30,7 @@ pub mod frame;
 pub mod layout;
 pub mod primitives;
 mod reader;
+pub mod version;
 
 pub use codec::{CountPrefix, Decode, Encode, WireCast};
 pub use context::{Context, Direction};

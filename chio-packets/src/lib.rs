@@ -56,6 +56,7 @@ pub mod events;
 pub mod framing;
 pub mod ids;
 pub mod login;
+pub mod login_request;
 pub mod multiplayer;
 pub mod presence;
 pub mod session;
