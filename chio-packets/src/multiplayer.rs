@@ -199,6 +199,10 @@ pub struct Match<'a> {
     #[bancho(default)]
     pub slot_mods: Vec<Mods>,
     /// The seed of mania's random mod (from b20130418, protocol 18).
+    ///
+    /// An `i32`, as clients write it; the reference writes and reads it as `u32` (a
+    /// negative seed reads back 2^32 higher there). The event layer sends negative seeds
+    /// as 0, as the reference does.
     #[bancho(since = 20130418, since_protocol = 18)]
     #[bancho(default)]
     pub seed: i32,

@@ -31,8 +31,8 @@
 //! layer instead adapts values to what the build can show, with one rule: a number outside
 //! the range of the build's field is **saturated** to the nearest value the field holds
 //! (a negative user id in a `u32` field becomes 0, a rank of 100,000 in a `u16` field
-//! becomes 65,535, a match id above 255 becomes 255 where it is not filtered). This is
-//! what the reference does. The one exception is mods: mods a build cannot carry (above
+//! becomes 65,535, a match id above 255 becomes 255 where it is not filtered, a negative
+//! match seed becomes 0). This is what the reference does. The one exception is mods: mods a build cannot carry (above
 //! bit 15 before protocol 11) are dropped from the value, because saturating a bit set
 //! would turn on unrelated mods.
 //!
@@ -405,7 +405,11 @@ impl ServerEvent<'_> {
                 beatmaps: maps.iter().map(|map| beatmap_for_build(map, build)).collect(),
             })),
             Self::LoginPermissions(permissions) => {
-                send(P::BanchoLoginPermissions(session::BanchoLoginPermissions(*permissions)))
+                // Sent as an `i32`: bit 31 cannot be, and the bits saturate to `i32::MAX`.
+                let bits = saturate::<i32>(i128::from(permissions.bits())) as u32;
+                send(P::BanchoLoginPermissions(session::BanchoLoginPermissions(
+                    Permissions::from_bits_retain(bits),
+                )))
             }
             Self::FriendsList(ids) => {
                 send(P::BanchoFriendsList(session::BanchoFriendsList { ids: ids.clone() }))
@@ -577,7 +581,8 @@ fn match_for_build<'e>(m: &'e Match<'_>, ctx: Context) -> Match<'e> {
         team_type: m.team_type,
         freemod: m.freemod,
         slot_mods,
-        seed: m.seed,
+        // The reference's seed field is a `u32`: a negative seed saturates to 0.
+        seed: m.seed.max(0),
     }
 }
 

@@ -245,7 +245,8 @@ fn stats_payload<'e>(
             accuracy: stats.accuracy as f32,
             play_count: stats.play_count,
             total_score: stats.total_score,
-            rank: stats.rank,
+            // The reference writes the rank as a `u32` here (and as an `i32` in presence).
+            rank: stats.rank.max(0),
             // An `i16` until b20250306.
             pp: if build < 20250306 { stats.pp.min(i16::MAX as u16) } else { stats.pp },
         }),
