@@ -1,0 +1,374 @@
+//! Server events against what the reference (chio 1.1.21) sends for them, per revision.
+//!
+//! tests/fixtures/server/<build>.json is recorded by scripts/record_fixtures.py: for each of
+//! the 75 revisions, realistic events (in the JSON of [`ServerEvent`]) with the packets
+//! the reference's writers produce (wire id and uncompressed payload). These tests check
+//! that [`ServerEvent::packets`] gives exactly those packets, except for the two
+//! departures documented in `chio_packets::events`, which are asserted byte for byte;
+//! that every recorded payload decodes and re-encodes to itself; and they snapshot the
+//! decoded values, one file per packet name (`snapshots/fixtures__<name>.snap`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use chio_packets::build::REVISIONS;
+use chio_packets::catalog::ServerPacket;
+use chio_packets::chat::BanchoIrcQuit;
+use chio_packets::events::ServerEvent;
+use chio_packets::ids::{canonical_id, wire_id};
+use chio_packets::session::QuitState;
+use chio_packets::{Context, Encode, Limits};
+use chio_tests::{hex, unhex};
+use serde_json::Value;
+
+/// Canonical ids the departures concern.
+const IRC_QUIT: u16 = 10;
+const USER_QUIT: u16 = 12;
+const USER_PRESENCE: u16 = 83;
+
+/// First build whose presence the reference ends with an extra mode byte.
+const COMPACT_PRESENCE_BUILD: u32 = 20121203;
+/// First build without `BanchoIrcQuit` (IRC users are ordinary users from here).
+const IRC_IN_PRESENCE_BUILD: u32 = 1788;
+
+/// One recorded packet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Recorded {
+    wire_id: u16,
+    payload: Vec<u8>,
+}
+
+impl std::fmt::Display for Recorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.wire_id, hex(&self.payload))
+    }
+}
+
+/// One recorded case: the event's JSON and the reference's packets.
+struct Case {
+    event: Value,
+    packets: Vec<Recorded>,
+}
+
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("server")
+}
+
+/// Every fixture file, by build. Panics unless there is exactly one per revision.
+fn load() -> BTreeMap<u32, Vec<Case>> {
+    let dir = fixtures_dir();
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|error| panic!("{}: {error}; run scripts/record_fixtures.py", dir.display()));
+    let mut all = BTreeMap::new();
+    for entry in entries {
+        let path = entry.expect("directory entry").path();
+        let stem = path.file_stem().and_then(|stem| stem.to_str()).expect("file name");
+        let build: u32 = stem.parse().unwrap_or_else(|_| panic!("unexpected fixture {}", path.display()));
+        let text = std::fs::read_to_string(&path).expect("fixture text");
+        let cases: Vec<Value> = serde_json::from_str(&text).expect("fixture JSON");
+        let cases: Vec<Case> = cases
+            .into_iter()
+            .map(|case| Case {
+                event: case["event"].clone(),
+                packets: case["packets"]
+                    .as_array()
+                    .expect("packets")
+                    .iter()
+                    .map(|packet| Recorded {
+                        wire_id: u16::try_from(packet["wire_id"].as_u64().expect("wire_id")).expect("u16"),
+                        payload: unhex(packet["payload"].as_str().expect("payload")),
+                    })
+                    .collect(),
+            })
+            .collect();
+        all.insert(build, cases);
+    }
+    let builds: Vec<u32> = all.keys().copied().collect();
+    let revisions: Vec<u32> = REVISIONS.iter().map(|revision| revision.build).collect();
+    assert_eq!(revisions.len(), 75, "chio-packets lists 75 revisions");
+    assert_eq!(builds, revisions, "one fixture file per revision in {}", dir.display());
+    for (build, cases) in &all {
+        assert!(!cases.is_empty(), "b{build}: no cases");
+    }
+    all
+}
+
+/// A short name for a case in messages: its index and event variant.
+fn case_name(index: usize, event: &Value) -> String {
+    let variant = match event {
+        Value::Object(map) => map.keys().next().cloned().unwrap_or_default(),
+        other => other.as_str().unwrap_or_default().to_owned(),
+    };
+    format!("case {index} ({variant})")
+}
+
+fn event_of(value: &Value) -> ServerEvent<'static> {
+    serde_json::from_value(value.clone()).unwrap_or_else(|error| panic!("event {value}: {error}"))
+}
+
+fn encode(packet: &ServerPacket<'_>, ctx: Context) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    packet.encode(&mut bytes, ctx).map_err(|error| format!("{}: {error}", packet.name()))?;
+    Ok(bytes)
+}
+
+/// Which of the documented departures (chio_packets::events, "Where this layer departs
+/// from the reference") a comparison needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Departure {
+    /// Presence from b20121203: the reference's payload is ours plus one mode byte.
+    PresenceModeByte,
+    /// An IRC user's quit (Gone / OsuRemaining) before b1788: the reference sends nothing,
+    /// we send `BanchoIrcQuit(name)`.
+    IrcQuitSent,
+    /// An IRC user's quit (IrcRemaining) before b1788: the reference sends a UserQuit
+    /// whose payload is the bare name, we send nothing.
+    BareNameQuitDropped,
+}
+
+/// Compares our packets for `event` with the reference's, allowing only the documented
+/// departures (each checked exactly). Returns the departures applied.
+fn compare(
+    event: &ServerEvent<'_>,
+    ctx: Context,
+    ours: &[ServerPacket<'_>],
+    reference: &[Recorded],
+) -> Result<Vec<Departure>, String> {
+    let build = ctx.build();
+    let ours: Vec<(Recorded, &ServerPacket<'_>)> = ours
+        .iter()
+        .map(|packet| Ok((Recorded { wire_id: packet.wire_id(ctx), payload: encode(packet, ctx)? }, packet)))
+        .collect::<Result<_, String>>()?;
+    let show = |packets: &mut dyn Iterator<Item = &Recorded>| {
+        packets.map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    };
+    let mismatch = |what: &str| {
+        format!(
+            "{what}\n  ours:      [{}]\n  reference: [{}]",
+            show(&mut ours.iter().map(|(recorded, _)| recorded)),
+            show(&mut reference.iter())
+        )
+    };
+    if let ServerEvent::UserQuit { user, state } = event
+        && user.presence.is_irc
+        && build < IRC_IN_PRESENCE_BUILD
+    {
+        // Departure 2: the reference's write_user_quit is a generator, so its
+        // `return [(IrcQuit, name)]` is lost (digest 5.6, section 6 #8).
+        let name = encode(&ServerPacket::BanchoIrcQuit(BanchoIrcQuit(user.name.clone())), ctx)?;
+        return if *state == QuitState::IrcRemaining {
+            let bare_name = Recorded { wire_id: wire_id(USER_QUIT, build), payload: name };
+            if ours.is_empty() && reference == [bare_name] {
+                Ok(vec![Departure::BareNameQuitDropped])
+            } else {
+                Err(mismatch(
+                    "IRC user quit (IrcRemaining): expected nothing from us, a bare-name UserQuit from the reference",
+                ))
+            }
+        } else {
+            let irc_quit = Recorded { wire_id: wire_id(IRC_QUIT, build), payload: name };
+            if reference.is_empty() && ours.len() == 1 && ours[0].0 == irc_quit {
+                Ok(vec![Departure::IrcQuitSent])
+            } else {
+                Err(mismatch(
+                    "IRC user quit: expected BanchoIrcQuit(name) from us, nothing from the reference",
+                ))
+            }
+        };
+    }
+    if ours.len() != reference.len() {
+        return Err(mismatch("packet counts differ"));
+    }
+    let mut departures = Vec::new();
+    for ((ours, packet), reference) in ours.iter().zip(reference) {
+        if ours.wire_id != reference.wire_id {
+            return Err(mismatch("wire ids differ"));
+        }
+        if packet.id() == USER_PRESENCE && build >= COMPACT_PRESENCE_BUILD {
+            // Departure 1: the reference ends the compact presence with `u8 mode` after
+            // the rank (digest 4.3 P14, section 6 #16); the mode is already in bits 5-7
+            // of the permissions byte.
+            let ServerPacket::BanchoUserPresence(presence) = packet else {
+                return Err(mismatch("presence id without a presence packet"));
+            };
+            let mut expected = ours.payload.clone();
+            expected.push(presence.mode as u8);
+            if reference.payload != expected {
+                return Err(mismatch("presence: the reference should be ours plus the mode byte"));
+            }
+            departures.push(Departure::PresenceModeByte);
+        } else if ours.payload != reference.payload {
+            return Err(mismatch("payloads differ"));
+        }
+    }
+    Ok(departures)
+}
+
+/// A list of revision builds as ranges of consecutive revisions: `b282–b320, b1788`.
+fn build_ranges(builds: &[u32]) -> String {
+    let index =
+        |build: u32| REVISIONS.iter().position(|revision| revision.build == build).expect("a revision");
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for &build in builds {
+        match ranges.last_mut() {
+            Some((_, last)) if index(*last) + 1 == index(build) => *last = build,
+            _ => ranges.push((build, build)),
+        }
+    }
+    let text: Vec<String> = ranges
+        .iter()
+        .map(|&(first, last)| if first == last { format!("b{first}") } else { format!("b{first}–b{last}") })
+        .collect();
+    format!("{} ({} revision{})", text.join(", "), builds.len(), if builds.len() == 1 { "" } else { "s" })
+}
+
+#[test]
+fn every_revision_has_a_fixture_file() {
+    let all = load();
+    let cases: usize = all.values().map(Vec::len).sum();
+    let packets: usize = all.values().flatten().map(|case| case.packets.len()).sum();
+    println!("{} revisions, {cases} cases, {packets} recorded packets", all.len());
+    // Every case has the same events in every revision.
+    let first: Vec<&Value> = all.values().next().unwrap().iter().map(|case| &case.event).collect();
+    for (build, cases) in &all {
+        let events: Vec<&Value> = cases.iter().map(|case| &case.event).collect();
+        assert_eq!(events, first, "b{build}: the events differ from the first revision's");
+    }
+}
+
+#[test]
+fn events_give_the_recorded_packets() {
+    let mut failures = Vec::new();
+    let mut departures: BTreeMap<Departure, usize> = BTreeMap::new();
+    let mut checked = 0;
+    for (build, cases) in load() {
+        let ctx = Context::new(build);
+        for (index, case) in cases.iter().enumerate() {
+            let event = event_of(&case.event);
+            let ours = event.packets(ctx);
+            match compare(&event, ctx, &ours, &case.packets) {
+                Ok(applied) => {
+                    applied.into_iter().for_each(|departure| *departures.entry(departure).or_default() += 1)
+                }
+                Err(error) => failures.push(format!("b{build} {}: {error}", case_name(index, &case.event))),
+            }
+            checked += 1;
+        }
+    }
+    println!("{checked} cases; departures applied: {departures:?}");
+    assert!(failures.is_empty(), "{} of {checked} cases differ:\n{}", failures.len(), failures.join("\n"));
+    // The fixtures exercise each departure.
+    assert_eq!(departures.len(), 3, "departures exercised: {departures:?}");
+}
+
+#[test]
+fn recorded_payloads_decode_and_reencode() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (build, cases) in load() {
+        let ctx = Context::new(build);
+        for (index, case) in cases.iter().enumerate() {
+            let event = event_of(&case.event);
+            let ours = event.packets(ctx);
+            for (position, recorded) in case.packets.iter().enumerate() {
+                checked += 1;
+                let at = format!(
+                    "b{build} {} packet {position} (wire {})",
+                    case_name(index, &case.event),
+                    recorded.wire_id
+                );
+                let Some(id) = canonical_id(recorded.wire_id, build) else {
+                    failures.push(format!("{at}: unknown wire id"));
+                    continue;
+                };
+                let decoded = ServerPacket::decode(id, &recorded.payload, ctx, Limits::DEFAULT);
+                if let ServerEvent::UserQuit { user, state: QuitState::IrcRemaining } = &event
+                    && user.presence.is_irc
+                    && build < IRC_IN_PRESENCE_BUILD
+                {
+                    // Departure 2: the bare-name UserQuit cannot be read as the statistics
+                    // these builds expect in a UserQuit.
+                    if let Ok(packet) = decoded {
+                        failures.push(format!("{at}: the bare-name UserQuit decoded as {packet:?}"));
+                    }
+                    continue;
+                }
+                let packet = match decoded {
+                    Ok(packet) => packet,
+                    Err(error) => {
+                        failures.push(format!("{at}: does not decode: {error}"));
+                        continue;
+                    }
+                };
+                let mut expected = recorded.payload.clone();
+                if id == USER_PRESENCE && build >= COMPACT_PRESENCE_BUILD {
+                    // Departure 1: decoding ignores the trailing byte, which must be the user's
+                    // mode (as in our presence packet for the same user).
+                    let Some(ServerPacket::BanchoUserPresence(presence)) = ours.get(position) else {
+                        failures.push(format!("{at}: we send no presence here"));
+                        continue;
+                    };
+                    if expected.pop() != Some(presence.mode as u8) {
+                        failures.push(format!("{at}: the trailing byte is not the mode {:?}", presence.mode));
+                    }
+                }
+                match encode(&packet, ctx) {
+                    Ok(bytes) if bytes == expected => {}
+                    Ok(bytes) => failures.push(format!("{at}: re-encodes as {}", hex(&bytes))),
+                    Err(error) => failures.push(format!("{at}: does not re-encode: {error}")),
+                }
+            }
+        }
+    }
+    println!("{checked} recorded payloads");
+    assert!(failures.is_empty(), "{} of {checked} payloads fail:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn decoded_values() {
+    // Packet name -> distinct decoded values (as JSON) in order of first appearance, with
+    // the revisions each occurs in.
+    let mut by_name: BTreeMap<&'static str, Vec<(String, Vec<u32>)>> = BTreeMap::new();
+    let all = load();
+    for (build, cases) in &all {
+        let ctx = Context::new(*build);
+        for case in cases {
+            for recorded in &case.packets {
+                let Some(id) = canonical_id(recorded.wire_id, *build) else { continue };
+                // Payloads that do not decode fail `recorded_payloads_decode_and_reencode`.
+                let Ok(packet) = ServerPacket::decode(id, &recorded.payload, ctx, Limits::DEFAULT) else {
+                    continue;
+                };
+                let json = serde_json::to_string(&packet).expect("packet JSON");
+                let values = by_name.entry(packet.name()).or_default();
+                match values.iter_mut().find(|(value, _)| *value == json) {
+                    Some((_, builds)) => {
+                        if builds.last() != Some(build) {
+                            builds.push(*build);
+                        }
+                    }
+                    None => values.push((json, vec![*build])),
+                }
+            }
+        }
+    }
+    assert!(!by_name.is_empty());
+    for (name, values) in by_name {
+        let mut text = String::from(
+            "Every distinct payload the reference sends as this packet in the fixtures, decoded, with the\n\
+             revisions it occurs in. Values are as on the wire (b282-b337 status bytes use the legacy\n\
+             numbering, shown by the modern name of the same number; fields a revision lacks keep defaults).\n\n",
+        );
+        for (json, builds) in values {
+            // `{"packet":"<type>","data":<value>}`, printed as `<type> in <builds>:` and the
+            // value (field order kept).
+            let rest = json.strip_prefix(r#"{"packet":""#).expect("tagged packet JSON");
+            let (type_name, rest) = rest.split_once('"').expect("type name");
+            let data =
+                rest.strip_prefix(r#","data":"#).and_then(|data| data.strip_suffix('}')).expect("data");
+            writeln!(text, "{type_name} in {}:\n  {data}", build_ranges(&builds)).unwrap();
+        }
+        insta::assert_snapshot!(name, text);
+    }
+}
