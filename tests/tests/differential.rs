@@ -18,16 +18,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use chio_packets::beatmaps::OsuBeatmapInfoRequest;
 use chio_packets::build::REVISIONS;
 use chio_packets::catalog::{CLIENT_PACKETS, ClientPacket, PacketInfo, ServerPacket};
-use chio_packets::chat::{self, BanchoIrcQuit, ClientMessage};
+use chio_packets::chat::{self, ClientMessage};
 use chio_packets::events::ServerEvent;
 use chio_packets::events::client::ClientEvent;
 use chio_packets::framing::{CompressionChoice, Frames};
-use chio_packets::ids::{canonical_id, wire_id};
+use chio_packets::ids::canonical_id;
 use chio_packets::multiplayer::{
     self, Match, MatchSlot, MatchType, ScoringType, SlotStatus, SlotTeam, TeamType,
 };
 use chio_packets::presence::{OsuUserStatus, UserStatus};
-use chio_packets::session::{self as session_packets, PresenceFilter, QuitState};
+use chio_packets::session::{self as session_packets, PresenceFilter};
 use chio_packets::spectating::{self, ButtonState, ReplayAction, ReplayFrame, ReplayFrameBundle, ScoreFrame};
 use chio_packets::types::{Mode, Mods, Status};
 use chio_packets::{Context, Encode, Limits};
@@ -39,126 +39,7 @@ const SEED: u64 = 20250306;
 /// Random cases per server writer and revision (unit events get one).
 const SERVER_CASES_PER_PACKET: u32 = 24;
 
-/// Canonical ids the departures concern.
-const IRC_QUIT: u16 = 10;
-const USER_QUIT: u16 = 12;
-const USER_PRESENCE: u16 = 83;
-
-/// First build whose presence the reference ends with an extra mode byte.
-const COMPACT_PRESENCE_BUILD: u32 = 20121203;
-/// First build without `BanchoIrcQuit` (IRC users are ordinary users from here).
-const IRC_IN_PRESENCE_BUILD: u32 = 1788;
-
-/// One packet: wire id and uncompressed payload.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Recorded {
-    wire_id: u16,
-    payload: Vec<u8>,
-}
-
-impl std::fmt::Display for Recorded {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.wire_id, hex(&self.payload))
-    }
-}
-
-fn encode(packet: &ServerPacket<'_>, ctx: Context) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    packet.encode(&mut bytes, ctx).map_err(|error| format!("{}: {error}", packet.name()))?;
-    Ok(bytes)
-}
-
-/// Which of the documented departures (chio_packets::events, "Where this layer departs
-/// from the reference") a comparison needed. (The same rules as in tests/fixtures.rs.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Departure {
-    /// Presence from b20121203: the reference's payload is ours plus one mode byte.
-    PresenceModeByte,
-    /// An IRC user's quit (Gone / OsuRemaining) before b1788: the reference sends nothing,
-    /// we send `BanchoIrcQuit(name)`.
-    IrcQuitSent,
-    /// An IRC user's quit (IrcRemaining) before b1788: the reference sends a UserQuit
-    /// whose payload is the bare name, we send nothing.
-    BareNameQuitDropped,
-}
-
-/// Compares our packets for `event` with the reference's, allowing only the documented
-/// departures (each checked exactly). Returns the departures applied.
-fn compare(
-    event: &ServerEvent<'_>,
-    ctx: Context,
-    ours: &[ServerPacket<'_>],
-    reference: &[Recorded],
-) -> Result<Vec<Departure>, String> {
-    let build = ctx.build();
-    let ours: Vec<(Recorded, &ServerPacket<'_>)> = ours
-        .iter()
-        .map(|packet| Ok((Recorded { wire_id: packet.wire_id(ctx), payload: encode(packet, ctx)? }, packet)))
-        .collect::<Result<_, String>>()?;
-    let show = |packets: &mut dyn Iterator<Item = &Recorded>| {
-        packets.map(ToString::to_string).collect::<Vec<_>>().join(", ")
-    };
-    let mismatch = |what: &str| {
-        format!(
-            "{what}\n  ours:      [{}]\n  reference: [{}]",
-            show(&mut ours.iter().map(|(recorded, _)| recorded)),
-            show(&mut reference.iter())
-        )
-    };
-    if let ServerEvent::UserQuit { user, state } = event
-        && user.presence.is_irc
-        && build < IRC_IN_PRESENCE_BUILD
-    {
-        // Departure 2: the reference's write_user_quit is a generator, so its
-        // `return [(IrcQuit, name)]` is lost (digest 5.6, section 6 #8).
-        let name = encode(&ServerPacket::BanchoIrcQuit(BanchoIrcQuit(user.name.clone())), ctx)?;
-        return if *state == QuitState::IrcRemaining {
-            let bare_name = Recorded { wire_id: wire_id(USER_QUIT, build), payload: name };
-            if ours.is_empty() && reference == [bare_name] {
-                Ok(vec![Departure::BareNameQuitDropped])
-            } else {
-                Err(mismatch(
-                    "IRC user quit (IrcRemaining): expected nothing from us, a bare-name UserQuit from the reference",
-                ))
-            }
-        } else {
-            let irc_quit = Recorded { wire_id: wire_id(IRC_QUIT, build), payload: name };
-            if reference.is_empty() && ours.len() == 1 && ours[0].0 == irc_quit {
-                Ok(vec![Departure::IrcQuitSent])
-            } else {
-                Err(mismatch(
-                    "IRC user quit: expected BanchoIrcQuit(name) from us, nothing from the reference",
-                ))
-            }
-        };
-    }
-    if ours.len() != reference.len() {
-        return Err(mismatch("packet counts differ"));
-    }
-    let mut departures = Vec::new();
-    for ((ours, packet), reference) in ours.iter().zip(reference) {
-        if ours.wire_id != reference.wire_id {
-            return Err(mismatch("wire ids differ"));
-        }
-        if packet.id() == USER_PRESENCE && build >= COMPACT_PRESENCE_BUILD {
-            // Departure 1: the reference ends the compact presence with `u8 mode` after
-            // the rank (digest 4.3 P14, section 6 #16); the mode is already in bits 5-7
-            // of the permissions byte.
-            let ServerPacket::BanchoUserPresence(presence) = packet else {
-                return Err(mismatch("presence id without a presence packet"));
-            };
-            let mut expected = ours.payload.clone();
-            expected.push(presence.mode as u8);
-            if reference.payload != expected {
-                return Err(mismatch("presence: the reference should be ours plus the mode byte"));
-            }
-            departures.push(Departure::PresenceModeByte);
-        } else if ours.payload != reference.payload {
-            return Err(mismatch("payloads differ"));
-        }
-    }
-    Ok(departures)
-}
+use chio_tests::departures::{COMPACT_PRESENCE_BUILD, Departure, Recorded, USER_PRESENCE, compare, encode};
 
 /// How a reference payload decoded compared with the packet we produce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -14,37 +14,15 @@ use std::path::PathBuf;
 
 use chio_packets::build::REVISIONS;
 use chio_packets::catalog::ServerPacket;
-use chio_packets::chat::BanchoIrcQuit;
 use chio_packets::events::ServerEvent;
-use chio_packets::ids::{canonical_id, wire_id};
+use chio_packets::ids::canonical_id;
 use chio_packets::session::QuitState;
-use chio_packets::{Context, Encode, Limits};
+use chio_packets::{Context, Limits};
+use chio_tests::departures::{
+    COMPACT_PRESENCE_BUILD, Departure, IRC_IN_PRESENCE_BUILD, Recorded, USER_PRESENCE, compare, encode,
+};
 use chio_tests::{hex, unhex};
 use serde_json::Value;
-
-/// Canonical ids the departures concern.
-const IRC_QUIT: u16 = 10;
-const USER_QUIT: u16 = 12;
-const USER_PRESENCE: u16 = 83;
-
-/// First build whose presence the reference ends with an extra mode byte.
-const COMPACT_PRESENCE_BUILD: u32 = 20121203;
-/// First build without `BanchoIrcQuit` (IRC users are ordinary users from here).
-const IRC_IN_PRESENCE_BUILD: u32 = 1788;
-
-/// One recorded packet.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Recorded {
-    wire_id: u16,
-    payload: Vec<u8>,
-}
-
-impl std::fmt::Display for Recorded {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.wire_id, hex(&self.payload))
-    }
-}
-
 /// One recorded case: the event's JSON and the reference's packets.
 struct Case {
     event: Value,
@@ -105,104 +83,6 @@ fn case_name(index: usize, event: &Value) -> String {
 
 fn event_of(value: &Value) -> ServerEvent<'static> {
     serde_json::from_value(value.clone()).unwrap_or_else(|error| panic!("event {value}: {error}"))
-}
-
-fn encode(packet: &ServerPacket<'_>, ctx: Context) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    packet.encode(&mut bytes, ctx).map_err(|error| format!("{}: {error}", packet.name()))?;
-    Ok(bytes)
-}
-
-/// Which of the documented departures (chio_packets::events, "Where this layer departs
-/// from the reference") a comparison needed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Departure {
-    /// Presence from b20121203: the reference's payload is ours plus one mode byte.
-    PresenceModeByte,
-    /// An IRC user's quit (Gone / OsuRemaining) before b1788: the reference sends nothing,
-    /// we send `BanchoIrcQuit(name)`.
-    IrcQuitSent,
-    /// An IRC user's quit (IrcRemaining) before b1788: the reference sends a UserQuit
-    /// whose payload is the bare name, we send nothing.
-    BareNameQuitDropped,
-}
-
-/// Compares our packets for `event` with the reference's, allowing only the documented
-/// departures (each checked exactly). Returns the departures applied.
-fn compare(
-    event: &ServerEvent<'_>,
-    ctx: Context,
-    ours: &[ServerPacket<'_>],
-    reference: &[Recorded],
-) -> Result<Vec<Departure>, String> {
-    let build = ctx.build();
-    let ours: Vec<(Recorded, &ServerPacket<'_>)> = ours
-        .iter()
-        .map(|packet| Ok((Recorded { wire_id: packet.wire_id(ctx), payload: encode(packet, ctx)? }, packet)))
-        .collect::<Result<_, String>>()?;
-    let show = |packets: &mut dyn Iterator<Item = &Recorded>| {
-        packets.map(ToString::to_string).collect::<Vec<_>>().join(", ")
-    };
-    let mismatch = |what: &str| {
-        format!(
-            "{what}\n  ours:      [{}]\n  reference: [{}]",
-            show(&mut ours.iter().map(|(recorded, _)| recorded)),
-            show(&mut reference.iter())
-        )
-    };
-    if let ServerEvent::UserQuit { user, state } = event
-        && user.presence.is_irc
-        && build < IRC_IN_PRESENCE_BUILD
-    {
-        // Departure 2: the reference's write_user_quit is a generator, so its
-        // `return [(IrcQuit, name)]` is lost (digest 5.6, section 6 #8).
-        let name = encode(&ServerPacket::BanchoIrcQuit(BanchoIrcQuit(user.name.clone())), ctx)?;
-        return if *state == QuitState::IrcRemaining {
-            let bare_name = Recorded { wire_id: wire_id(USER_QUIT, build), payload: name };
-            if ours.is_empty() && reference == [bare_name] {
-                Ok(vec![Departure::BareNameQuitDropped])
-            } else {
-                Err(mismatch(
-                    "IRC user quit (IrcRemaining): expected nothing from us, a bare-name UserQuit from the reference",
-                ))
-            }
-        } else {
-            let irc_quit = Recorded { wire_id: wire_id(IRC_QUIT, build), payload: name };
-            if reference.is_empty() && ours.len() == 1 && ours[0].0 == irc_quit {
-                Ok(vec![Departure::IrcQuitSent])
-            } else {
-                Err(mismatch(
-                    "IRC user quit: expected BanchoIrcQuit(name) from us, nothing from the reference",
-                ))
-            }
-        };
-    }
-    if ours.len() != reference.len() {
-        return Err(mismatch("packet counts differ"));
-    }
-    let mut departures = Vec::new();
-    for ((ours, packet), reference) in ours.iter().zip(reference) {
-        if ours.wire_id != reference.wire_id {
-            return Err(mismatch("wire ids differ"));
-        }
-        if packet.id() == USER_PRESENCE && build >= COMPACT_PRESENCE_BUILD {
-            // Departure 1: the reference ends the compact presence with `u8 mode` after
-            // the rank (digest 4.3 P14, section 6 #16); the mode is already in bits 5-7
-            // of the permissions byte.
-            let ServerPacket::BanchoUserPresence(presence) = packet else {
-                return Err(mismatch("presence id without a presence packet"));
-            };
-            let mut expected = ours.payload.clone();
-            expected.push(presence.mode as u8);
-            if reference.payload != expected {
-                return Err(mismatch("presence: the reference should be ours plus the mode byte"));
-            }
-            departures.push(Departure::PresenceModeByte);
-        } else if ours.payload != reference.payload {
-            return Err(mismatch("payloads differ"));
-        }
-    }
-    Ok(departures)
 }
 
 /// A list of revision builds as ranges of consecutive revisions: `b282–b320, b1788`.
