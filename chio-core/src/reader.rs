@@ -16,16 +16,21 @@ pub struct Limits {
     pub max_list_len: u32,
     /// Longest frame payload on the wire, in bytes.
     pub max_frame_len: u32,
+    /// Longest payload of a client packet other than the beatmap info request (the
+    /// reference's limit), applied by decoders of client streams.
+    pub max_client_frame_len: u32,
     /// Largest payload after gzip decompression, in bytes.
     pub max_decompressed_len: u32,
 }
 
 impl Limits {
-    /// The defaults: 256 KiB strings and frames, 65,536 list elements, 1 MiB decompressed.
+    /// The defaults: 256 KiB strings and frames, 16 KiB client frames (except the beatmap
+    /// info request), 65,536 list elements, 1 MiB decompressed.
     pub const DEFAULT: Self = Self {
         max_string_len: 1 << 18,
         max_list_len: 1 << 16,
         max_frame_len: 1 << 18,
+        max_client_frame_len: 1 << 14,
         max_decompressed_len: 1 << 20,
     };
 
@@ -34,6 +39,7 @@ impl Limits {
         max_string_len: u32::MAX,
         max_list_len: u32::MAX,
         max_frame_len: u32::MAX,
+        max_client_frame_len: u32::MAX,
         max_decompressed_len: u32::MAX,
     };
 }

@@ -51,6 +51,9 @@ use crate::frame::{self, Header, HeaderFormat};
 use crate::framing::CompressionChoice;
 use crate::{Context, DecodeError, DecodeErrorKind, Direction, EncodeError, LimitKind, Limits, Reader};
 
+/// Canonical id of `OsuBeatmapInfoRequest`, the one client packet allowed 256 KiB.
+const BEATMAP_INFO_REQUEST: u16 = 68;
+
 /// One packet frame off the wire, owning its (inflated) payload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawFrame {
@@ -73,6 +76,8 @@ pub struct RawFrame {
 pub struct FrameDecoder {
     ctx: Context,
     limits: Limits,
+    /// Whether the stream carries client packets (with the reference's tighter caps).
+    client_stream: bool,
     /// The header of the frame whose payload is still arriving.
     pending: Option<Header>,
     /// Bytes consumed from the stream so far.
@@ -87,7 +92,25 @@ impl FrameDecoder {
 
     /// A decoder with explicit limits.
     pub const fn with_limits(ctx: Context, limits: Limits) -> Self {
-        Self { ctx, limits, pending: None, consumed: 0 }
+        Self { ctx, limits, client_stream: false, pending: None, consumed: 0 }
+    }
+
+    /// A decoder for a stream of client packets: every frame is capped at
+    /// [`Limits::max_client_frame_len`] (16 KiB by default), except the beatmap info
+    /// request, capped at [`Limits::max_frame_len`] (256 KiB), as in the reference.
+    pub const fn for_client_stream(ctx: Context, limits: Limits) -> Self {
+        Self { ctx, limits, client_stream: true, pending: None, consumed: 0 }
+    }
+
+    /// The cap on a frame with wire id `wire_id`.
+    fn frame_limit(&self, wire_id: u16) -> u32 {
+        let beatmap_request =
+            crate::ids::canonical_id(wire_id, self.ctx.build()) == Some(BEATMAP_INFO_REQUEST);
+        if self.client_stream && !beatmap_request {
+            self.limits.max_client_frame_len.min(self.limits.max_frame_len)
+        } else {
+            self.limits.max_frame_len
+        }
     }
 
     /// The context frames are read for.
@@ -110,12 +133,13 @@ impl FrameDecoder {
                 let Some(header) = Header::parse(buffer, format) else {
                     return Ok(None);
                 };
-                if header.len > self.limits.max_frame_len {
+                let limit = self.frame_limit(header.wire_id);
+                if header.len > limit {
                     return Err(DecodeError::new(
                         DecodeErrorKind::LimitExceeded {
                             kind: LimitKind::FrameLength,
                             value: u64::from(header.len),
-                            limit: u64::from(self.limits.max_frame_len),
+                            limit: u64::from(limit),
                         },
                         self.offset_usize(),
                     ));

@@ -116,6 +116,27 @@ fn an_oversize_length_fails_as_soon_as_the_header_is_in() {
 }
 
 #[test]
+fn client_streams_have_the_reference_caps_per_packet() {
+    let ctx = Context::new(20250306);
+    let header = |id: u16, len: u32| {
+        let mut bytes = id.to_le_bytes().to_vec();
+        bytes.push(0);
+        bytes.extend_from_slice(&len.to_le_bytes());
+        BytesMut::from(&bytes[..])
+    };
+    let mut client = FrameDecoder::for_client_stream(ctx, Limits::DEFAULT);
+    // A 20 KiB message is refused; a 20 KiB beatmap info request (id 68) is awaited.
+    assert!(client.decode(&mut header(1, 20 << 10)).is_err());
+    let mut client = FrameDecoder::for_client_stream(ctx, Limits::DEFAULT);
+    assert_eq!(client.decode(&mut header(68, 20 << 10)).unwrap(), None);
+    assert!(
+        FrameDecoder::for_client_stream(ctx, Limits::DEFAULT).decode(&mut header(68, 300 << 10)).is_err()
+    );
+    // A server stream allows 256 KiB for any packet.
+    assert_eq!(FrameDecoder::new(ctx).decode(&mut header(1, 20 << 10)).unwrap(), None);
+}
+
+#[test]
 fn a_stream_of_gzip_bombs_is_stopped_at_the_decompressed_cap() {
     let ctx = Context::new(1000);
     let bomb = chio_packets::frame::gzip(&vec![b'a'; 4 << 20]);
@@ -285,4 +306,54 @@ fn blocking_reader_reads_frames_in_small_reads() {
         frames.push(frame);
     }
     assert_eq!(frames, body_frames(&stream, ctx, Limits::DEFAULT).unwrap());
+}
+
+#[test]
+fn every_fixture_stream_gives_the_same_frames_at_every_split() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/server");
+    let mut revisions = 0;
+    for revision in chio_packets::build::REVISIONS {
+        let build = revision.build;
+        let ctx = Context::new(build);
+        let text = std::fs::read_to_string(dir.join(format!("{build}.json"))).unwrap();
+        let cases: serde_json::Value = serde_json::from_str(&text).unwrap();
+        // One stream per revision: every packet the reference recorded, framed as its
+        // server would frame it.
+        let mut stream = Vec::new();
+        for packet in cases.as_array().unwrap().iter().flat_map(|case| case["packets"].as_array().unwrap()) {
+            let wire_id = u16::try_from(packet["wire_id"].as_u64().unwrap()).unwrap();
+            let payload = chio_tests::unhex(packet["payload"].as_str().unwrap());
+            chio_packets::framing::write_frame(
+                wire_id,
+                &chio_packets::Trailing(payload.as_slice().into()),
+                ctx,
+                chio_packets::framing::CompressionChoice::BuildDefault,
+                &mut stream,
+            )
+            .unwrap();
+        }
+        let whole = body_frames(&stream, ctx, Limits::DEFAULT).unwrap();
+        assert!(whole.len() >= 30, "b{build}: {} frames", whole.len());
+        // Every split point (for a sample of revisions: each is quadratic in the stream
+        // length) and random chunkings (for all).
+        if revisions % 8 == 0 {
+            for split in 0..=stream.len() {
+                assert_eq!(feed(&stream, ctx, [split, stream.len()]), whole, "b{build} split at {split}");
+            }
+        }
+        let mut state = u64::from(build) | 1;
+        for _ in 0..20 {
+            let chunks: Vec<usize> = (0..stream.len())
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    1 + (state % 1460) as usize
+                })
+                .collect();
+            assert_eq!(feed(&stream, ctx, chunks), whole, "b{build} random chunks");
+        }
+        revisions += 1;
+    }
+    assert_eq!(revisions, 75);
 }
