@@ -418,6 +418,57 @@ fn frame_base(frame: &RawFrame) -> usize {
     frame_start(frame).saturating_add(usize::from(frame.header_len))
 }
 
+/// A replacement for how one server packet's payload is written: append the payload
+/// (without header) to the vector.
+pub type ServerEncodeHook = fn(&ServerPacket<'_>, Context, &mut Vec<u8>) -> Result<(), EncodeError>;
+
+/// Writes server packets for one connection, with that connection's replacements for how
+/// single packets are written (the counterpart of [`PacketDecoder::patch_decoder`]).
+#[derive(Clone, Debug)]
+pub struct PacketEncoder {
+    ctx: Context,
+    patches: Vec<(u16, crate::build::BuildRange, ServerEncodeHook)>,
+}
+
+impl PacketEncoder {
+    /// An encoder for `ctx`'s build with no patches.
+    pub const fn new(ctx: Context) -> Self {
+        Self { ctx, patches: Vec::new() }
+    }
+
+    /// Writes server packet `id` with `hook` in the builds `builds`. The last patch added
+    /// for a packet and build wins.
+    pub fn patch_encoder(&mut self, id: u16, builds: crate::build::BuildRange, hook: ServerEncodeHook) {
+        self.patches.push((id, builds, hook));
+    }
+
+    /// Writes `packet`, framed for the connection's build, into `buf`. A patched packet is
+    /// built in a temporary buffer (its length is not known up front); others are not.
+    pub fn write<B: bytes::BufMut + ?Sized>(
+        &self,
+        packet: &ServerPacket<'_>,
+        buf: &mut B,
+    ) -> Result<(), EncodeError> {
+        let build = self.ctx.build();
+        let hook =
+            self.patches.iter().rev().find(|(id, builds, _)| *id == packet.id() && builds.contains(build));
+        match hook {
+            None => packet.write(buf, self.ctx, CompressionChoice::BuildDefault),
+            Some((_, _, hook)) => {
+                let mut payload = Vec::new();
+                hook(packet, self.ctx, &mut payload)?;
+                crate::framing::write_frame(
+                    packet.wire_id(self.ctx),
+                    &crate::Trailing(payload.into()),
+                    self.ctx,
+                    CompressionChoice::BuildDefault,
+                    buf,
+                )
+            }
+        }
+    }
+}
+
 /// Every frame of one HTTP body (or any buffer holding whole packets).
 ///
 /// Unlike streaming, a body that ends inside a frame is an error.

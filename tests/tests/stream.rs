@@ -235,6 +235,43 @@ fn patches_belong_to_one_decoder_and_one_window_of_builds() {
     assert_eq!(reply(older.decode_server(&old_frames[0]).unwrap()), 1000);
 }
 
+/// The writing side of the padded server above.
+fn write_padded_login_reply(
+    packet: &ServerPacket<'_>,
+    ctx: Context,
+    out: &mut Vec<u8>,
+) -> Result<(), chio_packets::EncodeError> {
+    if let ServerPacket::BanchoLoginReply(reply) = packet {
+        out.extend_from_slice(&reply.0.wrapping_neg().to_le_bytes());
+        out.extend_from_slice(&0i32.to_le_bytes());
+        Ok(())
+    } else {
+        chio_packets::Encode::encode(packet, out, ctx)
+    }
+}
+
+#[test]
+fn encode_patches_pair_with_decode_patches() {
+    let ctx = Context::new(20250306);
+    let window = chio_packets::build::BuildRange::new(20200101, u32::MAX);
+    let mut encoder = chio_packets::stream::PacketEncoder::new(ctx);
+    encoder.patch_encoder(5, window, write_padded_login_reply);
+    let mut stream = Vec::new();
+    encoder
+        .write(&ServerPacket::BanchoLoginReply(chio_packets::login::BanchoLoginReply(1000)), &mut stream)
+        .unwrap();
+    encoder.write(&ServerPacket::BanchoPing(chio_packets::session::BanchoPing), &mut stream).unwrap();
+    assert_eq!(&stream[..15], &[5, 0, 0, 8, 0, 0, 0, 0x18, 0xfc, 0xff, 0xff, 0, 0, 0, 0]);
+    let frames = body_frames(&stream, ctx, Limits::DEFAULT).unwrap();
+    let mut decoder = PacketDecoder::new(ctx, Direction::ServerToClient).with_strictness(Strictness::Strict);
+    decoder.patch_decoder(5, window, padded_login_reply);
+    match decoder.decode_server(&frames[0]).unwrap() {
+        Some(ServerPacket::BanchoLoginReply(reply)) => assert_eq!(reply.0, 1000),
+        other => panic!("{other:?}"),
+    }
+    assert!(decoder.decode_server(&frames[1]).unwrap().is_some());
+}
+
 #[test]
 fn a_downstream_packet_travels_the_same_stream() {
     let ctx = Context::new(20250306);
