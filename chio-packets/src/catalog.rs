@@ -156,32 +156,26 @@ macro_rules! packet_enum {
 
             /// The metadata of this packet's type.
             pub fn info(&self) -> &'static PacketInfo {
-                let index = match self {
-                    $(Self::$variant(_) => stringify!($variant),)*
-                };
-                // Every variant has a table entry of the same name.
-                $table.iter().find(|info| info.type_name == index).unwrap_or(&$table[0])
+                match self {
+                    $(Self::$variant(_) => &const {
+                        PacketInfo::of::<$($path)::+ $(<$lt>)?>(stringify!($variant))
+                    },)*
+                }
             }
 
             /// The reference's packet name.
             pub fn name(&self) -> &'static str {
-                match self {
-                    $(Self::$variant(_) => <$($path)::+ as Packet>::NAME,)*
-                }
+                self.info().name
             }
 
             /// The canonical packet id.
             pub fn id(&self) -> u16 {
-                match self {
-                    $(Self::$variant(_) => <$($path)::+ as Packet>::ID,)*
-                }
+                self.info().id
             }
 
             /// The builds this packet's type is for.
             pub fn builds(&self) -> BuildRange {
-                match self {
-                    $(Self::$variant(_) => <$($path)::+ as Packet>::BUILDS,)*
-                }
+                self.info().builds
             }
 
         }

@@ -143,6 +143,50 @@ pub struct Frame<'a> {
     pub payload: Cow<'a, [u8]>,
 }
 
+/// What every frame reader checks, shared by [`Frames`] and the stream decoder: the
+/// build's header format, the frame-length caps, and the decompressed-size cap.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FrameRules {
+    pub(crate) ctx: Context,
+    pub(crate) limits: Limits,
+    /// Client packets get the reference's tighter cap (see [`Frames::for_client_stream`]).
+    pub(crate) client_stream: bool,
+}
+
+impl FrameRules {
+    pub(crate) const fn format(&self) -> HeaderFormat {
+        HeaderFormat::for_build(self.ctx.build())
+    }
+
+    /// Checks a header (read at `offset`) against the caps, before anything is allocated
+    /// for its payload, and returns the frame's canonical id.
+    pub(crate) fn admit(&self, header: &Header, offset: usize) -> Result<Option<u16>, DecodeError> {
+        let id = crate::ids::canonical_id(header.wire_id, self.ctx.build());
+        let beatmap_request = id == Some(<crate::beatmaps::OsuBeatmapInfoRequest<'_> as Packet>::ID);
+        let limit = if self.client_stream && !beatmap_request {
+            self.limits.max_client_frame_len.min(self.limits.max_frame_len)
+        } else {
+            self.limits.max_frame_len
+        };
+        if header.len > limit {
+            return Err(DecodeError::new(
+                DecodeErrorKind::LimitExceeded {
+                    kind: LimitKind::FrameLength,
+                    value: u64::from(header.len),
+                    limit: u64::from(limit),
+                },
+                offset,
+            ));
+        }
+        Ok(id)
+    }
+
+    /// Inflates a compressed payload that starts at `offset`, within the cap.
+    pub(crate) fn inflate(&self, raw: &[u8], offset: usize) -> Result<Vec<u8>, DecodeError> {
+        frame::gunzip(raw, self.limits.max_decompressed_len).map_err(|kind| DecodeError::new(kind, offset))
+    }
+}
+
 /// Iterates over the frames of a buffer holding whole packets.
 ///
 /// Each frame's length is checked against [`Limits::max_frame_len`] and each inflated
@@ -152,15 +196,22 @@ pub struct Frame<'a> {
 pub struct Frames<'a> {
     input: &'a [u8],
     position: usize,
-    ctx: Context,
-    limits: Limits,
+    rules: FrameRules,
     failed: bool,
 }
 
 impl<'a> Frames<'a> {
     /// Frames of `input`, for `ctx`'s build.
     pub const fn new(input: &'a [u8], ctx: Context, limits: Limits) -> Self {
-        Self { input, position: 0, ctx, limits, failed: false }
+        Self { input, position: 0, rules: FrameRules { ctx, limits, client_stream: false }, failed: false }
+    }
+
+    /// Frames of client packets (for example the body of a client's HTTP request): every
+    /// frame is capped at [`Limits::max_client_frame_len`] (16 KiB by default), except the
+    /// beatmap info request, capped at [`Limits::max_frame_len`] (256 KiB), as in the
+    /// reference.
+    pub const fn for_client_stream(input: &'a [u8], ctx: Context, limits: Limits) -> Self {
+        Self { input, position: 0, rules: FrameRules { ctx, limits, client_stream: true }, failed: false }
     }
 
     /// The offset of the next frame.
@@ -171,20 +222,11 @@ impl<'a> Frames<'a> {
     fn next_frame(&mut self) -> Result<Frame<'a>, DecodeError> {
         let offset = self.position;
         let rest = &self.input[offset..];
-        let format = HeaderFormat::for_build(self.ctx.build());
+        let format = self.rules.format();
         let end =
             |left| DecodeError::new(DecodeErrorKind::UnexpectedEnd { needed: format.size(), left }, offset);
         let header = Header::parse(rest, format).ok_or_else(|| end(rest.len()))?;
-        if header.len > self.limits.max_frame_len {
-            return Err(DecodeError::new(
-                DecodeErrorKind::LimitExceeded {
-                    kind: LimitKind::FrameLength,
-                    value: u64::from(header.len),
-                    limit: u64::from(self.limits.max_frame_len),
-                },
-                offset,
-            ));
-        }
+        let id = self.rules.admit(&header, offset)?;
         let start = offset + format.size();
         let body = self.input.get(start..).unwrap_or_default();
         let len = header.len as usize;
@@ -194,22 +236,10 @@ impl<'a> Frames<'a> {
                 start,
             ));
         };
-        let payload = if header.compressed {
-            Cow::Owned(
-                frame::gunzip(raw, self.limits.max_decompressed_len)
-                    .map_err(|kind| DecodeError::new(kind, start))?,
-            )
-        } else {
-            Cow::Borrowed(raw)
-        };
+        let payload =
+            if header.compressed { Cow::Owned(self.rules.inflate(raw, start)?) } else { Cow::Borrowed(raw) };
         self.position = start + len;
-        Ok(Frame {
-            offset,
-            wire_id: header.wire_id,
-            id: crate::ids::canonical_id(header.wire_id, self.ctx.build()),
-            compressed: header.compressed,
-            payload,
-        })
+        Ok(Frame { offset, wire_id: header.wire_id, id, compressed: header.compressed, payload })
     }
 }
 

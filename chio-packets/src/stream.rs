@@ -21,7 +21,7 @@
 //! use chio_packets::framing::write_packet;
 //! use chio_packets::login::BanchoLoginReply;
 //! use chio_packets::stream::{FrameDecoder, PacketDecoder};
-//! use chio_packets::{Context, Direction};
+//! use chio_packets::Context;
 //!
 //! let ctx = Context::new(20250306);
 //! let mut wire = Vec::new();
@@ -39,7 +39,7 @@
 //! }
 //! assert_eq!(frames.len(), 1);
 //!
-//! let mut packets = PacketDecoder::new(ctx, Direction::ServerToClient);
+//! let mut packets = PacketDecoder::new(ctx);
 //! let packet = packets.decode_server(&frames[0]).unwrap().unwrap();
 //! assert_eq!(packet, ServerPacket::BanchoLoginReply(BanchoLoginReply(1000)));
 //! ```
@@ -47,12 +47,9 @@
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::catalog::{ClientPacket, ServerPacket};
-use crate::frame::{self, Header, HeaderFormat};
-use crate::framing::CompressionChoice;
-use crate::{Context, DecodeError, DecodeErrorKind, Direction, EncodeError, LimitKind, Limits, Reader};
-
-/// Canonical id of `OsuBeatmapInfoRequest`, the one client packet allowed 256 KiB.
-const BEATMAP_INFO_REQUEST: u16 = 68;
+use crate::frame::Header;
+use crate::framing::{CompressionChoice, FrameRules};
+use crate::{Context, DecodeError, DecodeErrorKind, EncodeError, Limits, Reader};
 
 /// One packet frame off the wire, owning its (inflated) payload.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,12 +71,9 @@ pub struct RawFrame {
 /// The incremental frame decoder for one stream. See the [module docs](self).
 #[derive(Clone, Debug)]
 pub struct FrameDecoder {
-    ctx: Context,
-    limits: Limits,
-    /// Whether the stream carries client packets (with the reference's tighter caps).
-    client_stream: bool,
-    /// The header of the frame whose payload is still arriving.
-    pending: Option<Header>,
+    rules: FrameRules,
+    /// The header (and canonical id) of the frame whose payload is still arriving.
+    pending: Option<(Header, Option<u16>)>,
     /// Bytes consumed from the stream so far.
     consumed: u64,
 }
@@ -92,30 +86,19 @@ impl FrameDecoder {
 
     /// A decoder with explicit limits.
     pub const fn with_limits(ctx: Context, limits: Limits) -> Self {
-        Self { ctx, limits, client_stream: false, pending: None, consumed: 0 }
+        Self { rules: FrameRules { ctx, limits, client_stream: false }, pending: None, consumed: 0 }
     }
 
     /// A decoder for a stream of client packets: every frame is capped at
     /// [`Limits::max_client_frame_len`] (16 KiB by default), except the beatmap info
     /// request, capped at [`Limits::max_frame_len`] (256 KiB), as in the reference.
     pub const fn for_client_stream(ctx: Context, limits: Limits) -> Self {
-        Self { ctx, limits, client_stream: true, pending: None, consumed: 0 }
-    }
-
-    /// The cap on a frame with wire id `wire_id`.
-    fn frame_limit(&self, wire_id: u16) -> u32 {
-        let beatmap_request =
-            crate::ids::canonical_id(wire_id, self.ctx.build()) == Some(BEATMAP_INFO_REQUEST);
-        if self.client_stream && !beatmap_request {
-            self.limits.max_client_frame_len.min(self.limits.max_frame_len)
-        } else {
-            self.limits.max_frame_len
-        }
+        Self { rules: FrameRules { ctx, limits, client_stream: true }, pending: None, consumed: 0 }
     }
 
     /// The context frames are read for.
     pub const fn context(&self) -> Context {
-        self.ctx
+        self.rules.ctx
     }
 
     /// Bytes of the stream consumed so far.
@@ -126,27 +109,17 @@ impl FrameDecoder {
     /// The next complete frame in `buffer`, removing it; `Ok(None)` when more bytes are
     /// needed. After an error the stream has lost its framing and should be closed.
     pub fn decode(&mut self, buffer: &mut BytesMut) -> Result<Option<RawFrame>, DecodeError> {
-        let format = HeaderFormat::for_build(self.ctx.build());
-        let header = match self.pending {
-            Some(header) => header,
+        let format = self.rules.format();
+        let (header, id) = match self.pending {
+            Some(pending) => pending,
             None => {
                 let Some(header) = Header::parse(buffer, format) else {
                     return Ok(None);
                 };
-                let limit = self.frame_limit(header.wire_id);
-                if header.len > limit {
-                    return Err(DecodeError::new(
-                        DecodeErrorKind::LimitExceeded {
-                            kind: LimitKind::FrameLength,
-                            value: u64::from(header.len),
-                            limit: u64::from(limit),
-                        },
-                        self.offset_usize(),
-                    ));
-                }
+                let id = self.rules.admit(&header, self.offset_usize())?;
                 buffer.advance(format.size());
-                self.pending = Some(header);
-                header
+                self.pending = Some((header, id));
+                (header, id)
             }
         };
         let len = header.len as usize;
@@ -161,16 +134,13 @@ impl FrameDecoder {
         let raw = buffer.split_to(len).freeze();
         let payload = if header.compressed {
             let payload_offset = usize::try_from(offset).unwrap_or(usize::MAX).saturating_add(format.size());
-            Bytes::from(
-                frame::gunzip(&raw, self.limits.max_decompressed_len)
-                    .map_err(|kind| DecodeError::new(kind, payload_offset))?,
-            )
+            Bytes::from(self.rules.inflate(&raw, payload_offset)?)
         } else {
             raw
         };
         Ok(Some(RawFrame {
             wire_id: header.wire_id,
-            id: crate::ids::canonical_id(header.wire_id, self.ctx.build()),
+            id,
             compressed: header.compressed,
             payload,
             offset,
@@ -185,8 +155,8 @@ impl FrameDecoder {
             Some(frame) => Ok(Some(frame)),
             None if buffer.is_empty() && self.pending.is_none() => Ok(None),
             None => {
-                let format = HeaderFormat::for_build(self.ctx.build());
-                let needed = self.pending.map_or(format.size(), |header| header.len as usize);
+                let needed =
+                    self.pending.map_or(self.rules.format().size(), |(header, _)| header.len as usize);
                 Err(DecodeError::new(
                     DecodeErrorKind::UnexpectedEnd { needed, left: buffer.len() },
                     self.offset_usize(),
@@ -243,7 +213,6 @@ pub struct Tolerated {
 #[derive(Clone, Debug)]
 pub struct PacketDecoder {
     ctx: Context,
-    direction: Direction,
     limits: Limits,
     strictness: Strictness,
     patches: Vec<Patch>,
@@ -251,12 +220,10 @@ pub struct PacketDecoder {
 }
 
 impl PacketDecoder {
-    /// Packets sent in `direction` to or by a client of `ctx`'s build, leniently, with
-    /// the default limits.
-    pub fn new(ctx: Context, direction: Direction) -> Self {
+    /// Packets to or from a client of `ctx`'s build, leniently, with the default limits.
+    pub fn new(ctx: Context) -> Self {
         Self {
             ctx,
-            direction,
             limits: Limits::DEFAULT,
             strictness: Strictness::Lenient,
             patches: Vec::new(),
@@ -311,15 +278,6 @@ impl PacketDecoder {
         self.tolerated
     }
 
-    fn patch(&self, id: u16) -> Option<Hook> {
-        let build = self.ctx.build();
-        self.patches
-            .iter()
-            .rev()
-            .find(|patch| patch.id == id && patch.builds.contains(build))
-            .map(|patch| patch.hook)
-    }
-
     /// Whether a decoding error means "this build has no such packet" (skippable).
     fn is_unknown(error: &DecodeError) -> bool {
         matches!(
@@ -359,23 +317,14 @@ impl PacketDecoder {
         &mut self,
         frame: &'f RawFrame,
     ) -> Result<Option<ServerPacket<'f>>, DecodeError> {
-        let Some(id) = frame.id else {
-            let error = DecodeError::new(
-                DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build: self.ctx.build() },
-                frame_start(frame),
-            );
-            return self.skip_or(error);
-        };
-        if let Some(Hook::Server(hook)) = self.patch(id) {
-            return hook(&frame.payload, self.ctx)
-                .map(Some)
-                .map_err(|error| error.shifted(frame_base(frame)));
-        }
-        let mut reader = Reader::with_limits(&frame.payload, self.limits);
-        match ServerPacket::decode_from_reader(id, &mut reader, self.ctx) {
-            Ok(packet) => self.finish(&reader, frame).map(|()| Some(packet)),
-            Err(error) => self.skip_or(error.shifted(frame_base(frame))),
-        }
+        self.decode_with(
+            frame,
+            |hook, payload, ctx| match hook {
+                Hook::Server(hook) => Some(hook(payload, ctx)),
+                Hook::Client(_) => None,
+            },
+            ServerPacket::decode_from_reader,
+        )
     }
 
     /// The client packet in `frame`; see [`decode_server`](Self::decode_server).
@@ -383,28 +332,43 @@ impl PacketDecoder {
         &mut self,
         frame: &'f RawFrame,
     ) -> Result<Option<ClientPacket<'f>>, DecodeError> {
+        self.decode_with(
+            frame,
+            |hook, payload, ctx| match hook {
+                Hook::Client(hook) => Some(hook(payload, ctx)),
+                Hook::Server(_) => None,
+            },
+            ClientPacket::decode_from_reader,
+        )
+    }
+
+    /// Decodes `frame` with the latest patch of this direction for its id and build
+    /// (`patched` runs a hook, or returns `None` for the other direction's), else with
+    /// `decode`, under the strictness rules.
+    fn decode_with<'f, P>(
+        &mut self,
+        frame: &'f RawFrame,
+        patched: impl Fn(Hook, &'f [u8], Context) -> Option<Result<P, DecodeError>>,
+        decode: impl FnOnce(u16, &mut Reader<'f>, Context) -> Result<P, DecodeError>,
+    ) -> Result<Option<P>, DecodeError> {
+        let (ctx, build) = (self.ctx, self.ctx.build());
         let Some(id) = frame.id else {
             let error = DecodeError::new(
-                DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build: self.ctx.build() },
+                DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build },
                 frame_start(frame),
             );
             return self.skip_or(error);
         };
-        if let Some(Hook::Client(hook)) = self.patch(id) {
-            return hook(&frame.payload, self.ctx)
-                .map(Some)
-                .map_err(|error| error.shifted(frame_base(frame)));
+        let mut patches =
+            self.patches.iter().rev().filter(|patch| patch.id == id && patch.builds.contains(build));
+        if let Some(result) = patches.find_map(|patch| patched(patch.hook, &frame.payload, ctx)) {
+            return result.map(Some).map_err(|error| error.shifted(frame_base(frame)));
         }
         let mut reader = Reader::with_limits(&frame.payload, self.limits);
-        match ClientPacket::decode_from_reader(id, &mut reader, self.ctx) {
+        match decode(id, &mut reader, ctx) {
             Ok(packet) => self.finish(&reader, frame).map(|()| Some(packet)),
             Err(error) => self.skip_or(error.shifted(frame_base(frame))),
         }
-    }
-
-    /// The direction this decoder reads.
-    pub fn direction(&self) -> Direction {
-        self.direction
     }
 }
 

@@ -6,12 +6,12 @@ mod common;
 
 use chio_packets::catalog::ClientPacket;
 use chio_packets::stream::PacketDecoder;
-use chio_packets::{Direction, Limits};
+use chio_packets::Limits;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Some((ctx, frames)) = common::frames(data) else { return };
-    let mut packets = PacketDecoder::new(ctx, Direction::ClientToServer);
+    let mut packets = PacketDecoder::new(ctx);
     for frame in &frames {
         if let Ok(Some(packet)) = packets.decode_client(frame) {
             let id = packet.id();

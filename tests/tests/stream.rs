@@ -7,7 +7,7 @@ use chio_packets::events::{ChatMessage, ServerEvent, UserInfo};
 use chio_packets::framing::write_packet;
 use chio_packets::multiplayer::{Match, MatchSlot, SlotStatus};
 use chio_packets::stream::{FrameDecoder, PacketDecoder, RawFrame, Strictness, body_frames};
-use chio_packets::{Context, Decode, DecodeError, DecodeErrorKind, Direction, Limits, Packet};
+use chio_packets::{Context, Decode, DecodeError, DecodeErrorKind, Limits, Packet};
 use chio_tests::custom::ServerNotice;
 
 const BUILDS: [u32; 9] = [282, 323, 338, 1000, 1799, 1800, 20121224, 20140528, 20250306];
@@ -91,8 +91,7 @@ fn every_split_point_and_random_chunking_gives_the_same_frames() {
             assert_eq!(feed(&stream, ctx, chunks), whole, "b{build} random chunks");
         }
         // Every frame decodes to a packet of the build.
-        let mut packets =
-            PacketDecoder::new(ctx, Direction::ServerToClient).with_strictness(Strictness::Strict);
+        let mut packets = PacketDecoder::new(ctx).with_strictness(Strictness::Strict);
         for frame in &whole {
             assert!(packets.decode_server(frame).unwrap().is_some(), "b{build}: {frame:?}");
         }
@@ -180,7 +179,7 @@ fn padded_and_unknown(ctx: Context) -> Vec<RawFrame> {
 fn lenient_mode_counts_trailing_bytes_and_skips_unknown_packets() {
     let ctx = Context::new(20250306);
     let frames = padded_and_unknown(ctx);
-    let mut lenient = PacketDecoder::new(ctx, Direction::ServerToClient);
+    let mut lenient = PacketDecoder::new(ctx);
     let decoded: Vec<_> = frames.iter().map(|frame| lenient.decode_server(frame).unwrap()).collect();
     assert_eq!(decoded[0].as_ref().map(ServerPacket::name), Some("BanchoChannelInfoComplete"));
     assert_eq!(decoded[1], None);
@@ -188,7 +187,7 @@ fn lenient_mode_counts_trailing_bytes_and_skips_unknown_packets() {
     assert_eq!(lenient.tolerated().trailing_bytes, 4);
     assert_eq!(lenient.tolerated().skipped_packets, 1);
 
-    let mut strict = PacketDecoder::new(ctx, Direction::ServerToClient).with_strictness(Strictness::Strict);
+    let mut strict = PacketDecoder::new(ctx).with_strictness(Strictness::Strict);
     let trailing = strict.decode_server(&frames[0]).unwrap_err();
     assert!(matches!(trailing.kind(), DecodeErrorKind::TrailingBytes(4)), "{trailing}");
     assert_eq!(trailing.offset(), 7, "offset in the stream");
@@ -215,7 +214,7 @@ fn patches_belong_to_one_decoder_and_one_window_of_builds() {
     write_packet(&chio_packets::login::BanchoLoginReply(1000), ctx, &mut stream).unwrap();
     let frames = body_frames(&stream, ctx, Limits::DEFAULT).unwrap();
 
-    let mut patched = PacketDecoder::new(ctx, Direction::ServerToClient);
+    let mut patched = PacketDecoder::new(ctx);
     patched.patch_decoder(5, chio_packets::build::BuildRange::new(20200101, u32::MAX), padded_login_reply);
     let reply = |packet: Option<ServerPacket<'_>>| match packet {
         Some(ServerPacket::BanchoLoginReply(reply)) => reply.0,
@@ -223,7 +222,7 @@ fn patches_belong_to_one_decoder_and_one_window_of_builds() {
     };
     assert_eq!(reply(patched.decode_server(&frames[0]).unwrap()), -1000);
     // Another decoder, or this one for an older build, is unaffected.
-    let mut plain = PacketDecoder::new(ctx, Direction::ServerToClient);
+    let mut plain = PacketDecoder::new(ctx);
     assert_eq!(reply(plain.decode_server(&frames[0]).unwrap()), 1000);
     let mut older = patched.clone().with_context(Context::new(20190101));
     let old_frames = {
@@ -263,7 +262,7 @@ fn encode_patches_pair_with_decode_patches() {
     encoder.write(&ServerPacket::BanchoPing(chio_packets::session::BanchoPing), &mut stream).unwrap();
     assert_eq!(&stream[..15], &[5, 0, 0, 8, 0, 0, 0, 0x18, 0xfc, 0xff, 0xff, 0, 0, 0, 0]);
     let frames = body_frames(&stream, ctx, Limits::DEFAULT).unwrap();
-    let mut decoder = PacketDecoder::new(ctx, Direction::ServerToClient).with_strictness(Strictness::Strict);
+    let mut decoder = PacketDecoder::new(ctx).with_strictness(Strictness::Strict);
     decoder.patch_decoder(5, window, padded_login_reply);
     match decoder.decode_server(&frames[0]).unwrap() {
         Some(ServerPacket::BanchoLoginReply(reply)) => assert_eq!(reply.0, 1000),
@@ -286,7 +285,7 @@ fn a_downstream_packet_travels_the_same_stream() {
     write_packet(&notice, ctx, &mut stream).unwrap();
     write_packet(&chio_packets::session::BanchoPing, ctx, &mut stream).unwrap();
 
-    let mut lenient = PacketDecoder::new(ctx, Direction::ServerToClient);
+    let mut lenient = PacketDecoder::new(ctx);
     let mut custom = Vec::new();
     let frames = feed(&stream, ctx, std::iter::repeat(3));
     for frame in &frames {

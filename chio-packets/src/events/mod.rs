@@ -566,23 +566,17 @@ fn match_for_build<'e>(m: &'e Match<'_>, ctx: Context) -> Match<'e> {
     let id = if ctx.build() < 1796 { m.id.min(255) } else { m.id };
     Match {
         id,
-        in_progress: m.in_progress,
-        match_type: m.match_type,
         mods: carried_mods(m.mods, ctx),
         name: Cow::Borrowed(&m.name),
         password: Cow::Borrowed(&m.password),
         beatmap_text: Cow::Borrowed(&m.beatmap_text),
-        beatmap_id: m.beatmap_id,
         beatmap_checksum: Cow::Borrowed(&m.beatmap_checksum),
         slots: slot_list,
-        host_id: m.host_id,
-        mode: m.mode,
-        scoring_type: m.scoring_type,
-        team_type: m.team_type,
-        freemod: m.freemod,
         slot_mods,
         // The reference's seed field is a `u32`: a negative seed saturates to 0.
         seed: m.seed.max(0),
+        // The rest is `Copy`.
+        ..*m
     }
 }
 
@@ -615,30 +609,8 @@ fn score_frame_for_build<'e>(frame: &'e ScoreFrame<'_>, ctx: Context) -> ScoreFr
     } else {
         Cow::Borrowed(frame.checksum.as_ref())
     };
-    ScoreFrame { checksum, ..borrow_score_frame(frame) }
-}
-
-fn borrow_score_frame<'e>(frame: &'e ScoreFrame<'_>) -> ScoreFrame<'e> {
-    ScoreFrame {
-        checksum: Cow::Borrowed(&frame.checksum),
-        time: frame.time,
-        id: frame.id,
-        total_300: frame.total_300,
-        total_100: frame.total_100,
-        total_50: frame.total_50,
-        total_geki: frame.total_geki,
-        total_katu: frame.total_katu,
-        total_miss: frame.total_miss,
-        total_score: frame.total_score,
-        max_combo: frame.max_combo,
-        current_combo: frame.current_combo,
-        perfect: frame.perfect,
-        hp: frame.hp,
-        tag_byte: frame.tag_byte,
-        using_scorev2: frame.using_scorev2,
-        combo_portion: frame.combo_portion,
-        bonus_portion: frame.bonus_portion,
-    }
+    // Every other field is `Copy`.
+    ScoreFrame { checksum, ..*frame }
 }
 
 /// Replay frames as `ctx`'s build receives them: b282–b373 get "a left/right button is
