@@ -1,0 +1,1 @@
+//! The osu! client API concept (work in progress).

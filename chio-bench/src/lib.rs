@@ -1,0 +1,1 @@
+//! Benchmark workloads for chio-rs (work in progress).

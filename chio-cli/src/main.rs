@@ -1,0 +1,3 @@
+//! The `chio` command-line tool (work in progress).
+
+fn main() {}
