@@ -1,6 +1,8 @@
 //! Cross-crate tests of chio-rs, and a packet declared outside `chio-packets` to prove
 //! that downstream crates can define their own with the same derive.
 
+pub mod wire_gen;
+
 /// A custom server packet as a downstream crate would write it: no glob imports, only
 /// the `chio_packets` dependency, fully qualified paths in the generated code.
 pub mod custom {
