@@ -59,6 +59,8 @@ pub mod login;
 pub mod login_request;
 pub mod multiplayer;
 pub mod presence;
+#[cfg(feature = "serde")]
+mod serde_float;
 pub mod session;
 pub mod spectating;
 pub mod stream;

@@ -137,6 +137,7 @@ pub struct UserStats<'a> {
     /// Ranked score.
     pub ranked_score: u64,
     /// Accuracy, 0.0–1.0.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub accuracy: f32,
     /// Number of plays.
     pub play_count: u32,
@@ -192,6 +193,7 @@ pub struct UserStatsB282<'a> {
     /// Ranked score.
     pub ranked_score: u64,
     /// Accuracy, 0.0–1.0 (an `f64` in these builds only).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub accuracy: f64,
     /// Number of plays.
     pub play_count: u32,
@@ -248,6 +250,7 @@ pub struct UserStatsB323<'a> {
     /// Accuracy, 0.0–1.0 (if `full`).
     #[bancho(when = *full)]
     #[bancho(default)]
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub accuracy: f32,
     /// Number of plays (if `full`).
     #[bancho(when = *full)]
@@ -320,6 +323,7 @@ pub struct UserStatsB338<'a> {
     /// Accuracy, 0.0–1.0 (`Statistics` or `Full`).
     #[bancho(when = *completeness != Completeness::StatusOnly)]
     #[bancho(default)]
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub accuracy: f32,
     /// Number of plays (`Statistics` or `Full`).
     #[bancho(when = *completeness != Completeness::StatusOnly)]
@@ -357,10 +361,12 @@ pub struct UserStatsB338<'a> {
     /// Longitude (`Full`, from b1183 at protocol ≥ 5).
     #[bancho(since = 1183, since_protocol = 5, when = *completeness == Completeness::Full)]
     #[bancho(default)]
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub longitude: f32,
     /// Latitude (`Full`, from b1183 at protocol ≥ 5).
     #[bancho(since = 1183, since_protocol = 5, when = *completeness == Completeness::Full)]
     #[bancho(default)]
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub latitude: f32,
 }
 
@@ -416,8 +422,10 @@ pub struct BanchoUserPresence<'a> {
     /// is packed into bits 5–7 (see [`BanchoUserPresence::pack_permissions`]).
     pub permissions: u8,
     /// Longitude.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub longitude: f32,
     /// Latitude.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub latitude: f32,
     /// Global rank (b1797–b20121202 at protocol ≥ 7; always from b20121203).
     #[bancho(since = 1797, until = 20121203, since_protocol = 7)]

@@ -100,8 +100,10 @@ pub struct ReplayFrame {
     #[bancho(default)]
     pub legacy_right: u8,
     /// Cursor x, in osu! pixels.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub x: f32,
     /// Cursor y, in osu! pixels.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub y: f32,
     /// Time in the map, in milliseconds.
     pub time: i32,
@@ -169,10 +171,12 @@ pub struct ScoreFrame<'a> {
     /// ScoreV2 combo portion (b20151106+, only if `using_scorev2`).
     #[bancho(since = 20151106, when = *using_scorev2)]
     #[bancho(default)]
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub combo_portion: f64,
     /// ScoreV2 bonus portion (b20151106+, only if `using_scorev2`).
     #[bancho(since = 20151106, when = *using_scorev2)]
     #[bancho(default)]
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub bonus_portion: f64,
 }
 

@@ -58,8 +58,10 @@ pub struct Presence<'a> {
     /// The user's permissions.
     pub permissions: Permissions,
     /// Longitude.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub longitude: f32,
     /// Latitude.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub latitude: f32,
 }
 
@@ -95,6 +97,7 @@ pub struct Stats {
     /// Total score.
     pub total_score: u64,
     /// Accuracy, 0.0–1.0.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub accuracy: f64,
     /// Number of plays.
     pub play_count: u32,
