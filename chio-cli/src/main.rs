@@ -1,3 +1,86 @@
-//! The `chio` command-line tool (work in progress).
+//! `chio`: look inside osu! bancho traffic, build test traffic, and learn what changed
+//! between client builds. Run `chio --help`, or `chio <command> --help` for examples.
 
-fn main() {}
+mod args;
+mod explore;
+mod layouts;
+mod login;
+mod reference;
+mod traffic;
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The osu! bancho protocol of every client build from b282 (2008) to b20250306, on the
+/// command line.
+#[derive(Parser, Debug)]
+#[command(name = "chio", version, about, long_about = None)]
+#[command(after_help = "\
+Examples:
+  chio decode --build 20250306 --from server --hex <<< '05 00 00 04 00 00 00 e8 03 00 00'
+  chio packets --build 20121224 --from server
+  chio diff 20121223 20121224
+  chio builds
+
+Run `chio <command> --help` for each command's options and examples.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Decode a bancho byte stream to JSON lines, one per packet.
+    Decode(traffic::DecodeArgs),
+    /// Encode JSON lines (as `decode` prints them) to a bancho byte stream.
+    Encode(traffic::EncodeArgs),
+    /// List the protocol revisions and what changed in each.
+    Builds(explore::BuildsArgs),
+    /// List the packets of a build with their wire layouts.
+    Packets(explore::PacketsArgs),
+    /// Show what changed on the wire between two builds.
+    Diff(explore::DiffArgs),
+    /// Parse a login request body to JSON.
+    Login(login::LoginArgs),
+    /// Print the protocol reference (docs/PROTOCOL.md) generated from the definitions.
+    Reference(reference::ReferenceArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Decode(args) => traffic::decode(args),
+        Command::Encode(args) => traffic::encode(args),
+        Command::Builds(args) => explore::builds(args),
+        Command::Packets(args) => explore::packets(args),
+        Command::Diff(args) => explore::diff_command(args),
+        Command::Login(args) => login::login(args),
+        Command::Reference(args) => reference::reference(args),
+    }
+}
+
+/// Reports bad input of `command` on standard error: exit status 1.
+fn fail(command: &str, message: &str) -> ExitCode {
+    eprintln!("chio {command}: {message}");
+    ExitCode::FAILURE
+}
+
+/// Standard output failed. A closed pipe (`chio ... | head`) is not an error worth a
+/// message; anything else is.
+fn output_failed(error: &io::Error) -> ExitCode {
+    if error.kind() != io::ErrorKind::BrokenPipe {
+        eprintln!("chio: writing the output: {error}");
+    }
+    ExitCode::FAILURE
+}
+
+/// Runs `write` on buffered standard output.
+fn print(write: impl FnOnce(&mut BufWriter<io::StdoutLock<'static>>) -> io::Result<()>) -> ExitCode {
+    let mut out = BufWriter::new(io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => output_failed(&error),
+    }
+}

@@ -3,6 +3,46 @@
 
 pub mod wire_gen;
 
+/// The packets the reference recorded for `build` (`fixtures/server/<build>.json`, one of
+/// the 75 revisions), in order: wire id and uncompressed payload.
+pub fn fixture_packets(build: u32) -> Vec<departures::Recorded> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/server/{build}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let cases: serde_json::Value = serde_json::from_str(&text).expect("a fixture file");
+    cases
+        .as_array()
+        .expect("a list of cases")
+        .iter()
+        .flat_map(|case| case["packets"].as_array().expect("each case has packets"))
+        .map(|packet| departures::Recorded {
+            wire_id: packet["wire_id"].as_u64().and_then(|id| u16::try_from(id).ok()).expect("a wire id"),
+            payload: unhex(packet["payload"].as_str().expect("a hex payload")),
+        })
+        .collect()
+}
+
+/// `packets` framed as `build`'s server frames them, in one stream.
+pub fn frame_stream(build: u32, packets: &[departures::Recorded]) -> Vec<u8> {
+    let ctx = chio_packets::Context::new(build);
+    let mut stream = Vec::new();
+    for packet in packets {
+        chio_packets::framing::write_frame(
+            packet.wire_id,
+            &chio_packets::Trailing(packet.payload.as_slice().into()),
+            ctx,
+            chio_packets::framing::CompressionChoice::BuildDefault,
+            &mut stream,
+        )
+        .expect("a recorded payload frames");
+    }
+    stream
+}
+
+/// Every packet the reference recorded for `build`, framed in one stream.
+pub fn fixture_stream(build: u32) -> Vec<u8> {
+    frame_stream(build, &fixture_packets(build))
+}
+
 /// A custom server packet as a downstream crate would write it: no glob imports, only
 /// the `chio_packets` dependency, fully qualified paths in the generated code.
 pub mod custom {

@@ -346,28 +346,13 @@ fn blocking_reader_reads_frames_in_small_reads() {
 
 #[test]
 fn every_fixture_stream_gives_the_same_frames_at_every_split() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/server");
     let mut revisions = 0;
     for revision in chio_packets::build::REVISIONS {
         let build = revision.build;
         let ctx = Context::new(build);
-        let text = std::fs::read_to_string(dir.join(format!("{build}.json"))).unwrap();
-        let cases: serde_json::Value = serde_json::from_str(&text).unwrap();
         // One stream per revision: every packet the reference recorded, framed as its
         // server would frame it.
-        let mut stream = Vec::new();
-        for packet in cases.as_array().unwrap().iter().flat_map(|case| case["packets"].as_array().unwrap()) {
-            let wire_id = u16::try_from(packet["wire_id"].as_u64().unwrap()).unwrap();
-            let payload = chio_tests::unhex(packet["payload"].as_str().unwrap());
-            chio_packets::framing::write_frame(
-                wire_id,
-                &chio_packets::Trailing(payload.as_slice().into()),
-                ctx,
-                chio_packets::framing::CompressionChoice::BuildDefault,
-                &mut stream,
-            )
-            .unwrap();
-        }
+        let stream = chio_tests::fixture_stream(build);
         let whole = body_frames(&stream, ctx, Limits::DEFAULT).unwrap();
         assert!(whole.len() >= 30, "b{build}: {} frames", whole.len());
         // Every split point, and random chunkings.
