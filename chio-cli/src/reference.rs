@@ -287,7 +287,8 @@ fn field_rows(doc: &mut String, field: &Field, types: &TypeIndex) {
         let condition =
             window.condition.map(|c| format!("`{}`", cell(&layouts::condition(c)))).unwrap_or_default();
         let default = match (i, field.default) {
-            (0, Some(default)) => format!("`{}`", cell(default)),
+            (0, Some("Default :: default()" | "Default::default()")) => "zero / empty".to_owned(),
+            (0, Some(default)) => format!("`{}`", cell(&layouts::condition(default).replacen("- ", "-", 1))),
             _ => String::new(),
         };
         let _ = writeln!(doc, "| {name} | {wire} | {builds} | {protocols} | {condition} | {default} |");
