@@ -1,6 +1,7 @@
 //! `chio`: look inside osu! bancho traffic, build test traffic, and learn what changed
 //! between client builds. Run `chio --help`, or `chio <command> --help` for examples.
 
+mod api;
 mod args;
 mod explore;
 mod layouts;
@@ -23,6 +24,7 @@ Examples:
   chio packets --build 20121224 --from server
   chio diff 20121223 20121224
   chio builds
+  chio api serve --approve always     # then, elsewhere: chio api watch
 
 Run `chio <command> --help` for each command's options and examples.")]
 struct Cli {
@@ -46,6 +48,9 @@ enum Command {
     Login(login::LoginArgs),
     /// Print the protocol reference (docs/PROTOCOL.md) generated from the definitions.
     Reference(reference::ReferenceArgs),
+    /// The osu! client API: a demo server on a simulated game, and a watching client.
+    #[command(subcommand)]
+    Api(api::ApiCommand),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +63,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => explore::diff_command(args),
         Command::Login(args) => login::login(args),
         Command::Reference(args) => reference::reference(args),
+        Command::Api(command) => api::run(command.clone()),
     }
 }
 

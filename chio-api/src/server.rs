@@ -1,0 +1,368 @@
+//! The server: its configuration, the approval callback, the listener, and the handle a host
+//! uses to whitelist, blacklist, revoke and shut down.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+
+use crate::auth::{GrantId, GrantInfo, GrantStore};
+use crate::frame::DEFAULT_MAX_FRAME_LEN;
+use crate::message::{DisconnectReason, Scope};
+use crate::permission::Permissions;
+use crate::session;
+use crate::source::StateSource;
+
+/// The port the server listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 13381;
+
+/// How long [`ApiServer::serve`] waits for sessions to say goodbye after a shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+/// How long the accept loop pauses after an accept error (out of file descriptors...).
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// What the server accepts and how long it waits.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Where to listen. Default `127.0.0.1:13381`.
+    pub listen: SocketAddr,
+    /// Whether an address other than loopback may be used. Default `false`: the API has no
+    /// transport encryption and is meant for applications on the same machine.
+    pub allow_non_loopback: bool,
+    /// Largest frame payload accepted and sent. Default 64 KiB.
+    pub max_frame_len: u32,
+    /// Time from connecting to sending the `auth` request. Default 10 s.
+    pub auth_timeout: Duration,
+    /// Time the approval callback has to answer; silence is a denial. Default 60 s.
+    pub approval_timeout: Duration,
+    /// Notifications a session may send at once. Default 3.
+    pub notification_burst: u32,
+    /// Time in which a session regains one notification. Default 5 s.
+    pub notification_interval: Duration,
+    /// Longest notification text, in characters. Default 500.
+    pub max_notification_chars: usize,
+    /// Connections served at once; more are closed on accept. Default 32.
+    pub max_connections: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT),
+            allow_non_loopback: false,
+            max_frame_len: DEFAULT_MAX_FRAME_LEN,
+            auth_timeout: Duration::from_secs(10),
+            approval_timeout: Duration::from_secs(60),
+            notification_burst: 3,
+            notification_interval: Duration::from_secs(5),
+            max_notification_chars: 500,
+            max_connections: 32,
+        }
+    }
+}
+
+/// What the player is asked to approve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApprovalRequest {
+    /// The application's self-declared name.
+    pub application: String,
+    /// Its self-declared description.
+    pub description: String,
+    /// The permissions it asks for.
+    pub permissions: Permissions,
+    /// The scope it asks for.
+    pub scope: Scope,
+    /// The player the grant would be bound to (scope `user`).
+    pub username: Option<String>,
+    /// Where it connects from.
+    pub peer: SocketAddr,
+}
+
+/// The player's answer to an [`ApprovalRequest`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Approval {
+    /// Allow it: the application gets a token (`whitelisted`).
+    Approve,
+    /// Refuse it this time (`denied`).
+    Deny,
+    /// The player cannot answer now, for example while playing (`invalid_state`).
+    Busy,
+    /// Refuse it for good: the name is blacklisted (`blacklisted`).
+    Blacklist,
+}
+
+/// The host's approval callback: asks the player, and answers asynchronously.
+///
+/// Any `Fn(ApprovalRequest) -> impl Future<Output = Approval>` closure is one. The server
+/// stops waiting after [`ServerConfig::approval_timeout`] and drops the future.
+pub trait Approver: Send + Sync + 'static {
+    /// Asks the player about `request`.
+    fn approve(&self, request: ApprovalRequest) -> Pin<Box<dyn Future<Output = Approval> + Send + 'static>>;
+}
+
+impl<F, Fut> Approver for F
+where
+    F: Fn(ApprovalRequest) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Approval> + Send + 'static,
+{
+    fn approve(&self, request: ApprovalRequest) -> Pin<Box<dyn Future<Output = Approval> + Send + 'static>> {
+        Box::pin(self(request))
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The address is not loopback and [`ServerConfig::allow_non_loopback`] is off.
+    #[error("refusing to listen on non-loopback address {0} (allow_non_loopback is off)")]
+    NonLoopback(SocketAddr),
+    /// Binding the listener failed.
+    #[error("binding {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The failure.
+        source: std::io::Error,
+    },
+}
+
+/// Names one authenticated connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionId(pub u64);
+
+/// An authenticated connection, as a host lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// The session's id.
+    pub id: SessionId,
+    /// The application's self-declared name.
+    pub application: String,
+    /// The permissions the session holds.
+    pub permissions: Permissions,
+    /// The grant it authenticated with.
+    pub grant: GrantId,
+    /// Where it connects from.
+    pub peer: SocketAddr,
+}
+
+/// What every session and the handle share.
+pub(crate) struct Shared {
+    pub(crate) config: ServerConfig,
+    pub(crate) source: Arc<dyn StateSource>,
+    pub(crate) approver: Box<dyn Approver>,
+    registry: Mutex<Registry>,
+    /// Bumped whenever a session may have to go: a revoke, a blacklisting, a shutdown.
+    control: watch::Sender<u64>,
+}
+
+/// The server's mutable records; never locked across an await.
+#[derive(Default)]
+pub(crate) struct Registry {
+    pub(crate) grants: GrantStore,
+    pub(crate) whitelist: HashMap<String, Permissions>,
+    pub(crate) blacklist: HashSet<String>,
+    pub(crate) shutdown: Option<DisconnectReason>,
+    sessions: BTreeMap<SessionId, SessionInfo>,
+    next_session: u64,
+}
+
+impl Registry {
+    /// Blacklists `application`: its grants go and its whitelisting with them.
+    pub(crate) fn blacklist(&mut self, application: &str) {
+        self.blacklist.insert(application.to_owned());
+        self.whitelist.remove(application);
+        self.grants.revoke_application(application);
+    }
+
+    /// Why a session of `application` on `grant` must end now, if it must.
+    pub(crate) fn disconnect_reason(&self, application: &str, grant: GrantId) -> Option<DisconnectReason> {
+        if let Some(reason) = self.shutdown {
+            Some(reason)
+        } else if self.blacklist.contains(application) {
+            Some(DisconnectReason::Blacklisted)
+        } else if !self.grants.contains(grant) {
+            Some(DisconnectReason::Revoked)
+        } else {
+            None
+        }
+    }
+}
+
+impl Shared {
+    pub(crate) fn registry(&self) -> MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn control(&self) -> watch::Receiver<u64> {
+        self.control.subscribe()
+    }
+
+    pub(crate) fn wake_sessions(&self) {
+        self.control.send_modify(|generation| *generation = generation.wrapping_add(1));
+    }
+
+    /// Records a newly authenticated session; the guard forgets it when dropped.
+    pub(crate) fn register(self: &Arc<Self>, info: impl FnOnce(SessionId) -> SessionInfo) -> SessionGuard {
+        let mut registry = self.registry();
+        registry.next_session += 1;
+        let id = SessionId(registry.next_session);
+        registry.sessions.insert(id, info(id));
+        SessionGuard { shared: Arc::clone(self), id }
+    }
+}
+
+/// Removes a session from the registry when the session ends, however it ends.
+pub(crate) struct SessionGuard {
+    shared: Arc<Shared>,
+    id: SessionId,
+}
+
+impl Drop for SessionGuard {
+    fn drop(&mut self) {
+        self.shared.registry().sessions.remove(&self.id);
+    }
+}
+
+/// A bound server, ready to [`serve`](Self::serve).
+pub struct ApiServer {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl ApiServer {
+    /// Binds `config.listen`, serving `source`'s state and asking `approver` about new applications.
+    pub async fn bind(
+        config: ServerConfig,
+        source: Arc<dyn StateSource>,
+        approver: impl Approver,
+    ) -> Result<Self, ServerError> {
+        let addr = config.listen;
+        if !addr.ip().is_loopback() && !config.allow_non_loopback {
+            return Err(ServerError::NonLoopback(addr));
+        }
+        let listener = TcpListener::bind(addr).await.map_err(|source| ServerError::Bind { addr, source })?;
+        let local_addr = listener.local_addr().map_err(|source| ServerError::Bind { addr, source })?;
+        let shared = Arc::new(Shared {
+            config,
+            source,
+            approver: Box::new(approver),
+            registry: Mutex::new(Registry::default()),
+            control: watch::channel(0).0,
+        });
+        Ok(Self { listener, local_addr, shared })
+    }
+
+    /// The address actually bound (with the port the OS chose for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// A handle to manage the server while it serves.
+    pub fn handle(&self) -> ServerHandle {
+        ServerHandle { shared: Arc::clone(&self.shared) }
+    }
+
+    /// Accepts and serves connections until [`ServerHandle::shutdown`]; then waits briefly
+    /// for the sessions to send their `disconnect` and close.
+    pub async fn serve(self) {
+        let Self { listener, shared, .. } = self;
+        let connections = Arc::new(Semaphore::new(shared.config.max_connections));
+        let mut control = shared.control();
+        let mut sessions = JoinSet::new();
+        loop {
+            if shared.registry().shutdown.is_some() {
+                break;
+            }
+            tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, peer)) => {
+                        // Over the limit, the connection is dropped unanswered.
+                        if let Ok(permit) = Arc::clone(&connections).try_acquire_owned() {
+                            let shared = Arc::clone(&shared);
+                            sessions.spawn(async move {
+                                session::run(shared, stream, peer).await;
+                                drop(permit);
+                            });
+                        }
+                    }
+                    Err(_) => tokio::time::sleep(ACCEPT_BACKOFF).await,
+                },
+                _ = control.changed() => {}
+                Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
+            }
+        }
+        drop(listener);
+        let _ = tokio::time::timeout(SHUTDOWN_GRACE, async { while sessions.join_next().await.is_some() {} })
+            .await;
+    }
+}
+
+/// Manages a running server; cheap to clone.
+#[derive(Clone)]
+pub struct ServerHandle {
+    shared: Arc<Shared>,
+}
+
+impl ServerHandle {
+    /// Lets `application` authenticate without asking, for requests within `permissions`
+    /// (state `ok`).
+    ///
+    /// Names are self-declared: this trusts any local program that uses the name.
+    pub fn whitelist(&self, application: &str, permissions: Permissions) {
+        self.shared.registry().whitelist.insert(application.to_owned(), permissions);
+    }
+
+    /// Takes `application` off the whitelist; whether it was on it.
+    pub fn unwhitelist(&self, application: &str) -> bool {
+        self.shared.registry().whitelist.remove(application).is_some()
+    }
+
+    /// Refuses `application` from now on, revokes its grants, and disconnects its sessions
+    /// with reason `blacklisted`.
+    pub fn blacklist(&self, application: &str) {
+        self.shared.registry().blacklist(application);
+        self.shared.wake_sessions();
+    }
+
+    /// Takes `application` off the blacklist; whether it was on it.
+    pub fn unblacklist(&self, application: &str) -> bool {
+        self.shared.registry().blacklist.remove(application)
+    }
+
+    /// Whether `application` is blacklisted.
+    pub fn is_blacklisted(&self, application: &str) -> bool {
+        self.shared.registry().blacklist.contains(application)
+    }
+
+    /// Every grant in force.
+    pub fn grants(&self) -> Vec<GrantInfo> {
+        self.shared.registry().grants.list()
+    }
+
+    /// Revokes grant `id` and disconnects its sessions with reason `revoked`; whether it existed.
+    pub fn revoke(&self, id: GrantId) -> bool {
+        let revoked = self.shared.registry().grants.revoke(id);
+        if revoked {
+            self.shared.wake_sessions();
+        }
+        revoked
+    }
+
+    /// Every authenticated session.
+    pub fn sessions(&self) -> Vec<SessionInfo> {
+        self.shared.registry().sessions.values().cloned().collect()
+    }
+
+    /// Stops accepting, and disconnects every session with `reason`.
+    pub fn shutdown(&self, reason: DisconnectReason) {
+        self.shared.registry().shutdown.get_or_insert(reason);
+        self.shared.wake_sessions();
+    }
+}

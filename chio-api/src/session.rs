@@ -1,0 +1,502 @@
+//! One connection's state machine: sniff, authenticate, then serve requests and pushes until
+//! either side ends it.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpStream;
+use tokio::sync::{broadcast, watch};
+use tokio::time::Instant;
+
+use crate::auth::{GrantId, IssueError, Token};
+use crate::frame::{FrameCodec, FrameError};
+use crate::message::{
+    AuthRequest, AuthResponse, AuthState, ClientMessage, Disconnect, DisconnectReason, ErrorKind, EventKind,
+    EventList, ParseError, Scope, ServerMessage,
+};
+use crate::permission::{Permissions, RequestKind};
+use crate::rate_limit::RateLimiter;
+use crate::server::{Approval, ApprovalRequest, Registry, SessionGuard, SessionInfo, Shared};
+use crate::transport::FramedStream;
+
+/// How long one write may wait for the application to read.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// First bytes of an HTTP/1 request line (or the HTTP/2 preface): what a browser sends.
+const HTTP_PREFIXES: [&[u8]; 10] = [
+    b"GET ",
+    b"POST ",
+    b"PUT ",
+    b"HEAD ",
+    b"DELETE ",
+    b"OPTIONS ",
+    b"PATCH ",
+    b"CONNECT ",
+    b"TRACE ",
+    b"PRI ",
+];
+
+/// What the first bytes of a connection look like.
+#[derive(Debug, PartialEq, Eq)]
+enum Sniff {
+    /// An HTTP request: close without a word.
+    Http,
+    /// Not HTTP: read frames.
+    Frames,
+    /// Could still become an HTTP method: read more.
+    Undecided,
+}
+
+fn sniff(buffered: &[u8]) -> Sniff {
+    if HTTP_PREFIXES.iter().any(|prefix| buffered.starts_with(prefix)) {
+        Sniff::Http
+    } else if HTTP_PREFIXES.iter().any(|prefix| prefix.starts_with(buffered)) {
+        Sniff::Undecided
+    } else {
+        Sniff::Frames
+    }
+}
+
+/// What follows the authentication phase.
+enum Next {
+    /// Authenticated: serve it.
+    Serve(Authenticated),
+    /// Close it (after anything already sent).
+    Close,
+}
+
+/// What an authenticated session holds.
+struct Authenticated {
+    application: String,
+    permissions: Permissions,
+    grant: GrantId,
+    _guard: SessionGuard,
+}
+
+/// Serves one connection to the end.
+pub(crate) async fn run(shared: Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
+    // Frames are small and answers should not wait for Nagle.
+    let _ = stream.set_nodelay(true);
+    let io = FramedStream::new(stream, FrameCodec::new(shared.config.max_frame_len));
+    let mut session = Session { control: shared.control(), shared, io, peer };
+    if let Next::Serve(auth) = session.authenticate().await {
+        session.serve(auth).await;
+    }
+    session.io.close().await;
+}
+
+struct Session {
+    shared: Arc<Shared>,
+    io: FramedStream<TcpStream>,
+    control: watch::Receiver<u64>,
+    peer: SocketAddr,
+}
+
+impl Session {
+    /// Sends `message`; whether the connection is still usable. An application that stops
+    /// reading is dropped once a write has waited [`WRITE_TIMEOUT`].
+    async fn send(&mut self, message: &ServerMessage) -> bool {
+        matches!(tokio::time::timeout(WRITE_TIMEOUT, self.io.write_message(message)).await, Ok(Ok(())))
+    }
+
+    async fn send_auth(&mut self, state: AuthState, token: Option<Token>) -> bool {
+        self.send(&ServerMessage::Auth(AuthResponse { state, token })).await
+    }
+
+    async fn send_error(&mut self, error: ErrorKind, request: Option<&str>) -> bool {
+        self.send(&ServerMessage::error(error, request)).await
+    }
+
+    async fn send_disconnect(&mut self, reason: DisconnectReason) {
+        let _ = self.send(&ServerMessage::Disconnect(Disconnect { reason })).await;
+    }
+
+    /// Everything up to the `auth` response, within the auth timeout (approval excepted).
+    async fn authenticate(&mut self) -> Next {
+        let deadline = Instant::now() + self.shared.config.auth_timeout;
+        let (mut control, shared) = (self.control.clone(), Arc::clone(&self.shared));
+        let request = tokio::select! {
+            biased;
+            reason = wait_for_shutdown(&mut control, &shared) => {
+                self.send_disconnect(reason).await;
+                return Next::Close;
+            }
+            request = tokio::time::timeout_at(deadline, self.read_auth_request()) => match request {
+                Ok(Some(request)) => request,
+                Ok(None) | Err(_) => return Next::Close,
+            },
+        };
+        self.authorize(request).await
+    }
+
+    /// Reads until an `auth` request arrives; `None` when the connection must close.
+    async fn read_auth_request(&mut self) -> Option<AuthRequest> {
+        loop {
+            match sniff(self.io.buffered()) {
+                Sniff::Http => return None,
+                Sniff::Frames => break,
+                Sniff::Undecided => {
+                    if !matches!(self.io.fill().await, Ok(1..)) {
+                        return None;
+                    }
+                }
+            }
+        }
+        loop {
+            let payload = match self.io.read_frame().await {
+                Ok(Some(payload)) => payload,
+                Err(FrameError::TooLarge { .. } | FrameError::LengthOverflow) => {
+                    self.send_auth(AuthState::ProtocolError, None).await;
+                    return None;
+                }
+                Ok(None) | Err(_) => return None,
+            };
+            match ClientMessage::parse(&payload) {
+                Ok(ClientMessage::Auth(request)) => return Some(request),
+                Ok(ClientMessage::Disconnect(_)) => return None,
+                Ok(other) => {
+                    if !self.send_error(ErrorKind::NotAuthentified, Some(other.kind().wire_name())).await {
+                        return None;
+                    }
+                }
+                Err(ParseError::InvalidFields { kind: RequestKind::Auth, .. } | ParseError::Malformed(_)) => {
+                    self.send_auth(AuthState::ProtocolError, None).await;
+                    return None;
+                }
+                Err(err) => {
+                    if !self.send_error(ErrorKind::NotAuthentified, err.message_type()).await {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decides an `auth` request, answers it, and registers the session on success.
+    async fn authorize(&mut self, request: AuthRequest) -> Next {
+        let outcome = self.decide(&request).await;
+        let (state, token, grant) = match outcome {
+            Decision::Granted { state, token, grant } => (state, Some(token), Some(grant)),
+            Decision::Refused(state) => (state, None, None),
+        };
+        if !self.send_auth(state, token).await {
+            return Next::Close;
+        }
+        let Some(grant) = grant else { return Next::Close };
+        let application = request.application;
+        let permissions = request.permissions;
+        let peer = self.peer;
+        let guard = self.shared.register(|id| SessionInfo {
+            id,
+            application: application.clone(),
+            permissions,
+            grant,
+            peer,
+        });
+        Next::Serve(Authenticated { application, permissions, grant, _guard: guard })
+    }
+
+    async fn decide(&mut self, request: &AuthRequest) -> Decision {
+        if !request.is_acceptable() {
+            return Decision::Refused(AuthState::ProtocolError);
+        }
+        let username = self.shared.source.username();
+        let mut escalating = None;
+        {
+            let mut registry = self.shared.registry();
+            if registry.blacklist.contains(&request.application) {
+                return Decision::Refused(AuthState::Blacklisted);
+            }
+            if request.scope == Scope::User && username.is_none() {
+                return Decision::Refused(AuthState::InvalidState);
+            }
+            if let Some(token) = &request.token {
+                let found =
+                    registry.grants.find(token, &request.application, request.scope, username.as_deref());
+                match found {
+                    Some(grant) if grant.permissions.contains(request.permissions) => {
+                        return Decision::Granted {
+                            state: AuthState::Ok,
+                            token: token.clone(),
+                            grant: grant.id,
+                        };
+                    }
+                    // Asking for more than the token covers needs the player again.
+                    Some(grant) => escalating = Some(grant.id),
+                    None => {}
+                }
+            }
+            let whitelisted = registry.whitelist.get(&request.application);
+            if whitelisted.is_some_and(|allowed| allowed.contains(request.permissions)) {
+                return issue(&mut registry, request, username.as_deref(), AuthState::Ok, None);
+            }
+        }
+        let approval = self.ask_player(request, username.clone()).await;
+        let mut registry = self.shared.registry();
+        match approval {
+            // The player may have blacklisted the name while the prompt was open.
+            Approval::Approve if registry.blacklist.contains(&request.application) => {
+                Decision::Refused(AuthState::Blacklisted)
+            }
+            Approval::Approve => {
+                issue(&mut registry, request, username.as_deref(), AuthState::Whitelisted, escalating)
+            }
+            Approval::Deny => Decision::Refused(AuthState::Denied),
+            Approval::Busy => Decision::Refused(AuthState::InvalidState),
+            Approval::Blacklist => {
+                registry.blacklist(&request.application);
+                drop(registry);
+                // Other sessions of the name must go too, as with the handle's blacklist.
+                self.shared.wake_sessions();
+                Decision::Refused(AuthState::Blacklisted)
+            }
+        }
+    }
+
+    /// Runs the approval callback within its timeout; silence, or a shutdown, is a denial.
+    async fn ask_player(&mut self, request: &AuthRequest, username: Option<String>) -> Approval {
+        let question = ApprovalRequest {
+            application: request.application.clone(),
+            description: request.description.clone(),
+            permissions: request.permissions,
+            scope: request.scope,
+            username: match request.scope {
+                Scope::User => username,
+                Scope::Client => None,
+            },
+            peer: self.peer,
+        };
+        let answer = self.shared.approver.approve(question);
+        tokio::select! {
+            answer = tokio::time::timeout(self.shared.config.approval_timeout, answer) => {
+                answer.unwrap_or(Approval::Deny)
+            }
+            _ = wait_for_shutdown(&mut self.control, &self.shared) => Approval::Deny,
+        }
+    }
+
+    /// Serves requests and pushes until the application leaves or must go.
+    async fn serve(&mut self, auth: Authenticated) {
+        let config = &self.shared.config;
+        let mut state = Served {
+            subscriptions: BTreeSet::new(),
+            notifications: RateLimiter::new(
+                config.notification_burst,
+                config.notification_interval,
+                Instant::now(),
+            ),
+        };
+        let mut changes = Some(self.shared.source.changes());
+        loop {
+            tokio::select! {
+                biased;
+                _ = self.control.changed() => {
+                    let reason = self.shared.registry().disconnect_reason(&auth.application, auth.grant);
+                    if let Some(reason) = reason {
+                        self.send_disconnect(reason).await;
+                        return;
+                    }
+                }
+                change = next_change(&mut changes) => {
+                    let events: Vec<EventKind> = match change {
+                        Ok(event) => vec![event],
+                        // Fell behind: whatever changed, the snapshots are current.
+                        Err(broadcast::error::RecvError::Lagged(_)) => EventKind::ALL.to_vec(),
+                        Err(broadcast::error::RecvError::Closed) => {
+                            changes = None;
+                            Vec::new()
+                        }
+                    };
+                    for event in events {
+                        if state.subscriptions.contains(&event) && !self.push(event, auth.permissions).await {
+                            return;
+                        }
+                    }
+                }
+                frame = self.io.read_frame() => match frame {
+                    Ok(Some(payload)) => {
+                        if self.handle_request(&payload, &auth, &mut state).await == Flow::Close {
+                            return;
+                        }
+                    }
+                    Err(FrameError::TooLarge { .. } | FrameError::LengthOverflow) => {
+                        self.send_error(ErrorKind::InvalidRequest, None).await;
+                        return;
+                    }
+                    Ok(None) | Err(_) => return,
+                },
+            }
+        }
+    }
+
+    async fn handle_request(&mut self, payload: &[u8], auth: &Authenticated, state: &mut Served) -> Flow {
+        let message = match ClientMessage::parse(payload) {
+            Ok(message) => message,
+            Err(ParseError::Malformed(_)) => return self.answer_error(ErrorKind::InvalidRequest, None).await,
+            Err(ParseError::UnknownType(name)) => {
+                return self.answer_error(ErrorKind::UnsupportedFeature, Some(&name)).await;
+            }
+            Err(ParseError::InvalidFields { kind, .. }) => {
+                // Permission first: a session learns nothing about requests it may not make.
+                let error = if auth.permissions.contains(kind.required_permission()) {
+                    ErrorKind::InvalidRequest
+                } else {
+                    ErrorKind::PermissionError
+                };
+                return self.answer_error(error, Some(kind.wire_name())).await;
+            }
+        };
+        let kind = message.kind();
+        if !auth.permissions.contains(kind.required_permission()) {
+            return self.answer_error(ErrorKind::PermissionError, Some(kind.wire_name())).await;
+        }
+        let sent = match message {
+            ClientMessage::Auth(_) => {
+                return self.answer_error(ErrorKind::InvalidRequest, Some("auth")).await;
+            }
+            ClientMessage::Disconnect(_) => return Flow::Close,
+            ClientMessage::Status => self.push(EventKind::Status, auth.permissions).await,
+            ClientMessage::SpectatingStatus => self.push(EventKind::SpectatingStatus, auth.permissions).await,
+            ClientMessage::MultiplayerStatus => {
+                self.push(EventKind::MultiplayerStatus, auth.permissions).await
+            }
+            ClientMessage::Subscribe(EventList { events }) => {
+                let added: Vec<EventKind> =
+                    events.into_iter().filter(|event| state.subscriptions.insert(*event)).collect();
+                let answer = EventList { events: state.subscriptions.iter().copied().collect() };
+                let mut sent = self.send(&ServerMessage::Subscribe(answer)).await;
+                // A new subscriber starts from the current state, then gets the changes.
+                let mut added = added;
+                added.sort_unstable();
+                added.dedup();
+                for event in added {
+                    sent = sent && self.push(event, auth.permissions).await;
+                }
+                sent
+            }
+            ClientMessage::Unsubscribe(EventList { events }) => {
+                for event in &events {
+                    state.subscriptions.remove(event);
+                }
+                let answer = EventList { events: state.subscriptions.iter().copied().collect() };
+                self.send(&ServerMessage::Unsubscribe(answer)).await
+            }
+            ClientMessage::Notification(notification) => {
+                let text = notification.message.trim();
+                let chars = text.chars().count();
+                if chars == 0 || chars > self.shared.config.max_notification_chars {
+                    return self.answer_error(ErrorKind::InvalidRequest, Some("notification")).await;
+                }
+                if !state.notifications.try_acquire(Instant::now()) {
+                    return self.answer_error(ErrorKind::RateLimited, Some("notification")).await;
+                }
+                self.shared.source.notify(&auth.application, text);
+                true
+            }
+        };
+        if sent { Flow::Continue } else { Flow::Close }
+    }
+
+    async fn answer_error(&mut self, error: ErrorKind, request: Option<&str>) -> Flow {
+        if self.send_error(error, request).await { Flow::Continue } else { Flow::Close }
+    }
+
+    /// Sends the current snapshot of `event`, as this session may see it.
+    async fn push(&mut self, event: EventKind, permissions: Permissions) -> bool {
+        let source = &self.shared.source;
+        let message = match event {
+            EventKind::Status => ServerMessage::Status(source.status()),
+            EventKind::SpectatingStatus => ServerMessage::SpectatingStatus(source.spectating_status()),
+            EventKind::MultiplayerStatus => {
+                let mut multiplayer = source.multiplayer_status();
+                // The password lets a reader join the room: that is interact's business.
+                if !permissions.contains(Permissions::INTERACT) {
+                    multiplayer.room = multiplayer.room.map(|room| room.redacted());
+                }
+                ServerMessage::MultiplayerStatus(multiplayer)
+            }
+        };
+        self.send(&message).await
+    }
+}
+
+/// What a served session keeps between requests.
+struct Served {
+    subscriptions: BTreeSet<EventKind>,
+    notifications: RateLimiter,
+}
+
+/// Whether to keep the connection after a request.
+#[derive(Debug, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Close,
+}
+
+/// The outcome of an `auth` request.
+enum Decision {
+    Granted { state: AuthState, token: Token, grant: GrantId },
+    Refused(AuthState),
+}
+
+/// Issues a grant for `request`, replacing `replacing` (the token it escalates) if any.
+fn issue(
+    registry: &mut Registry,
+    request: &AuthRequest,
+    username: Option<&str>,
+    state: AuthState,
+    replacing: Option<GrantId>,
+) -> Decision {
+    match registry.grants.issue(&request.application, request.scope, username, request.permissions) {
+        Ok((grant, token)) => {
+            if let Some(old) = replacing {
+                registry.grants.revoke(old);
+            }
+            Decision::Granted { state, token, grant }
+        }
+        // No randomness (or no player): the grant cannot be made now.
+        Err(IssueError::Random(_) | IssueError::NoUser) => Decision::Refused(AuthState::InvalidState),
+    }
+}
+
+/// Waits until the server shuts down, and says why.
+async fn wait_for_shutdown(control: &mut watch::Receiver<u64>, shared: &Shared) -> DisconnectReason {
+    loop {
+        if let Some(reason) = shared.registry().shutdown {
+            return reason;
+        }
+        if control.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// The next change announcement, or never once the source stopped announcing.
+async fn next_change(
+    changes: &mut Option<broadcast::Receiver<EventKind>>,
+) -> Result<EventKind, broadcast::error::RecvError> {
+    match changes {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_http_methods_and_waits_on_their_prefixes() {
+        assert_eq!(sniff(b"GET / HTTP/1.1\r\n"), Sniff::Http);
+        assert_eq!(sniff(b"POST /x"), Sniff::Http);
+        assert_eq!(sniff(b"PRI * HTTP/2.0"), Sniff::Http);
+        assert_eq!(sniff(b""), Sniff::Undecided);
+        assert_eq!(sniff(b"G"), Sniff::Undecided);
+        assert_eq!(sniff(b"OPTI"), Sniff::Undecided);
+        // A 71-byte frame starts with 'G' too, but its JSON does not continue with 'E'.
+        assert_eq!(sniff(b"G{\"type\""), Sniff::Frames);
+        assert_eq!(sniff(b"\x10{"), Sniff::Frames);
+    }
+}

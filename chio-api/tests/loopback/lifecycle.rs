@@ -1,0 +1,179 @@
+//! Every way a connection begins and ends.
+
+use std::time::Duration;
+
+use chio_api::message::DisconnectReason;
+use chio_api::server::{ApiServer, Approval, ServerConfig, ServerError};
+use chio_api::source::SharedState;
+use serde_json::json;
+
+use crate::common::*;
+
+#[tokio::test]
+async fn connect_authenticate_request_and_leave() {
+    let server = start(Answer::Now(Approval::Approve)).await;
+    let mut raw = Raw::connect(server.addr).await;
+    let answer = raw.auth("overlay", "read", "client", None).await;
+    assert_eq!(answer["type"], "auth");
+    assert_eq!(answer["state"], "whitelisted");
+    assert_eq!(answer["token"].as_str().unwrap().len(), 64);
+    eventually(|| server.handle.sessions().len() == 1).await;
+    let session = &server.handle.sessions()[0];
+    assert_eq!(session.application, "overlay");
+    assert_eq!(session.permissions.to_string(), "read");
+
+    raw.send(json!({"type": "status"})).await;
+    let status = raw.recv().await;
+    assert_eq!(status["type"], "status");
+    assert_eq!(status["status"], "idle");
+
+    raw.send(json!({"type": "disconnect", "reason": "shutdown"})).await;
+    raw.expect_closed().await;
+    eventually(|| server.handle.sessions().is_empty()).await;
+}
+
+#[tokio::test]
+async fn a_hang_up_ends_the_session() {
+    let server = start(Answer::Now(Approval::Approve)).await;
+    let raw = authed(&server, "overlay", "read").await;
+    eventually(|| server.handle.sessions().len() == 1).await;
+    drop(raw);
+    eventually(|| server.handle.sessions().is_empty()).await;
+}
+
+#[tokio::test]
+async fn shutdown_disconnects_every_session_and_stops_serving() {
+    let server = start(Answer::Now(Approval::Approve)).await;
+    let mut first = authed(&server, "overlay", "read").await;
+    let mut second = authed(&server, "tracker", "read|subscribe").await;
+    // Connected and served, not yet authenticated.
+    let mut waiting = Raw::connect(server.addr).await;
+    waiting.send(json!({"type": "status"})).await;
+    assert_eq!(waiting.recv().await["error"], "not_authentified");
+    eventually(|| server.handle.sessions().len() == 2).await;
+
+    server.handle.shutdown(DisconnectReason::Shutdown);
+    for raw in [&mut first, &mut second, &mut waiting] {
+        assert_eq!(raw.recv().await, json!({"type": "disconnect", "reason": "shutdown"}));
+        raw.expect_closed().await;
+    }
+    tokio::time::timeout(PATIENCE, server.task).await.expect("serve did not return").unwrap();
+    assert!(tokio::net::TcpStream::connect(server.addr).await.is_err(), "still accepting");
+}
+
+#[tokio::test]
+async fn restart_is_announced_as_restart() {
+    let server = start(Answer::Now(Approval::Approve)).await;
+    let mut raw = authed(&server, "overlay", "read").await;
+    server.handle.shutdown(DisconnectReason::Restart);
+    assert_eq!(raw.recv().await, json!({"type": "disconnect", "reason": "restart"}));
+    raw.expect_closed().await;
+}
+
+#[tokio::test]
+async fn blacklisting_a_connected_application_disconnects_only_it() {
+    let server = start(Answer::Now(Approval::Approve)).await;
+    let mut bad = authed(&server, "spammer", "read|notify").await;
+    let mut good = authed(&server, "overlay", "read").await;
+    server.handle.blacklist("spammer");
+
+    assert_eq!(bad.recv().await, json!({"type": "disconnect", "reason": "blacklisted"}));
+    bad.expect_closed().await;
+    assert!(server.handle.grants().iter().all(|grant| grant.application != "spammer"));
+    good.send(json!({"type": "status"})).await;
+    assert_eq!(good.recv().await["type"], "status");
+
+    // It stays out, whitelisted or not, without the player being asked.
+    let mut again = Raw::connect(server.addr).await;
+    assert_eq!(again.auth("spammer", "read", "client", None).await["state"], "blacklisted");
+    again.expect_closed().await;
+    assert!(server.approvals.asked().is_empty());
+
+    assert!(server.handle.unblacklist("spammer"));
+    let mut forgiven = Raw::connect(server.addr).await;
+    assert_eq!(forgiven.auth("spammer", "read", "client", None).await["state"], "whitelisted");
+}
+
+#[tokio::test]
+async fn revoking_a_grant_disconnects_its_sessions_and_kills_the_token() {
+    let server = start(Answer::Now(Approval::Approve)).await;
+    let mut raw = Raw::connect(server.addr).await;
+    let answer = raw.auth("overlay", "read", "client", None).await;
+    let token = answer["token"].as_str().unwrap().to_owned();
+    let grants = server.handle.grants();
+    assert_eq!(grants.len(), 1);
+
+    assert!(server.handle.revoke(grants[0].id));
+    assert_eq!(raw.recv().await, json!({"type": "disconnect", "reason": "revoked"}));
+    raw.expect_closed().await;
+    assert!(!server.handle.revoke(grants[0].id));
+
+    server.approvals.set(Answer::Now(Approval::Deny));
+    let mut again = Raw::connect(server.addr).await;
+    assert_eq!(again.auth("overlay", "read", "client", Some(&token)).await["state"], "denied");
+    assert_eq!(server.approvals.asked().len(), 2, "a revoked token must not skip approval");
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_after_the_auth_timeout() {
+    let server = start(Answer::Now(Approval::Approve)).await;
+    let mut raw = Raw::connect(server.addr).await;
+    let started = tokio::time::Instant::now();
+    raw.expect_closed().await;
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(350), "closed after {waited:?}");
+}
+
+#[tokio::test]
+async fn an_unanswered_approval_is_denied_after_its_timeout() {
+    let server = start(Answer::Never).await;
+    let mut raw = Raw::connect(server.addr).await;
+    let started = tokio::time::Instant::now();
+    let answer = raw.auth("overlay", "read", "client", None).await;
+    assert_eq!(answer, json!({"type": "auth", "state": "denied"}));
+    assert!(started.elapsed() >= Duration::from_millis(250));
+    raw.expect_closed().await;
+    assert_eq!(server.approvals.asked().len(), 1);
+}
+
+#[tokio::test]
+async fn shutdown_while_the_player_is_asked_disconnects() {
+    let server = start(Answer::Never).await;
+    let mut raw = Raw::connect(server.addr).await;
+    raw.send(json!({"type": "auth", "application": "overlay", "permissions": "read", "scope": "client"}))
+        .await;
+    eventually(|| server.approvals.asked().len() == 1).await;
+    server.handle.shutdown(DisconnectReason::Shutdown);
+    // The pending approval is dropped as a denial; the session ends either way.
+    let answer = raw.recv().await;
+    assert_eq!(answer, json!({"type": "auth", "state": "denied"}));
+    raw.expect_closed().await;
+}
+
+#[tokio::test]
+async fn connections_over_the_limit_are_closed_unanswered() {
+    let server =
+        start_with(ServerConfig { max_connections: 1, ..config() }, Answer::Now(Approval::Approve)).await;
+    let mut first = authed(&server, "overlay", "read").await;
+    let mut second = Raw::connect(server.addr).await;
+    second.expect_closed().await;
+    first.send(json!({"type": "status"})).await;
+    assert_eq!(first.recv().await["type"], "status");
+}
+
+#[tokio::test]
+async fn binding_beyond_loopback_needs_consent() {
+    let config = ServerConfig { listen: "0.0.0.0:0".parse().unwrap(), ..config() };
+    let refused =
+        ApiServer::bind(config, std::sync::Arc::new(SharedState::new()), |_| async { Approval::Deny }).await;
+    assert!(matches!(refused, Err(ServerError::NonLoopback(_))));
+}
+
+#[test]
+fn the_default_listener_is_loopback_on_the_documented_port() {
+    let config = ServerConfig::default();
+    assert!(config.listen.ip().is_loopback());
+    assert_eq!(config.listen.port(), chio_api::server::DEFAULT_PORT);
+    assert_eq!(chio_api::server::DEFAULT_PORT, 13381);
+    assert!(!config.allow_non_loopback);
+}
