@@ -35,11 +35,13 @@ pub enum HeaderFormat {
 
 impl HeaderFormat {
     /// The format a build uses.
+    #[inline]
     pub const fn for_build(build: u32) -> Self {
         if build < FLAGGED_HEADER_BUILD { Self::Legacy } else { Self::Flagged }
     }
 
     /// The header's size in bytes.
+    #[inline]
     pub const fn size(self) -> usize {
         match self {
             Self::Legacy => 6,
@@ -61,6 +63,7 @@ pub enum Compression {
 
 impl Compression {
     /// What a server writing to `build` does.
+    #[inline]
     pub const fn for_build(build: u32) -> Self {
         if build < FLAGGED_HEADER_BUILD {
             Self::Always
@@ -102,6 +105,7 @@ impl Header {
     /// assert_eq!((header.wire_id, header.compressed, header.len), (5, false, 4));
     /// assert_eq!(Header::parse(&[5, 0, 0], HeaderFormat::Flagged), None);
     /// ```
+    #[inline]
     pub fn parse(input: &[u8], format: HeaderFormat) -> Option<Self> {
         let wire_id = u16::from_le_bytes(*input.first_chunk::<2>()?);
         match format {
@@ -119,12 +123,16 @@ impl Header {
 
     /// Writes the header. The legacy format has no flag byte: its payloads are always
     /// compressed, so `compressed` is not written.
+    #[inline]
     pub fn put<B: BufMut + ?Sized>(&self, buf: &mut B, format: HeaderFormat) {
-        buf.put_u16_le(self.wire_id);
-        if format == HeaderFormat::Flagged {
-            buf.put_u8(u8::from(self.compressed));
+        // One write of the whole header rather than one per field (each write of a
+        // growable buffer checks its capacity).
+        let [id0, id1] = self.wire_id.to_le_bytes();
+        let [l0, l1, l2, l3] = self.len.to_le_bytes();
+        match format {
+            HeaderFormat::Flagged => buf.put_slice(&[id0, id1, u8::from(self.compressed), l0, l1, l2, l3]),
+            HeaderFormat::Legacy => buf.put_slice(&[id0, id1, l0, l1, l2, l3]),
         }
-        buf.put_u32_le(self.len);
     }
 }
 

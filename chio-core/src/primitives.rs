@@ -148,8 +148,21 @@ pub mod uleb128 {
     ///
     /// Over-long but in-range forms (`80 00` for 0) are accepted, as the game's reader
     /// accepts them; a sixth byte, or bits above bit 31, are [`DecodeErrorKind::UlebOverflow`].
-    #[inline]
+    #[inline(always)]
     pub fn read(reader: &mut Reader<'_>) -> Result<u32, DecodeError> {
+        // One byte (values below 128: almost every string length) inline; the rest out of line.
+        match reader.peek_byte() {
+            Some(byte) if byte < 0x80 => {
+                reader.take_byte()?;
+                Ok(u32::from(byte))
+            }
+            _ => read_long(reader),
+        }
+    }
+
+    /// [`read`] for values of two bytes or more (and for errors).
+    #[inline(never)]
+    fn read_long(reader: &mut Reader<'_>) -> Result<u32, DecodeError> {
         let start = reader.position();
         let mut value: u32 = 0;
         for i in 0..MAX_LEN {
@@ -214,7 +227,7 @@ pub mod string {
     }
 
     /// Writes `s`. The empty string is written as a bare `00`, as servers do.
-    #[inline]
+    #[inline(always)]
     pub fn put<B: BufMut + ?Sized>(buf: &mut B, s: &str) -> Result<(), EncodeError> {
         if s.is_empty() {
             buf.put_u8(EMPTY);
@@ -222,8 +235,14 @@ pub mod string {
         }
         let len = u32::try_from(s.len())
             .map_err(|_| EncodeErrorKind::TooLong { len: s.len(), prefix: "ULEB128" })?;
-        buf.put_u8(PRESENT);
-        uleb128::put(buf, len);
+        match u8::try_from(len) {
+            // Marker and one-byte length in one write (almost every string).
+            Ok(short) if short < 0x80 => buf.put_slice(&[PRESENT, short]),
+            _ => {
+                buf.put_u8(PRESENT);
+                uleb128::put(buf, len);
+            }
+        }
         buf.put_slice(s.as_bytes());
         Ok(())
     }
@@ -233,7 +252,7 @@ pub mod string {
     /// Both empty forms are accepted: the bare `00` servers write and the `0b 00` that
     /// stable clients write. Any other marker byte is an error (the reference reads any
     /// non-zero marker as "present").
-    #[inline]
+    #[inline(always)]
     pub fn read<'de>(reader: &mut Reader<'de>) -> Result<&'de str, DecodeError> {
         let start = reader.position();
         match reader.take_byte()? {
@@ -253,7 +272,7 @@ pub mod string {
                 }
                 let body_start = reader.position();
                 let bytes = reader.take(len as usize)?;
-                core::str::from_utf8(bytes).map_err(|e| {
+                utf8(bytes).map_err(|e| {
                     DecodeError::new(
                         DecodeErrorKind::InvalidUtf8 { valid_up_to: e.valid_up_to() },
                         body_start,
@@ -262,6 +281,77 @@ pub mod string {
             }
             other => Err(DecodeError::new(DecodeErrorKind::BadStringMarker(other), start)),
         }
+    }
+}
+
+/// `bytes` as UTF-8 text, with an inlined fast path for ASCII.
+///
+/// Names, checksums and most chat lines are short ASCII strings, for which the call into
+/// `core::str::from_utf8` costs more than the check itself (a fifth of the modern login
+/// burst's decoding time before this path; see BENCHMARKS.md). Text that is not all ASCII
+/// is validated by `core::str::from_utf8` from the first 8-byte word holding a non-ASCII
+/// byte on: everything before that word is ASCII, so it needs no second look.
+#[inline(always)]
+#[allow(unsafe_code)]
+fn utf8(bytes: &[u8]) -> Result<&str, core::str::Utf8Error> {
+    let ascii_prefix = ascii_prefix(bytes);
+    if ascii_prefix == bytes.len() {
+        // SAFETY: every byte is below 0x80, so `bytes` is a sequence of one-byte UTF-8
+        // code points: valid UTF-8, which is all `from_utf8_unchecked` requires.
+        Ok(unsafe { core::str::from_utf8_unchecked(bytes) })
+    } else {
+        utf8_after_ascii(bytes, ascii_prefix)
+    }
+}
+
+/// [`utf8`] for text with a non-ASCII byte at or after `ascii_prefix`.
+#[inline(never)]
+#[allow(unsafe_code)]
+fn utf8_after_ascii(bytes: &[u8], ascii_prefix: usize) -> Result<&str, core::str::Utf8Error> {
+    let (_, rest) = bytes.split_at_checked(ascii_prefix).unwrap_or((&[], bytes));
+    match core::str::from_utf8(rest) {
+        // SAFETY: `bytes[..ascii_prefix]` is ASCII (each byte a whole code point, so the
+        // split is on a character boundary) and `rest` was just validated; a valid prefix
+        // followed by valid UTF-8 is valid UTF-8.
+        Ok(_) => Ok(unsafe { core::str::from_utf8_unchecked(bytes) }),
+        // The error's position is relative to `rest`: validating all of `bytes` again
+        // reports it for the whole string (this path only runs for invalid input).
+        Err(_) => core::str::from_utf8(bytes),
+    }
+}
+
+/// The length of a prefix of `bytes` known to be ASCII: `bytes.len()` if all of it is,
+/// else a multiple of 8 at or before the first non-ASCII byte.
+///
+/// Like `<[u8]>::is_ascii` but without its byte-at-a-time alignment head and tail, whose
+/// length-dependent branches mispredict on short strings: every length is read as whole
+/// 8-byte (or 4-byte) words, the last one overlapping.
+#[inline(always)]
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let len = bytes.len();
+    let word = |chunk: &[u8]| chunk.first_chunk::<8>().map_or(0, |b| u64::from_le_bytes(*b));
+    if len >= 8 {
+        // Whole words up to the first with a high bit; the tail is one last word that
+        // overlaps bytes already known to be ASCII.
+        let mut at = 0;
+        for chunk in bytes.chunks_exact(8) {
+            if word(chunk) & HIGH != 0 {
+                return at;
+            }
+            at += 8;
+        }
+        let last = bytes.get(len - 8..).map_or(0, word);
+        if last & HIGH == 0 { len } else { at }
+    } else if len >= 4 {
+        let half = |at: usize| {
+            bytes.get(at..at + 4).and_then(|b| b.first_chunk::<4>()).map_or(0, |b| u32::from_le_bytes(*b))
+        };
+        if (half(0) | half(len - 4)) & 0x8080_8080 == 0 { len } else { 0 }
+    } else if bytes.iter().fold(0, |any, &b| any | b) & 0x80 == 0 {
+        len
+    } else {
+        0
     }
 }
 
@@ -292,7 +382,7 @@ impl<'de> Decode<'de> for &'de str {
 
 impl<'de> Decode<'de> for Cow<'de, str> {
     const MIN_LEN: usize = 1;
-    #[inline]
+    #[inline(always)]
     fn decode(reader: &mut Reader<'de>, _: Context) -> Result<Self, DecodeError> {
         string::read(reader).map(Cow::Borrowed)
     }
@@ -380,10 +470,19 @@ pub mod list {
         count: usize,
     ) -> Result<Vec<T>, DecodeError> {
         let mut items = Vec::with_capacity(count);
-        for i in 0..count {
-            items.push(T::decode(reader, ctx).map_err(|e| e.at_index(i))?);
-        }
-        Ok(items)
+        // The elements are read through a local copy of the reader, written back on
+        // success and error alike (the same end state as reading in place): the copy
+        // stays in registers, where the caller's reader would be stored back after every
+        // field of every element.
+        let mut local = reader.clone();
+        let result = (|| {
+            for i in 0..count {
+                items.push(T::decode(&mut local, ctx).map_err(|e| e.at_index(i))?);
+            }
+            Ok(())
+        })();
+        *reader = local;
+        result.map(|()| items)
     }
 }
 
@@ -467,5 +566,58 @@ impl Encode for Trailing<'_> {
 impl<'de> Decode<'de> for Trailing<'de> {
     fn decode(reader: &mut Reader<'de>, _: Context) -> Result<Self, DecodeError> {
         Ok(Trailing(Cow::Borrowed(reader.take_rest())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Strings of every length up to 40 with one byte changed at every position: the
+    /// ASCII fast path and the validation after it agree with `core::str::from_utf8`,
+    /// error positions included.
+    #[test]
+    fn utf8_agrees_with_core_at_every_length_and_position() {
+        for len in 0..40 {
+            let ascii: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            assert_eq!(utf8(&ascii), core::str::from_utf8(&ascii));
+            assert_eq!(ascii_prefix(&ascii), len);
+            for at in 0..len {
+                for byte in [0x80u8, 0xc3, 0xe3, 0xf0, 0xff] {
+                    let mut bytes = ascii.clone();
+                    bytes[at] = byte;
+                    assert_eq!(utf8(&bytes), core::str::from_utf8(&bytes), "len {len}, {byte:#x} at {at}");
+                    let prefix = ascii_prefix(&bytes);
+                    assert!(
+                        prefix <= at && bytes[..prefix].is_ascii(),
+                        "len {len}, at {at}: prefix {prefix}"
+                    );
+                }
+                // A valid two-byte character ("ü") starting here, where it fits.
+                if at + 1 < len {
+                    let mut bytes = ascii.clone();
+                    bytes[at..at + 2].copy_from_slice("ü".as_bytes());
+                    assert_eq!(utf8(&bytes), core::str::from_utf8(&bytes), "len {len}, ü at {at}");
+                }
+            }
+        }
+    }
+
+    /// Reads through the reader report the same errors at the same offsets.
+    #[test]
+    fn string_errors_point_at_the_bad_bytes() {
+        let mut bytes = vec![0x0b, 20];
+        bytes.extend_from_slice(b"0123456789abcdef\xe3\x81xy");
+        let error = string::read(&mut Reader::new(&bytes)).unwrap_err();
+        assert_eq!(error.kind(), &DecodeErrorKind::InvalidUtf8 { valid_up_to: 16 });
+        assert_eq!(error.offset(), 2);
+        // A two-byte length goes through the long ULEB128 path.
+        let mut long = vec![0x0b, 0x80 | 0x2c, 0x02];
+        long.extend(std::iter::repeat_n(b'x', 300));
+        assert_eq!(string::read(&mut Reader::new(&long)).unwrap().len(), 300);
+        assert!(matches!(
+            string::read(&mut Reader::new(&[0x0b, 0x80])).unwrap_err().kind(),
+            DecodeErrorKind::UnexpectedEnd { .. }
+        ));
     }
 }

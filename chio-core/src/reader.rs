@@ -53,22 +53,29 @@ impl Default for Limits {
 /// A cursor over a byte slice that hands out borrowed sub-slices and never reads past the end.
 ///
 /// Positions are relative to the start of the slice; error offsets use them.
+///
+/// The reader holds the bytes not yet read (and the input's length, for positions), so a
+/// read is one length comparison and a slice split.
 #[derive(Clone, Debug)]
 pub struct Reader<'de> {
-    input: &'de [u8],
-    pos: usize,
+    /// The bytes not yet consumed.
+    rest: &'de [u8],
+    /// The input's full length: the position is `len - rest.len()`.
+    len: usize,
     limits: Limits,
 }
 
 impl<'de> Reader<'de> {
     /// A reader over `input` with the default limits.
+    #[inline]
     pub const fn new(input: &'de [u8]) -> Self {
-        Self { input, pos: 0, limits: Limits::DEFAULT }
+        Self { rest: input, len: input.len(), limits: Limits::DEFAULT }
     }
 
     /// A reader over `input` with the given limits.
+    #[inline]
     pub const fn with_limits(input: &'de [u8], limits: Limits) -> Self {
-        Self { input, pos: 0, limits }
+        Self { rest: input, len: input.len(), limits }
     }
 
     /// The limits in force.
@@ -80,13 +87,13 @@ impl<'de> Reader<'de> {
     /// Bytes consumed so far.
     #[inline]
     pub const fn position(&self) -> usize {
-        self.pos
+        self.len - self.rest.len()
     }
 
     /// Bytes not yet consumed.
     #[inline]
     pub const fn remaining(&self) -> usize {
-        self.input.len() - self.pos
+        self.rest.len()
     }
 
     /// Whether every byte has been consumed.
@@ -96,18 +103,20 @@ impl<'de> Reader<'de> {
     }
 
     /// An error of `kind` at the current position.
-    #[cold]
+    ///
+    /// Inlined so that only the position (not the reader) reaches the out-of-line
+    /// constructor: a reader whose address never escapes stays in registers.
+    #[inline(always)]
     pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
-        DecodeError::new(kind, self.pos)
+        DecodeError::new(kind, self.position())
     }
 
     /// Takes the next `n` bytes, borrowed from the input.
     #[inline]
     pub fn take(&mut self, n: usize) -> Result<&'de [u8], DecodeError> {
-        let input: &'de [u8] = self.input;
-        match input.get(self.pos..).and_then(|rest| rest.get(..n)) {
-            Some(bytes) => {
-                self.pos += n;
+        match self.rest.split_at_checked(n) {
+            Some((bytes, rest)) => {
+                self.rest = rest;
                 Ok(bytes)
             }
             None => Err(self.unexpected_end(n)),
@@ -117,10 +126,9 @@ impl<'de> Reader<'de> {
     /// Takes the next `N` bytes as an array.
     #[inline]
     pub fn take_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        let input: &'de [u8] = self.input;
-        match input.get(self.pos..).and_then(|rest| rest.first_chunk::<N>()) {
-            Some(bytes) => {
-                self.pos += N;
+        match self.rest.split_first_chunk::<N>() {
+            Some((bytes, rest)) => {
+                self.rest = rest;
                 Ok(*bytes)
             }
             None => Err(self.unexpected_end(N)),
@@ -130,9 +138,9 @@ impl<'de> Reader<'de> {
     /// Takes the next byte.
     #[inline]
     pub fn take_byte(&mut self) -> Result<u8, DecodeError> {
-        match self.input.get(self.pos) {
-            Some(&b) => {
-                self.pos += 1;
+        match self.rest.split_first() {
+            Some((&b, rest)) => {
+                self.rest = rest;
                 Ok(b)
             }
             None => Err(self.unexpected_end(1)),
@@ -142,15 +150,14 @@ impl<'de> Reader<'de> {
     /// Looks at the next byte without consuming it.
     #[inline]
     pub fn peek_byte(&self) -> Option<u8> {
-        self.input.get(self.pos).copied()
+        self.rest.first().copied()
     }
 
     /// Takes every byte left.
     #[inline]
     pub fn take_rest(&mut self) -> &'de [u8] {
-        let input: &'de [u8] = self.input;
-        let rest = input.get(self.pos..).unwrap_or_default();
-        self.pos = input.len();
+        let rest: &'de [u8] = self.rest;
+        self.rest = &[];
         rest
     }
 
@@ -162,11 +169,12 @@ impl<'de> Reader<'de> {
     ///
     /// Errors are reported at the current position; see [`Reader::check_count_at`].
     pub fn check_count(&self, count: usize, min_len: usize) -> Result<(), DecodeError> {
-        self.check_count_at(count, min_len, self.pos)
+        self.check_count_at(count, min_len, self.position())
     }
 
     /// As [`Reader::check_count`], reporting errors at `offset`: where the count was read,
     /// so the error points at the value that is wrong.
+    #[inline]
     pub fn check_count_at(&self, count: usize, min_len: usize, offset: usize) -> Result<(), DecodeError> {
         let limit = self.limits.max_list_len as usize;
         if count > limit {
@@ -186,10 +194,18 @@ impl<'de> Reader<'de> {
         Ok(())
     }
 
-    #[cold]
+    #[inline(always)]
     fn unexpected_end(&self, needed: usize) -> DecodeError {
-        self.error(DecodeErrorKind::UnexpectedEnd { needed, left: self.remaining() })
+        unexpected_end(needed, self.position(), self.remaining())
     }
+}
+
+/// The error of a read of `needed` bytes at `offset` with `left` bytes left (out of line:
+/// the read paths stay small).
+#[cold]
+#[inline(never)]
+fn unexpected_end(needed: usize, offset: usize, left: usize) -> DecodeError {
+    DecodeError::new(DecodeErrorKind::UnexpectedEnd { needed, left }, offset)
 }
 
 #[cfg(test)]

@@ -103,6 +103,22 @@ pub fn packets_in(direction: Direction, build: u32) -> Vec<&'static PacketInfo> 
     packets
 }
 
+/// Slots of the per-id decode tables: the modern ids 0–109 and the two legacy ids.
+const ID_SLOTS: usize = crate::ids::MAX_MODERN_ID as usize + 3;
+
+/// Most types one id has across builds (`BanchoUserQuit` has five).
+const MAX_TYPES_PER_ID: usize = 6;
+
+/// The table slot of canonical id `id`, or `usize::MAX` (no slot) for any other number.
+const fn id_slot(id: u16) -> usize {
+    match id {
+        0..=crate::ids::MAX_MODERN_ID => id as usize,
+        crate::ids::IRC_JOIN => ID_SLOTS - 2,
+        crate::ids::MATCH_CHANGE_BEATMAP => ID_SLOTS - 1,
+        _ => usize::MAX,
+    }
+}
+
 /// The error for a canonical id that no type of `direction` carries in `build`.
 fn missing(direction: Direction, id: u16, build: u32) -> DecodeErrorKind {
     match of_direction(direction).iter().find(|info| info.id == id) {
@@ -138,21 +154,60 @@ macro_rules! packet_enum {
 
             /// Decodes the payload of the packet with canonical id `id` for `ctx`'s build.
             /// Trailing bytes after the payload are tolerated (real servers send them).
+            #[inline(always)]
             pub fn decode(id: u16, payload: &'a [u8], ctx: Context, limits: Limits) -> Result<Self, DecodeError> {
                 let mut reader = Reader::with_limits(payload, limits);
                 Self::decode_from_reader(id, &mut reader, ctx)
             }
 
             /// Decodes the payload of packet `id` from `reader`, leaving any bytes after it.
+            #[inline]
             pub fn decode_from_reader(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<Self, DecodeError> {
                 let build = ctx.build();
-                $(
-                    if <$($path)::+ as Packet>::ID == id && <$($path)::+ as Packet>::BUILDS.contains(build) {
-                        return <$($path)::+ as Decode<'a>>::decode(reader, ctx).map(Self::$variant);
+                // The types carrying `id`; the one whose window holds the build decodes it
+                // (windows of one id never overlap). Newest first: modern traffic dominates.
+                if let Some(candidates) = Self::BY_ID.get(id_slot(id)) {
+                    for &(entry, builds) in candidates {
+                        let Some(index) = usize::from(entry).checked_sub(1) else { break };
+                        if builds.contains(build)
+                            && let Some(decode) = Self::DECODERS.get(index)
+                        {
+                            return decode(reader, ctx);
+                        }
                     }
-                )*
+                }
                 Err(reader.error(missing(Direction::$direction, id, build)))
             }
+
+            /// The decoder of each type, in [`TYPES`](Self::TYPES) order.
+            const DECODERS: &'static [for<'r> fn(&mut Reader<'r>, Context) -> Result<$name<'r>, DecodeError>] = &[
+                $(|reader, ctx| <$($path)::+ as Decode<'_>>::decode(reader, ctx).map($name::$variant),)*
+            ];
+
+            /// For each id slot ([`id_slot`]), the types carrying that id as indices into
+            /// [`TYPES`](Self::TYPES) plus one, with their builds, the last declared (the
+            /// newest) first; index 0 ends the list.
+            const BY_ID: [[(u8, BuildRange); MAX_TYPES_PER_ID]; ID_SLOTS] = {
+                let mut table = [[(0u8, BuildRange::ALL); MAX_TYPES_PER_ID]; ID_SLOTS];
+                let mut index = 0;
+                while index < Self::TYPES.len() {
+                    let slot = id_slot(Self::TYPES[index].id);
+                    let mut k = 0;
+                    // Out of range at compile time if an id ever gains too many types.
+                    while table[slot][k].0 != 0 {
+                        k += 1;
+                    }
+                    assert!(index < u8::MAX as usize, "too many packet types for the id table");
+                    // Shift the list right and put this (later) type first.
+                    while k > 0 {
+                        table[slot][k] = table[slot][k - 1];
+                        k -= 1;
+                    }
+                    table[slot][0] = ((index + 1) as u8, Self::TYPES[index].builds);
+                    index += 1;
+                }
+                table
+            };
 
             /// The metadata of this packet's type.
             pub fn info(&self) -> &'static PacketInfo {
@@ -224,6 +279,7 @@ macro_rules! packet_enum {
 
         impl<'a> $name<'a> {
             /// Decodes a frame read by [`Frames`](crate::framing::Frames).
+            #[inline(always)]
             pub fn decode_frame(
                 frame: &'a crate::framing::Frame<'_>,
                 ctx: Context,

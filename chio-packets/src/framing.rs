@@ -154,12 +154,14 @@ pub(crate) struct FrameRules {
 }
 
 impl FrameRules {
+    #[inline]
     pub(crate) const fn format(&self) -> HeaderFormat {
         HeaderFormat::for_build(self.ctx.build())
     }
 
     /// Checks a header (read at `offset`) against the caps, before anything is allocated
     /// for its payload, and returns the frame's canonical id.
+    #[inline]
     pub(crate) fn admit(&self, header: &Header, offset: usize) -> Result<Option<u16>, DecodeError> {
         let id = crate::ids::canonical_id(header.wire_id, self.ctx.build());
         let beatmap_request = id == Some(<crate::beatmaps::OsuBeatmapInfoRequest<'_> as Packet>::ID);
@@ -219,6 +221,7 @@ impl<'a> Frames<'a> {
         self.position
     }
 
+    #[inline(always)]
     fn next_frame(&mut self) -> Result<Frame<'a>, DecodeError> {
         let offset = self.position;
         let rest = &self.input[offset..];
@@ -246,6 +249,7 @@ impl<'a> Frames<'a> {
 impl<'a> Iterator for Frames<'a> {
     type Item = Result<Frame<'a>, DecodeError>;
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.position >= self.input.len() {
             return None;

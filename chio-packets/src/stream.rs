@@ -44,11 +44,13 @@
 //! assert_eq!(packet, ServerPacket::BanchoLoginReply(BanchoLoginReply(1000)));
 //! ```
 
+use std::borrow::Cow;
+
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::catalog::{ClientPacket, ServerPacket};
 use crate::frame::Header;
-use crate::framing::{CompressionChoice, FrameRules};
+use crate::framing::{CompressionChoice, Frame, FrameRules};
 use crate::{Context, DecodeError, DecodeErrorKind, EncodeError, Limits, Reader};
 
 /// One packet frame off the wire, owning its (inflated) payload.
@@ -69,6 +71,11 @@ pub struct RawFrame {
 }
 
 /// The incremental frame decoder for one stream. See the [module docs](self).
+///
+/// It has two ways in: [`decode`](Self::decode) takes frames off a [`BytesMut`] the caller
+/// fills (the `tokio_util` codec contract), and [`feed`](Self::feed) takes each piece of the
+/// stream as it arrives and lends out the frames it completes, copying only the frames
+/// that straddle two pieces. Use one of them per decoder.
 #[derive(Clone, Debug)]
 pub struct FrameDecoder {
     rules: FrameRules,
@@ -76,6 +83,11 @@ pub struct FrameDecoder {
     pending: Option<(Header, Option<u16>)>,
     /// Bytes consumed from the stream so far.
     consumed: u64,
+    /// [`feed`](Self::feed): the header of the frame that straddles pieces, once complete.
+    carried: Option<(Header, Option<u16>)>,
+    /// [`feed`](Self::feed): the bytes of that frame so far (its header while `carried` is
+    /// `None`, then its payload).
+    partial: Vec<u8>,
 }
 
 impl FrameDecoder {
@@ -86,14 +98,18 @@ impl FrameDecoder {
 
     /// A decoder with explicit limits.
     pub const fn with_limits(ctx: Context, limits: Limits) -> Self {
-        Self { rules: FrameRules { ctx, limits, client_stream: false }, pending: None, consumed: 0 }
+        Self::with_rules(FrameRules { ctx, limits, client_stream: false })
+    }
+
+    const fn with_rules(rules: FrameRules) -> Self {
+        Self { rules, pending: None, consumed: 0, carried: None, partial: Vec::new() }
     }
 
     /// A decoder for a stream of client packets: every frame is capped at
     /// [`Limits::max_client_frame_len`] (16 KiB by default), except the beatmap info
     /// request, capped at [`Limits::max_frame_len`] (256 KiB), as in the reference.
     pub const fn for_client_stream(ctx: Context, limits: Limits) -> Self {
-        Self { rules: FrameRules { ctx, limits, client_stream: true }, pending: None, consumed: 0 }
+        Self::with_rules(FrameRules { ctx, limits, client_stream: true })
     }
 
     /// The context frames are read for.
@@ -167,6 +183,139 @@ impl FrameDecoder {
 
     fn offset_usize(&self) -> usize {
         usize::try_from(self.consumed).unwrap_or(usize::MAX)
+    }
+
+    /// Takes the next piece of the stream and lends `each` every frame it completes, in
+    /// order: frames that lie whole in `piece` are borrowed from it (no copy), a frame that
+    /// began in an earlier piece from the decoder's own buffer, and the start of a frame
+    /// that goes on in the next piece is kept for it. Compressed payloads are inflated.
+    ///
+    /// The same checks as [`decode`](Self::decode) apply, at the same moments: a frame's
+    /// length is checked as soon as its header is in, before any of its payload is kept.
+    /// The first error (the decoder's, or one `each` returns) ends the call; after a
+    /// decoding error the stream has lost its framing and should be closed.
+    ///
+    /// ```
+    /// use chio_packets::catalog::ServerPacket;
+    /// use chio_packets::framing::write_packet;
+    /// use chio_packets::login::BanchoLoginReply;
+    /// use chio_packets::session::BanchoPing;
+    /// use chio_packets::stream::{FrameDecoder, PacketDecoder};
+    /// use chio_packets::{Context, DecodeError};
+    ///
+    /// let ctx = Context::new(20250306);
+    /// let mut wire = Vec::new();
+    /// write_packet(&BanchoLoginReply(1000), ctx, &mut wire).unwrap();
+    /// write_packet(&BanchoPing, ctx, &mut wire).unwrap();
+    ///
+    /// let (mut frames, mut packets) = (FrameDecoder::new(ctx), PacketDecoder::new(ctx));
+    /// let mut names = Vec::new();
+    /// for piece in wire.chunks(5) {
+    ///     frames.feed(piece, |frame| {
+    ///         if let Some(packet) = packets.decode_server_frame(&frame)? {
+    ///             names.push(packet.name());
+    ///         }
+    ///         Ok::<_, DecodeError>(())
+    ///     })?;
+    /// }
+    /// frames.finish()?;
+    /// assert_eq!(names, ["BanchoLoginReply", "BanchoPing"]);
+    /// # Ok::<_, DecodeError>(())
+    /// ```
+    pub fn feed<E: From<DecodeError>>(
+        &mut self,
+        mut piece: &[u8],
+        mut each: impl FnMut(Frame<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let size = self.rules.format().size();
+        // A frame begun in an earlier piece: complete its header, then its payload.
+        if self.carried.is_none() && !self.partial.is_empty() {
+            let (head, rest) = piece.split_at(piece.len().min(size - self.partial.len()));
+            self.partial.extend_from_slice(head);
+            piece = rest;
+            let Some(header) = Header::parse(&self.partial, self.rules.format()) else {
+                return Ok(());
+            };
+            let id = self.rules.admit(&header, self.offset_usize())?;
+            self.carried = Some((header, id));
+            self.partial.clear();
+        }
+        if let Some((header, id)) = self.carried {
+            let len = header.len as usize;
+            let (head, rest) = piece.split_at(piece.len().min(len - self.partial.len()));
+            self.partial.extend_from_slice(head);
+            piece = rest;
+            if self.partial.len() < len {
+                return Ok(());
+            }
+            self.carried = None;
+            let offset = self.offset_usize();
+            self.consumed += (size + len) as u64;
+            let result = Self::lend(&self.rules, header, id, &self.partial, offset, &mut each);
+            self.partial.clear();
+            result?;
+        }
+        // Frames that lie whole in this piece, borrowed from it. The offset is kept in a
+        // local (stored back on every way out) so the loop does not go through `self`.
+        let rules = self.rules;
+        let mut offset = self.offset_usize();
+        let result = loop {
+            let Some(header) = Header::parse(piece, rules.format()) else {
+                self.partial.extend_from_slice(piece);
+                break Ok(());
+            };
+            let id = match rules.admit(&header, offset) {
+                Ok(id) => id,
+                Err(error) => break Err(error.into()),
+            };
+            let body = piece.get(size..).unwrap_or_default();
+            let len = header.len as usize;
+            let Some((raw, rest)) = body.split_at_checked(len) else {
+                self.carried = Some((header, id));
+                self.partial.reserve(len);
+                self.partial.extend_from_slice(body);
+                break Ok(());
+            };
+            let start = offset;
+            offset += size + len;
+            if let Err(error) = Self::lend(&rules, header, id, raw, start, &mut each) {
+                break Err(error);
+            }
+            piece = rest;
+        };
+        self.consumed = offset as u64;
+        result
+    }
+
+    /// Lends `each` the frame of `header` at stream offset `offset` whose payload is `raw`.
+    #[inline(always)]
+    fn lend<E: From<DecodeError>>(
+        rules: &FrameRules,
+        header: Header,
+        id: Option<u16>,
+        raw: &[u8],
+        offset: usize,
+        each: &mut impl FnMut(Frame<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let payload = if header.compressed {
+            Cow::Owned(rules.inflate(raw, offset.saturating_add(rules.format().size()))?)
+        } else {
+            Cow::Borrowed(raw)
+        };
+        each(Frame { offset, wire_id: header.wire_id, id, compressed: header.compressed, payload })
+    }
+
+    /// Ends a stream read with [`feed`](Self::feed): an error if it ended inside a frame.
+    pub fn finish(&self) -> Result<(), DecodeError> {
+        let needed = match self.carried {
+            Some((header, _)) => header.len as usize,
+            None if self.partial.is_empty() => return Ok(()),
+            None => self.rules.format().size(),
+        };
+        Err(DecodeError::new(
+            DecodeErrorKind::UnexpectedEnd { needed, left: self.partial.len() },
+            self.offset_usize(),
+        ))
     }
 }
 
@@ -295,14 +444,14 @@ impl PacketDecoder {
         }
     }
 
-    fn finish(&mut self, reader: &Reader<'_>, frame: &RawFrame) -> Result<(), DecodeError> {
+    fn finish(&mut self, reader: &Reader<'_>, frame: &FrameRef<'_>) -> Result<(), DecodeError> {
         let left = reader.remaining();
         if left == 0 {
             return Ok(());
         }
         match self.strictness {
             Strictness::Strict => {
-                Err(reader.error(DecodeErrorKind::TrailingBytes(left)).shifted(frame_base(frame)))
+                Err(reader.error(DecodeErrorKind::TrailingBytes(left)).shifted(frame.base()))
             }
             Strictness::Lenient => {
                 self.tolerated.trailing_bytes += left as u64;
@@ -313,9 +462,47 @@ impl PacketDecoder {
 
     /// The server packet in `frame`: `Ok(None)` if it was skipped (lenient mode, a packet
     /// the build does not have). Error offsets are stream offsets.
+    #[inline]
     pub fn decode_server<'f>(
         &mut self,
         frame: &'f RawFrame,
+    ) -> Result<Option<ServerPacket<'f>>, DecodeError> {
+        self.decode_server_ref(FrameRef::raw(frame))
+    }
+
+    /// The client packet in `frame`; see [`decode_server`](Self::decode_server).
+    #[inline]
+    pub fn decode_client<'f>(
+        &mut self,
+        frame: &'f RawFrame,
+    ) -> Result<Option<ClientPacket<'f>>, DecodeError> {
+        self.decode_client_ref(FrameRef::raw(frame))
+    }
+
+    /// The server packet in a frame lent by [`FrameDecoder::feed`] (or read by
+    /// [`Frames`](crate::framing::Frames)); see [`decode_server`](Self::decode_server).
+    #[inline]
+    pub fn decode_server_frame<'f>(
+        &mut self,
+        frame: &'f Frame<'_>,
+    ) -> Result<Option<ServerPacket<'f>>, DecodeError> {
+        self.decode_server_ref(FrameRef::borrowed(frame, self.ctx))
+    }
+
+    /// The client packet in a frame lent by [`FrameDecoder::feed`] (or read by
+    /// [`Frames`](crate::framing::Frames)); see [`decode_server`](Self::decode_server).
+    #[inline]
+    pub fn decode_client_frame<'f>(
+        &mut self,
+        frame: &'f Frame<'_>,
+    ) -> Result<Option<ClientPacket<'f>>, DecodeError> {
+        self.decode_client_ref(FrameRef::borrowed(frame, self.ctx))
+    }
+
+    #[inline]
+    fn decode_server_ref<'f>(
+        &mut self,
+        frame: FrameRef<'f>,
     ) -> Result<Option<ServerPacket<'f>>, DecodeError> {
         self.decode_with(
             frame,
@@ -327,10 +514,10 @@ impl PacketDecoder {
         )
     }
 
-    /// The client packet in `frame`; see [`decode_server`](Self::decode_server).
-    pub fn decode_client<'f>(
+    #[inline]
+    fn decode_client_ref<'f>(
         &mut self,
-        frame: &'f RawFrame,
+        frame: FrameRef<'f>,
     ) -> Result<Option<ClientPacket<'f>>, DecodeError> {
         self.decode_with(
             frame,
@@ -345,41 +532,75 @@ impl PacketDecoder {
     /// Decodes `frame` with the latest patch of this direction for its id and build
     /// (`patched` runs a hook, or returns `None` for the other direction's), else with
     /// `decode`, under the strictness rules.
+    #[inline]
     fn decode_with<'f, P>(
         &mut self,
-        frame: &'f RawFrame,
+        frame: FrameRef<'f>,
         patched: impl Fn(Hook, &'f [u8], Context) -> Option<Result<P, DecodeError>>,
         decode: impl FnOnce(u16, &mut Reader<'f>, Context) -> Result<P, DecodeError>,
     ) -> Result<Option<P>, DecodeError> {
         let (ctx, build) = (self.ctx, self.ctx.build());
         let Some(id) = frame.id else {
-            let error = DecodeError::new(
-                DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build },
-                frame_start(frame),
-            );
+            let error =
+                DecodeError::new(DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build }, frame.start);
             return self.skip_or(error);
         };
-        let mut patches =
-            self.patches.iter().rev().filter(|patch| patch.id == id && patch.builds.contains(build));
-        if let Some(result) = patches.find_map(|patch| patched(patch.hook, &frame.payload, ctx)) {
-            return result.map(Some).map_err(|error| error.shifted(frame_base(frame)));
+        if !self.patches.is_empty() {
+            let mut patches =
+                self.patches.iter().rev().filter(|patch| patch.id == id && patch.builds.contains(build));
+            if let Some(result) = patches.find_map(|patch| patched(patch.hook, frame.payload, ctx)) {
+                return result.map(Some).map_err(|error| error.shifted(frame.base()));
+            }
         }
-        let mut reader = Reader::with_limits(&frame.payload, self.limits);
+        let mut reader = Reader::with_limits(frame.payload, self.limits);
         match decode(id, &mut reader, ctx) {
-            Ok(packet) => self.finish(&reader, frame).map(|()| Some(packet)),
-            Err(error) => self.skip_or(error.shifted(frame_base(frame))),
+            Ok(packet) => self.finish(&reader, &frame).map(|()| Some(packet)),
+            Err(error) => self.skip_or(error.shifted(frame.base())),
         }
     }
 }
 
-fn frame_start(frame: &RawFrame) -> usize {
-    usize::try_from(frame.offset).unwrap_or(usize::MAX)
+/// What [`PacketDecoder`] needs of a frame, from a [`RawFrame`] or a borrowed [`Frame`].
+#[derive(Clone, Copy)]
+struct FrameRef<'f> {
+    wire_id: u16,
+    id: Option<u16>,
+    payload: &'f [u8],
+    /// Where the frame starts in the stream.
+    start: usize,
+    header_len: usize,
 }
 
-/// Error offsets inside a payload are shifted to the stream: they point at the byte for
-/// raw payloads; for inflated ones they count inflated bytes from the payload's start.
-fn frame_base(frame: &RawFrame) -> usize {
-    frame_start(frame).saturating_add(usize::from(frame.header_len))
+impl<'f> FrameRef<'f> {
+    #[inline]
+    fn raw(frame: &'f RawFrame) -> Self {
+        Self {
+            wire_id: frame.wire_id,
+            id: frame.id,
+            payload: &frame.payload,
+            start: usize::try_from(frame.offset).unwrap_or(usize::MAX),
+            header_len: usize::from(frame.header_len),
+        }
+    }
+
+    #[inline]
+    fn borrowed(frame: &'f Frame<'_>, ctx: Context) -> Self {
+        Self {
+            wire_id: frame.wire_id,
+            id: frame.id,
+            payload: &frame.payload,
+            start: frame.offset,
+            header_len: crate::frame::HeaderFormat::for_build(ctx.build()).size(),
+        }
+    }
+
+    /// Error offsets inside a payload are shifted to the stream: they point at the byte
+    /// for raw payloads; for inflated ones they count inflated bytes from the payload's
+    /// start.
+    #[inline]
+    fn base(&self) -> usize {
+        self.start.saturating_add(self.header_len)
+    }
 }
 
 /// A replacement for how one server packet's payload is written: append the payload
@@ -591,5 +812,107 @@ pub mod codec {
             }
             Ok(result?)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chat::{BanchoIrcChangeUsername, BanchoMessage, Message};
+    use crate::framing::{Frames, write_packet};
+    use crate::login::BanchoLoginReply;
+    use crate::session::BanchoPing;
+
+    fn stream(ctx: Context) -> Vec<u8> {
+        let mut wire = Vec::new();
+        write_packet(&BanchoLoginReply(1000), ctx, &mut wire).unwrap();
+        write_packet(&BanchoPing, ctx, &mut wire).unwrap();
+        let long = "a long name>>>>".repeat(20);
+        write_packet(&BanchoIrcChangeUsername(long.as_str().into()), ctx, &mut wire).unwrap();
+        let message = Message {
+            sender: "peppy".into(),
+            content: "hello".into(),
+            is_dm: false,
+            target: "#osu".into(),
+            sender_id: 2,
+        };
+        write_packet(&BanchoMessage(message), ctx, &mut wire).unwrap();
+        wire
+    }
+
+    /// `feed` lends the same frames as `Frames` over the whole buffer, at the same offsets,
+    /// for every piece size, compressed or not.
+    #[test]
+    fn feed_matches_frames_for_every_piece_size() {
+        for build in [20250306, 1797, 282] {
+            let ctx = Context::new(build);
+            let wire = stream(ctx);
+            let whole: Vec<_> = Frames::new(&wire, ctx, Limits::DEFAULT).map(Result::unwrap).collect();
+            assert_eq!(whole.len(), 4);
+            for size in 1..=wire.len() {
+                let mut decoder = FrameDecoder::new(ctx);
+                let mut lent = Vec::new();
+                for piece in wire.chunks(size) {
+                    decoder
+                        .feed(piece, |frame| {
+                            lent.push(Frame { payload: Cow::Owned(frame.payload.into_owned()), ..frame });
+                            Ok::<_, DecodeError>(())
+                        })
+                        .unwrap();
+                }
+                decoder.finish().unwrap();
+                assert_eq!(lent, whole, "b{build}, pieces of {size}");
+                assert_eq!(decoder.position(), wire.len() as u64);
+            }
+        }
+    }
+
+    /// A frame over the cap is refused as soon as its header is in, before its payload;
+    /// a stream that ends inside a frame is an error at `finish`.
+    #[test]
+    fn feed_checks_lengths_early_and_ends_cleanly() {
+        let ctx = Context::new(20250306);
+        let limits = Limits { max_frame_len: 16, ..Limits::DEFAULT };
+        let mut decoder = FrameDecoder::with_limits(ctx, limits);
+        let header = [24, 0, 0, 200, 0, 0, 0];
+        decoder.feed(&header[..3], |_| Ok::<_, DecodeError>(())).unwrap();
+        let error = decoder.feed(&header[3..], |_| Ok::<_, DecodeError>(())).unwrap_err();
+        assert!(matches!(error.kind(), DecodeErrorKind::LimitExceeded { .. }), "{error}");
+        assert!(decoder.partial.capacity() < 200);
+
+        let wire = stream(ctx);
+        let mut decoder = FrameDecoder::new(ctx);
+        decoder.feed(&wire[..wire.len() - 1], |_| Ok::<_, DecodeError>(())).unwrap();
+        let error = decoder.finish().unwrap_err();
+        assert!(matches!(error.kind(), DecodeErrorKind::UnexpectedEnd { .. }), "{error}");
+        let mut decoder = FrameDecoder::new(ctx);
+        decoder.feed(&wire[..3], |_| Ok::<_, DecodeError>(())).unwrap();
+        assert!(decoder.finish().is_err());
+
+        // An error from the callback ends the call with it.
+        let mut decoder = FrameDecoder::new(ctx);
+        let stop = DecodeError::new(DecodeErrorKind::Custom("stop".into()), 0);
+        let error = decoder.feed(&wire, |_| Err(stop.clone())).unwrap_err();
+        assert_eq!(error, stop);
+    }
+
+    /// `decode_server_frame` reads lent frames as `decode_server` reads owned ones.
+    #[test]
+    fn packet_decoder_reads_lent_frames() {
+        let ctx = Context::new(20250306);
+        let wire = stream(ctx);
+        let mut packets = PacketDecoder::new(ctx);
+        let mut names = Vec::new();
+        FrameDecoder::new(ctx)
+            .feed(&wire, |frame| {
+                names.push(packets.decode_server_frame(&frame)?.map(|p| p.name()));
+                Ok::<_, DecodeError>(())
+            })
+            .unwrap();
+        let frames = body_frames(&wire, ctx, Limits::DEFAULT).unwrap();
+        let owned: Vec<_> =
+            frames.iter().map(|frame| packets.decode_server(frame).unwrap().map(|p| p.name())).collect();
+        assert_eq!(names, owned);
+        assert_eq!(names.len(), 4);
     }
 }

@@ -165,14 +165,15 @@ fn encode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::Encode for #ident #ty_generics #where_clause {
-            #[inline]
+            // Always inlined, like `decode`: the frame writer then sees the whole payload.
+            #[inline(always)]
             #[allow(unused_variables)]
             fn encoded_len(&self, __chio_ctx: #krate::Context) -> usize {
                 #destructure
                 0usize #(+ #lens)*
             }
 
-            #[inline]
+            #[inline(always)]
             #[allow(unused_variables)]
             fn encode<__ChioBuf: #krate::__private::BufMut + ?Sized>(
                 &self,
@@ -262,7 +263,10 @@ fn decode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
         impl #impl_generics #krate::Decode<#de> for #ident #ty_generics #where_clause {
             const MIN_LEN: usize = 0usize #(+ #min_lens)*;
 
-            #[inline]
+            // Always inlined: a payload's fields are then read straight into the packet
+            // (and the packet into its enum) instead of being built on the stack and
+            // copied at each level; a fifth of the login burst's decoding time before.
+            #[inline(always)]
             #[allow(unused_variables)]
             fn decode(
                 __chio_reader: &mut #krate::Reader<#de>,
