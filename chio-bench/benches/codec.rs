@@ -1,0 +1,230 @@
+//! The criterion benches of BENCHMARKS.md: chio-rs and `bancho-packets` 5.3.1 on the same
+//! packets and bytes. Throughput is in packets (elements); `bench-report` adds MB/s.
+//!
+//! ```text
+//! cargo bench -p chio-bench --bench codec -- --warm-up-time 1 --measurement-time 3
+//! cargo run -p chio-bench --release --bin bench-report
+//! ```
+
+// `criterion_group!` declares an undocumented function.
+#![allow(missing_docs)]
+
+#[path = "../peers/bancho_packets.rs"]
+mod bancho_peer;
+
+use std::hint::black_box;
+
+use chio_bench::drive;
+use chio_bench::workloads::{self, CHUNK, MODERN_BUILD, OLD_BUILDS, ctx};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+fn elements(n: usize) -> Throughput {
+    Throughput::Elements(n as u64)
+}
+
+/// Workload 1: the modern login burst, server to client.
+fn login_burst(c: &mut Criterion) {
+    let ctx = ctx(MODERN_BUILD);
+    let events = workloads::login_events();
+    let packets = workloads::login_burst(&events, ctx);
+    let bytes = drive::server_bytes(&packets, ctx);
+    let peer = bancho_peer::server_packets(&packets);
+    let mut peer_bytes = Vec::new();
+    bancho_peer::encode_server(&peer, &mut peer_bytes);
+    assert_eq!(peer_bytes, bytes, "bancho-packets writes other bytes");
+
+    let mut group = c.benchmark_group("login_burst");
+    group.throughput(elements(packets.len()));
+    let mut buf = Vec::with_capacity(bytes.len());
+    group.bench_function("chio/encode", |b| {
+        b.iter(|| {
+            buf.clear();
+            drive::encode_server(black_box(&packets), ctx, &mut buf).unwrap();
+            black_box(buf.len())
+        })
+    });
+    group.bench_function("chio/decode", |b| {
+        b.iter(|| {
+            drive::decode_server(black_box(&bytes), ctx, |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.bench_function("bancho-packets/encode", |b| {
+        b.iter(|| {
+            buf.clear();
+            bancho_peer::encode_server(black_box(&peer), &mut buf);
+            black_box(buf.len())
+        })
+    });
+    group.bench_function("bancho-packets/decode", |b| {
+        b.iter(|| {
+            bancho_peer::decode_server(black_box(&bytes), |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.finish();
+}
+
+/// Workload 2: the client upload, client to server; all of it for chio-rs, and the subset
+/// `bancho-packets` models for both.
+fn client_upload(c: &mut Criterion) {
+    let ctx = ctx(MODERN_BUILD);
+    let packets = workloads::client_upload();
+    let bytes = drive::client_bytes(&packets, ctx);
+    let mut buf = Vec::with_capacity(bytes.len());
+
+    let mut group = c.benchmark_group("client_upload");
+    group.throughput(elements(packets.len()));
+    group.bench_function("chio/encode", |b| {
+        b.iter(|| {
+            buf.clear();
+            drive::encode_client(black_box(&packets), ctx, &mut buf).unwrap();
+            black_box(buf.len())
+        })
+    });
+    group.bench_function("chio/decode", |b| {
+        b.iter(|| {
+            drive::decode_client(black_box(&bytes), ctx, |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.finish();
+
+    let subset = workloads::client_upload_peer_subset(&packets);
+    let subset_bytes = drive::client_bytes(&subset, ctx);
+    let peer = bancho_peer::client_packets(&subset);
+    let mut peer_bytes = Vec::new();
+    bancho_peer::encode_client(&peer, &mut peer_bytes);
+    assert_eq!(peer_bytes, subset_bytes, "bancho-packets writes other bytes");
+
+    let mut group = c.benchmark_group("client_upload_peer_subset");
+    group.throughput(elements(subset.len()));
+    group.bench_function("chio/encode", |b| {
+        b.iter(|| {
+            buf.clear();
+            drive::encode_client(black_box(&subset), ctx, &mut buf).unwrap();
+            black_box(buf.len())
+        })
+    });
+    group.bench_function("chio/decode", |b| {
+        b.iter(|| {
+            drive::decode_client(black_box(&subset_bytes), ctx, |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.bench_function("bancho-packets/encode", |b| {
+        b.iter(|| {
+            buf.clear();
+            bancho_peer::encode_client(black_box(&peer), &mut buf);
+            black_box(buf.len())
+        })
+    });
+    group.bench_function("bancho-packets/decode", |b| {
+        b.iter(|| {
+            bancho_peer::decode_client(black_box(&subset_bytes), |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.finish();
+}
+
+/// Workload 3: the login burst for the old eras (uncompressed b20120818, gzip above 150
+/// bytes b1797, gzip always b282).
+fn old_eras(c: &mut Criterion) {
+    let events = workloads::login_events();
+    let mut group = c.benchmark_group("old_eras");
+    group.sample_size(20);
+    for build in OLD_BUILDS {
+        let ctx = ctx(build);
+        let packets = workloads::login_burst(&events, ctx);
+        let bytes = drive::server_bytes(&packets, ctx);
+        let mut buf = Vec::with_capacity(bytes.len());
+        group.throughput(elements(packets.len()));
+        group.bench_function(format!("b{build}/encode"), |b| {
+            b.iter(|| {
+                buf.clear();
+                drive::encode_server(black_box(&packets), ctx, &mut buf).unwrap();
+                black_box(buf.len())
+            })
+        });
+        group.bench_function(format!("b{build}/decode"), |b| {
+            b.iter(|| {
+                drive::decode_server(black_box(&bytes), ctx, |packet| {
+                    black_box(packet);
+                })
+                .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Workload 4: the streaming decoder fed 1,460-byte chunks (`FrameDecoder::feed`), against
+/// decoding the whole buffer, on workloads 1 and 2; and the `BytesMut` path of the tokio
+/// codec (`FrameDecoder::decode` + `PacketDecoder`) on workload 1.
+fn streaming(c: &mut Criterion) {
+    let ctx = ctx(MODERN_BUILD);
+    let events = workloads::login_events();
+    let server = workloads::login_burst(&events, ctx);
+    let server_bytes = drive::server_bytes(&server, ctx);
+    let client = workloads::client_upload();
+    let client_bytes = drive::client_bytes(&client, ctx);
+
+    let mut group = c.benchmark_group("streaming");
+    group.throughput(elements(server.len()));
+    group.bench_function("login_burst/whole", |b| {
+        b.iter(|| {
+            drive::decode_server(black_box(&server_bytes), ctx, |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.bench_function("login_burst/chunks_1460", |b| {
+        b.iter(|| {
+            drive::stream_server(black_box(&server_bytes), ctx, CHUNK, |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.bench_function("login_burst/bytes_mut_1460", |b| {
+        b.iter(|| {
+            drive::stream_server_bytes_mut(black_box(&server_bytes), ctx, CHUNK, |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.throughput(elements(client.len()));
+    group.bench_function("client_upload/whole", |b| {
+        b.iter(|| {
+            drive::decode_client(black_box(&client_bytes), ctx, |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.bench_function("client_upload/chunks_1460", |b| {
+        b.iter(|| {
+            drive::stream_client(black_box(&client_bytes), ctx, CHUNK, |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, login_burst, client_upload, old_eras, streaming);
+criterion_main!(benches);

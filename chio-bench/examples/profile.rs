@@ -1,0 +1,158 @@
+//! Runs one benchmark's work in a loop, for profilers (`perf record`, `valgrind
+//! --tool=callgrind`) and for quick comparisons on a busy machine: it prints the minimum
+//! and the median time per iteration, and the minimum is robust to other processes.
+//!
+//! ```text
+//! cargo run -p chio-bench --release --example profile -- login_decode 2000
+//! valgrind --tool=callgrind target/release/examples/profile login_decode 20
+//! ```
+//!
+//! Work names: `login_encode`, `login_decode`, `login_stream`, `login_bytes_mut`, `client_encode`,
+//! `client_decode`, `client_stream`, `b20120818_encode`, `b20120818_decode`,
+//! `b1797_encode`, `b1797_decode`, `b282_encode`, `b282_decode`, `subset_encode`, `subset_decode` (the client upload's
+//! peer subset), `bp_login_encode`, `bp_login_decode`, `bp_subset_encode`,
+//! `bp_subset_decode` (the same with `bancho-packets`), or `all`.
+
+#[path = "../peers/bancho_packets.rs"]
+mod bancho_peer;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use chio_bench::drive;
+use chio_bench::workloads::{self, CHUNK, MODERN_BUILD, ctx};
+
+const WORK: &[&str] = &[
+    "login_encode",
+    "login_decode",
+    "login_stream",
+    "login_bytes_mut",
+    "client_encode",
+    "client_decode",
+    "client_stream",
+    "b20120818_encode",
+    "b20120818_decode",
+    "b1797_encode",
+    "b1797_decode",
+    "b282_encode",
+    "b282_decode",
+    "bp_login_encode",
+    "bp_login_decode",
+    "bp_subset_encode",
+    "bp_subset_decode",
+    "subset_encode",
+    "subset_decode",
+];
+
+fn time(name: &str, iterations: usize, mut run: impl FnMut()) {
+    let mut samples = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let start = Instant::now();
+        run();
+        samples.push(start.elapsed().as_nanos());
+    }
+    samples.sort_unstable();
+    let min = samples.first().copied().unwrap_or(0);
+    let median = samples.get(samples.len() / 2).copied().unwrap_or(0);
+    println!("{name:>18}: min {:>10.1} µs, median {:>10.1} µs", min as f64 / 1e3, median as f64 / 1e3);
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let which = args.next().unwrap_or_else(|| "all".to_owned());
+    let iterations: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let events = workloads::login_events();
+    let client = workloads::client_upload();
+    let modern = ctx(MODERN_BUILD);
+    let client_bytes = drive::client_bytes(&client, modern);
+    let subset = workloads::client_upload_peer_subset(&client);
+    let subset_bytes = drive::client_bytes(&subset, modern);
+    let peer_subset = bancho_peer::client_packets(&subset);
+    let mut buf = Vec::with_capacity(1 << 22);
+    for work in WORK.iter().filter(|work| which == "all" || which == **work) {
+        let (build, what) = match *work {
+            old if old.starts_with('b') => {
+                let (build, what) = old[1..].split_once('_').unwrap_or(("", ""));
+                (build.parse().unwrap_or(MODERN_BUILD), what)
+            }
+            other => (MODERN_BUILD, other),
+        };
+        let ctx = ctx(build);
+        let server = workloads::login_burst(&events, ctx);
+        let server_bytes = drive::server_bytes(&server, ctx);
+        match what {
+            "login_encode" | "encode" => time(work, iterations, || {
+                buf.clear();
+                drive::encode_server(black_box(&server), ctx, &mut buf).unwrap();
+            }),
+            "login_decode" | "decode" => time(work, iterations, || {
+                drive::decode_server(black_box(&server_bytes), ctx, |p| {
+                    black_box(p);
+                })
+                .unwrap();
+            }),
+            "login_stream" => time(work, iterations, || {
+                drive::stream_server(black_box(&server_bytes), ctx, CHUNK, |p| {
+                    black_box(p);
+                })
+                .unwrap();
+            }),
+            "login_bytes_mut" => time(work, iterations, || {
+                drive::stream_server_bytes_mut(black_box(&server_bytes), ctx, CHUNK, |p| {
+                    black_box(p);
+                })
+                .unwrap();
+            }),
+            "client_encode" => time(work, iterations, || {
+                buf.clear();
+                drive::encode_client(black_box(&client), ctx, &mut buf).unwrap();
+            }),
+            "client_decode" => time(work, iterations, || {
+                drive::decode_client(black_box(&client_bytes), ctx, |p| {
+                    black_box(p);
+                })
+                .unwrap();
+            }),
+            "client_stream" => time(work, iterations, || {
+                drive::stream_client(black_box(&client_bytes), ctx, CHUNK, |p| {
+                    black_box(p);
+                })
+                .unwrap();
+            }),
+            "subset_encode" => time(work, iterations, || {
+                buf.clear();
+                drive::encode_client(black_box(&subset), ctx, &mut buf).unwrap();
+            }),
+            "subset_decode" => time(work, iterations, || {
+                drive::decode_client(black_box(&subset_bytes), ctx, |p| {
+                    black_box(p);
+                })
+                .unwrap();
+            }),
+            "bp_login_encode" => {
+                let peer = bancho_peer::server_packets(&server);
+                time(work, iterations, || {
+                    buf.clear();
+                    bancho_peer::encode_server(black_box(&peer), &mut buf);
+                })
+            }
+            "bp_login_decode" => time(work, iterations, || {
+                bancho_peer::decode_server(black_box(&server_bytes), |p| {
+                    black_box(p);
+                })
+                .unwrap();
+            }),
+            "bp_subset_encode" => time(work, iterations, || {
+                buf.clear();
+                bancho_peer::encode_client(black_box(&peer_subset), &mut buf);
+            }),
+            "bp_subset_decode" => time(work, iterations, || {
+                bancho_peer::decode_client(black_box(&subset_bytes), |p| {
+                    black_box(p);
+                })
+                .unwrap();
+            }),
+            _ => {}
+        }
+    }
+}

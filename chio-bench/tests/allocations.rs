@@ -1,0 +1,220 @@
+//! Heap allocations of the benchmark workloads, counted exactly by a counting global
+//! allocator (this test binary only).
+//!
+//! - Encoding into a reused buffer: no allocation at all, for any packet.
+//! - Borrowed decoding (the packets' strings are `Cow<'_, str>` borrowed from the input,
+//!   which is how every packet decodes): no allocation, except one per non-empty list
+//!   (a `Vec` is the list itself: the replay frames of a spectator bundle, a match's slots).
+//! - Owned decoding (detaching a decoded value from its input, `Match::into_owned`, or
+//!   decoding into `String`): one allocation per non-empty string, on top of the lists.
+//! - The streaming decoder (`FrameDecoder::feed`): no allocation once its buffer for frames
+//!   that straddle two pieces has grown to the largest such frame.
+//!
+//! Counts are per thread (each test counts only its own thread's allocations), so the
+//! tests can run in parallel.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::borrow::Cow;
+use std::cell::Cell;
+
+use chio_bench::drive;
+use chio_bench::workloads::{self, MODERN_BUILD, ctx};
+use chio_packets::catalog::{ClientPacket, ServerPacket};
+use chio_packets::multiplayer::{Match, MatchSlot, SlotStatus, SlotTeam};
+use chio_packets::types::Mods;
+use chio_packets::{Decode, Encode};
+
+thread_local! {
+    /// Allocations (and reallocations) made by this thread while counting is on.
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    /// Whether this thread is counting.
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The system allocator, counting the allocations of threads that asked for it.
+struct Counting;
+
+fn count() {
+    // `try_with`: a thread being torn down has no thread-locals left; it is not counting.
+    let _ = COUNTING.try_with(|counting| {
+        if counting.get() {
+            let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        }
+    });
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so the
+// `GlobalAlloc` contract holds exactly as it does for `System`; the counting itself only
+// touches `const`-initialised thread-locals of `Cell`s, which never allocate.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: forwarded unchanged; the caller upholds `alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: forwarded unchanged.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        // SAFETY: forwarded unchanged; `ptr` was allocated by `System` through this wrapper.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged; `ptr` was allocated by `System` through this wrapper.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The allocations `run` makes on this thread.
+fn allocations<T>(run: impl FnOnce() -> T) -> (u64, T) {
+    ALLOCATIONS.with(|n| n.set(0));
+    COUNTING.with(|c| c.set(true));
+    let value = run();
+    COUNTING.with(|c| c.set(false));
+    (ALLOCATIONS.with(Cell::get), value)
+}
+
+#[test]
+fn the_counter_counts() {
+    let (n, v) = allocations(|| vec![1u8; 3]);
+    assert_eq!((n, v.len()), (1, 3));
+    let (n, ()) = allocations(|| {});
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn encoding_into_a_reused_buffer_allocates_nothing() {
+    let ctx = ctx(MODERN_BUILD);
+    let events = workloads::login_events();
+    let server = workloads::login_burst(&events, ctx);
+    let client = workloads::client_upload();
+    let mut buf = Vec::new();
+    // The first pass grows the buffer; later passes reuse it.
+    drive::encode_server(&server, ctx, &mut buf).unwrap();
+    drive::encode_client(&client, ctx, &mut buf).unwrap();
+    for _ in 0..2 {
+        let (n, ()) = allocations(|| {
+            buf.clear();
+            drive::encode_server(&server, ctx, &mut buf).unwrap();
+            drive::encode_client(&client, ctx, &mut buf).unwrap();
+        });
+        assert_eq!(n, 0, "{} packets encoded", server.len() + client.len());
+    }
+}
+
+#[test]
+fn borrowed_decoding_allocates_only_lists() {
+    let ctx = ctx(MODERN_BUILD);
+    let events = workloads::login_events();
+    let server = workloads::login_burst(&events, ctx);
+    let bytes = drive::server_bytes(&server, ctx);
+    let (n, count) = allocations(|| drive::decode_server(&bytes, ctx, |_| {}).unwrap());
+    assert_eq!((count, n), (server.len(), 0), "the login burst has no lists");
+
+    let client = workloads::client_upload();
+    let bytes = drive::client_bytes(&client, ctx);
+    let bundles = client.iter().filter(|p| matches!(p, ClientPacket::OsuSpectateFrames(_))).count();
+    let (n, count) = allocations(|| drive::decode_client(&bytes, ctx, |_| {}).unwrap());
+    assert_eq!(count, client.len());
+    assert!(bundles > 3_000, "{bundles}");
+    assert_eq!(n, bundles as u64, "one per spectator bundle: its list of replay frames");
+
+    // Strings borrow: a decoded message points into the input.
+    let mut borrowed = 0;
+    drive::decode_server(&drive::server_bytes(&server, ctx), ctx, |packet| {
+        if let ServerPacket::BanchoMessage(message) = packet {
+            assert!(matches!(message.0.content, Cow::Borrowed(_)));
+            borrowed += 1;
+        }
+    })
+    .unwrap();
+    assert_eq!(borrowed, workloads::MESSAGES);
+}
+
+#[test]
+fn streaming_allocates_nothing_once_warm() {
+    let ctx = ctx(MODERN_BUILD);
+    let events = workloads::login_events();
+    let server = workloads::login_burst(&events, ctx);
+    let bytes = drive::server_bytes(&server, ctx);
+    let mut frames = chio_packets::stream::FrameDecoder::new(ctx);
+    let feed = |frames: &mut chio_packets::stream::FrameDecoder| {
+        let mut count = 0;
+        for piece in bytes.chunks(workloads::CHUNK) {
+            frames
+                .feed(piece, |frame| {
+                    ServerPacket::decode_frame(&frame, ctx, chio_packets::Limits::DEFAULT)?;
+                    count += 1;
+                    Ok::<_, chio_packets::DecodeError>(())
+                })
+                .unwrap();
+        }
+        count
+    };
+    // The first pass grows the buffer for frames across pieces (a handful of times).
+    let (first, count) = allocations(|| feed(&mut frames));
+    assert_eq!(count, server.len());
+    assert!(first > 0 && first < 20, "{first}");
+    let (n, count) = allocations(|| feed(&mut frames));
+    assert_eq!((count, n), (server.len(), 0));
+    frames.finish().unwrap();
+}
+
+/// A modern match with a password, four players and free mods.
+fn a_match() -> Match<'static> {
+    let mut slots = vec![MatchSlot::default(); 16];
+    for (i, slot) in slots.iter_mut().take(4).enumerate() {
+        *slot =
+            MatchSlot { status: SlotStatus::NOT_READY, team: SlotTeam::Neutral, user_id: 1000 + i as i32 };
+    }
+    Match {
+        id: 7,
+        in_progress: false,
+        match_type: Default::default(),
+        mods: Mods::empty(),
+        name: "friendly 1v1v1v1".into(),
+        password: "hunter2".into(),
+        beatmap_text: "xi - FREEDOM DiVE [FOUR DIMENSIONS]".into(),
+        beatmap_id: 129_891,
+        beatmap_checksum: "0f5cb5b3c4f1bb5ab6d1d5d3a6b4f9e2".into(),
+        slots,
+        host_id: 1000,
+        mode: Default::default(),
+        scoring_type: Default::default(),
+        team_type: Default::default(),
+        freemod: true,
+        slot_mods: vec![Mods::HIDDEN; 16],
+        seed: 42,
+    }
+}
+
+#[test]
+fn owned_decoding_allocates_the_strings_and_lists_themselves() {
+    let ctx = ctx(MODERN_BUILD);
+    let game = a_match();
+    let bytes = game.encode_to_vec(ctx).unwrap();
+    // Borrowed: the two lists (slots, per-slot mods).
+    let (n, decoded) = allocations(|| Match::decode_from(&bytes, ctx).unwrap());
+    assert_eq!(n, 2);
+    assert_eq!(decoded, game);
+    // Owned: plus the four strings.
+    let (n, owned) = allocations(|| decoded.into_owned());
+    assert_eq!(n, 4);
+    assert_eq!(owned, game);
+    // A string decoded as `String` is its one allocation; as `Cow` none.
+    let text = "Zallius' eyes have awoken".encode_to_vec(ctx).unwrap();
+    let (n, s) = allocations(|| String::decode_from(&text, ctx).unwrap());
+    assert_eq!((n, s.as_str()), (1, "Zallius' eyes have awoken"));
+    let (n, s) = allocations(|| <Cow<'_, str>>::decode_from(&text, ctx).unwrap());
+    assert_eq!((n, matches!(s, Cow::Borrowed(_))), (0, true));
+}
