@@ -8,11 +8,9 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use bytes::BytesMut;
 use chio_packets::catalog::{self, ClientPacket, PacketInfo, ServerPacket};
 use chio_packets::frame::{Header, HeaderFormat};
-use chio_packets::framing::{self, CompressionChoice};
-use chio_packets::stream::{FrameDecoder, RawFrame};
+use chio_packets::framing::{self, CompressionChoice, Frame, Frames};
 use chio_packets::{
     BufMut, Context, DecodeError, DecodeErrorKind, Direction, Encode, EncodeError, Limits, PathSegment,
     Reader,
@@ -204,35 +202,36 @@ impl std::convert::From<io::Error> for Failure {
 fn decode_stream(input: &[u8], args: &DecodeArgs, decode_one: DecodeOne) -> Result<(), Failure> {
     let ctx = args.build.context();
     let direction = args.from.direction();
+    // The whole input is at hand: frames are borrowed from it (inflated if compressed).
     let mut frames = match args.from {
-        From::Server => FrameDecoder::with_limits(ctx, Limits::DEFAULT),
-        From::Client => FrameDecoder::for_client_stream(ctx, Limits::DEFAULT),
+        From::Server => Frames::new(input, ctx, Limits::DEFAULT),
+        From::Client => Frames::for_client_stream(input, ctx, Limits::DEFAULT),
     };
-    let mut buffer = BytesMut::from(input);
+    let header_len = HeaderFormat::for_build(ctx.build()).size();
     let mut out = BufWriter::new(io::stdout().lock());
     let mut skipped = 0_u64;
     let result = loop {
-        let frame = match frames.decode_eof(&mut buffer) {
-            Ok(Some(frame)) => frame,
-            Ok(None) => break Ok(()),
-            Err(error) => break Err(describe(&error, &frame_name(input, &error, direction, ctx))),
+        // Where the next frame starts, to name it if it is broken.
+        let at = frames.position();
+        let frame = match frames.next() {
+            Some(Ok(frame)) => frame,
+            None => break Ok(()),
+            Some(Err(error)) => break Err(describe(&error, &frame_name(input, at, direction, ctx))),
         };
         // Payload offsets count from the payload; report stream offsets.
-        let base =
-            usize::try_from(frame.offset).unwrap_or(usize::MAX).saturating_add(frame.header_len.into());
-        let start = usize::try_from(frame.offset).unwrap_or(usize::MAX);
+        let base = frame.offset.saturating_add(header_len);
         let decoded = match frame.id {
             // A packet the build lacks is reported at its frame; a bad payload where it is bad.
             Some(id) => decode_one(id, &frame.payload, ctx).map_err(|error| {
                 if is_unknown(&error) {
-                    DecodeError::new(error.kind().clone(), start)
+                    DecodeError::new(error.kind().clone(), frame.offset)
                 } else {
                     error.shifted(base)
                 }
             }),
             None => Err(DecodeError::new(
                 DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build: ctx.build() },
-                start,
+                frame.offset,
             )),
         };
         match decoded {
@@ -240,13 +239,13 @@ fn decode_stream(input: &[u8], args: &DecodeArgs, decode_one: DecodeOne) -> Resu
                 let trailing = &frame.payload[used..];
                 if args.strict && !trailing.is_empty() {
                     let error = DecodeError::new(DecodeErrorKind::TrailingBytes(trailing.len()), base + used);
-                    break Err(describe(&error, &packet_name(direction, &frame, ctx)));
+                    break Err(describe(&error, &wire_name(direction, frame.wire_id, ctx)));
                 }
                 let data = data.map_err(io::Error::other)?;
                 write_line(&mut out, name, data, &args::hex(trailing), &frame)?;
             }
             Err(error) if args.lenient && is_unknown(&error) => skipped += 1,
-            Err(error) => break Err(describe(&error, &packet_name(direction, &frame, ctx))),
+            Err(error) => break Err(describe(&error, &wire_name(direction, frame.wire_id, ctx))),
         }
     };
     out.flush()?;
@@ -266,7 +265,7 @@ fn write_line(
     packet: &str,
     data: Value,
     trailing: &str,
-    frame: &RawFrame,
+    frame: &Frame<'_>,
 ) -> io::Result<()> {
     let line = DecodedLine { packet, id: frame.wire_id, compressed: frame.compressed, data, trailing };
     serde_json::to_writer(&mut *out, &line).map_err(io::Error::other)?;
@@ -274,10 +273,6 @@ fn write_line(
 }
 
 /// `BanchoUserStats (wire id 11)`, or the bare wire id if the build has no such packet.
-fn packet_name(direction: Direction, frame: &RawFrame, ctx: Context) -> String {
-    wire_name(direction, frame.wire_id, ctx)
-}
-
 fn wire_name(direction: Direction, wire_id: u16, ctx: Context) -> String {
     let build = ctx.build();
     let name = chio_packets::ids::canonical_id(wire_id, build)
@@ -292,10 +287,10 @@ fn wire_name(direction: Direction, wire_id: u16, ctx: Context) -> String {
     }
 }
 
-/// The frame a framing error is in: named by its header if the header is whole.
-fn frame_name(input: &[u8], error: &DecodeError, direction: Direction, ctx: Context) -> String {
+/// The frame starting at `at` that failed to frame: named by its header if that is whole.
+fn frame_name(input: &[u8], at: usize, direction: Direction, ctx: Context) -> String {
     let format = HeaderFormat::for_build(ctx.build());
-    match input.get(error.offset()..).and_then(|rest| Header::parse(rest, format)) {
+    match input.get(at..).and_then(|rest| Header::parse(rest, format)) {
         Some(header) => format!("frame of {}", wire_name(direction, header.wire_id, ctx)),
         None => "frame header".to_owned(),
     }
