@@ -82,7 +82,7 @@ fn flatten(layout: &Layout, ctx: Context, prefix: &str, when: Option<&str>, out:
             ("", name) => name.to_owned(),
             (prefix, name) => format!("{prefix}.{name}"),
         };
-        let when = window.condition.map(condition).or_else(|| when.map(str::to_owned));
+        let when = window.condition.or(when).map(str::to_owned);
         match window.encoding {
             Encoding::With(codec) => out.push(FieldRow { name, wire: format!("custom ({codec})"), when }),
             Encoding::Wire(inner) => match &inner.shape {
@@ -95,10 +95,4 @@ fn flatten(layout: &Layout, ctx: Context, prefix: &str, when: Option<&str>, out:
             },
         }
     }
-}
-
-/// A `when = ...` condition as the derive recorded it (token by token), tidied for
-/// reading: `* action != Status :: Unknown` becomes `action != Status::Unknown`.
-pub(crate) fn condition(tokens: &str) -> String {
-    tokens.replace(" :: ", "::").replace("* ", "").replace("( ", "(").replace(" )", ")").replace(" . ", ".")
 }

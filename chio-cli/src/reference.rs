@@ -76,7 +76,8 @@ against its output for every revision (see the README).
   compressed; from b1800 none are.
 - Ids are the modern (canonical) ids; the id on the wire of older builds is listed per
   packet. A field's *Builds* and *Protocol* columns say where it is on the wire; outside
-  them it is absent and takes its default.
+  them it is absent and takes its default. A *Condition* is written as in the definition:
+  `*name` is the value of the earlier field `name`.
 
 ",
         first = REVISIONS[0].build,
@@ -284,11 +285,10 @@ fn field_rows(doc: &mut String, field: &Field, types: &TypeIndex) {
         };
         let builds = if window.builds.is_all() { String::new() } else { window.builds.to_string() };
         let protocols = if window.protocols.is_all() { String::new() } else { window.protocols.to_string() };
-        let condition =
-            window.condition.map(|c| format!("`{}`", cell(&layouts::condition(c)))).unwrap_or_default();
+        let condition = window.condition.map(|c| format!("`{}`", cell(c))).unwrap_or_default();
         let default = match (i, field.default) {
-            (0, Some("Default :: default()" | "Default::default()")) => "zero / empty".to_owned(),
-            (0, Some(default)) => format!("`{}`", cell(&layouts::condition(default).replacen("- ", "-", 1))),
+            (0, Some("Default::default()")) => "zero / empty".to_owned(),
+            (0, Some(default)) => format!("`{}`", cell(default)),
             _ => String::new(),
         };
         let _ = writeln!(doc, "| {name} | {wire} | {builds} | {protocols} | {condition} | {default} |");

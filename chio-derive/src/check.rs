@@ -264,7 +264,7 @@ impl DefaultValue {
     pub(crate) fn source(&self) -> String {
         match self {
             Self::Trait => "Default::default()".to_owned(),
-            Self::Expr(expr) => quote::quote!(#expr).to_string(),
+            Self::Expr(expr) => crate::codegen::expr_source(&quote::quote!(#expr)),
         }
     }
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
-use super::{krate_path, type_source};
+use super::{expr_source, krate_path, type_source};
 use crate::check::vec_item;
 use crate::ir::{Codec, DefaultValue, Direction, Field, Struct, Style, WindowAttr};
 
@@ -291,7 +291,7 @@ fn describe_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             let (since_protocol, until_protocol) = window.map_or((0, u8::MAX), WindowAttr::protocol_bounds);
             let condition = match window.and_then(|w| w.when.as_ref()) {
                 Some(when) => {
-                    let source = quote!(#when).to_string();
+                    let source = expr_source(&quote!(#when));
                     quote!(#krate::__private::Option::Some(#source))
                 }
                 None => quote!(#krate::__private::Option::None),
