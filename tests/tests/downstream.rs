@@ -88,5 +88,5 @@ fn identity_and_layout() {
     assert_eq!(names, ["text", "priority", "expires_at", "user_ids"]);
     let present: Vec<_> = layout.fields_in(Context::new(20200101)).map(|(f, _)| f.name).collect();
     assert_eq!(present, ["text", "priority", "user_ids"]);
-    assert_eq!(layout.fields()[2].default, Some("- 1"));
+    assert_eq!(layout.fields()[2].default, Some("-1"));
 }
