@@ -60,7 +60,7 @@ impl FrameCodec {
             .ok()
             .filter(|&len| len <= self.max_len)
             .ok_or(FrameError::TooLarge { len: payload.len() as u64, max: self.max_len })?;
-        dst.reserve(uleb128::len(len) + payload.len());
+        dst.reserve(uleb128::size(len) + payload.len());
         uleb128::put(dst, len);
         dst.extend_from_slice(payload);
         Ok(())

@@ -202,9 +202,9 @@ fn a_match() -> Match<'static> {
 fn owned_decoding_allocates_the_strings_and_lists_themselves() {
     let ctx = ctx(MODERN_BUILD);
     let game = a_match();
-    let bytes = game.encode_to_vec(ctx).unwrap();
+    let bytes = game.encode_payload(ctx).unwrap();
     // Borrowed: the two lists (slots, per-slot mods).
-    let (n, decoded) = allocations(|| Match::decode_from(&bytes, ctx).unwrap());
+    let (n, decoded) = allocations(|| Match::decode_payload(&bytes, ctx).unwrap());
     assert_eq!(n, 2);
     assert_eq!(decoded, game);
     // Owned: plus the four strings.
@@ -212,9 +212,9 @@ fn owned_decoding_allocates_the_strings_and_lists_themselves() {
     assert_eq!(n, 4);
     assert_eq!(owned, game);
     // A string decoded as `String` is its one allocation; as `Cow` none.
-    let text = "Zallius' eyes have awoken".encode_to_vec(ctx).unwrap();
-    let (n, s) = allocations(|| String::decode_from(&text, ctx).unwrap());
+    let text = "Zallius' eyes have awoken".encode_payload(ctx).unwrap();
+    let (n, s) = allocations(|| String::decode_payload(&text, ctx).unwrap());
     assert_eq!((n, s.as_str()), (1, "Zallius' eyes have awoken"));
-    let (n, s) = allocations(|| <Cow<'_, str>>::decode_from(&text, ctx).unwrap());
+    let (n, s) = allocations(|| <Cow<'_, str>>::decode_payload(&text, ctx).unwrap());
     assert_eq!((n, matches!(s, Cow::Borrowed(_))), (0, true));
 }

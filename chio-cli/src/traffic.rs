@@ -122,13 +122,13 @@ type Decoded = (&'static str, serde_json::Result<Value>, usize);
 type DecodeOne = fn(u16, &[u8], Context) -> Result<Decoded, DecodeError>;
 
 fn decode_server(id: u16, payload: &[u8], ctx: Context) -> Result<Decoded, DecodeError> {
-    let mut reader = Reader::with_limits(payload, Limits::DEFAULT);
+    let mut reader = Reader::new(payload).with_limits(Limits::DEFAULT);
     let packet = ServerPacket::decode_from_reader(id, &mut reader, ctx)?;
     Ok((packet.name(), payload_json(&packet), reader.position()))
 }
 
 fn decode_client(id: u16, payload: &[u8], ctx: Context) -> Result<Decoded, DecodeError> {
-    let mut reader = Reader::with_limits(payload, Limits::DEFAULT);
+    let mut reader = Reader::new(payload).with_limits(Limits::DEFAULT);
     let packet = ClientPacket::decode_from_reader(id, &mut reader, ctx)?;
     Ok((packet.name(), payload_json(&packet), reader.position()))
 }

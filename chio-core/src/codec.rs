@@ -5,7 +5,7 @@ use bytes::BufMut;
 
 use crate::context::Context;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
-use crate::reader::{Limits, Reader};
+use crate::reader::Reader;
 
 /// A value that can be written in the bancho wire format of a given [`Context`].
 ///
@@ -29,8 +29,10 @@ pub trait Encode {
     /// bytes (a growable buffer always does); [`Encode::encode_to_vec`] does this for you.
     fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError>;
 
-    /// Encodes into a new vector of exactly the encoded size.
-    fn encode_to_vec(&self, ctx: Context) -> Result<Vec<u8>, EncodeError> {
+    /// Encodes the value alone (a payload, or a part of one: no packet header) into a new
+    /// vector of exactly the encoded size. To put a packet on the wire, write it with its
+    /// header instead (`Packet::write`, or the packet sets' `write`).
+    fn encode_payload(&self, ctx: Context) -> Result<Vec<u8>, EncodeError> {
         let mut out = Vec::with_capacity(self.encoded_len(ctx));
         self.encode(&mut out, ctx)?;
         Ok(out)
@@ -51,20 +53,16 @@ pub trait Decode<'de>: Sized {
     /// Reads one value, advancing the reader.
     fn decode(reader: &mut Reader<'de>, ctx: Context) -> Result<Self, DecodeError>;
 
-    /// Decodes a value from the start of `input` with the default [`Limits`]; bytes after it
-    /// are ignored (real servers pad some payloads).
-    fn decode_from(input: &'de [u8], ctx: Context) -> Result<Self, DecodeError> {
-        Self::decode(&mut Reader::new(input), ctx)
-    }
-
-    /// Decodes a value that must span all of `input`: trailing bytes are an error.
-    fn decode_exact(input: &'de [u8], ctx: Context, limits: Limits) -> Result<Self, DecodeError> {
-        let mut reader = Reader::with_limits(input, limits);
-        let value = Self::decode(&mut reader, ctx)?;
-        match reader.remaining() {
-            0 => Ok(value),
-            n => Err(reader.error(DecodeErrorKind::TrailingBytes(n))),
-        }
+    /// Decodes a value that spans all of `input`: a payload without its packet header,
+    /// with the default [`Limits`](crate::Limits).
+    ///
+    /// Bytes left after the value are an error ([`DecodeErrorKind::TrailingBytes`]), so a
+    /// whole framed packet passed here by mistake fails instead of decoding as garbage.
+    /// For other limits, read with a [`Reader`] (`Reader::new(input).with_limits(..)`,
+    /// [`Reader::decode_payload`]); to read framed packets, use
+    /// the frame readers of `chio_packets::wire`.
+    fn decode_payload(input: &'de [u8], ctx: Context) -> Result<Self, DecodeError> {
+        Reader::new(input).decode_payload(ctx)
     }
 }
 

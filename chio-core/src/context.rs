@@ -49,6 +49,8 @@ pub struct Context {
     protocol: u8,
     /// Explicit slot count; 0 means "the default for build and protocol".
     slots: u8,
+    /// Who writes what is being encoded: the two sides write empty strings differently.
+    sender: Direction,
 }
 
 impl Context {
@@ -63,7 +65,7 @@ impl Context {
     /// Any `u32` is accepted. Builds below b282 behave as b282 and builds above the newest
     /// known one behave as the newest, because every window compares against the number.
     pub const fn new(build: u32) -> Self {
-        Self { build, protocol: build::default_protocol(build), slots: 0 }
+        Self { build, protocol: build::default_protocol(build), slots: 0, sender: Direction::ServerToClient }
     }
 
     /// The same context with another protocol version (the reference's `set_protocol_version`).
@@ -78,6 +80,34 @@ impl Context {
     #[must_use]
     pub const fn with_slots(self, slots: u8) -> Self {
         Self { slots, ..self }
+    }
+
+    /// The same context for encoding what `sender` writes.
+    ///
+    /// The two sides write an empty string differently: servers write a bare `00` (as the
+    /// reference does), the osu! client writes `0b 00` (a present string of length 0,
+    /// what its writer does with every non-null string, in every build). Packet types know
+    /// their sender and set it themselves when they encode, so only hand-written payload
+    /// codecs that encode a payload on its own need this. Decoding accepts both forms.
+    ///
+    /// ```
+    /// use chio_core::{Context, Direction, Encode};
+    ///
+    /// let ctx = Context::new(20250306);
+    /// assert_eq!("".encode_payload(ctx).unwrap(), [0x00]);
+    /// assert_eq!("".encode_payload(ctx.sent_by(Direction::ClientToServer)).unwrap(), [0x0b, 0x00]);
+    /// ```
+    #[must_use]
+    #[inline]
+    pub const fn sent_by(self, sender: Direction) -> Self {
+        Self { sender, ..self }
+    }
+
+    /// Who writes what is encoded with this context (see [`sent_by`](Self::sent_by));
+    /// the server unless set otherwise.
+    #[inline]
+    pub const fn sender(self) -> Direction {
+        self.sender
     }
 
     /// The client build number.

@@ -6,14 +6,20 @@
 //! | b334–b1799 | `u16 id, u8 compressed, u32 len` (7 bytes) | gzip when the raw payload is over 150 bytes |
 //! | b1800+ | the same 7 bytes | never; a set flag is still honoured when reading |
 //!
-//! The id in the header is the build's wire id; translating it to the canonical packet id
-//! is the packet tables' job.
+//! The id in the header is the build's wire id; [`ids`](crate::ids) translates it to the
+//! canonical packet id. Clients and servers compress alike: the game shares its packet
+//! writer between the two sides, and the reference reads a client's compressed payloads.
+//!
+//! [`write_frame`] writes one frame around any payload; packet types write themselves
+//! with `Packet::write`, which calls it.
 
 use std::io::Read;
 
 use bytes::BufMut;
 
-use crate::error::{DecodeErrorKind, LimitKind};
+use crate::codec::Encode;
+use crate::context::Context;
+use crate::error::{DecodeErrorKind, EncodeError, EncodeErrorKind, LimitKind};
 
 /// First build with the 7-byte header and its compression flag.
 pub const FLAGGED_HEADER_BUILD: u32 = 334;
@@ -50,19 +56,20 @@ impl HeaderFormat {
     }
 }
 
-/// When a writer compresses payloads.
+/// When a writer compresses payloads: each build's rule ([`Compression::for_build`]), or
+/// another one chosen by the writer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Compression {
     /// Every payload, as the 6-byte header implies (b282–b333).
     Always,
     /// Payloads over [`COMPRESSION_THRESHOLD`] bytes (b334–b1799).
     AboveThreshold,
-    /// Never (b1800 and later).
+    /// Never (b1800 and later). Impossible before b334, whose header has no flag.
     Never,
 }
 
 impl Compression {
-    /// What a server writing to `build` does.
+    /// What the senders of `build` do.
     #[inline]
     pub const fn for_build(build: u32) -> Self {
         if build < FLAGGED_HEADER_BUILD {
@@ -134,6 +141,59 @@ impl Header {
             HeaderFormat::Legacy => buf.put_slice(&[id0, id1, l0, l1, l2, l3]),
         }
     }
+}
+
+/// Writes a frame with wire id `wire_id` around `payload`'s encoding for `ctx`, compressed
+/// by `compression`. An uncompressed payload is encoded straight into `buf` (its length is
+/// known up front); a compressed one goes through one temporary buffer.
+///
+/// Before b334 every payload is compressed whatever `compression` says, except
+/// [`Compression::Never`], which those builds cannot carry: an error. On error, part of
+/// the frame may already be in `buf`; truncate it back if you reuse it.
+pub fn write_frame<P, B>(
+    wire_id: u16,
+    payload: &P,
+    buf: &mut B,
+    ctx: Context,
+    compression: Compression,
+) -> Result<(), EncodeError>
+where
+    P: Encode + ?Sized,
+    B: BufMut + ?Sized,
+{
+    let format = HeaderFormat::for_build(ctx.build());
+    let len = payload.encoded_len(ctx);
+    let compress = match (format, compression) {
+        (HeaderFormat::Legacy, Compression::Never) => {
+            return Err(EncodeError::new(EncodeErrorKind::Custom(
+                "builds before b334 cannot carry an uncompressed payload".into(),
+            )));
+        }
+        (HeaderFormat::Legacy, _) => true,
+        (HeaderFormat::Flagged, compression) => compression.applies_to(len),
+    };
+    let too_long =
+        |len: usize| EncodeError::new(EncodeErrorKind::TooLong { len, prefix: "u32 frame length" });
+    if compress {
+        let mut raw = Vec::with_capacity(len);
+        payload.encode(&mut raw, ctx)?;
+        let packed = gzip(&raw);
+        let wire_len = u32::try_from(packed.len()).map_err(|_| too_long(packed.len()))?;
+        Header { wire_id, compressed: true, len: wire_len }.put(buf, format);
+        buf.put_slice(&packed);
+    } else {
+        let wire_len = u32::try_from(len).map_err(|_| too_long(len))?;
+        Header { wire_id, compressed: false, len: wire_len }.put(buf, format);
+        let room = buf.remaining_mut();
+        payload.encode(buf, ctx)?;
+        // `encoded_len` is exact by contract; a hand-written codec that breaks it would
+        // corrupt the stream, so check (writing lowers `remaining_mut` by what it wrote).
+        let written = room - buf.remaining_mut();
+        if written != len {
+            return Err(EncodeError::new(EncodeErrorKind::WrongLength { expected: len, actual: written }));
+        }
+    }
+    Ok(())
 }
 
 /// Gzip-compresses a payload (RFC 1952, default level).

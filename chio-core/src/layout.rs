@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::build::{BuildRange, ProtocolRange};
-use crate::context::{Context, Direction};
+use crate::context::Context;
 use crate::primitives::{Bools8, Trailing, Uleb128};
 
 /// A type whose wire layout can be described at run time.
@@ -119,28 +119,6 @@ impl Layout {
     /// The fields on the wire for `ctx`, in order, with the window in force.
     pub fn fields_in(&self, ctx: Context) -> impl Iterator<Item = (&'static Field, &'static Window)> {
         self.fields().iter().filter_map(move |f| f.window(ctx).map(|w| (f, w)))
-    }
-}
-
-/// Identity of a packet: its name, canonical id, direction and the builds that have it.
-///
-/// Derived by `#[derive(BanchoPacket)]`. The canonical id is the modern one; the id on the
-/// wire of an older build may differ (the b282–b333 numbering), which the packet tables
-/// translate.
-pub trait Packet: Describe {
-    /// The reference's name, such as `BanchoUserStats`.
-    const NAME: &'static str;
-    /// The canonical (modern) packet id.
-    const ID: u16;
-    /// Who sends it.
-    const DIRECTION: Direction;
-    /// The builds that have the packet.
-    const BUILDS: BuildRange;
-
-    /// Whether the packet exists for `ctx`.
-    #[inline]
-    fn exists_in(ctx: Context) -> bool {
-        Self::BUILDS.contains(ctx.build())
     }
 }
 

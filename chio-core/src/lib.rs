@@ -16,9 +16,9 @@
 //! use std::borrow::Cow;
 //!
 //! let ctx = Context::new(20250306);
-//! let bytes = "#osu".encode_to_vec(ctx).unwrap();
+//! let bytes = "#osu".encode_payload(ctx).unwrap();
 //! assert_eq!(bytes, b"\x0b\x04#osu");
-//! let decoded = <Cow<str>>::decode_from(&bytes, ctx).unwrap();
+//! let decoded = <Cow<str>>::decode_payload(&bytes, ctx).unwrap();
 //! assert!(matches!(decoded, Cow::Borrowed("#osu")));
 //! ```
 
@@ -27,7 +27,10 @@ mod codec;
 mod context;
 mod error;
 pub mod frame;
+pub mod ids;
 pub mod layout;
+mod limits;
+mod packet;
 pub mod primitives;
 mod reader;
 pub mod version;
@@ -37,9 +40,11 @@ pub use context::{Context, Direction};
 pub use error::{
     DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FieldPath, LimitKind, PathSegment,
 };
-pub use layout::{Describe, Layout, Packet};
+pub use layout::{Describe, Layout};
+pub use limits::Limits;
+pub use packet::{DecodeHook, EncodeHook, Packet, PacketSet};
 pub use primitives::{Bools8, Trailing, Uleb128};
-pub use reader::{Limits, Reader};
+pub use reader::Reader;
 
 /// The buffer trait encoders write into (from the `bytes` crate), for hand-written codecs.
 pub use bytes::BufMut;

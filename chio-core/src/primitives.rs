@@ -113,6 +113,9 @@ impl<T: Encode + ?Sized> Encode for Box<T> {
 }
 
 /// ULEB128 as the wire uses it: at most 5 bytes, value at most `u32::MAX`.
+///
+/// `encoded_len`, `encode` and `decode` make the module a field codec
+/// (`#[bancho(with = chio_packets::primitives::uleb128)]` on a `u32` field).
 pub mod uleb128 {
     use super::*;
 
@@ -121,7 +124,26 @@ pub mod uleb128 {
 
     /// Encoded size of `value`.
     #[inline]
-    pub const fn len(value: u32) -> usize {
+    pub const fn encoded_len(value: &u32, _: Context) -> usize {
+        size(*value)
+    }
+
+    /// Writes `value` in the shortest form.
+    #[inline]
+    pub fn encode<B: BufMut + ?Sized>(value: &u32, buf: &mut B, _: Context) -> Result<(), EncodeError> {
+        put(buf, *value);
+        Ok(())
+    }
+
+    /// Reads a value; see [`read`].
+    #[inline(always)]
+    pub fn decode(reader: &mut Reader<'_>, _: Context) -> Result<u32, DecodeError> {
+        read(reader)
+    }
+
+    /// Encoded size of `value` (no context needed: ULEB128 is the same in every build).
+    #[inline]
+    pub const fn size(value: u32) -> usize {
         match value {
             0..0x80 => 1,
             0x80..0x4000 => 2,
@@ -131,7 +153,7 @@ pub mod uleb128 {
         }
     }
 
-    /// Writes `value` in the shortest form.
+    /// Writes `value` in the shortest form (no context needed).
     #[inline]
     pub fn put<B: BufMut + ?Sized>(buf: &mut B, mut value: u32) {
         while value >= 0x80 {
@@ -144,7 +166,7 @@ pub mod uleb128 {
         buf.put_u8(value as u8);
     }
 
-    /// Reads a value of at most 5 bytes that fits a `u32`.
+    /// Reads a value of at most 5 bytes that fits a `u32` (no context needed).
     ///
     /// Over-long but in-range forms (`80 00` for 0) are accepted, as the game's reader
     /// accepts them; a sixth byte, or bits above bit 31, are [`DecodeErrorKind::UlebOverflow`].
@@ -188,7 +210,7 @@ pub struct Uleb128(pub u32);
 impl Encode for Uleb128 {
     #[inline]
     fn encoded_len(&self, _: Context) -> usize {
-        uleb128::len(self.0)
+        uleb128::size(self.0)
     }
     #[inline]
     fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, _: Context) -> Result<(), EncodeError> {
@@ -205,37 +227,46 @@ impl<'de> Decode<'de> for Uleb128 {
     }
 }
 
-/// The bancho string: `00` for empty, or `0b`, a ULEB128 byte length and UTF-8 bytes.
+/// The bancho string: a marker byte, then for a present string its ULEB128 byte length and
+/// UTF-8 bytes.
+///
+/// An empty string has two forms. Servers write a bare `00` (the reference does); the osu!
+/// client writes `0b 00`, a present string of length 0, as its writer does for every
+/// non-null string in every build (seen in real client traffic: an `OsuMessage` from a
+/// stable client starts `0b 00` for the empty sender). [`encode`] writes the form of the
+/// context's sender ([`Context::sent_by`]); [`decode`] accepts both.
 pub mod string {
     use super::*;
+    use crate::context::Direction;
 
     /// Marker byte of an absent (empty) string.
     pub const EMPTY: u8 = 0x00;
     /// Marker byte of a present string.
     pub const PRESENT: u8 = 0x0b;
 
-    /// Encoded size of `s`.
+    /// Encoded size of `s` as `ctx`'s sender writes it.
     #[inline]
-    pub fn encoded_len(s: &str) -> usize {
+    pub fn encoded_len(s: &str, ctx: Context) -> usize {
         if s.is_empty() {
-            1
+            match ctx.sender() {
+                Direction::ServerToClient => 1,
+                Direction::ClientToServer => 2,
+            }
         } else {
-            // Lengths over u32::MAX fail in `put`; the size reported for them is not used.
+            // Lengths over u32::MAX fail in `encode`; the size reported for them is not used.
             let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
-            1 + uleb128::len(len) + s.len()
+            1 + uleb128::size(len) + s.len()
         }
     }
 
-    /// Writes `s`. The empty string is written as a bare `00`, as servers do.
+    /// Writes `s` as `ctx`'s sender writes it: the empty string is a bare `00` from a
+    /// server, `0b 00` from a client.
     #[inline(always)]
-    pub fn put<B: BufMut + ?Sized>(buf: &mut B, s: &str) -> Result<(), EncodeError> {
-        if s.is_empty() {
-            buf.put_u8(EMPTY);
-            return Ok(());
-        }
+    pub fn encode<B: BufMut + ?Sized>(s: &str, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
         let len = u32::try_from(s.len())
             .map_err(|_| EncodeErrorKind::TooLong { len: s.len(), prefix: "ULEB128" })?;
         match u8::try_from(len) {
+            Ok(0) if ctx.sender() == Direction::ServerToClient => buf.put_u8(EMPTY),
             // Marker and one-byte length in one write (almost every string).
             Ok(short) if short < 0x80 => buf.put_slice(&[PRESENT, short]),
             _ => {
@@ -253,7 +284,7 @@ pub mod string {
     /// stable clients write. Any other marker byte is an error (the reference reads any
     /// non-zero marker as "present").
     #[inline(always)]
-    pub fn read<'de>(reader: &mut Reader<'de>) -> Result<&'de str, DecodeError> {
+    pub fn decode<'de>(reader: &mut Reader<'de>, _: Context) -> Result<&'de str, DecodeError> {
         let start = reader.position();
         match reader.take_byte()? {
             EMPTY => Ok(""),
@@ -359,12 +390,12 @@ macro_rules! string_encode {
     ($($ty:ty),*) => {$(
         impl Encode for $ty {
             #[inline]
-            fn encoded_len(&self, _: Context) -> usize {
-                string::encoded_len(self)
+            fn encoded_len(&self, ctx: Context) -> usize {
+                string::encoded_len(self, ctx)
             }
             #[inline]
-            fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, _: Context) -> Result<(), EncodeError> {
-                string::put(buf, self)
+            fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+                string::encode(self, buf, ctx)
             }
         }
     )*};
@@ -375,28 +406,30 @@ string_encode!(str, String, Cow<'_, str>);
 impl<'de> Decode<'de> for &'de str {
     const MIN_LEN: usize = 1;
     #[inline]
-    fn decode(reader: &mut Reader<'de>, _: Context) -> Result<Self, DecodeError> {
-        string::read(reader)
+    fn decode(reader: &mut Reader<'de>, ctx: Context) -> Result<Self, DecodeError> {
+        string::decode(reader, ctx)
     }
 }
 
 impl<'de> Decode<'de> for Cow<'de, str> {
     const MIN_LEN: usize = 1;
     #[inline(always)]
-    fn decode(reader: &mut Reader<'de>, _: Context) -> Result<Self, DecodeError> {
-        string::read(reader).map(Cow::Borrowed)
+    fn decode(reader: &mut Reader<'de>, ctx: Context) -> Result<Self, DecodeError> {
+        string::decode(reader, ctx).map(Cow::Borrowed)
     }
 }
 
 impl<'de> Decode<'de> for String {
     const MIN_LEN: usize = 1;
     #[inline]
-    fn decode(reader: &mut Reader<'de>, _: Context) -> Result<Self, DecodeError> {
-        string::read(reader).map(str::to_owned)
+    fn decode(reader: &mut Reader<'de>, ctx: Context) -> Result<Self, DecodeError> {
+        string::decode(reader, ctx).map(str::to_owned)
     }
 }
 
-/// Lists: a count prefix, then the elements.
+/// Lists: a count prefix, then the elements (`encoded_len`, `encode` and `decode` take the
+/// count type as a parameter; `elements_len`, `encode_elements` and `decode_elements` are
+/// for lists whose length the layout fixes).
 pub mod list {
     use super::*;
 
@@ -417,18 +450,18 @@ pub mod list {
 
     /// Writes a `C` count, then `items`.
     #[inline]
-    pub fn put<C: CountPrefix, T: Encode, B: BufMut + ?Sized>(
+    pub fn encode<C: CountPrefix, T: Encode, B: BufMut + ?Sized>(
         items: &[T],
         buf: &mut B,
         ctx: Context,
     ) -> Result<(), EncodeError> {
         C::from_len(items.len())?.put(buf);
-        put_elements(items, buf, ctx)
+        encode_elements(items, buf, ctx)
     }
 
     /// Writes `items` without a count.
     #[inline]
-    pub fn put_elements<T: Encode, B: BufMut + ?Sized>(
+    pub fn encode_elements<T: Encode, B: BufMut + ?Sized>(
         items: &[T],
         buf: &mut B,
         ctx: Context,
@@ -441,7 +474,7 @@ pub mod list {
 
     /// Reads a `C` count, then that many elements.
     #[inline]
-    pub fn read<'de, C: CountPrefix, T: Decode<'de>>(
+    pub fn decode<'de, C: CountPrefix, T: Decode<'de>>(
         reader: &mut Reader<'de>,
         ctx: Context,
     ) -> Result<Vec<T>, DecodeError> {
@@ -453,7 +486,7 @@ pub mod list {
 
     /// Reads exactly `count` elements (a count fixed by the layout, such as the slot count).
     #[inline]
-    pub fn read_elements<'de, T: Decode<'de>>(
+    pub fn decode_elements<'de, T: Decode<'de>>(
         reader: &mut Reader<'de>,
         ctx: Context,
         count: usize,
@@ -495,7 +528,7 @@ impl<T: Encode> Encode for Vec<T> {
     }
     #[inline]
     fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
-        list::put::<i32, T, B>(self, buf, ctx)
+        list::encode::<i32, T, B>(self, buf, ctx)
     }
 }
 
@@ -503,7 +536,7 @@ impl<'de, T: Decode<'de>> Decode<'de> for Vec<T> {
     const MIN_LEN: usize = 4;
     #[inline]
     fn decode(reader: &mut Reader<'de>, ctx: Context) -> Result<Self, DecodeError> {
-        list::read::<i32, T>(reader, ctx)
+        list::decode::<i32, T>(reader, ctx)
     }
 }
 
@@ -608,15 +641,15 @@ mod tests {
     fn string_errors_point_at_the_bad_bytes() {
         let mut bytes = vec![0x0b, 20];
         bytes.extend_from_slice(b"0123456789abcdef\xe3\x81xy");
-        let error = string::read(&mut Reader::new(&bytes)).unwrap_err();
+        let error = string::decode(&mut Reader::new(&bytes), Context::NEWEST).unwrap_err();
         assert_eq!(error.kind(), &DecodeErrorKind::InvalidUtf8 { valid_up_to: 16 });
         assert_eq!(error.offset(), 2);
         // A two-byte length goes through the long ULEB128 path.
         let mut long = vec![0x0b, 0x80 | 0x2c, 0x02];
         long.extend(std::iter::repeat_n(b'x', 300));
-        assert_eq!(string::read(&mut Reader::new(&long)).unwrap().len(), 300);
+        assert_eq!(string::decode(&mut Reader::new(&long), Context::NEWEST).unwrap().len(), 300);
         assert!(matches!(
-            string::read(&mut Reader::new(&[0x0b, 0x80])).unwrap_err().kind(),
+            string::decode(&mut Reader::new(&[0x0b, 0x80]), Context::NEWEST).unwrap_err().kind(),
             DecodeErrorKind::UnexpectedEnd { .. }
         ));
     }

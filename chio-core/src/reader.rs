@@ -1,54 +1,7 @@
-//! A bounds-checked cursor over the bytes being decoded, and the limits it enforces.
+//! A bounds-checked cursor over the bytes being decoded.
 
 use crate::error::{DecodeError, DecodeErrorKind, LimitKind};
-
-/// Caps on what one input may make the decoder accept or allocate.
-///
-/// Every length and count is also checked against the bytes actually left, so the
-/// decoder never allocates more than the input justifies; these caps bound it further.
-/// The defaults follow the reference: a packet frame is at most 16 KiB, except the
-/// beatmap info request (256 KiB), which is why the list and string caps match that.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Limits {
-    /// Longest string, in bytes.
-    pub max_string_len: u32,
-    /// Most elements in one list.
-    pub max_list_len: u32,
-    /// Longest frame payload on the wire, in bytes.
-    pub max_frame_len: u32,
-    /// Longest payload of a client packet other than the beatmap info request (the
-    /// reference's limit), applied by decoders of client streams.
-    pub max_client_frame_len: u32,
-    /// Largest payload after gzip decompression, in bytes.
-    pub max_decompressed_len: u32,
-}
-
-impl Limits {
-    /// The defaults: 256 KiB strings and frames, 16 KiB client frames (except the beatmap
-    /// info request), 65,536 list elements, 1 MiB decompressed.
-    pub const DEFAULT: Self = Self {
-        max_string_len: 1 << 18,
-        max_list_len: 1 << 16,
-        max_frame_len: 1 << 18,
-        max_client_frame_len: 1 << 14,
-        max_decompressed_len: 1 << 20,
-    };
-
-    /// No caps beyond what the input holds (for trusted input such as test fixtures).
-    pub const UNLIMITED: Self = Self {
-        max_string_len: u32::MAX,
-        max_list_len: u32::MAX,
-        max_frame_len: u32::MAX,
-        max_client_frame_len: u32::MAX,
-        max_decompressed_len: u32::MAX,
-    };
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self::DEFAULT
-    }
-}
+use crate::limits::Limits;
 
 /// A cursor over a byte slice that hands out borrowed sub-slices and never reads past the end.
 ///
@@ -72,10 +25,31 @@ impl<'de> Reader<'de> {
         Self { rest: input, len: input.len(), limits: Limits::DEFAULT }
     }
 
-    /// A reader over `input` with the given limits.
+    /// The same reader with other limits.
     #[inline]
-    pub const fn with_limits(input: &'de [u8], limits: Limits) -> Self {
-        Self { rest: input, len: input.len(), limits }
+    #[must_use]
+    pub const fn with_limits(self, limits: Limits) -> Self {
+        Self { limits, ..self }
+    }
+
+    /// Decodes a `T` that spans every byte left: a whole payload, under this reader's
+    /// limits (trailing bytes are an error).
+    #[inline]
+    pub fn decode_payload<T: crate::Decode<'de>>(mut self, ctx: crate::Context) -> Result<T, DecodeError> {
+        let value = T::decode(&mut self, ctx)?;
+        self.finish()?;
+        Ok(value)
+    }
+
+    /// Checks that every byte has been read: the end of a whole payload.
+    ///
+    /// Bytes left over are [`DecodeErrorKind::TrailingBytes`] at the first of them.
+    #[inline]
+    pub fn finish(&self) -> Result<(), DecodeError> {
+        match self.remaining() {
+            0 => Ok(()),
+            n => Err(self.error(DecodeErrorKind::TrailingBytes(n))),
+        }
     }
 
     /// The limits in force.
@@ -247,7 +221,7 @@ mod tests {
         ));
         // Zero-size elements still count one byte each.
         assert!(r.check_count(11, 0).is_err());
-        let r = Reader::with_limits(&[0; 10], Limits { max_list_len: 1, ..Limits::DEFAULT });
+        let r = Reader::new(&[0; 10]).with_limits(Limits { max_list_len: 1, ..Limits::DEFAULT });
         assert!(r.check_count(2, 1).is_err());
     }
 }

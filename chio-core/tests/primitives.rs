@@ -1,5 +1,5 @@
 //! Exact-byte tests of chio-core's wire primitives: numbers, `bool`, ULEB128, strings,
-//! lists, `Bools8`, `Trailing`, `WireCast`, `decode_exact` and the error messages.
+//! lists, `Bools8`, `Trailing`, `WireCast`, `decode_payload` and the error messages.
 //!
 //! Every encoding in this file goes through [`encode`], which also checks that
 //! `encoded_len` (and `FIXED_LEN` where there is one) is exact, that an exact-size slice is
@@ -30,7 +30,7 @@ const CONTEXTS: [Context; 3] = [Context::OLDEST, Context::new(20121028), Context
 
 /// Encodes `value`, checking `encoded_len`, `FIXED_LEN` and context independence.
 fn encode<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
-    let bytes = value.encode_to_vec(CTX).unwrap_or_else(|e| panic!("encoding failed: {e}"));
+    let bytes = value.encode_payload(CTX).unwrap_or_else(|e| panic!("encoding failed: {e}"));
     if let Some(fixed) = T::FIXED_LEN {
         assert_eq!(fixed, bytes.len(), "FIXED_LEN disagrees with the bytes written");
     }
@@ -54,7 +54,7 @@ fn assert_encodes<T: Encode + ?Sized>(value: &T, expected: &[u8]) {
 /// Asserts that encoding `value` fails with `kind` at `path` (`""` for the root).
 #[track_caller]
 fn assert_encode_err<T: Encode + ?Sized>(value: &T, kind: EncodeErrorKind, path: &str) {
-    let err = value.encode_to_vec(CTX).expect_err("encoding should fail");
+    let err = value.encode_payload(CTX).expect_err("encoding should fail");
     assert_eq!(err.kind(), &kind);
     assert_eq!(err.path().to_string(), path);
 }
@@ -62,8 +62,7 @@ fn assert_encode_err<T: Encode + ?Sized>(value: &T, kind: EncodeErrorKind, path:
 /// Decodes a `T` that must span all of `bytes`, with the default limits.
 #[track_caller]
 fn decode<T: for<'a> Decode<'a>>(bytes: &[u8]) -> T {
-    T::decode_exact(bytes, CTX, Limits::DEFAULT)
-        .unwrap_or_else(|e| panic!("decoding {bytes:02x?} failed: {e}"))
+    T::decode_payload(bytes, CTX).unwrap_or_else(|e| panic!("decoding {bytes:02x?} failed: {e}"))
 }
 
 /// Asserts `value` encodes to `expected` and `expected` decodes back to `value`.
@@ -86,13 +85,13 @@ fn read_err(
     limits: Limits,
     read: impl Fn(&mut Reader<'_>) -> Result<String, DecodeError>,
 ) -> DecodeError {
-    let err = match read(&mut Reader::with_limits(bytes, limits)) {
+    let err = match read(&mut Reader::new(bytes).with_limits(limits)) {
         Ok(value) => panic!("decoding {bytes:02x?} gave {value}, expected an error"),
         Err(err) => err,
     };
     let mut shifted = vec![0xee; 3];
     shifted.extend_from_slice(bytes);
-    let mut reader = Reader::with_limits(&shifted, limits);
+    let mut reader = Reader::new(&shifted).with_limits(limits);
     reader.take(3).unwrap();
     let moved = read(&mut reader).expect_err("the shifted input decoded");
     assert_eq!(moved.kind(), err.kind(), "kind changed with the input's start");
@@ -116,7 +115,7 @@ fn decode_err<T: for<'a> Decode<'a> + Debug>(bytes: &[u8]) -> DecodeError {
 /// The error reading a `C`-counted list of `T` from `bytes` with `limits`.
 #[track_caller]
 fn list_err<C: CountPrefix, T: for<'a> Decode<'a> + Debug>(bytes: &[u8], limits: Limits) -> DecodeError {
-    read_err(bytes, limits, |r| list::read::<C, T>(r, CTX).map(|v| format!("{v:?}")))
+    read_err(bytes, limits, |r| list::decode::<C, T>(r, CTX).map(|v| format!("{v:?}")))
 }
 
 /// Asserts an error's kind and offset.
@@ -139,7 +138,7 @@ fn unexpected_end(needed: usize, left: usize) -> DecodeErrorKind {
 /// Writes a `C`-counted list, checking `list::encoded_len`.
 fn encode_list<C: CountPrefix, T: Encode>(items: &[T]) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::new();
-    list::put::<C, T, Vec<u8>>(items, &mut out, CTX)?;
+    list::encode::<C, T, Vec<u8>>(items, &mut out, CTX)?;
     assert_eq!(list::encoded_len::<C, T>(items, CTX), out.len(), "list::encoded_len");
     Ok(out)
 }
@@ -147,9 +146,9 @@ fn encode_list<C: CountPrefix, T: Encode>(items: &[T]) -> Result<Vec<u8>, Encode
 /// Reads a `C`-counted list that must span all of `bytes`.
 #[track_caller]
 fn decode_list<C: CountPrefix, T: for<'a> Decode<'a>>(bytes: &[u8], limits: Limits) -> Vec<T> {
-    let mut reader = Reader::with_limits(bytes, limits);
-    let items =
-        list::read::<C, T>(&mut reader, CTX).unwrap_or_else(|e| panic!("decoding {bytes:02x?} failed: {e}"));
+    let mut reader = Reader::new(bytes).with_limits(limits);
+    let items = list::decode::<C, T>(&mut reader, CTX)
+        .unwrap_or_else(|e| panic!("decoding {bytes:02x?} failed: {e}"));
     assert!(reader.is_empty(), "{} bytes left after the list", reader.remaining());
     items
 }
@@ -196,8 +195,8 @@ impl Encode for Fails {
 // ---------------------------------------------------------------------------------------
 
 /// Checks a fixed-size number: exact bytes, `FIXED_LEN`/`MIN_LEN`, a bit-exact round trip,
-/// every truncation, and trailing bytes (an error for `decode_exact`, ignored by
-/// `decode_from`).
+/// every truncation, and trailing bytes (an error for `decode_payload`, left in the
+/// reader by `decode`).
 #[track_caller]
 fn check_number<T>(value: T, expected: &[u8])
 where
@@ -218,9 +217,9 @@ where
     }
 
     let padded = concat(&[expected, &[0xaa, 0xbb]]);
-    let err = T::decode_exact(&padded, CTX, Limits::DEFAULT).unwrap_err();
+    let err = T::decode_payload(&padded, CTX).unwrap_err();
     assert_err(&err, DecodeErrorKind::TrailingBytes(2), n);
-    let tolerant = T::decode_from(&padded, CTX).unwrap();
+    let tolerant = T::decode(&mut Reader::new(&padded), CTX).unwrap();
     assert_eq!(format!("{tolerant:?}"), format!("{value:?}"));
 }
 
@@ -375,7 +374,7 @@ fn bool_on_empty_input_is_unexpected_end() {
 fn unit_is_nothing_on_the_wire() {
     assert_encodes(&(), &[]);
     decode::<()>(&[]);
-    let err = <()>::decode_exact(&[0x00], CTX, Limits::DEFAULT).unwrap_err();
+    let err = <()>::decode_payload(&[0x00], CTX).unwrap_err();
     assert_err(&err, DecodeErrorKind::TrailingBytes(1), 0);
 }
 
@@ -412,7 +411,7 @@ fn uleb128_put_and_len_at_every_boundary() {
         let mut out = Vec::new();
         uleb128::put(&mut out, value);
         assert_eq!(out, expected, "uleb128::put({value})");
-        assert_eq!(uleb128::len(value), expected.len(), "uleb128::len({value})");
+        assert_eq!(uleb128::size(value), expected.len(), "uleb128::size({value})");
         assert!(expected.len() <= uleb128::MAX_LEN);
     }
 }
@@ -459,7 +458,7 @@ fn uleb128_accepts_overlong_forms_in_range() {
 #[test]
 fn uleb128_stops_at_the_first_byte_without_continuation() {
     assert_eq!(read_uleb(&[0x7f, 0xff, 0xff]).unwrap(), (127, 1));
-    let err = Uleb128::decode_exact(&[0x05, 0x01], CTX, Limits::DEFAULT).unwrap_err();
+    let err = Uleb128::decode_payload(&[0x05, 0x01], CTX).unwrap_err();
     assert_err(&err, DecodeErrorKind::TrailingBytes(1), 1);
 }
 
@@ -496,11 +495,11 @@ fn check_string(s: &str, expected: &[u8]) {
     assert_encodes(&Cow::Borrowed(s), expected);
     assert_encodes(&Cow::<str>::Owned(s.to_owned()), expected);
     assert_encodes(&Box::<str>::from(s), expected);
-    assert_eq!(string::encoded_len(s), expected.len());
+    assert_eq!(string::encoded_len(s, CTX), expected.len());
 
     assert_eq!(decode::<String>(expected), s);
-    assert_eq!(<&str>::decode_exact(expected, CTX, Limits::DEFAULT).unwrap(), s);
-    let cow = <Cow<str>>::decode_exact(expected, CTX, Limits::DEFAULT).unwrap();
+    assert_eq!(<&str>::decode_payload(expected, CTX).unwrap(), s);
+    let cow = <Cow<str>>::decode_payload(expected, CTX).unwrap();
     assert!(matches!(cow, Cow::Borrowed(_)));
     assert_eq!(cow, s);
 
@@ -520,8 +519,8 @@ fn empty_string_encodes_as_a_bare_zero() {
 fn both_empty_forms_decode_to_the_empty_string() {
     for bytes in [&[0x00][..], &[0x0b, 0x00], &[0x0b, 0x80, 0x00]] {
         assert_eq!(decode::<String>(bytes), "");
-        assert_eq!(<&str>::decode_exact(bytes, CTX, Limits::DEFAULT).unwrap(), "");
-        let cow = <Cow<str>>::decode_exact(bytes, CTX, Limits::DEFAULT).unwrap();
+        assert_eq!(<&str>::decode_payload(bytes, CTX).unwrap(), "");
+        let cow = <Cow<str>>::decode_payload(bytes, CTX).unwrap();
         assert!(matches!(cow, Cow::Borrowed("")), "{bytes:02x?}");
     }
 }
@@ -546,7 +545,8 @@ fn string_over_two_mebibytes_has_a_four_byte_length() {
     let s = ascii(1 << 21);
     let expected = concat(&[&[0x0b, 0x80, 0x80, 0x80, 0x01], s.as_bytes()]);
     assert_encodes(s.as_str(), &expected);
-    let decoded = String::decode_exact(&expected, CTX, Limits::UNLIMITED).unwrap();
+    let decoded =
+        Reader::new(&expected).with_limits(Limits::UNLIMITED).decode_payload::<String>(CTX).unwrap();
     assert_eq!(decoded, s);
 }
 
@@ -638,7 +638,7 @@ fn string_longer_than_the_input_is_unexpected_end() {
 fn string_over_the_length_limit_is_rejected_at_the_marker() {
     let limits = Limits { max_string_len: 4, ..Limits::DEFAULT };
     let at_limit = [0x0b, 0x04, b'a', b'b', b'c', b'd'];
-    let decoded = String::decode(&mut Reader::with_limits(&at_limit, limits), CTX).unwrap();
+    let decoded = String::decode(&mut Reader::new(&at_limit).with_limits(limits), CTX).unwrap();
     assert_eq!(decoded, "abcd");
 
     let over = LimitKind::StringLength;
@@ -649,7 +649,7 @@ fn string_over_the_length_limit_is_rejected_at_the_marker() {
     assert_err(&decode_err_with::<String>(&[0x0b, 0x05], limits), kind, 0);
     // The empty forms are always within the limit.
     let zero = Limits { max_string_len: 0, ..Limits::DEFAULT };
-    let empty = <&str>::decode(&mut Reader::with_limits(&[0x0b, 0x00], zero), CTX).unwrap();
+    let empty = <&str>::decode(&mut Reader::new(&[0x0b, 0x00]).with_limits(zero), CTX).unwrap();
     assert_eq!(empty, "");
 }
 
@@ -718,7 +718,7 @@ fn vec_has_an_i32_count() {
 #[test]
 fn vec_of_borrowed_strings_points_into_the_input() {
     let input = [0x02, 0, 0, 0, 0x0b, 0x01, b'x', 0x00];
-    let items = <Vec<Cow<str>>>::decode_exact(&input, CTX, Limits::DEFAULT).unwrap();
+    let items = <Vec<Cow<str>>>::decode_payload(&input, CTX).unwrap();
     assert!(matches!(items[..], [Cow::Borrowed("x"), Cow::Borrowed("")]));
     assert!(std::ptr::eq(items[0].as_ptr(), input[6..].as_ptr()));
     assert_encodes(&items, &input);
@@ -889,9 +889,9 @@ fn fixed_count_lists_check_the_count_at_the_reader() {
     let input = [0xee, 0x01, 0x02];
     let mut reader = Reader::new(&input);
     reader.take(1).unwrap();
-    let err = list::read_elements::<u16>(&mut reader, CTX, 2).unwrap_err();
+    let err = list::decode_elements::<u16>(&mut reader, CTX, 2).unwrap_err();
     assert_err(&err, DecodeErrorKind::CountExceedsInput { count: 2, needed: 4, left: 2 }, 1);
-    assert_eq!(list::read_elements::<u8>(&mut reader, CTX, 2).unwrap(), [1, 2]);
+    assert_eq!(list::decode_elements::<u8>(&mut reader, CTX, 2).unwrap(), [1, 2]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -949,9 +949,9 @@ fn trailing_accepts_an_empty_rest() {
     let rest = Trailing::decode(&mut reader, CTX).unwrap();
     assert!(matches!(rest.0, Cow::Borrowed([])));
     assert_encodes(&rest, &[]);
-    assert_eq!(Trailing::decode_exact(&[], CTX, Limits::DEFAULT).unwrap(), Trailing::default());
-    // decode_exact never sees trailing bytes after it.
-    let all = Trailing::decode_exact(&[1, 2, 3], CTX, Limits::DEFAULT).unwrap();
+    assert_eq!(Trailing::decode_payload(&[], CTX).unwrap(), Trailing::default());
+    // decode_payload never sees trailing bytes after it.
+    let all = Trailing::decode_payload(&[1, 2, 3], CTX).unwrap();
     assert_eq!(&*all.0, &[1, 2, 3]);
 }
 
@@ -1038,30 +1038,38 @@ fn wire_cast_bool_as_integer() {
 }
 
 // ---------------------------------------------------------------------------------------
-// decode_exact, decode_from and the error messages
+// decode_payload, Reader::decode_payload and the error messages
 // ---------------------------------------------------------------------------------------
 
+/// `decode_payload` wants the whole input; `decode` through a reader leaves the rest.
 #[test]
-fn decode_exact_rejects_trailing_bytes_and_decode_from_ignores_them() {
+fn decode_payload_rejects_trailing_bytes_and_decode_leaves_them() {
     let input = [0x0b, 0x01, b'a', 0x00, 0x00];
-    let err = String::decode_exact(&input, CTX, Limits::DEFAULT).unwrap_err();
+    let err = String::decode_payload(&input, CTX).unwrap_err();
     assert_err(&err, DecodeErrorKind::TrailingBytes(2), 3);
-    assert_eq!(String::decode_from(&input, CTX).unwrap(), "a");
+    let mut reader = Reader::new(&input);
+    assert_eq!(String::decode(&mut reader, CTX).unwrap(), "a");
+    assert_eq!(reader.remaining(), 2);
 
     let input = [0x01, 0x00, 0x00, 0x00, 0x09, 0xff];
-    let err = Vec::<u8>::decode_exact(&input, CTX, Limits::DEFAULT).unwrap_err();
+    let err = Vec::<u8>::decode_payload(&input, CTX).unwrap_err();
     assert_err(&err, DecodeErrorKind::TrailingBytes(1), 5);
-    assert_eq!(Vec::<u8>::decode_from(&input, CTX).unwrap(), [9]);
+    assert_eq!(Vec::<u8>::decode(&mut Reader::new(&input), CTX).unwrap(), [9]);
+
+    // A whole framed packet (login reply 1000) is not a payload: an error, not a value.
+    let framed = [5, 0, 0, 4, 0, 0, 0, 0xe8, 3, 0, 0];
+    let err = i32::decode_payload(&framed, CTX).unwrap_err();
+    assert_err(&err, DecodeErrorKind::TrailingBytes(7), 4);
 }
 
 #[test]
-fn decode_exact_applies_its_limits() {
+fn reader_decode_payload_applies_its_limits() {
     let input = [0x0b, 0x02, b'a', b'b'];
     let limits = Limits { max_string_len: 1, ..Limits::DEFAULT };
-    let err = String::decode_exact(&input, CTX, limits).unwrap_err();
+    let err = Reader::new(&input).with_limits(limits).decode_payload::<String>(CTX).unwrap_err();
     let kind = DecodeErrorKind::LimitExceeded { kind: LimitKind::StringLength, value: 2, limit: 1 };
     assert_err(&err, kind, 0);
-    assert_eq!(String::decode_exact(&input, CTX, Limits::DEFAULT).unwrap(), "ab");
+    assert_eq!(String::decode_payload(&input, CTX).unwrap(), "ab");
 }
 
 #[test]
@@ -1084,7 +1092,7 @@ fn decode_error_display_names_path_offset_and_kind() {
 #[test]
 fn encode_error_display_names_path_and_kind() {
     let items = vec![Fails(false), Fails(false), Fails(true)];
-    let err = items.encode_to_vec(CTX).unwrap_err();
+    let err = items.encode_payload(CTX).unwrap_err();
     assert_eq!(err.to_string(), "[2]: refused");
     let err = err.in_field("items").in_type("OsuThing");
     assert_eq!(err.to_string(), "OsuThing.items[2]: refused");

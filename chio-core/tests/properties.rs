@@ -55,24 +55,25 @@ where
     T: Encode + for<'a> Decode<'a> + Debug,
     K: PartialEq + Debug,
 {
-    let bytes = value.encode_to_vec(ctx).map_err(fail)?;
+    let bytes = value.encode_payload(ctx).map_err(fail)?;
     prop_assert_eq!(value.encoded_len(ctx), bytes.len());
     if let Some(fixed) = T::FIXED_LEN {
         prop_assert_eq!(fixed, bytes.len());
     }
     prop_assert!(bytes.len() >= <T as Decode<'static>>::MIN_LEN);
 
-    let decoded = T::decode_exact(&bytes, ctx, Limits::UNLIMITED).map_err(fail)?;
+    let decoded =
+        Reader::new(&bytes).with_limits(Limits::UNLIMITED).decode_payload::<T>(ctx).map_err(fail)?;
     prop_assert_eq!(key(&decoded), key(value));
 
     check_truncations::<T>(&bytes, ctx)?;
 
     let mut padded = bytes.clone();
     padded.push(0xaa);
-    let err = T::decode_exact(&padded, ctx, Limits::UNLIMITED).unwrap_err();
+    let err = Reader::new(&padded).with_limits(Limits::UNLIMITED).decode_payload::<T>(ctx).unwrap_err();
     prop_assert_eq!(err.kind(), &DecodeErrorKind::TrailingBytes(1));
     prop_assert_eq!(err.offset(), bytes.len());
-    let tolerant = T::decode_from(&padded, ctx).map_err(fail)?;
+    let tolerant = T::decode(&mut Reader::new(&padded), ctx).map_err(fail)?;
     prop_assert_eq!(key(&tolerant), key(value));
     Ok(bytes)
 }
@@ -88,7 +89,7 @@ where
 /// Every strict prefix of a valid encoding is an error about missing input, never a panic.
 fn check_truncations<T: for<'a> Decode<'a> + Debug>(bytes: &[u8], ctx: Context) -> Result<(), TestCaseError> {
     for short in 0..bytes.len() {
-        match T::decode_from(&bytes[..short], ctx) {
+        match T::decode_payload(&bytes[..short], ctx) {
             Ok(value) => prop_assert!(false, "{:02x?} cut to {} decoded as {:?}", bytes, short, value),
             Err(err) => prop_assert!(
                 matches!(
@@ -112,17 +113,17 @@ where
     T: Encode + for<'a> Decode<'a> + Debug + PartialEq,
 {
     let mut bytes = Vec::new();
-    list::put::<C, T, Vec<u8>>(items, &mut bytes, ctx).map_err(fail)?;
+    list::encode::<C, T, Vec<u8>>(items, &mut bytes, ctx).map_err(fail)?;
     prop_assert_eq!(list::encoded_len::<C, T>(items, ctx), bytes.len());
 
-    let mut reader = Reader::with_limits(&bytes, Limits::UNLIMITED);
-    let decoded = list::read::<C, T>(&mut reader, ctx).map_err(fail)?;
+    let mut reader = Reader::new(&bytes).with_limits(Limits::UNLIMITED);
+    let decoded = list::decode::<C, T>(&mut reader, ctx).map_err(fail)?;
     prop_assert_eq!(&decoded[..], items);
     prop_assert!(reader.is_empty());
 
     for short in 0..bytes.len() {
         let mut reader = Reader::new(&bytes[..short]);
-        prop_assert!(list::read::<C, T>(&mut reader, ctx).is_err(), "cut to {} decoded", short);
+        prop_assert!(list::decode::<C, T>(&mut reader, ctx).is_err(), "cut to {} decoded", short);
     }
     Ok(bytes)
 }
@@ -147,7 +148,7 @@ fn decode_any<'de, T: Decode<'de>>(
     limits: Limits,
     ctx: Context,
 ) -> Result<Option<(T, usize)>, TestCaseError> {
-    let mut reader = Reader::with_limits(input, limits);
+    let mut reader = Reader::new(input).with_limits(limits);
     let result = T::decode(&mut reader, ctx);
     check_offset(&result, input)?;
     prop_assert!(reader.position() <= input.len());
@@ -202,7 +203,7 @@ proptest! {
 
     #[test]
     fn bool_is_any_nonzero_byte(byte in any::<u8>(), ctx in contexts()) {
-        prop_assert_eq!(bool::decode_from(&[byte], ctx).map_err(fail)?, byte != 0);
+        prop_assert_eq!(bool::decode_payload(&[byte], ctx).map_err(fail)?, byte != 0);
     }
 
     #[test]
@@ -215,7 +216,7 @@ proptest! {
     #[test]
     fn uleb128_round_trips(value in uleb_values(), ctx in contexts()) {
         let bytes = round_trip(&Uleb128(value), ctx)?;
-        prop_assert_eq!(bytes.len(), uleb128::len(value));
+        prop_assert_eq!(bytes.len(), uleb128::size(value));
         prop_assert!(bytes.len() <= uleb128::MAX_LEN);
         let (last, rest) = bytes.split_last().unwrap();
         prop_assert!(last & 0x80 == 0, "last byte {:#04x} continues", last);
@@ -229,9 +230,9 @@ proptest! {
 
     #[test]
     fn uleb128_accepts_every_overlong_form(
-        (value, extra) in uleb_values().prop_flat_map(|v| (Just(v), 0..=uleb128::MAX_LEN - uleb128::len(v))),
+        (value, extra) in uleb_values().prop_flat_map(|v| (Just(v), 0..=uleb128::MAX_LEN - uleb128::size(v))),
     ) {
-        let mut bytes = Uleb128(value).encode_to_vec(Context::NEWEST).map_err(fail)?;
+        let mut bytes = Uleb128(value).encode_payload(Context::NEWEST).map_err(fail)?;
         for _ in 0..extra {
             *bytes.last_mut().unwrap() |= 0x80;
             bytes.push(0x00);
@@ -244,7 +245,7 @@ proptest! {
     #[test]
     fn uleb128_fifth_byte_above_bit_31_overflows(high in 0x10u8..=0xff, low in any::<[u8; 4]>()) {
         let bytes = [low[0] | 0x80, low[1] | 0x80, low[2] | 0x80, low[3] | 0x80, high];
-        let err = Uleb128::decode_from(&bytes, Context::NEWEST).unwrap_err();
+        let err = Uleb128::decode_payload(&bytes, Context::NEWEST).unwrap_err();
         prop_assert_eq!(err.kind(), &DecodeErrorKind::UlebOverflow);
         prop_assert_eq!(err.offset(), 0);
     }
@@ -253,7 +254,7 @@ proptest! {
     fn string_round_trips(s in any::<String>(), ctx in contexts()) {
         let bytes = round_trip(&s, ctx)?;
         prop_assert_eq!(s.as_str().encoded_len(ctx), bytes.len());
-        prop_assert_eq!(Cow::Borrowed(s.as_str()).encode_to_vec(ctx).map_err(fail)?, bytes.clone());
+        prop_assert_eq!(Cow::Borrowed(s.as_str()).encode_payload(ctx).map_err(fail)?, bytes.clone());
         if s.is_empty() {
             prop_assert_eq!(&bytes[..], &[0x00]);
         } else {
@@ -264,7 +265,7 @@ proptest! {
             prop_assert_eq!(len as usize, s.len());
             prop_assert_eq!(&bytes[1 + reader.position()..], s.as_bytes());
         }
-        let cow = <Cow<str>>::decode_exact(&bytes, ctx, Limits::UNLIMITED).map_err(fail)?;
+        let cow = Reader::new(&bytes).with_limits(Limits::UNLIMITED).decode_payload::<Cow<str>>(ctx).map_err(fail)?;
         prop_assert!(matches!(cow, Cow::Borrowed(_)));
         prop_assert_eq!(cow, s.as_str());
     }
@@ -324,7 +325,7 @@ proptest! {
         prop_assert!(matches!(trailing.0, Cow::Borrowed(_)));
         prop_assert_eq!(&*trailing.0, &rest[..]);
         prop_assert_eq!(trailing.encoded_len(Context::NEWEST), rest.len());
-        prop_assert_eq!(trailing.encode_to_vec(Context::NEWEST).map_err(fail)?, rest);
+        prop_assert_eq!(trailing.encode_payload(Context::NEWEST).map_err(fail)?, rest);
     }
 
     #[test]
@@ -347,12 +348,12 @@ proptest! {
         decode_any::<f64>(input, limits, ctx)?;
         decode_any::<Trailing>(input, limits, ctx)?;
 
-        let mut reader = Reader::with_limits(input, limits);
-        check_offset(&list::read::<u16, String>(&mut reader, ctx), input)?;
-        let mut reader = Reader::with_limits(input, limits);
-        check_offset(&list::read::<i16, u32>(&mut reader, ctx), input)?;
-        let _ = String::decode_exact(input, ctx, limits);
-        let _ = Vec::<i32>::decode_exact(input, ctx, limits);
+        let mut reader = Reader::new(input).with_limits(limits);
+        check_offset(&list::decode::<u16, String>(&mut reader, ctx), input)?;
+        let mut reader = Reader::new(input).with_limits(limits);
+        check_offset(&list::decode::<i16, u32>(&mut reader, ctx), input)?;
+        let _ = Reader::new(input).with_limits(limits).decode_payload::<String>(ctx);
+        let _ = Reader::new(input).with_limits(limits).decode_payload::<Vec<i32>>(ctx);
     }
 
     #[test]
@@ -362,18 +363,18 @@ proptest! {
     ) {
         // Fixed-width numbers, i32-counted lists of them and Bools8 have one encoding each.
         if let Some((value, used)) = decode_any::<u64>(&input, Limits::DEFAULT, ctx)? {
-            prop_assert_eq!(value.encode_to_vec(ctx).map_err(fail)?, &input[..used]);
+            prop_assert_eq!(value.encode_payload(ctx).map_err(fail)?, &input[..used]);
         }
         if let Some((value, used)) = decode_any::<Vec<i32>>(&input, Limits::DEFAULT, ctx)? {
-            prop_assert_eq!(value.encode_to_vec(ctx).map_err(fail)?, &input[..used]);
+            prop_assert_eq!(value.encode_payload(ctx).map_err(fail)?, &input[..used]);
         }
         if let Some((value, used)) = decode_any::<Bools8>(&input, Limits::DEFAULT, ctx)? {
-            prop_assert_eq!(value.encode_to_vec(ctx).map_err(fail)?, &input[..used]);
+            prop_assert_eq!(value.encode_payload(ctx).map_err(fail)?, &input[..used]);
         }
         // ULEB128 has over-long forms, but never more than five bytes.
         if let Some((value, used)) = decode_any::<Uleb128>(&input, Limits::DEFAULT, ctx)? {
             prop_assert!(used <= uleb128::MAX_LEN);
-            prop_assert!(uleb128::len(value.0) <= used);
+            prop_assert!(uleb128::size(value.0) <= used);
         }
         // A decoded string never exceeds the bytes it came from.
         if let Some((value, used)) = decode_any::<&str>(&input, Limits::DEFAULT, ctx)? {

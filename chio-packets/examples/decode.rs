@@ -55,7 +55,7 @@ fn show<'de, T: Decode<'de> + Describe + std::fmt::Debug>(
     bytes: &'de [u8],
     ctx: Context,
 ) -> Result<(), chio_packets::DecodeError> {
-    let value = T::decode_from(bytes, ctx)?;
+    let value = T::decode_payload(bytes, ctx)?;
     println!("{value:#?}");
     println!("\nwire layout of {} for this build:", T::LAYOUT.name);
     print_layout(T::LAYOUT, ctx, 1);

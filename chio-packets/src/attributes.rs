@@ -64,7 +64,7 @@
 //! assert_eq!(Restart::NAME, "BanchoRestart");
 //! assert_eq!(Restart::ID, 86);
 //! assert_eq!(Restart::DIRECTION, Direction::ServerToClient);
-//! let bytes = Restart { retry_after_ms: 5000 }.encode_to_vec(Context::NEWEST).unwrap();
+//! let bytes = Restart { retry_after_ms: 5000 }.encode_payload(Context::NEWEST).unwrap();
 //! assert_eq!(bytes, 5000i32.to_le_bytes());
 //! ```
 //!
@@ -96,9 +96,9 @@
 //! }
 //!
 //! let frame = Frame { time: 1, sequence: 7 };
-//! assert_eq!(frame.encode_to_vec(Context::new(20160403)).unwrap().len(), 4);
-//! assert_eq!(frame.encode_to_vec(Context::new(20160404)).unwrap().len(), 8);
-//! let old = Frame::decode_from(&[1, 0, 0, 0], Context::new(20160403)).unwrap();
+//! assert_eq!(frame.encode_payload(Context::new(20160403)).unwrap().len(), 4);
+//! assert_eq!(frame.encode_payload(Context::new(20160404)).unwrap().len(), 8);
+//! let old = Frame::decode_payload(&[1, 0, 0, 0], Context::new(20160403)).unwrap();
 //! assert_eq!(old, Frame { time: 1, sequence: -1 });
 //! ```
 //!
@@ -115,10 +115,10 @@
 //!     rank: i32,
 //! }
 //!
-//! assert_eq!(Stats { rank: 7 }.encode_to_vec(Context::new(694)).unwrap(), [7, 0]);
-//! assert_eq!(Stats { rank: 7 }.encode_to_vec(Context::new(695)).unwrap(), [7, 0, 0, 0]);
+//! assert_eq!(Stats { rank: 7 }.encode_payload(Context::new(694)).unwrap(), [7, 0]);
+//! assert_eq!(Stats { rank: 7 }.encode_payload(Context::new(695)).unwrap(), [7, 0, 0, 0]);
 //! // No silent clamping: a rank of 70,000 cannot be sent to b694.
-//! let err = Stats { rank: 70_000 }.encode_to_vec(Context::new(694)).unwrap_err();
+//! let err = Stats { rank: 70_000 }.encode_payload(Context::new(694)).unwrap_err();
 //! assert_eq!(err.kind(), &EncodeErrorKind::OutOfRange { value: 70_000, wire: "u16" });
 //! ```
 //!
@@ -135,8 +135,8 @@
 //! }
 //!
 //! let ctx = Context::new(20120818); // protocol 11 by default
-//! assert_eq!(Status { mods: 8 }.encode_to_vec(ctx).unwrap().len(), 4);
-//! assert_eq!(Status { mods: 8 }.encode_to_vec(ctx.with_protocol(10)).unwrap().len(), 2);
+//! assert_eq!(Status { mods: 8 }.encode_payload(ctx).unwrap().len(), 4);
+//! assert_eq!(Status { mods: 8 }.encode_payload(ctx.with_protocol(10)).unwrap().len(), 2);
 //! ```
 //!
 //! ## `count`: the count prefix of a list
@@ -150,7 +150,7 @@
 //!     ids: Vec<i32>,
 //! }
 //!
-//! let bytes = Ids { ids: vec![5] }.encode_to_vec(Context::NEWEST).unwrap();
+//! let bytes = Ids { ids: vec![5] }.encode_payload(Context::NEWEST).unwrap();
 //! assert_eq!(bytes, [1, 0, 5, 0, 0, 0]);
 //! ```
 //!
@@ -168,11 +168,11 @@
 //! }
 //!
 //! let ctx = Context::NEWEST;
-//! assert_eq!(ScoreTail { using_scorev2: false, combo_portion: 0.0 }.encode_to_vec(ctx).unwrap(), [0]);
+//! assert_eq!(ScoreTail { using_scorev2: false, combo_portion: 0.0 }.encode_payload(ctx).unwrap(), [0]);
 //! let v2 = ScoreTail { using_scorev2: true, combo_portion: 0.5 };
-//! let bytes = v2.encode_to_vec(ctx).unwrap();
+//! let bytes = v2.encode_payload(ctx).unwrap();
 //! assert_eq!(bytes.len(), 9);
-//! assert_eq!(ScoreTail::decode_from(&bytes, ctx).unwrap(), v2);
+//! assert_eq!(ScoreTail::decode_payload(&bytes, ctx).unwrap(), v2);
 //! ```
 //!
 //! ## `with`: a hand-written codec for one field
@@ -205,9 +205,9 @@
 //!     utc_offset: i8,
 //! }
 //!
-//! let bytes = Presence { utc_offset: -5 }.encode_to_vec(Context::NEWEST).unwrap();
+//! let bytes = Presence { utc_offset: -5 }.encode_payload(Context::NEWEST).unwrap();
 //! assert_eq!(bytes, [19]);
-//! assert_eq!(Presence::decode_from(&bytes, Context::NEWEST).unwrap(), Presence { utc_offset: -5 });
+//! assert_eq!(Presence::decode_payload(&bytes, Context::NEWEST).unwrap(), Presence { utc_offset: -5 });
 //! ```
 //!
 //! ## `BanchoEnum` and `BanchoFlags`
@@ -232,11 +232,11 @@
 //! }
 //!
 //! let value = Input { reply: Reply::Banned, buttons: Buttons::LEFT | Buttons::RIGHT };
-//! let bytes = value.encode_to_vec(Context::NEWEST).unwrap();
+//! let bytes = value.encode_payload(Context::NEWEST).unwrap();
 //! assert_eq!(bytes, [0xfd, 0xff, 0xff, 0xff, 3, 0, 0, 0]);
-//! assert_eq!(Input::decode_from(&bytes, Context::NEWEST).unwrap(), value);
+//! assert_eq!(Input::decode_payload(&bytes, Context::NEWEST).unwrap(), value);
 //! // A value no variant has is an error, not a guess.
-//! let err = Reply::decode_from(&[9, 0, 0, 0], Context::NEWEST).unwrap_err();
+//! let err = Reply::decode_payload(&[9, 0, 0, 0], Context::NEWEST).unwrap_err();
 //! assert_eq!(err.kind(), &DecodeErrorKind::InvalidEnum { ty: "Reply", value: 9 });
 //! ```
 //!

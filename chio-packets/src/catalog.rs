@@ -156,7 +156,7 @@ macro_rules! packet_enum {
             /// Trailing bytes after the payload are tolerated (real servers send them).
             #[inline(always)]
             pub fn decode(id: u16, payload: &'a [u8], ctx: Context, limits: Limits) -> Result<Self, DecodeError> {
-                let mut reader = Reader::with_limits(payload, limits);
+                let mut reader = Reader::new(payload).with_limits(limits);
                 Self::decode_from_reader(id, &mut reader, ctx)
             }
 

@@ -49,9 +49,18 @@ pub enum CompressionChoice {
     Raw,
 }
 
+impl CompressionChoice {
+    fn resolve(self, ctx: Context) -> Compression {
+        match self {
+            Self::BuildDefault => Compression::for_build(ctx.build()),
+            Self::Compress => Compression::Always,
+            Self::Raw => Compression::Never,
+        }
+    }
+}
+
 /// Writes `packet` with its header for `ctx`'s build, compressing as that build's server
-/// would. An uncompressed packet is encoded straight into `buf`, without a temporary
-/// buffer (its length is known up front).
+/// would.
 pub fn write_packet<P, B>(packet: &P, ctx: Context, buf: &mut B) -> Result<(), EncodeError>
 where
     P: Packet + Encode + ?Sized,
@@ -75,12 +84,10 @@ where
     if !P::BUILDS.contains(build) {
         return Err(EncodeError::new(EncodeErrorKind::PacketNotInBuild { name: P::NAME, build }));
     }
-    write_frame(crate::ids::wire_id(P::ID, build), packet, ctx, compression, buf)
+    frame::write_frame(crate::ids::wire_id(P::ID, build), packet, buf, ctx, compression.resolve(ctx))
 }
 
 /// Writes a frame with wire id `wire_id` around `payload`'s encoding.
-///
-/// On error, part of the frame may already be in `buf`; truncate it back if you reuse it.
 pub fn write_frame<P, B>(
     wire_id: u16,
     payload: &P,
@@ -92,40 +99,7 @@ where
     P: Encode + ?Sized,
     B: BufMut + ?Sized,
 {
-    let format = HeaderFormat::for_build(ctx.build());
-    let len = payload.encoded_len(ctx);
-    let compress = match compression {
-        CompressionChoice::BuildDefault => Compression::for_build(ctx.build()).applies_to(len),
-        CompressionChoice::Compress => true,
-        CompressionChoice::Raw if format == HeaderFormat::Legacy => {
-            return Err(EncodeError::new(EncodeErrorKind::Custom(
-                "builds before b334 cannot carry an uncompressed payload".into(),
-            )));
-        }
-        CompressionChoice::Raw => false,
-    };
-    let too_long =
-        |len: usize| EncodeError::new(EncodeErrorKind::TooLong { len, prefix: "u32 frame length" });
-    if compress {
-        let mut raw = Vec::with_capacity(len);
-        payload.encode(&mut raw, ctx)?;
-        let packed = frame::gzip(&raw);
-        let wire_len = u32::try_from(packed.len()).map_err(|_| too_long(packed.len()))?;
-        Header { wire_id, compressed: true, len: wire_len }.put(buf, format);
-        buf.put_slice(&packed);
-    } else {
-        let wire_len = u32::try_from(len).map_err(|_| too_long(len))?;
-        Header { wire_id, compressed: false, len: wire_len }.put(buf, format);
-        let room = buf.remaining_mut();
-        payload.encode(buf, ctx)?;
-        // `encoded_len` is exact by contract; a hand-written codec that breaks it would
-        // corrupt the stream, so check (writing lowers `remaining_mut` by what it wrote).
-        let written = room - buf.remaining_mut();
-        if written != len {
-            return Err(EncodeError::new(EncodeErrorKind::WrongLength { expected: len, actual: written }));
-        }
-    }
-    Ok(())
+    frame::write_frame(wire_id, payload, buf, ctx, compression.resolve(ctx))
 }
 
 /// One frame read from a buffer.

@@ -22,12 +22,12 @@
 //!
 //! // The same value is laid out differently for a 2012 client (16-bit mods, protocol 10)
 //! // and a modern one (32-bit mods).
-//! let old = status.encode_to_vec(Context::new(20120806)).unwrap();
-//! let new = status.encode_to_vec(Context::new(20250306)).unwrap();
+//! let old = status.encode_payload(Context::new(20120806)).unwrap();
+//! let new = status.encode_payload(Context::new(20250306)).unwrap();
 //! assert_eq!(new.len(), old.len() + 2);
 //!
 //! // Decoding borrows the strings from the input.
-//! let decoded = OsuUserStatus::decode_from(&new, Context::new(20250306)).unwrap();
+//! let decoded = OsuUserStatus::decode_payload(&new, Context::new(20250306)).unwrap();
 //! assert_eq!(decoded, status);
 //! ```
 //!
@@ -54,7 +54,6 @@ pub mod chat;
 pub mod country;
 pub mod events;
 pub mod framing;
-pub mod ids;
 pub mod login;
 pub mod login_request;
 pub mod multiplayer;

@@ -449,7 +449,7 @@ pub mod slot_codec {
 
         /// Reads each slot's mods.
         pub fn decode(reader: &mut Reader<'_>, ctx: Context) -> Result<Vec<Mods>, DecodeError> {
-            crate::primitives::list::read_elements::<Mods>(reader, ctx, usize::from(ctx.slots()))
+            crate::primitives::list::decode_elements::<Mods>(reader, ctx, usize::from(ctx.slots()))
         }
     }
 }

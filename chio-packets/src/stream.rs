@@ -552,7 +552,7 @@ impl PacketDecoder {
                 return result.map(Some).map_err(|error| error.shifted(frame.base()));
             }
         }
-        let mut reader = Reader::with_limits(frame.payload, self.limits);
+        let mut reader = Reader::new(frame.payload).with_limits(self.limits);
         match decode(id, &mut reader, ctx) {
             Ok(packet) => self.finish(&reader, &frame).map(|()| Some(packet)),
             Err(error) => self.skip_or(error.shifted(frame.base())),

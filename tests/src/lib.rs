@@ -98,9 +98,9 @@ where
     if let Some(wire_id) = wire_id {
         assert_eq!(chio_packets::ids::wire_id(T::ID, ctx.build()), wire_id, "{at}: wire id");
     }
-    assert_eq!(hex(&value.encode_to_vec(ctx).unwrap()), hex(expected), "{at}: encoding");
+    assert_eq!(hex(&value.encode_payload(ctx).unwrap()), hex(expected), "{at}: encoding");
     assert_eq!(value.encoded_len(ctx), expected.len(), "{at}: encoded_len");
-    let decoded = T::decode_exact(expected, ctx, chio_packets::Limits::DEFAULT).unwrap();
+    let decoded = T::decode_payload(expected, ctx).unwrap();
     assert_eq!(&decoded, value, "{at}: decoding");
 }
 

@@ -162,7 +162,7 @@ fn title_update_windows_match_the_reference() {
         BanchoTitleUpdate { text: "|".into() }, 20121221, 76, "0b017c";
     }
     // Before b1820 the text is not on the wire at all.
-    assert!(image().encode_to_vec(Context::new(1819)).unwrap().is_empty());
+    assert!(image().encode_payload(Context::new(1819)).unwrap().is_empty());
 }
 
 #[test]
@@ -258,16 +258,16 @@ fn beatmap_info_edge_cases() {
     };
 
     // b354–b387 carry a bool: only 0 and 1 fit; any non-zero byte reads back as 1.
-    let err = one(-1).encode_to_vec(Context::new(354)).unwrap_err();
+    let err = one(-1).encode_payload(Context::new(354)).unwrap_err();
     assert_eq!(err.kind(), &EncodeErrorKind::OutOfRange { value: -1, wire: "bool" });
-    let mut bytes = one(1).encode_to_vec(Context::new(354)).unwrap();
+    let mut bytes = one(1).encode_payload(Context::new(354)).unwrap();
     bytes[18] = 7; // the ranked byte: count 4, index 2, three ids 12
-    let decoded = BanchoBeatmapInfoReply::decode_from(&bytes, Context::new(354)).unwrap();
+    let decoded = BanchoBeatmapInfoReply::decode_payload(&bytes, Context::new(354)).unwrap();
     assert_eq!(decoded.beatmaps[0].ranked_status, 1);
 
     // Fruits and taiko ranks need protocol 2 in b504–b20121027, mania rank protocol 12.
     let full = reply([1, -1, 4], true, true);
-    let len = |ctx: Context| full.encode_to_vec(ctx).unwrap().len();
+    let len = |ctx: Context| full.encode_payload(ctx).unwrap().len();
     assert_eq!(len(Context::new(504)) - len(Context::new(504).with_protocol(1)), 6);
     assert_eq!(len(Context::new(20121028)) - len(Context::new(20121028).with_protocol(11)), 3);
 

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use chio_packets::chat::*;
 use chio_packets::ids::IRC_JOIN;
-use chio_packets::{Context, Decode, Direction, Encode, Limits, Packet};
+use chio_packets::{Context, Decode, Direction, Encode, Packet};
 use proptest::prelude::*;
 
 use chio_tests::unhex as bytes;
@@ -128,9 +128,9 @@ fn sender_id_needs_protocol_15() {
     // The reference cannot lower a build's protocol; MSG-D at protocol 14 is MSG-C.
     let value = msg("peppy", "hi", false, "#osu", -1);
     let ctx = b(20121225).with_protocol(14);
-    let bytes = value.encode_to_vec(ctx).unwrap();
-    assert_eq!(bytes, value.encode_to_vec(b(20121224)).unwrap());
-    assert_eq!(Message::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap(), value);
+    let bytes = value.encode_payload(ctx).unwrap();
+    assert_eq!(bytes, value.encode_payload(b(20121224)).unwrap());
+    assert_eq!(Message::decode_payload(&bytes, ctx).unwrap(), value);
 }
 
 #[test]
@@ -138,11 +138,12 @@ fn client_message_windows() {
     // Content only; the reference reads Message(sender "", content "hi", target "#osu", -1).
     check!(OsuMessage(cmsg("", "hi", "#osu", -1)), b(282), 1, "0b026869");
     check!(OsuMessage(cmsg("", "hi", "#osu", -1)), b(319), 1, "0b026869");
-    // Sender, content, target; read as ("", "hi", "#osu", -1).
-    check!(OsuMessage(cmsg("", "hi", "#osu", -1)), b(320), 1, "000b0268690b04236f7375");
-    check!(OsuMessage(cmsg("", "hi", "#osu", -1)), b(20121224), 1, "000b0268690b04236f7375");
+    // Sender, content, target; read as ("", "hi", "#osu", -1). A client writes the empty
+    // sender as `0b 00` (a present string of length 0), as real clients do.
+    check!(OsuMessage(cmsg("", "hi", "#osu", -1)), b(320), 1, "0b000b0268690b04236f7375");
+    check!(OsuMessage(cmsg("", "hi", "#osu", -1)), b(20121224), 1, "0b000b0268690b04236f7375");
     // Plus sender id; read as ("", "hi", "#osu", -1) and ("peppy", "hi", "#osu", 2).
-    check!(OsuMessage(cmsg("", "hi", "#osu", -1)), b(20121225), 1, "000b0268690b04236f7375ffffffff");
+    check!(OsuMessage(cmsg("", "hi", "#osu", -1)), b(20121225), 1, "0b000b0268690b04236f7375ffffffff");
     let hex = "0b0570657070790b0268690b04236f737502000000";
     check!(OsuMessage(cmsg("peppy", "hi", "#osu", 2)), b(20250306), 1, hex);
 
@@ -152,15 +153,37 @@ fn client_message_windows() {
     check!(legacy(), b(319), 26, "0b03626f620b02796f01");
     // The reference rejects is_dm = 0 (ValueError) and reads 2 as true; kept as sent here.
     let zero = bytes("0b03626f620b02796f00");
-    assert!(!OsuLegacyPrivateMessage::decode_exact(&zero, b(319), Limits::DEFAULT).unwrap().is_dm);
+    assert!(!OsuLegacyPrivateMessage::decode_payload(&zero, b(319)).unwrap().is_dm);
     assert!(!OsuPrivateMessage::exists_in(b(319)) && !OsuLegacyPrivateMessage::exists_in(b(320)));
     // From b320 the OsuMessage layout; read as ("", "yo", "bob", -1).
-    check!(OsuPrivateMessage(cmsg("", "yo", "bob", -1)), b(320), 26, "000b02796f0b03626f62");
-    check!(OsuPrivateMessage(cmsg("", "yo", "bob", -1)), b(20121225), 25, "000b02796f0b03626f62ffffffff");
+    check!(OsuPrivateMessage(cmsg("", "yo", "bob", -1)), b(320), 26, "0b000b02796f0b03626f62");
+    check!(OsuPrivateMessage(cmsg("", "yo", "bob", -1)), b(20121225), 25, "0b000b02796f0b03626f62ffffffff");
 
     // Away message; read as ("", "brb", "", -1).
-    check!(OsuSetIrcAwayMessage(cmsg("", "brb", "", -1)), b(1600), 83, "000b0362726200");
-    check!(OsuSetIrcAwayMessage(cmsg("", "brb", "", -1)), b(20121225), 82, "000b0362726200ffffffff");
+    check!(OsuSetIrcAwayMessage(cmsg("", "brb", "", -1)), b(1600), 83, "0b000b036272620b00");
+    check!(OsuSetIrcAwayMessage(cmsg("", "brb", "", -1)), b(20121225), 82, "0b000b036272620b00ffffffff");
+
+    // The servers' bare `00` for an empty string reads the same.
+    let bare = bytes("000b0268690b04236f7375ffffffff");
+    assert_eq!(
+        OsuMessage::decode_payload(&bare, b(20121225)).unwrap(),
+        OsuMessage(cmsg("", "hi", "#osu", -1))
+    );
+}
+
+/// A modern stable client's chat message, byte for byte as the client sends it (the empty
+/// sender as `0b 00`): decoded, then written back to the same bytes. A bot or headless
+/// client built on chio-rs is therefore not recognisable by its strings.
+#[test]
+fn a_real_clients_message_is_written_back_unchanged() {
+    let wire = bytes("010000140000000b000b06e4bda0e5a5bd0b04236f737500000000");
+    let ctx = b(20250306);
+    let payload = &wire[7..];
+    let message = OsuMessage::decode_payload(payload, ctx).unwrap();
+    assert_eq!(message, OsuMessage(cmsg("", "你好", "#osu", 0)));
+    let mut written = Vec::new();
+    message.write(&mut written, ctx).unwrap();
+    assert_eq!(written, wire);
 }
 
 #[test]
@@ -188,7 +211,7 @@ fn channel_windows() {
     check!(BanchoChannelAvailable(channel("#x", "", -2)), b(20250306), 65, "0b02237800feff");
     // Protocol 8 at b20120725: name only (the reference cannot lower the protocol).
     let ctx = b(20120725).with_protocol(8);
-    assert_eq!(osu().encode_to_vec(ctx).unwrap(), bytes("0b04236f7375"));
+    assert_eq!(osu().encode_payload(ctx).unwrap(), bytes("0b04236f7375"));
 
     check!(BanchoChannelJoinSuccess(s("#osu")), b(349), 65, "0b04236f7375");
     check!(BanchoChannelJoinSuccess(s("#osu")), b(20250306), 64, "0b04236f7375");
@@ -237,10 +260,10 @@ fn context() -> impl Strategy<Value = Context> {
 macro_rules! round_trip {
     ($ty:ident, $value:expr, $ctx:expr) => {{
         let (value, ctx) = (&$value, $ctx);
-        let bytes = value.encode_to_vec(ctx).unwrap();
+        let bytes = value.encode_payload(ctx).unwrap();
         prop_assert_eq!(bytes.len(), value.encoded_len(ctx));
-        let decoded = $ty::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap();
-        prop_assert_eq!(decoded.encode_to_vec(ctx).unwrap(), bytes);
+        let decoded = $ty::decode_payload(&bytes, ctx).unwrap();
+        prop_assert_eq!(decoded.encode_payload(ctx).unwrap(), bytes);
     }};
 }
 

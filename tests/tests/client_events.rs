@@ -810,7 +810,7 @@ fn to_packet_round_trips_and_the_reference_agrees() {
             };
             let name = packet.name();
             sent.insert(name);
-            let payload = packet.encode_to_vec(ctx).unwrap_or_else(|e| panic!("{name} in b{build}: {e}"));
+            let payload = packet.encode_payload(ctx).unwrap_or_else(|e| panic!("{name} in b{build}: {e}"));
             assert_eq!(read(name, &payload, ctx).as_ref(), Ok(&event), "{name} in b{build}");
             reference_cases.push(Case { build, name, payload });
         }
@@ -841,7 +841,7 @@ fn to_packet_uses_the_era_types_and_numbering() {
     let legacy = |action| {
         let event = E::UserStatus(activity(action, "t", CHECKSUM, 0));
         let ctx = Context::new(300);
-        event.to_packet(ctx).unwrap().encode_to_vec(ctx).unwrap()[0]
+        event.to_packet(ctx).unwrap().encode_payload(ctx).unwrap()[0]
     };
     assert_eq!(
         [Status::Idle, Status::Submitting, Status::Paused, Status::Lobby, Status::Multiplaying].map(legacy),
@@ -849,12 +849,12 @@ fn to_packet_uses_the_era_types_and_numbering() {
     );
     let unknown = E::UserStatus(activity(Status::Unknown, "t", CHECKSUM, 8));
     let ctx = Context::new(300);
-    assert_eq!(unknown.to_packet(ctx).unwrap().encode_to_vec(ctx).unwrap(), [7]);
+    assert_eq!(unknown.to_packet(ctx).unwrap().encode_payload(ctx).unwrap(), [7]);
 
     // The modern numbering from b338.
     let ctx = Context::new(338);
     let paused = E::UserStatus(activity(Status::Paused, "", "", 0));
-    assert_eq!(paused.to_packet(ctx).unwrap().encode_to_vec(ctx).unwrap()[..2], [10, 1]);
+    assert_eq!(paused.to_packet(ctx).unwrap().encode_payload(ctx).unwrap()[..2], [10, 1]);
 
     // Buttons as b282–b373 send them: either left or right button.
     let bundle = E::SpectateFrames(ReplayFrameBundle {
@@ -902,7 +902,7 @@ fn to_packet_drops_what_the_build_does_not_carry() {
     let round_trip = |event: &E<'_>, build| {
         let ctx = Context::new(build);
         let packet = event.to_packet(ctx).unwrap();
-        let payload = packet.encode_to_vec(ctx).unwrap();
+        let payload = packet.encode_payload(ctx).unwrap();
         let name = packet.name();
         read(name, &payload, ctx).map(|event| format!("{event:?}")).unwrap()
     };
@@ -966,7 +966,7 @@ fn to_packet_drops_what_the_build_does_not_carry() {
     let join = E::MatchJoin { match_id: 1, password: "pw".into() };
     assert_eq!(round_trip(&join, 590), debug(E::MatchJoin { match_id: 1, password: "".into() }));
     assert_eq!(
-        E::Exit(true).to_packet(Context::new(1000)).unwrap().encode_to_vec(Context::new(1000)).unwrap(),
+        E::Exit(true).to_packet(Context::new(1000)).unwrap().encode_payload(Context::new(1000)).unwrap(),
         Vec::<u8>::new()
     );
 
@@ -977,7 +977,7 @@ fn to_packet_drops_what_the_build_does_not_carry() {
     let create = E::MatchCreate(m);
     let ClientPacket::OsuMatchCreate(packet) = create.to_packet(ctx).unwrap() else { panic!() };
     assert_eq!((packet.0.id, packet.0.slots.len()), (255, 8));
-    assert!(packet.encode_to_vec(ctx).is_ok());
+    assert!(packet.encode_payload(ctx).is_ok());
 }
 
 #[test]

@@ -17,20 +17,20 @@ fn notice() -> ServerNotice<'static> {
 fn layout_changes_with_build_and_protocol() {
     let value = notice();
     // b20190101: priority as u8, no expiry.
-    let old = value.encode_to_vec(Context::new(20190101)).unwrap();
+    let old = value.encode_payload(Context::new(20190101)).unwrap();
     assert_eq!(old, b"\x0b\x0bmaintenance\x03\x02\x00\x02\x00\x00\x00\xe9\x03\x00\x00");
     // b20200101: priority as i32, still no expiry.
-    let mid = value.encode_to_vec(Context::new(20200101)).unwrap();
+    let mid = value.encode_payload(Context::new(20200101)).unwrap();
     assert_eq!(mid.len(), old.len() + 3);
     // b20210101 at protocol 19: expiry present; at protocol 18: absent.
-    let new = value.encode_to_vec(Context::new(20210101)).unwrap();
+    let new = value.encode_payload(Context::new(20210101)).unwrap();
     assert_eq!(new.len(), mid.len() + 8);
-    let new_p18 = value.encode_to_vec(Context::new(20210101).with_protocol(18)).unwrap();
+    let new_p18 = value.encode_payload(Context::new(20210101).with_protocol(18)).unwrap();
     assert_eq!(new_p18, mid);
 
-    let decoded = ServerNotice::decode_from(&new, Context::new(20210101)).unwrap();
+    let decoded = ServerNotice::decode_payload(&new, Context::new(20210101)).unwrap();
     assert_eq!(decoded, value);
-    let decoded_old = ServerNotice::decode_from(&old, Context::new(20190101)).unwrap();
+    let decoded_old = ServerNotice::decode_payload(&old, Context::new(20190101)).unwrap();
     assert_eq!(decoded_old, ServerNotice { expires_at: -1, ..value });
 }
 
@@ -38,7 +38,7 @@ fn layout_changes_with_build_and_protocol() {
 fn encoded_len_is_exact() {
     for build in [20150101, 20190101, 20200101, 20210101, 20250306] {
         let ctx = Context::new(build);
-        let bytes = notice().encode_to_vec(ctx).unwrap();
+        let bytes = notice().encode_payload(ctx).unwrap();
         assert_eq!(notice().encoded_len(ctx), bytes.len(), "b{build}");
     }
 }
@@ -46,28 +46,28 @@ fn encoded_len_is_exact() {
 #[test]
 fn out_of_range_is_an_error_with_a_path() {
     let value = ServerNotice { priority: 300, ..notice() };
-    let err = value.encode_to_vec(Context::new(20190101)).unwrap_err();
+    let err = value.encode_payload(Context::new(20190101)).unwrap_err();
     assert_eq!(err.kind(), &EncodeErrorKind::OutOfRange { value: 300, wire: "u8" });
     assert_eq!(err.to_string(), "ServerNotice.priority: value 300 does not fit wire type u8");
     // The same value fits the i32 of later builds.
-    assert!(value.encode_to_vec(Context::new(20200101)).is_ok());
+    assert!(value.encode_payload(Context::new(20200101)).is_ok());
 }
 
 #[test]
 fn truncated_input_names_the_field() {
     let ctx = Context::new(20250306);
-    let bytes = notice().encode_to_vec(ctx).unwrap();
+    let bytes = notice().encode_payload(ctx).unwrap();
 
     // Two bytes short: the list count promises 8 bytes of ids with 6 left, which fails
     // before any element is read or allocated.
-    let err = ServerNotice::decode_from(&bytes[..bytes.len() - 2], ctx).unwrap_err();
+    let err = ServerNotice::decode_payload(&bytes[..bytes.len() - 2], ctx).unwrap_err();
     assert_eq!(err.path().to_string(), "ServerNotice.user_ids");
     assert_eq!(err.kind(), &DecodeErrorKind::CountExceedsInput { count: 2, needed: 8, left: 6 });
     // The error points at the count.
     assert_eq!(err.offset(), bytes.len() - 10);
 
     // Cut inside the text: the string body starts at byte 2.
-    let err = ServerNotice::decode_from(&bytes[..5], ctx).unwrap_err();
+    let err = ServerNotice::decode_payload(&bytes[..5], ctx).unwrap_err();
     assert_eq!(err.path().to_string(), "ServerNotice.text");
     assert_eq!(err.kind(), &DecodeErrorKind::UnexpectedEnd { needed: 11, left: 3 });
     assert_eq!(err.offset(), 2);

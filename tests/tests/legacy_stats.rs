@@ -17,7 +17,7 @@ use chio_packets::session::{
     BanchoUserQuit, BanchoUserQuitB282, BanchoUserQuitB323, BanchoUserQuitB338, BanchoUserQuitB1788,
 };
 use chio_packets::types::{Mode, Mods, Status};
-use chio_packets::{Context, Decode, DecodeErrorKind, Direction, Encode, EncodeErrorKind, Limits, Packet};
+use chio_packets::{Context, Decode, DecodeErrorKind, Direction, Encode, EncodeErrorKind, Packet};
 use chio_tests::{check_reference, unhex};
 use proptest::prelude::*;
 
@@ -302,11 +302,11 @@ fn status_only_completeness_carries_the_status_alone() {
     // The reference never writes completeness 0; the client reads it as "status only".
     let ctx = Context::new(695);
     let value = b338(695, Completeness::StatusOnly, 0);
-    let bytes = BanchoUserStatsB338(value.clone()).encode_to_vec(ctx).unwrap();
+    let bytes = BanchoUserStatsB338(value.clone()).encode_payload(ctx).unwrap();
     let mut expected = unhex("e803000000");
-    expected.extend(status(695).encode_to_vec(ctx).unwrap());
+    expected.extend(status(695).encode_payload(ctx).unwrap());
     assert_eq!(bytes, expected);
-    let decoded = BanchoUserStatsB338::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap();
+    let decoded = BanchoUserStatsB338::decode_payload(&bytes, ctx).unwrap();
     assert_eq!(decoded, BanchoUserStatsB338(value));
 }
 
@@ -317,7 +317,7 @@ fn status_only_completeness_carries_the_status_alone() {
 fn truncated_payloads_report_the_field() {
     /// The path of the error decoding the first `len` bytes.
     fn path_of<'a, T: Decode<'a> + std::fmt::Debug>(bytes: &'a [u8], len: usize, ctx: Context) -> String {
-        let err = T::decode_from(&bytes[..len], ctx).unwrap_err();
+        let err = T::decode_payload(&bytes[..len], ctx).unwrap_err();
         assert!(matches!(err.kind(), DecodeErrorKind::UnexpectedEnd { .. }), "{err}");
         err.path().to_string()
     }
@@ -345,7 +345,7 @@ fn truncated_payloads_report_the_field() {
     assert_eq!(path_of::<BanchoUserStatsB338>(&p5, at - 1, Context::new(1183)), "BanchoUserStats.latitude");
     assert_eq!(path_of::<BanchoUserQuitB338>(&p5, at - 9, Context::new(1183)), "BanchoUserQuit.permissions");
 
-    let err = BanchoUserStatsB338::decode_from(&stats[..5], Context::new(338)).unwrap_err();
+    let err = BanchoUserStatsB338::decode_payload(&stats[..5], Context::new(338)).unwrap_err();
     assert_eq!(
         err.to_string(),
         "BanchoUserStats.status.action at byte 5: unexpected end of input: needed 1 bytes, 0 left"
@@ -356,7 +356,7 @@ fn truncated_payloads_report_the_field() {
 fn unknown_completeness_is_an_error() {
     let mut bytes = unhex(B338_STATS);
     bytes[4] = 3;
-    let err = BanchoUserStatsB338::decode_from(&bytes, Context::new(338)).unwrap_err();
+    let err = BanchoUserStatsB338::decode_payload(&bytes, Context::new(338)).unwrap_err();
     assert_eq!(err.kind(), &DecodeErrorKind::InvalidEnum { ty: "Completeness", value: 3 });
     assert_eq!(err.path().to_string(), "BanchoUserStats.completeness");
 }
@@ -364,14 +364,14 @@ fn unknown_completeness_is_an_error() {
 #[test]
 fn a_rank_too_large_for_u16_is_refused_not_clamped() {
     let value = BanchoUserStatsB338(b338(694, Completeness::Statistics, 70_000));
-    let err = value.encode_to_vec(Context::new(694)).unwrap_err();
+    let err = value.encode_payload(Context::new(694)).unwrap_err();
     assert_eq!(err.kind(), &EncodeErrorKind::OutOfRange { value: 70_000, wire: "u16" });
     assert_eq!(err.path().to_string(), "BanchoUserStats.rank");
-    assert!(value.encode_to_vec(Context::new(695)).is_ok());
+    assert!(value.encode_payload(Context::new(695)).is_ok());
     // The wire structs never cap the total score either.
     let big = UserStatsB338 { total_score: u64::MAX, ..b338(400, Completeness::Statistics, 42) };
-    let bytes = big.encode_to_vec(Context::new(400)).unwrap();
-    assert_eq!(UserStatsB338::decode_from(&bytes, Context::new(400)).unwrap().total_score, u64::MAX);
+    let bytes = big.encode_payload(Context::new(400)).unwrap();
+    assert_eq!(UserStatsB338::decode_payload(&bytes, Context::new(400)).unwrap().total_score, u64::MAX);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -428,10 +428,10 @@ macro_rules! round_trip {
     ($ty:ident, $sent:expr, $expected:expr, $ctx:expr) => {{
         let (sent, expected, ctx) = ($ty($sent), $ty($expected), $ctx);
         prop_assert!($ty::exists_in(ctx));
-        let bytes = sent.encode_to_vec(ctx).unwrap();
+        let bytes = sent.encode_payload(ctx).unwrap();
         prop_assert_eq!(bytes.len(), sent.encoded_len(ctx));
-        let decoded = $ty::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap();
-        prop_assert_eq!(&decoded.encode_to_vec(ctx).unwrap(), &bytes);
+        let decoded = $ty::decode_payload(&bytes, ctx).unwrap();
+        prop_assert_eq!(&decoded.encode_payload(ctx).unwrap(), &bytes);
         prop_assert_eq!(decoded, expected);
     }};
 }
@@ -520,9 +520,9 @@ proptest! {
     #[test]
     fn legacy_decoders_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..96), build in 0u32..1788) {
         let ctx = Context::new(build);
-        let _ = BanchoUserStatsB282::decode_from(&bytes, ctx);
-        let _ = BanchoUserStatsB323::decode_from(&bytes, ctx);
-        let _ = BanchoUserStatsB338::decode_from(&bytes, ctx);
-        let _ = BanchoUserQuitB1788::decode_from(&bytes, ctx);
+        let _ = BanchoUserStatsB282::decode_payload(&bytes, ctx);
+        let _ = BanchoUserStatsB323::decode_payload(&bytes, ctx);
+        let _ = BanchoUserStatsB338::decode_payload(&bytes, ctx);
+        let _ = BanchoUserQuitB1788::decode_payload(&bytes, ctx);
     }
 }

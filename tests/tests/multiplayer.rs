@@ -99,11 +99,11 @@ fn every_layout_matches_the_reference() {
         let ctx = Context::new(build);
         let value = BanchoMatchUpdate(sample(ctx.slots()));
         let expected = unhex(hex);
-        let bytes = value.encode_to_vec(ctx).unwrap();
+        let bytes = value.encode_payload(ctx).unwrap();
         assert_eq!(bytes, expected, "b{build}");
         assert_eq!(value.encoded_len(ctx), expected.len(), "b{build}");
-        let decoded = BanchoMatchUpdate::decode_exact(&expected, ctx, Default::default()).unwrap();
-        assert_eq!(decoded.encode_to_vec(ctx).unwrap(), expected, "b{build} re-encoded");
+        let decoded = BanchoMatchUpdate::decode_payload(&expected, ctx).unwrap();
+        assert_eq!(decoded.encode_payload(ctx).unwrap(), expected, "b{build} re-encoded");
     }
 }
 
@@ -111,8 +111,8 @@ fn every_layout_matches_the_reference() {
 fn modern_match_decodes_to_the_same_value() {
     let ctx = Context::new(20250306);
     let value = sample(16);
-    let bytes = value.encode_to_vec(ctx).unwrap();
-    assert_eq!(Match::decode_from(&bytes, ctx).unwrap(), value);
+    let bytes = value.encode_payload(ctx).unwrap();
+    assert_eq!(Match::decode_payload(&bytes, ctx).unwrap(), value);
 }
 
 #[test]
@@ -121,10 +121,10 @@ fn slot_count_follows_the_context() {
     let ctx = Context::new(20140528).with_protocol(19);
     assert_eq!(ctx.slots(), 16);
     let value = sample(16);
-    let bytes = value.encode_to_vec(ctx).unwrap();
-    assert_eq!(Match::decode_from(&bytes, ctx).unwrap(), value);
+    let bytes = value.encode_payload(ctx).unwrap();
+    assert_eq!(Match::decode_payload(&bytes, ctx).unwrap(), value);
     // Eight slots for a 16-slot context is an error, not a silent pad.
-    let err = sample(8).encode_to_vec(ctx).unwrap_err();
+    let err = sample(8).encode_payload(ctx).unwrap_err();
     assert_eq!(err.kind(), &EncodeErrorKind::WrongLength { expected: 16, actual: 8 });
     assert_eq!(err.path().to_string(), "slots");
 }
@@ -135,8 +135,8 @@ fn bit_masks_keep_what_they_can_say() {
     let ctx = Context::new(298);
     let mut value = sample(8);
     value.slots[1].status = SlotStatus::PLAYING;
-    let bytes = value.encode_to_vec(ctx).unwrap();
-    let decoded = Match::decode_from(&bytes, ctx).unwrap();
+    let bytes = value.encode_payload(ctx).unwrap();
+    let decoded = Match::decode_payload(&bytes, ctx).unwrap();
     assert_eq!(
         decoded.slots[1],
         MatchSlot { status: SlotStatus::NOT_READY, team: SlotTeam::Neutral, user_id: 10 }
@@ -149,27 +149,27 @@ fn bit_masks_keep_what_they_can_say() {
 #[test]
 fn match_ids_over_255_need_b1796() {
     let value = Match { id: 300, ..sample(8) };
-    let err = value.encode_to_vec(Context::new(1795)).unwrap_err();
+    let err = value.encode_payload(Context::new(1795)).unwrap_err();
     assert_eq!(err.kind(), &EncodeErrorKind::OutOfRange { value: 300, wire: "u8" });
-    assert!(value.encode_to_vec(Context::new(1796)).is_ok());
+    assert!(value.encode_payload(Context::new(1796)).is_ok());
 }
 
 #[test]
 fn truncated_user_id_names_its_slot() {
     let ctx = Context::new(20250306);
-    let bytes = sample(16).encode_to_vec(ctx).unwrap();
+    let bytes = sample(16).encode_payload(ctx).unwrap();
     // Cut inside the second occupied slot's user id.
     let cut = bytes.windows(4).position(|w| w == 20i32.to_le_bytes()).unwrap() + 2;
-    let err = BanchoMatchUpdate::decode_from(&bytes[..cut], ctx).unwrap_err();
+    let err = BanchoMatchUpdate::decode_payload(&bytes[..cut], ctx).unwrap_err();
     assert_eq!(err.path().to_string(), "BanchoMatchUpdate.slots[2].user_id");
 }
 
 #[test]
 fn match_start_is_empty_before_b334() {
     let start = BanchoMatchStart { r#match: sample(8) };
-    assert_eq!(start.encode_to_vec(Context::new(333)).unwrap(), b"");
-    let full = start.encode_to_vec(Context::new(334)).unwrap();
-    assert_eq!(full, sample(8).encode_to_vec(Context::new(334)).unwrap());
+    assert_eq!(start.encode_payload(Context::new(333)).unwrap(), b"");
+    let full = start.encode_payload(Context::new(334)).unwrap();
+    assert_eq!(full, sample(8).encode_payload(Context::new(334)).unwrap());
 }
 
 mod small_packets {
@@ -220,17 +220,17 @@ mod small_packets {
         for build in [20120703, 20250306] {
             let ctx = Context::new(build);
             let value = BanchoMatchChangePassword { password: "secret".into() };
-            let bytes = value.encode_to_vec(ctx).unwrap();
+            let bytes = value.encode_payload(ctx).unwrap();
             assert_eq!(bytes, unhex("0b06736563726574"));
-            assert_eq!(BanchoMatchChangePassword::decode_from(&bytes, ctx).unwrap(), value);
+            assert_eq!(BanchoMatchChangePassword::decode_payload(&bytes, ctx).unwrap(), value);
         }
         // Read by the reference as MatchJoin(match_id=4, password='') and (4, 'pw').
         for (build, hex, password) in [(298, "04000000", ""), (591, "040000000b027077", "pw")] {
             let ctx = Context::new(build);
             let bytes = unhex(hex);
-            let decoded = OsuMatchJoin::decode_exact(&bytes, ctx, Default::default()).unwrap();
+            let decoded = OsuMatchJoin::decode_payload(&bytes, ctx).unwrap();
             assert_eq!(decoded, OsuMatchJoin { match_id: 4, password: password.into() });
-            assert_eq!(decoded.encode_to_vec(ctx).unwrap(), bytes);
+            assert_eq!(decoded.encode_payload(ctx).unwrap(), bytes);
         }
     }
 

@@ -4,7 +4,7 @@
 
 use chio_packets::presence::{BanchoUserStats, UserStats, UserStatus};
 use chio_packets::types::{Mode, Mods, Status};
-use chio_packets::{Context, Decode, Encode, EncodeErrorKind, Limits};
+use chio_packets::{Context, Decode, Encode, EncodeErrorKind};
 use proptest::prelude::*;
 
 /// Builds at and around every boundary the status and stats layouts use, plus any build.
@@ -83,11 +83,11 @@ proptest! {
 
     #[test]
     fn status_round_trips(value in status(), ctx in context()) {
-        match value.encode_to_vec(ctx) {
+        match value.encode_payload(ctx) {
             Ok(bytes) => {
                 prop_assert_eq!(bytes.len(), value.encoded_len(ctx));
-                let decoded = UserStatus::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap();
-                prop_assert_eq!(&decoded.encode_to_vec(ctx).unwrap(), &bytes);
+                let decoded = UserStatus::decode_payload(&bytes, ctx).unwrap();
+                prop_assert_eq!(&decoded.encode_payload(ctx).unwrap(), &bytes);
                 if ctx.build() >= 1788 {
                     // Every field is on the wire from b1788 except the b338–b1787 flag.
                     prop_assert_eq!(decoded, UserStatus { beatmap_update: true, ..value });
@@ -108,12 +108,12 @@ proptest! {
         value.0.status.beatmap_update = true;
         value.0.status.mods &= Mods::from_bits_retain(0xffff);
         let pp_is_narrow = ctx.build() >= 20120723 && ctx.build() < 20250306 && ctx.protocol() >= 8;
-        match value.encode_to_vec(ctx) {
+        match value.encode_payload(ctx) {
             Ok(bytes) => {
                 prop_assert!(!pp_is_narrow || value.0.pp <= 0x7fff);
                 prop_assert_eq!(bytes.len(), value.encoded_len(ctx));
-                let decoded = BanchoUserStats::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap();
-                prop_assert_eq!(&decoded.encode_to_vec(ctx).unwrap(), &bytes);
+                let decoded = BanchoUserStats::decode_payload(&bytes, ctx).unwrap();
+                prop_assert_eq!(&decoded.encode_payload(ctx).unwrap(), &bytes);
                 if ctx.build() >= 20250306 {
                     // NaN accuracies compare unequal; compare them by bits.
                     prop_assert_eq!(decoded.0.accuracy.to_bits(), value.0.accuracy.to_bits());
@@ -130,15 +130,15 @@ proptest! {
 
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..96), ctx in context()) {
-        let _ = UserStatus::decode_from(&bytes, ctx);
-        let _ = BanchoUserStats::decode_from(&bytes, ctx);
+        let _ = UserStatus::decode_payload(&bytes, ctx);
+        let _ = BanchoUserStats::decode_payload(&bytes, ctx);
     }
 
     #[test]
     fn every_truncation_is_an_error(value in stats(), cut in any::<prop::sample::Index>()) {
         let ctx = Context::new(20250306);
-        let bytes = value.encode_to_vec(ctx).unwrap();
+        let bytes = value.encode_payload(ctx).unwrap();
         let cut = cut.index(bytes.len());
-        prop_assert!(BanchoUserStats::decode_from(&bytes[..cut], ctx).is_err());
+        prop_assert!(BanchoUserStats::decode_payload(&bytes[..cut], ctx).is_err());
     }
 }

@@ -41,7 +41,7 @@ fn hex(bytes: &[u8]) -> String {
 fn table<T: Encode>(value: &T, contexts: &[Context], reencode: fn(&[u8], Context) -> Vec<u8>) -> String {
     let mut out = String::new();
     for &ctx in contexts {
-        let line = match value.encode_to_vec(ctx) {
+        let line = match value.encode_payload(ctx) {
             Ok(bytes) => {
                 assert_eq!(bytes.len(), value.encoded_len(ctx));
                 assert_eq!(reencode(&bytes, ctx), bytes, "re-encoding differs for b{}", ctx.build());
@@ -55,15 +55,15 @@ fn table<T: Encode>(value: &T, contexts: &[Context], reencode: fn(&[u8], Context
 }
 
 fn reencode_status_packet(bytes: &[u8], ctx: Context) -> Vec<u8> {
-    OsuUserStatus::decode_from(bytes, ctx).unwrap().encode_to_vec(ctx).unwrap()
+    OsuUserStatus::decode_payload(bytes, ctx).unwrap().encode_payload(ctx).unwrap()
 }
 
 fn reencode_status(bytes: &[u8], ctx: Context) -> Vec<u8> {
-    UserStatus::decode_from(bytes, ctx).unwrap().encode_to_vec(ctx).unwrap()
+    UserStatus::decode_payload(bytes, ctx).unwrap().encode_payload(ctx).unwrap()
 }
 
 fn reencode_stats(bytes: &[u8], ctx: Context) -> Vec<u8> {
-    BanchoUserStats::decode_from(bytes, ctx).unwrap().encode_to_vec(ctx).unwrap()
+    BanchoUserStats::decode_payload(bytes, ctx).unwrap().encode_payload(ctx).unwrap()
 }
 
 #[test]
@@ -108,7 +108,7 @@ fn user_stats_pp_changes_wire_type() {
 #[test]
 fn decoded_value_snapshot() {
     let ctx = Context::new(20250306);
-    let bytes = stats().encode_to_vec(ctx).unwrap();
-    let decoded = BanchoUserStats::decode_from(&bytes, ctx).unwrap();
+    let bytes = stats().encode_payload(ctx).unwrap();
+    let decoded = BanchoUserStats::decode_payload(&bytes, ctx).unwrap();
     insta::assert_debug_snapshot!(decoded);
 }

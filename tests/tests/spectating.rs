@@ -12,7 +12,7 @@ use chio_packets::spectating::{
     OsuMatchScoreUpdate, OsuSpectateFrames, OsuStartSpectating, OsuStopSpectating, ReplayAction, ReplayFrame,
     ReplayFrameBundle, ScoreFrame,
 };
-use chio_packets::{Context, Decode, DecodeErrorKind, Direction, Encode, Limits, Packet};
+use chio_packets::{Context, Decode, DecodeErrorKind, Direction, Encode, Packet};
 
 /// The checksum the reference computes for [`score`]'s counts.
 const CHECKSUM: &str = "4f5815dcf2f141efa214179bee60b807";
@@ -280,12 +280,12 @@ fn spectate_frames() {
 fn bundle_extra_is_signed_and_needs_protocol_18() {
     let ctx = Context::new(20130418);
     let bytes = [0xff, 0xff, 0xff, 0xff, 0, 0, 0];
-    let decoded = ReplayFrameBundle::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap();
+    let decoded = ReplayFrameBundle::decode_payload(&bytes, ctx).unwrap();
     assert_eq!(decoded.extra, -1);
     // Below protocol 18 the field is absent (the reference cannot be patched to check this).
     let value = ReplayFrameBundle::default();
-    assert_eq!(value.encode_to_vec(ctx.with_protocol(17)).unwrap(), [0, 0, 0]);
-    assert_eq!(value.encode_to_vec(ctx).unwrap(), [0xff, 0xff, 0xff, 0xff, 0, 0, 0]);
+    assert_eq!(value.encode_payload(ctx.with_protocol(17)).unwrap(), [0, 0, 0]);
+    assert_eq!(value.encode_payload(ctx).unwrap(), [0xff, 0xff, 0xff, 0xff, 0, 0, 0]);
 }
 
 #[test]
@@ -296,13 +296,13 @@ fn legacy_right_byte_and_unknown_buttons_are_kept() {
         legacy_right: 7,
         ..ReplayFrame::default()
     };
-    let bytes = frame.encode_to_vec(ctx).unwrap();
+    let bytes = frame.encode_payload(ctx).unwrap();
     assert_eq!(&bytes[..2], [0xe1, 7]);
-    assert_eq!(ReplayFrame::decode_exact(&bytes, ctx, Limits::DEFAULT).unwrap(), frame);
+    assert_eq!(ReplayFrame::decode_payload(&bytes, ctx).unwrap(), frame);
 }
 
 #[test]
 fn unknown_replay_action_is_an_error() {
-    let err = ReplayFrameBundle::decode_from(&[0, 0, 9], Context::new(282)).unwrap_err();
+    let err = ReplayFrameBundle::decode_payload(&[0, 0, 9], Context::new(282)).unwrap_err();
     assert_eq!(err.kind(), &DecodeErrorKind::InvalidEnum { ty: "ReplayAction", value: 9 });
 }

@@ -105,7 +105,7 @@ fn codec_encode(krate: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenS
             quote!(#krate::__private::put_wire::<#ty, #wire, __ChioBuf>(#binding, __chio_buf, __chio_ctx))
         }
         Codec::Count(count) => {
-            quote!(#krate::__private::list::put::<#count, _, __ChioBuf>(#binding, __chio_buf, __chio_ctx))
+            quote!(#krate::__private::list::encode::<#count, _, __ChioBuf>(#binding, __chio_buf, __chio_ctx))
         }
         Codec::With(path) => quote_spanned!(path.span()=> #path::encode(#binding, __chio_buf, __chio_ctx)),
     }
@@ -116,7 +116,9 @@ fn codec_decode(krate: &TokenStream, de: &TokenStream, field: &Field<'_>, codec:
     match codec {
         Codec::Native => quote!(<#ty as #krate::Decode<#de>>::decode(__chio_reader, __chio_ctx)),
         Codec::Wire(wire) => quote!(#krate::__private::read_wire::<#ty, #wire>(__chio_reader, __chio_ctx)),
-        Codec::Count(count) => quote!(#krate::__private::list::read::<#count, _>(__chio_reader, __chio_ctx)),
+        Codec::Count(count) => {
+            quote!(#krate::__private::list::decode::<#count, _>(__chio_reader, __chio_ctx))
+        }
         Codec::With(path) => quote_spanned!(path.span()=> #path::decode(__chio_reader, __chio_ctx)),
     }
 }
@@ -162,6 +164,12 @@ fn encode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
         lens.push(chain(len_branches, quote!(0usize)));
         writes.push(chain(write_branches, quote!({})));
     }
+    // A packet knows who sends it, and the sides write some values differently (empty
+    // strings): its payload is encoded as its sender writes it.
+    let sender = item.attrs.packet.as_ref().map(|packet| {
+        let direction = direction_variant(packet);
+        quote!(let __chio_ctx = __chio_ctx.sent_by(#krate::Direction::#direction);)
+    });
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::Encode for #ident #ty_generics #where_clause {
@@ -169,6 +177,7 @@ fn encode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             #[inline(always)]
             #[allow(unused_variables)]
             fn encoded_len(&self, __chio_ctx: #krate::Context) -> usize {
+                #sender
                 #destructure
                 0usize #(+ #lens)*
             }
@@ -180,6 +189,7 @@ fn encode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
                 __chio_buf: &mut __ChioBuf,
                 __chio_ctx: #krate::Context,
             ) -> #krate::__private::Result<(), #krate::EncodeError> {
+                #sender
                 #destructure
                 #(#writes)*
                 #krate::__private::Ok(())
@@ -366,6 +376,14 @@ fn packet_name(item: &Struct<'_>) -> Option<String> {
     Some(packet.name.as_ref().map_or_else(|| item.input.ident.to_string(), |n| n.value.clone()))
 }
 
+/// The `Direction` variant naming who sends a packet.
+fn direction_variant(packet: &crate::ir::PacketAttrs) -> proc_macro2::Ident {
+    match packet.from.as_ref().map(|d| d.value) {
+        Some(Direction::Client) => format_ident!("ClientToServer"),
+        _ => format_ident!("ServerToClient"),
+    }
+}
+
 fn packet_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     let Some(packet) = &item.attrs.packet else {
         return quote!();
@@ -374,10 +392,7 @@ fn packet_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
     let name = packet_name(item);
     let id = packet.id.as_ref().map_or(0, |id| id.value);
-    let direction = match packet.from.as_ref().map(|d| d.value) {
-        Some(Direction::Client) => format_ident!("ClientToServer"),
-        _ => format_ident!("ServerToClient"),
-    };
+    let direction = direction_variant(packet);
     let since = packet.since.as_ref().map_or(0, |s| s.value);
     let until = packet.until.as_ref().map_or(u32::MAX, |s| s.value);
     quote! {

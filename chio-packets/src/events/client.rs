@@ -43,8 +43,9 @@
 //! assert_eq!(activity.action, Status::Paused);
 //! assert_eq!(activity.beatmap_id, -1); // b300 sends no map id
 //!
-//! // What such a client sends for it: legacy 11 again.
-//! assert_eq!(event.to_packet(ctx)?.encode_to_vec(ctx)?, [11, 0, 0, 0, 0]);
+//! // What such a client sends for it: legacy 11 again, with its empty strings as a
+//! // client writes them (`0b 00`).
+//! assert_eq!(event.to_packet(ctx)?.encode_payload(ctx)?, [11, 11, 0, 11, 0, 0, 0]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

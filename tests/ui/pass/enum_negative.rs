@@ -25,7 +25,7 @@ fn main() {
     for build in [1000, 20250306] {
         let ctx = Context::new(build);
         let reply = Reply { error: LoginError::InvalidLogin };
-        let bytes = reply.encode_to_vec(ctx).unwrap();
-        assert_eq!(Reply::decode_from(&bytes, ctx).unwrap(), reply);
+        let bytes = reply.encode_payload(ctx).unwrap();
+        assert_eq!(Reply::decode_payload(&bytes, ctx).unwrap(), reply);
     }
 }

@@ -70,8 +70,8 @@ fn main() {
         Everything { has_text: true, text: Cow::Borrowed("hi"), mods: 64, ids: vec![2, 3], expires_at: -1 };
     for build in [1000, 20120806, 20250306] {
         let ctx = Context::new(build);
-        let bytes = value.encode_to_vec(ctx).unwrap();
+        let bytes = value.encode_payload(ctx).unwrap();
         assert_eq!(bytes.len(), value.encoded_len(ctx));
-        assert_eq!(Everything::decode_from(&bytes, ctx).unwrap(), value);
+        assert_eq!(Everything::decode_payload(&bytes, ctx).unwrap(), value);
     }
 }

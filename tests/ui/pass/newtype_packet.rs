@@ -6,7 +6,7 @@ struct LoginReply(i32);
 
 fn main() {
     let ctx = Context::NEWEST;
-    let bytes = LoginReply(-3).encode_to_vec(ctx).unwrap();
+    let bytes = LoginReply(-3).encode_payload(ctx).unwrap();
     assert_eq!(bytes, (-3i32).to_le_bytes());
-    assert_eq!(LoginReply::decode_from(&bytes, ctx).unwrap(), LoginReply(-3));
+    assert_eq!(LoginReply::decode_payload(&bytes, ctx).unwrap(), LoginReply(-3));
 }

@@ -21,9 +21,9 @@ struct Combo<'a> {
 fn main() {
     use chio_packets::{Context, Decode, Encode};
     let ctx = Context::NEWEST;
-    let bytes = Score { total: 7 }.encode_to_vec(ctx).unwrap();
-    assert_eq!(Score::decode_from(&bytes, ctx).unwrap(), Score { total: 7 });
+    let bytes = Score { total: 7 }.encode_payload(ctx).unwrap();
+    assert_eq!(Score::decode_payload(&bytes, ctx).unwrap(), Score { total: 7 });
     let combo = Combo { hits: vec![300, 100], player: "peppy".into() };
-    let bytes = combo.encode_to_vec(ctx).unwrap();
-    assert_eq!(Combo::decode_from(&bytes, ctx).unwrap(), combo);
+    let bytes = combo.encode_payload(ctx).unwrap();
+    assert_eq!(Combo::decode_payload(&bytes, ctx).unwrap(), combo);
 }

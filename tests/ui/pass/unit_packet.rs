@@ -10,8 +10,8 @@ struct Ping {}
 
 fn main() {
     let ctx = Context::NEWEST;
-    assert!(Pong.encode_to_vec(ctx).unwrap().is_empty());
-    assert_eq!(Pong::decode_from(&[], ctx).unwrap(), Pong);
-    assert!(Ping {}.encode_to_vec(ctx).unwrap().is_empty());
+    assert!(Pong.encode_payload(ctx).unwrap().is_empty());
+    assert_eq!(Pong::decode_payload(&[], ctx).unwrap(), Pong);
+    assert!(Ping {}.encode_payload(ctx).unwrap().is_empty());
     assert_eq!(<Pong as Packet>::ID, 4);
 }

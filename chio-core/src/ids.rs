@@ -131,7 +131,7 @@ const READ_TABLES: [[u16; READ_TABLE_LEN]; 5] = {
 /// The id `build` puts on the wire for the packet with canonical id `id`.
 ///
 /// ```
-/// use chio_packets::ids::{wire_id, IRC_JOIN};
+/// use chio_core::ids::{wire_id, IRC_JOIN};
 /// assert_eq!(wire_id(11, 20250306), 11); // BanchoUserStats
 /// assert_eq!(wire_id(11, 1787), 12);
 /// assert_eq!(wire_id(IRC_JOIN, 282), 11);
@@ -144,7 +144,7 @@ pub const fn wire_id(id: u16, build: u32) -> u16 {
 /// The canonical id of the packet `build` writes as wire id `wire`, if any.
 ///
 /// ```
-/// use chio_packets::ids::{canonical_id, MATCH_CHANGE_BEATMAP};
+/// use chio_core::ids::{canonical_id, MATCH_CHANGE_BEATMAP};
 /// assert_eq!(canonical_id(12, 1787), Some(11));
 /// assert_eq!(canonical_id(51, 334), Some(MATCH_CHANGE_BEATMAP));
 /// assert_eq!(canonical_id(45, 20250306), None); // unused id
