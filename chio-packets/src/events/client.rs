@@ -77,8 +77,9 @@
 
 use std::borrow::Cow;
 
-use super::{Activity, ChatMessage, bundle_for_build, carried_mods, match_for_build, score_frame_for_build};
-use crate::Context;
+use super::{
+    Activity, ChatMessage, bundle_for_build, carried_mods, defs, match_for_build, score_frame_for_build,
+};
 use crate::beatmaps::OsuBeatmapInfoRequest;
 use crate::catalog::ClientPacket;
 use crate::chat::{self, ClientMessage};
@@ -87,6 +88,7 @@ use crate::presence::{OsuUserStatus, UserStatus};
 use crate::session::{self, PresenceFilter};
 use crate::spectating::{self, ButtonState, ReplayFrameBundle, ScoreFrame};
 use crate::types::{Mods, Status};
+use crate::{Context, Packet};
 
 /// The channel b282–b319 clients' messages go to.
 pub const LEGACY_MESSAGE_TARGET: &str = "#osu";
@@ -351,7 +353,7 @@ impl ClientEvent<'_> {
         let packet = match self {
             Self::UserStatus(activity) => P::OsuUserStatus(OsuUserStatus(activity_to_wire(activity, ctx)?)),
             Self::Message(message) => {
-                if build < 320 && message.target != LEGACY_MESSAGE_TARGET {
+                if !defs::CLIENT_MESSAGE_TARGET.contains(build) && message.target != LEGACY_MESSAGE_TARGET {
                     return Err(ClientEventError::TargetNotInBuild {
                         target: message.target.clone().into_owned(),
                         build,
@@ -372,14 +374,15 @@ impl ClientEvent<'_> {
             Self::ErrorReport(text) => P::OsuErrorReport(session::OsuErrorReport(borrowed(text))),
             Self::CantSpectate => P::OsuCantSpectate(spectating::OsuCantSpectate),
             Self::PrivateMessage(message) => {
-                if build < 320 {
+                if chat::OsuPrivateMessage::exists_in(ctx) {
+                    P::OsuPrivateMessage(chat::OsuPrivateMessage(message_to_wire(message)))
+                } else {
+                    // Refused below for builds before private messages.
                     P::OsuLegacyPrivateMessage(chat::OsuLegacyPrivateMessage {
                         target: borrowed(&message.target),
                         content: borrowed(&message.content),
                         is_dm: true,
                     })
-                } else {
-                    P::OsuPrivateMessage(chat::OsuPrivateMessage(message_to_wire(message)))
                 }
             }
             Self::LobbyPart => P::OsuLobbyPart(multiplayer::OsuLobbyPart),
@@ -486,11 +489,15 @@ fn status_from_legacy(raw: u8) -> Status {
 
 /// The status as the reference reads it for `build`.
 fn activity_from_wire(status: UserStatus<'_>, build: u32) -> Activity<'_> {
-    let action = if build < 338 { status_from_legacy(status.action as u8) } else { status.action };
-    let has_map = match build {
-        ..338 => action != Status::Unknown,
-        338..1788 => status.beatmap_update,
-        _ => true,
+    let modern_numbering = build >= 338;
+    let action = if modern_numbering { status.action } else { status_from_legacy(status.action as u8) };
+    let has_map = if defs::STATUS_BEATMAP_UPDATE.contains(build) {
+        status.beatmap_update
+    } else if !modern_numbering {
+        // The legacy reader skips the map for `Unknown` in its own numbering.
+        action != Status::Unknown
+    } else {
+        true
     };
     let mut activity = if has_map {
         Activity {
@@ -500,7 +507,7 @@ fn activity_from_wire(status: UserStatus<'_>, build: u32) -> Activity<'_> {
             mods: status.mods,
             mode: status.mode,
             // Not on the wire before b490: the reference's default.
-            beatmap_id: if build < 490 { -1 } else { status.beatmap_id },
+            beatmap_id: if defs::STATUS_BEATMAP_ID.contains(build) { status.beatmap_id } else { -1 },
             update_stats: false,
         }
     } else {
@@ -559,8 +566,9 @@ fn message_to_wire<'e>(message: &'e ChatMessage<'_>) -> ClientMessage<'e> {
 
 /// Replay frames as the reference reads them: buttons in the state alone.
 fn bundle_from_wire(mut bundle: ReplayFrameBundle<'_>, build: u32) -> ReplayFrameBundle<'_> {
+    let old_buttons = defs::REPLAY_FRAME_LEFT_RIGHT.contains(build);
     for frame in &mut bundle.frames {
-        if build < 374 {
+        if old_buttons {
             frame.button_state = ButtonState::empty();
             frame.button_state.set(ButtonState::LEFT1, frame.left);
             frame.button_state.set(ButtonState::RIGHT1, frame.right);
@@ -577,7 +585,7 @@ fn bundle_from_wire(mut bundle: ReplayFrameBundle<'_>, build: u32) -> ReplayFram
 
 fn bundle_to_wire<'e>(bundle: &'e ReplayFrameBundle<'_>, ctx: Context) -> ReplayFrameBundle<'e> {
     let mut bundle = bundle_for_build(bundle, ctx);
-    if ctx.build() < 374 {
+    if defs::REPLAY_FRAME_LEFT_RIGHT.contains(ctx.build()) {
         // Not on the wire there; cleared so the packet holds what is sent.
         for frame in &mut bundle.frames {
             frame.button_state = ButtonState::empty();

@@ -51,6 +51,7 @@
 //!   who stays on IRC gets nothing.
 
 pub mod client;
+mod defs;
 pub mod links;
 mod users;
 
@@ -65,7 +66,7 @@ use crate::multiplayer::{self, Match, MatchSlot};
 use crate::session::{self, QuitState};
 use crate::spectating::{self, ButtonState, ReplayFrameBundle, ScoreFrame};
 use crate::types::{LoginError, Mods, Permissions};
-use crate::{BufMut, Context, EncodeError, login};
+use crate::{BufMut, Context, EncodeError, Packet, login};
 
 pub use users::{Activity, Presence, Stats, UserInfo};
 
@@ -259,14 +260,10 @@ macro_rules! bounded {
 }
 bounded!(u8, i8, u16, i16, u32, i32, u64);
 
-/// Mods as far as the build's status and match fields carry them (`u16` before protocol
-/// 11, which came with b20120818).
+/// Mods as far as the build's status and match fields carry them (the status field's
+/// `u32` window: `u16` before protocol 11, which came with b20120818).
 fn carried_mods(mods: Mods, ctx: Context) -> Mods {
-    if ctx.build() >= 20120818 && ctx.protocol() >= 11 {
-        mods
-    } else {
-        Mods::from_bits_retain(mods.bits() & 0xffff)
-    }
+    if defs::STATUS_MODS_U32.contains(ctx) { mods } else { Mods::from_bits_retain(mods.bits() & 0xffff) }
 }
 
 impl ServerEvent<'_> {
@@ -343,12 +340,12 @@ impl ServerEvent<'_> {
             Self::GetAttention => send(P::BanchoGetAttention(session::BanchoGetAttention)),
             Self::Announce(text) => send(P::BanchoAnnounce(chat::BanchoAnnounce(borrowed(text)))),
             Self::MatchUpdate(m) => {
-                if build >= 1796 || m.id <= 255 {
+                if match_id_fits(m, build) {
                     send(P::BanchoMatchUpdate(multiplayer::BanchoMatchUpdate(match_for_build(m, ctx))));
                 }
             }
             Self::MatchNew(m) => {
-                if build >= 1796 || m.id <= 255 {
+                if match_id_fits(m, build) {
                     send(P::BanchoMatchNew(multiplayer::BanchoMatchNew(match_for_build(m, ctx))));
                 }
             }
@@ -368,7 +365,12 @@ impl ServerEvent<'_> {
                 send(P::BanchoFellowSpectatorLeft(spectating::BanchoFellowSpectatorLeft { user_id: *id }))
             }
             Self::MatchStart(m) => {
-                let r#match = if build >= 334 { match_for_build(m, ctx) } else { Match::default() };
+                // The match is not on the wire before b334: the packet holds the default there.
+                let r#match = if defs::MATCH_START_MATCH.contains(build) {
+                    match_for_build(m, ctx)
+                } else {
+                    Match::default()
+                };
                 send(P::BanchoMatchStart(multiplayer::BanchoMatchStart { r#match }));
             }
             Self::MatchScoreUpdate(frame) => {
@@ -422,11 +424,15 @@ impl ServerEvent<'_> {
                 send(P::BanchoProtocolNegotiation(session::BanchoProtocolNegotiation { version }));
             }
             Self::TitleUpdate { image_url, redirect_url } => {
-                let text = match build {
-                    ..1820 => Cow::Borrowed(""),
-                    1820..20121221 if image_url.is_empty() => return,
-                    1820..20121221 => borrowed(image_url),
-                    _ => Cow::Owned(format!("{image_url}|{redirect_url}")),
+                let text = if build >= 20121221 {
+                    Cow::Owned(format!("{image_url}|{redirect_url}"))
+                } else if !defs::TITLE_UPDATE_TEXT.contains(build) {
+                    // No text on the wire: the packet holds the default.
+                    Cow::Borrowed("")
+                } else if image_url.is_empty() {
+                    return;
+                } else {
+                    borrowed(image_url)
                 };
                 send(P::BanchoTitleUpdate(session::BanchoTitleUpdate { text }));
             }
@@ -440,14 +446,14 @@ impl ServerEvent<'_> {
             }
             Self::UserPresence(user) => users::presence(user, ctx, &mut send),
             Self::UserPresenceSingle(user) => {
-                if build >= 20121224 {
+                if session::BanchoUserPresenceSingle::exists_in(ctx) {
                     send(P::BanchoUserPresenceSingle(session::BanchoUserPresenceSingle { user_id: user.id }));
                 } else {
                     users::presence(user, ctx, &mut send);
                 }
             }
             Self::UserPresenceBundle(list) => {
-                if build >= 20121224 {
+                if session::BanchoUserPresenceBundle::exists_in(ctx) {
                     send(P::BanchoUserPresenceBundle(session::BanchoUserPresenceBundle {
                         user_ids: list.iter().map(|user| user.id).collect(),
                     }));
@@ -457,14 +463,17 @@ impl ServerEvent<'_> {
                     }
                 }
             }
-            Self::Restart { retry_after_ms } => match build {
-                ..291 => {}
-                291..1788 => send(P::BanchoAnnounce(chat::BanchoAnnounce(Cow::Borrowed(RESTART_MESSAGE)))),
-                _ => send(P::BanchoRestart(session::BanchoRestart { retry_after_ms: *retry_after_ms })),
-            },
+            Self::Restart { retry_after_ms } => {
+                if session::BanchoRestart::exists_in(ctx) {
+                    send(P::BanchoRestart(session::BanchoRestart { retry_after_ms: *retry_after_ms }));
+                } else {
+                    // `send` drops it for builds without announcements too.
+                    send(P::BanchoAnnounce(chat::BanchoAnnounce(Cow::Borrowed(RESTART_MESSAGE))));
+                }
+            }
             Self::Invite(message) => {
                 if let Some(message) = message_for_build(message, ctx) {
-                    if build >= 1817 {
+                    if chat::BanchoInvite::exists_in(ctx) {
                         send(P::BanchoInvite(chat::BanchoInvite(message)));
                     } else {
                         send(P::BanchoMessage(chat::BanchoMessage(message)));
@@ -508,22 +517,28 @@ impl ServerEvent<'_> {
     }
 }
 
+/// Whether the build can show a match with this id: not above 255 while the id is a byte
+/// on the wire (the reference drops those matches; other packets saturate the id).
+fn match_id_fits(m: &Match<'_>, build: u32) -> bool {
+    !defs::MATCH_ID_U8.contains(build) || m.id <= u16::from(u8::MAX)
+}
+
 /// A message as `ctx`'s build receives it, or `None` if the build cannot show it.
 fn message_for_build<'e>(message: &'e ChatMessage<'_>, ctx: Context) -> Option<Message<'e>> {
     let build = ctx.build();
     let is_dm = message.is_direct_message();
-    let shown = match build {
-        ..294 => LEGACY_CHANNELS.contains(&message.target.as_ref()),
-        294..320 => is_dm || LEGACY_CHANNELS.contains(&message.target.as_ref()),
-        _ => true,
-    };
+    // Clients that learn neither the target nor whether it is a direct message show
+    // everything in `#osu`; those that learn the flag also take direct messages.
+    let shown = defs::MESSAGE_TARGET.contains(build)
+        || (is_dm && defs::MESSAGE_DM_FLAG.contains(build))
+        || LEGACY_CHANNELS.contains(&message.target.as_ref());
     if !shown {
         return None;
     }
-    let content = if build < 20121225 {
-        links::rewrite_modern_links(&message.content)
-    } else {
+    let content = if build >= 20121225 {
         Cow::Borrowed(message.content.as_ref())
+    } else {
+        links::rewrite_modern_links(&message.content)
     };
     Some(Message {
         sender: Cow::Borrowed(&message.sender),
@@ -563,7 +578,7 @@ fn match_for_build<'e>(m: &'e Match<'_>, ctx: Context) -> Match<'e> {
     let mut slot_mods: Vec<Mods> =
         m.slot_mods.iter().map(|mods| carried_mods(*mods, ctx)).take(slots).collect();
     slot_mods.resize(slots, Mods::empty());
-    let id = if ctx.build() < 1796 { m.id.min(255) } else { m.id };
+    let id = if defs::MATCH_ID_U8.contains(ctx.build()) { m.id.min(u16::from(u8::MAX)) } else { m.id };
     Match {
         id,
         mods: carried_mods(m.mods, ctx),
@@ -604,7 +619,7 @@ pub fn score_frame_checksum(frame: &ScoreFrame<'_>) -> String {
 
 /// A score frame with the checksum filled in where the build sends one.
 fn score_frame_for_build<'e>(frame: &'e ScoreFrame<'_>, ctx: Context) -> ScoreFrame<'e> {
-    let checksum = if (294..334).contains(&ctx.build()) {
+    let checksum = if defs::SCORE_FRAME_CHECKSUM.contains(ctx.build()) {
         Cow::Owned(score_frame_checksum(frame))
     } else {
         Cow::Borrowed(frame.checksum.as_ref())
@@ -616,7 +631,7 @@ fn score_frame_for_build<'e>(frame: &'e ScoreFrame<'_>, ctx: Context) -> ScoreFr
 /// Replay frames as `ctx`'s build receives them: b282–b373 get "a left/right button is
 /// held" booleans from the button state, later builds the state with the legacy byte 0.
 fn bundle_for_build<'e>(bundle: &'e ReplayFrameBundle<'_>, ctx: Context) -> ReplayFrameBundle<'e> {
-    let old_buttons = ctx.build() < 374;
+    let old_buttons = defs::REPLAY_FRAME_LEFT_RIGHT.contains(ctx.build());
     let frames = bundle
         .frames
         .iter()
@@ -642,18 +657,20 @@ fn bundle_for_build<'e>(bundle: &'e ReplayFrameBundle<'_>, ctx: Context) -> Repl
 
 /// A beatmap's info with the ranked status in the build's form.
 fn beatmap_for_build<'e>(map: &'e BeatmapInfo<'_>, build: u32) -> WireBeatmapInfo<'e> {
-    let ranked_status = match build {
-        ..388 => i8::from(matches!(
+    let ranked_status = if defs::RANKED_STATUS_BOOL.contains(build) {
+        i8::from(matches!(
             map.ranked_status,
             RankedStatus::Ranked | RankedStatus::Approved | RankedStatus::Qualified | RankedStatus::Loved
-        )),
-        388..20121028 => match map.ranked_status {
+        ))
+    } else if build >= 20121028 {
+        map.ranked_status as i8
+    } else {
+        match map.ranked_status {
             RankedStatus::NotSubmitted => -1,
             RankedStatus::Pending => 0,
             RankedStatus::Ranked => 1,
             RankedStatus::Approved | RankedStatus::Qualified | RankedStatus::Loved => 2,
-        },
-        _ => map.ranked_status as i8,
+        }
     };
     WireBeatmapInfo {
         index: map.index,

@@ -12,8 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::{carried_mods, saturate};
-use crate::Context;
+use super::{carried_mods, defs, saturate};
 use crate::catalog::ServerPacket;
 use crate::chat::{BanchoIrcJoin, BanchoIrcQuit};
 use crate::country::Country;
@@ -26,6 +25,7 @@ use crate::session::{
     QuitState,
 };
 use crate::types::{Mode, Mods, Permissions, Status};
+use crate::{Context, Packet};
 
 /// Everything a server sends about a user, whichever packets a build needs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -130,10 +130,15 @@ impl UserInfo<'_> {
     /// level from large total scores, so the score is capped for them, as the reference
     /// does: 17,705,429,348 in b365–b503 and 26,931,190,827 in b504–b658.
     fn total_score_for(&self, build: u32) -> u64 {
-        match build {
-            365..504 => self.stats.total_score.min(17_705_429_348),
-            504..659 => self.stats.total_score.min(26_931_190_827),
-            _ => self.stats.total_score,
+        let total = self.stats.total_score;
+        if build >= 659 {
+            total
+        } else if build >= 504 {
+            total.min(26_931_190_827)
+        } else if build >= 365 {
+            total.min(17_705_429_348)
+        } else {
+            total
         }
     }
 }
@@ -183,14 +188,14 @@ fn stats_payload<'e>(
     ctx: Context,
 ) -> StatsPayload<'e> {
     let build = ctx.build();
-    if user.presence.is_irc && build < 1788 {
+    if user.presence.is_irc && BanchoIrcJoin::exists_in(ctx) {
         return StatsPayload::IrcJoin(&user.name);
     }
     let id_u32 = saturate(i128::from(user.id));
     let status = status_for_build(&user.status, update_stats, ctx);
     let stats = &user.stats;
-    match build {
-        ..323 => StatsPayload::B282(UserStatsB282 {
+    if BanchoUserStatsB282::exists_in(ctx) {
+        StatsPayload::B282(UserStatsB282 {
             user_id: id_u32,
             name: Cow::Borrowed(&user.name),
             ranked_score: stats.ranked_score,
@@ -202,8 +207,9 @@ fn stats_payload<'e>(
             status,
             timezone: user.timezone_byte(),
             country_name: Cow::Owned(user.country_string()),
-        }),
-        323..338 => StatsPayload::B323(UserStatsB323 {
+        })
+    } else if BanchoUserStatsB323::exists_in(ctx) {
+        StatsPayload::B323(UserStatsB323 {
             user_id: id_u32,
             full: update_stats,
             name: Cow::Borrowed(&user.name),
@@ -216,32 +222,32 @@ fn stats_payload<'e>(
             timezone: user.timezone_byte(),
             country_name: Cow::Owned(user.country_string()),
             status,
-        }),
-        338..1788 => {
-            let rank = if build < 695 {
-                i128::from(saturate::<u16>(i128::from(stats.rank)))
-            } else {
-                i128::from(stats.rank)
-            };
-            StatsPayload::B338(UserStatsB338 {
-                user_id: id_u32,
-                completeness: if full { Completeness::Full } else { Completeness::Statistics },
-                status,
-                ranked_score: stats.ranked_score,
-                accuracy: stats.accuracy as f32,
-                play_count: stats.play_count,
-                total_score: user.total_score_for(build),
-                rank: saturate(rank),
-                name: Cow::Borrowed(if full { &user.name } else { "" }),
-                avatar_filename: Cow::Owned(if full { user.avatar_filename() } else { String::new() }),
-                timezone: if full { user.timezone_byte() } else { 0 },
-                country_name: Cow::Owned(if full { user.country_string() } else { String::new() }),
-                permissions: if full { saturate(i128::from(user.presence.permissions.bits())) } else { 0 },
-                longitude: if full { user.presence.longitude } else { 0.0 },
-                latitude: if full { user.presence.latitude } else { 0.0 },
-            })
-        }
-        _ => StatsPayload::Modern(UserStats {
+        })
+    } else if BanchoUserStatsB338::exists_in(ctx) {
+        let rank = if defs::STATS_B338_RANK_U16.contains(build) {
+            i128::from(saturate::<u16>(i128::from(stats.rank)))
+        } else {
+            i128::from(stats.rank)
+        };
+        StatsPayload::B338(UserStatsB338 {
+            user_id: id_u32,
+            completeness: if full { Completeness::Full } else { Completeness::Statistics },
+            status,
+            ranked_score: stats.ranked_score,
+            accuracy: stats.accuracy as f32,
+            play_count: stats.play_count,
+            total_score: user.total_score_for(build),
+            rank: saturate(rank),
+            name: Cow::Borrowed(if full { &user.name } else { "" }),
+            avatar_filename: Cow::Owned(if full { user.avatar_filename() } else { String::new() }),
+            timezone: if full { user.timezone_byte() } else { 0 },
+            country_name: Cow::Owned(if full { user.country_string() } else { String::new() }),
+            permissions: if full { saturate(i128::from(user.presence.permissions.bits())) } else { 0 },
+            longitude: if full { user.presence.longitude } else { 0.0 },
+            latitude: if full { user.presence.latitude } else { 0.0 },
+        })
+    } else {
+        StatsPayload::Modern(UserStats {
             user_id: user.id,
             status,
             ranked_score: stats.ranked_score,
@@ -251,8 +257,8 @@ fn stats_payload<'e>(
             // The reference writes the rank as a `u32` here (and as an `i32` in presence).
             rank: stats.rank.max(0),
             // An `i16` until b20250306.
-            pp: if build < 20250306 { stats.pp.min(i16::MAX as u16) } else { stats.pp },
-        }),
+            pp: if defs::STATS_PP_U16.contains(build) { stats.pp } else { stats.pp.min(i16::MAX as u16) },
+        })
     }
 }
 
@@ -273,10 +279,9 @@ pub(super) fn stats<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl Fn
 
 /// A user's presence.
 pub(super) fn presence<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl FnMut(ServerPacket<'e>)) {
-    let build = ctx.build();
-    if build >= 1788 {
+    if BanchoUserPresence::exists_in(ctx) {
         send(ServerPacket::BanchoUserPresence(modern_presence(user, ctx)));
-    } else if (323..338).contains(&build) && !user.presence.is_irc {
+    } else if BanchoUserStatsB323::exists_in(ctx) && !user.presence.is_irc {
         // The full block (flagged as a stats update), then the status alone.
         send(stats_packet(stats_payload(user, true, true, ctx)));
         send(stats_packet(stats_payload(user, false, true, ctx)));
@@ -301,7 +306,11 @@ fn modern_presence<'e>(user: &'e UserInfo<'_>, ctx: Context) -> BanchoUserPresen
         name: Cow::Borrowed(&user.name),
         avatar_extension: 1,
         timezone: user.timezone_byte(),
-        country_name: Cow::Owned(if build < 1796 { user.country_string() } else { String::new() }),
+        country_name: Cow::Owned(if defs::PRESENCE_COUNTRY_NAME.contains(build) {
+            user.country_string()
+        } else {
+            String::new()
+        }),
         country_index: user.presence.country.index(),
         city: Cow::Borrowed(&user.presence.city),
         permissions,
@@ -319,12 +328,11 @@ pub(super) fn quit<'e>(
     ctx: Context,
     send: &mut impl FnMut(ServerPacket<'e>),
 ) {
-    let build = ctx.build();
-    if build >= 20121224 {
+    if BanchoUserQuit::exists_in(ctx) {
         send(ServerPacket::BanchoUserQuit(BanchoUserQuit { user_id: user.id, state }));
         return;
     }
-    if user.presence.is_irc && build < 1788 {
+    if user.presence.is_irc && BanchoIrcQuit::exists_in(ctx) {
         // See the module docs: the reference drops these or sends an unreadable packet.
         if state != QuitState::IrcRemaining {
             send(ServerPacket::BanchoIrcQuit(BanchoIrcQuit(Cow::Borrowed(&user.name))));
