@@ -78,7 +78,8 @@
 use std::borrow::Cow;
 
 use super::{
-    Activity, ChatMessage, bundle_for_build, carried_mods, defs, match_for_build, score_frame_for_build,
+    Activity, ChatMessage, bundle_for_build, carried_mods, defs, features, match_for_build,
+    score_frame_for_build,
 };
 use crate::beatmaps::OsuBeatmapInfoRequest;
 use crate::catalog::ClientPacket;
@@ -489,7 +490,7 @@ fn status_from_legacy(raw: u8) -> Status {
 
 /// The status as the reference reads it for `build`.
 fn activity_from_wire(status: UserStatus<'_>, build: u32) -> Activity<'_> {
-    let modern_numbering = build >= 338;
+    let modern_numbering = features::MODERN_STATUS_NUMBERING.in_build(build);
     let action = if modern_numbering { status.action } else { status_from_legacy(status.action as u8) };
     let has_map = if defs::STATUS_BEATMAP_UPDATE.contains(build) {
         status.beatmap_update
@@ -514,7 +515,10 @@ fn activity_from_wire(status: UserStatus<'_>, build: u32) -> Activity<'_> {
         Activity { action, beatmap_id: -1, ..Activity::default() }
     };
     // The reference's fix-up for clients that play without saying so (b282–b488).
-    if build < 489 && activity.action == Status::Idle && !activity.beatmap_checksum.is_empty() {
+    if !features::STATUS_IDLE_TRUSTED.in_build(build)
+        && activity.action == Status::Idle
+        && !activity.beatmap_checksum.is_empty()
+    {
         activity.action = Status::Playing;
     }
     activity
@@ -525,7 +529,7 @@ fn activity_to_wire<'e>(
     activity: &'e Activity<'_>,
     ctx: Context,
 ) -> Result<UserStatus<'e>, ClientEventError> {
-    let action = if ctx.build() < 338 {
+    let action = if !features::MODERN_STATUS_NUMBERING.in_build(ctx.build()) {
         let modern = activity.action as u8;
         let legacy = if modern > 9 { modern + 1 } else { modern };
         Status::try_from(legacy)

@@ -7,6 +7,9 @@
 //! until = ..)]` attributes, through [`Describe::LAYOUT`]): they follow the definitions,
 //! and a check against one costs a comparison or two. A field or encoding that is not
 //! there is a compile error.
+//!
+//! Boundaries that are behaviours rather than layouts are in
+//! [`features`](super::features).
 
 use crate::Context;
 use crate::beatmaps::BeatmapInfo;

@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 
+use super::features::MODERN_CHAT_LINKS;
+
 /// A link in the notation of clients up to b20121211: `(text)[url]`.
 pub fn legacy_link(text: &str, url: &str) -> String {
     format!("({text})[{url}]")
@@ -18,7 +20,7 @@ pub fn modern_link(text: &str, url: &str) -> String {
 
 /// The link notation a build's client displays (the reference's `format_chat_link`).
 pub fn link_for_build(text: &str, url: &str, build: u32) -> String {
-    if build < 20121212 { legacy_link(text, url) } else { modern_link(text, url) }
+    if MODERN_CHAT_LINKS.in_build(build) { modern_link(text, url) } else { legacy_link(text, url) }
 }
 
 /// Rewrites every modern link `[http(s)://url text]` in `content` to `(text)[url]`.

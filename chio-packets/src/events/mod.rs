@@ -52,6 +52,7 @@
 
 pub mod client;
 mod defs;
+pub mod features;
 pub mod links;
 mod users;
 
@@ -303,7 +304,7 @@ impl ServerEvent<'_> {
                 send(P::BanchoLoginReply(login::BanchoLoginReply(*id)))
             }
             Self::LoginReply(LoginResult::Error(error)) => {
-                if *error == LoginError::UserInactive && build >= 20130801 {
+                if *error == LoginError::UserInactive && features::INACTIVE_SHOWN_AS_BANNED.in_build(build) {
                     send(P::BanchoAnnounce(chat::BanchoAnnounce(Cow::Borrowed(INACTIVE_ACCOUNT_MESSAGE))));
                     send(P::BanchoLoginReply(login::BanchoLoginReply(LoginError::InvalidLogin as i32)));
                 } else {
@@ -424,7 +425,7 @@ impl ServerEvent<'_> {
                 send(P::BanchoProtocolNegotiation(session::BanchoProtocolNegotiation { version }));
             }
             Self::TitleUpdate { image_url, redirect_url } => {
-                let text = if build >= 20121221 {
+                let text = if features::TITLE_UPDATE_REDIRECT.in_build(build) {
                     Cow::Owned(format!("{image_url}|{redirect_url}"))
                 } else if !defs::TITLE_UPDATE_TEXT.contains(build) {
                     // No text on the wire: the packet holds the default.
@@ -535,7 +536,7 @@ fn message_for_build<'e>(message: &'e ChatMessage<'_>, ctx: Context) -> Option<M
     if !shown {
         return None;
     }
-    let content = if build >= 20121225 {
+    let content = if features::VERBATIM_MESSAGE_CONTENT.in_build(build) {
         Cow::Borrowed(message.content.as_ref())
     } else {
         links::rewrite_modern_links(&message.content)
@@ -662,7 +663,7 @@ fn beatmap_for_build<'e>(map: &'e BeatmapInfo<'_>, build: u32) -> WireBeatmapInf
             map.ranked_status,
             RankedStatus::Ranked | RankedStatus::Approved | RankedStatus::Qualified | RankedStatus::Loved
         ))
-    } else if build >= 20121028 {
+    } else if features::VERBATIM_RANKED_STATUS.in_build(build) {
         map.ranked_status as i8
     } else {
         match map.ranked_status {

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::{carried_mods, defs, saturate};
+use super::{carried_mods, defs, features, saturate};
 use crate::catalog::ServerPacket;
 use crate::chat::{BanchoIrcJoin, BanchoIrcQuit};
 use crate::country::Country;
@@ -128,14 +128,15 @@ impl UserInfo<'_> {
 
     /// The total score as the build shows it. b365–b658 clients overflow computing the
     /// level from large total scores, so the score is capped for them, as the reference
-    /// does: 17,705,429,348 in b365–b503 and 26,931,190,827 in b504–b658.
+    /// does: 17,705,429,348 in b365–b503 and 26,931,190,827 in b504–b658 (see
+    /// [`features::LEVEL_DISPLAY`] and the two after it).
     fn total_score_for(&self, build: u32) -> u64 {
         let total = self.stats.total_score;
-        if build >= 659 {
+        if features::LEVEL_OVERFLOW_FIXED.in_build(build) {
             total
-        } else if build >= 504 {
+        } else if features::LEVEL_OVERFLOW_RAISED.in_build(build) {
             total.min(26_931_190_827)
-        } else if build >= 365 {
+        } else if features::LEVEL_DISPLAY.in_build(build) {
             total.min(17_705_429_348)
         } else {
             total
@@ -147,7 +148,7 @@ impl UserInfo<'_> {
 /// numbering: the reference writes `update_stats` as 10 and every action above 9 as one
 /// less.
 fn status_for_build<'e>(activity: &'e Activity<'_>, update_stats: bool, ctx: Context) -> UserStatus<'e> {
-    let action = if ctx.build() < 338 {
+    let action = if !features::MODERN_STATUS_NUMBERING.in_build(ctx.build()) {
         let modern = activity.action as u8;
         let legacy = if update_stats {
             10
@@ -296,7 +297,7 @@ fn modern_presence<'e>(user: &'e UserInfo<'_>, ctx: Context) -> BanchoUserPresen
     let magnitude = i128::from(user.id).abs();
     let user_id = saturate(if user.presence.is_irc { -magnitude } else { magnitude });
     let bits = i128::from(user.presence.permissions.bits());
-    let permissions = if build >= 20121203 {
+    let permissions = if features::MODE_IN_PRESENCE_PERMISSIONS.in_build(build) {
         saturate(bits | (i128::from(user.status.mode as u8) << 5))
     } else {
         saturate(bits)
