@@ -92,7 +92,7 @@ pub enum LoginResult {
 }
 
 /// A chat message as a server or client means it; the wire form
-/// ([`Message`](crate::chat::Message)) differs by build.
+/// ([`Message`]) differs by build.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ChatMessage<'a> {
