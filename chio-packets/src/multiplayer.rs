@@ -117,6 +117,9 @@ pub struct MatchSlot {
 }
 
 impl Default for MatchSlot {
+    /// A locked slot without a player: what matches are padded with up to the build's
+    /// slot count, as the reference does (`adjusted_match_slots`). The reference's
+    /// `MatchSlot()` is open instead: `MatchSlot { status: SlotStatus::OPEN, ..MatchSlot::default() }`.
     fn default() -> Self {
         Self { status: SlotStatus::LOCKED, team: SlotTeam::Neutral, user_id: -1 }
     }

@@ -214,7 +214,7 @@ pub struct ReplayFrameBundle<'a> {
     #[bancho(since = 20160404, with = score_frame_before_sequence)]
     #[bancho(default)]
     pub score_frame: Option<ScoreFrame<'a>>,
-    /// Frame bundle sequence number (b20160404+; 0 elsewhere).
+    /// Frame bundle sequence number (b20160404+; 0 elsewhere, where the reference has `None`).
     #[bancho(since = 20160404)]
     #[bancho(default)]
     pub sequence: u16,

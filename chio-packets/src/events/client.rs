@@ -512,7 +512,8 @@ fn activity_from_wire(status: UserStatus<'_>, build: u32) -> Activity<'_> {
             update_stats: false,
         }
     } else {
-        Activity { action, beatmap_id: -1, ..Activity::default() }
+        // The reference's defaults, the map id −1 among them.
+        Activity { action, ..Activity::default() }
     };
     // The reference's fix-up for clients that play without saying so (b282–b488).
     if !features::STATUS_IDLE_TRUSTED.in_build(build)

@@ -93,7 +93,11 @@ pub enum LoginResult {
 
 /// A chat message as a server or client means it; the wire form
 /// ([`Message`]) differs by build.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+///
+/// The default has the sender id −1 ("unknown"), the reference's default and what
+/// clients send. The reference has no default for the sender, content and target; here
+/// they are empty (an empty target counts as a direct message, so set one).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ChatMessage<'a> {
     /// Name of the sender.
@@ -104,6 +108,17 @@ pub struct ChatMessage<'a> {
     pub target: Cow<'a, str>,
     /// The sender's user id (-1 when unknown).
     pub sender_id: i32,
+}
+
+impl Default for ChatMessage<'_> {
+    fn default() -> Self {
+        Self {
+            sender: Cow::Borrowed(""),
+            content: Cow::Borrowed(""),
+            target: Cow::Borrowed(""),
+            sender_id: -1,
+        }
+    }
 }
 
 impl ChatMessage<'_> {
@@ -217,7 +232,8 @@ pub enum ServerEvent<'a> {
     MatchPlayerSkipped(i32),
     /// A user's presence (before b1788 inside the statistics packet).
     UserPresence(UserInfo<'a>),
-    /// The server restarts; b291–b1787 get an announcement instead, b282 nothing.
+    /// The server restarts; b291–b1787 get an announcement instead, b282 nothing. The
+    /// reference's default delay is 5000 ms (`BanchoRestart::default()`).
     Restart {
         retry_after_ms: u32,
     },
@@ -225,6 +241,7 @@ pub enum ServerEvent<'a> {
     Invite(ChatMessage<'a>),
     ChannelInfoComplete,
     MatchChangePassword(Cow<'a, str>),
+    /// Seconds of silence left; −1 (the reference's default) lifts it.
     SilenceInfo(i32),
     UserSilenced(i32),
     /// One user's presence; before b20121224 the whole presence.
@@ -236,6 +253,7 @@ pub enum ServerEvent<'a> {
     /// The named user is silenced.
     TargetIsSilenced(Cow<'a, str>),
     VersionUpdateForced,
+    /// Idle seconds after which to switch; the reference's default is 3600.
     SwitchServer(i32),
     AccountRestricted,
     Rtx(Cow<'a, str>),

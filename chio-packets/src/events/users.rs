@@ -28,6 +28,9 @@ use crate::types::{Mode, Mods, Permissions, Status};
 use crate::{Context, Packet};
 
 /// Everything a server sends about a user, whichever packets a build needs.
+///
+/// The default is the reference's `UserInfo()`: id 0, no name, and the defaults of
+/// [`Presence`], [`Activity`] and [`Stats`].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UserInfo<'a> {
@@ -44,7 +47,11 @@ pub struct UserInfo<'a> {
 }
 
 /// A user's location, permissions and client kind.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// The default is the reference's `UserPresence()`: an osu! client (not IRC) at UTC, in
+/// the unknown country, no city, at 0°/0°, with [`Permissions::REGULAR`] (a registered
+/// player).
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Presence<'a> {
     /// Connected through IRC rather than the osu! client.
@@ -65,8 +72,25 @@ pub struct Presence<'a> {
     pub latitude: f32,
 }
 
+impl Default for Presence<'_> {
+    fn default() -> Self {
+        Self {
+            is_irc: false,
+            timezone: 0,
+            country: Country::UNKNOWN,
+            city: Cow::Borrowed(""),
+            permissions: Permissions::REGULAR,
+            longitude: 0.0,
+            latitude: 0.0,
+        }
+    }
+}
+
 /// What a user is doing, in the modern status numbering.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// The default is the reference's `UserStatus()`: `Idle` in osu!standard, no text, map
+/// or mods, and the map id −1 ("no map", also what a status without a map reads as).
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Activity<'a> {
     /// The action.
@@ -79,14 +103,28 @@ pub struct Activity<'a> {
     pub mods: Mods,
     /// Game mode.
     pub mode: Mode,
-    /// Online id of the map.
+    /// Online id of the map; −1 for none.
     pub beatmap_id: i32,
     /// Marks a statistics refresh for b282–b337 clients: their status byte becomes the
     /// legacy "stats update" value 10, and b323–b337 get the full statistics block.
     pub update_stats: bool,
 }
 
-/// A user's ranking figures.
+impl Default for Activity<'_> {
+    fn default() -> Self {
+        Self {
+            action: Status::Idle,
+            text: Cow::Borrowed(""),
+            beatmap_checksum: Cow::Borrowed(""),
+            mods: Mods::empty(),
+            mode: Mode::Osu,
+            beatmap_id: -1,
+            update_stats: false,
+        }
+    }
+}
+
+/// A user's ranking figures; all zero by default, as the reference's `UserStats()`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Stats {
