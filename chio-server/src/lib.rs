@@ -7,7 +7,12 @@
 //!   [`SqliteStorage`](storage::SqliteStorage) as the default implementation.
 //! - [`outbox`]: each session's bounded queue of encoded frames, drained by a TCP writer
 //!   task or an HTTP poll.
+//! - [`layout`]: the wire layout of a connection, the key under which an event is encoded
+//!   once for every client that reads the same bytes.
+//! - [`broadcast`]: one event to many sessions, encoded once per wire layout.
 
+pub mod broadcast;
+pub mod layout;
 pub mod outbox;
 pub mod session;
 pub mod storage;
