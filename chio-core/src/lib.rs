@@ -10,6 +10,7 @@
 //! - [`Reader`] and [`Limits`]: bounds-checked input with caps on lengths and counts.
 //! - [`DecodeError`] / [`EncodeError`]: typed errors with the field path and byte offset.
 //! - [`Describe`] and [`layout`]: run-time layout descriptions for tools.
+//! - [`IntoOwned`]: a decoded value detached from its input (`'static`).
 //!
 //! ```
 //! use chio_core::{Context, Decode, Encode};
@@ -30,6 +31,7 @@ pub mod frame;
 pub mod ids;
 pub mod layout;
 mod limits;
+mod owned;
 mod packet;
 pub mod primitives;
 mod reader;
@@ -42,6 +44,7 @@ pub use error::{
 };
 pub use layout::{Describe, Layout};
 pub use limits::Limits;
+pub use owned::IntoOwned;
 pub use packet::{DecodeHook, EncodeHook, Packet, PacketSet};
 pub use primitives::{Bools8, Trailing, Uleb128};
 pub use reader::Reader;

@@ -580,9 +580,12 @@ impl<'de> Decode<'de> for Bools8 {
 pub struct Trailing<'a>(pub Cow<'a, [u8]>);
 
 impl Trailing<'_> {
-    /// Detaches from the input.
+    /// Detaches from the input: the same as [`IntoOwned::into_owned`], callable without
+    /// importing the trait.
+    ///
+    /// [`IntoOwned::into_owned`]: crate::IntoOwned::into_owned
     pub fn into_owned(self) -> Trailing<'static> {
-        Trailing(Cow::Owned(self.0.into_owned()))
+        crate::IntoOwned::into_owned(self)
     }
 }
 
