@@ -2,11 +2,12 @@
 //! Each reports into the [`Ctxt`] at the span of the attribute to blame.
 
 use crate::ctxt::Ctxt;
-use crate::ir::{Codec, DefaultValue, Field, Spanned, Struct, WindowAttr};
+use crate::ir::{Codec, ContainerAttrs, DefaultValue, Derive, Direction, Field, Spanned, Struct, WindowAttr};
 
 /// Runs every struct check.
 pub(crate) fn check_struct(cx: &Ctxt, item: &Struct<'_>) {
     check_generics(cx, &item.input.generics);
+    check_container(cx, &item.attrs, item.derive);
     check_packet_identity(cx, item);
     for (index, field) in item.fields.iter().enumerate() {
         check_reserved_name(cx, field);
@@ -41,6 +42,33 @@ pub(crate) fn check_generics(cx: &Ctxt, generics: &syn::Generics) {
                 cx.error_spanned_by(param, "bancho types cannot have type or const parameters");
             }
         }
+    }
+}
+
+/// Runs the checks of container keys that only some derives take.
+pub(crate) fn check_container(cx: &Ctxt, attrs: &ContainerAttrs, derive: Derive) {
+    check_large(cx, attrs, derive);
+}
+
+/// `large` lifts the frame cap the server applies to frames a client sends: it belongs on
+/// packets `from = client` only.
+fn check_large(cx: &Ctxt, attrs: &ContainerAttrs, derive: Derive) {
+    let Some(span) = attrs.large else { return };
+    let from = attrs.packet.as_ref().and_then(|packet| packet.from.as_ref()).map(|from| from.value);
+    match (derive, from) {
+        // A missing `from` is reported by the identity check.
+        (Derive::Packet, Some(Direction::Client) | None) => {}
+        (Derive::Packet, Some(Direction::Server)) => cx.error_at(
+            span,
+            "`large` applies to packets sent by the client (`from = client`): it lets their frames exceed the client frame cap, which server frames are not under",
+        ),
+        _ => cx.error_at(
+            span,
+            format!(
+                "`large` applies to packets sent by the client (`#[derive(BanchoPacket)]` with `from = client`), not to `{}` types",
+                derive.name()
+            ),
+        ),
     }
 }
 

@@ -40,6 +40,9 @@ pub(crate) struct ContainerAttrs {
     /// Some value failed to parse (and was reported): skip checks about missing keys.
     pub(crate) parse_failed: bool,
     pub(crate) krate: Option<syn::Path>,
+    /// `large`: the packet may use the larger frame cap (client packets only; the checks
+    /// reject it elsewhere).
+    pub(crate) large: Option<Span>,
     /// Present for `BanchoPacket` only.
     pub(crate) packet: Option<PacketAttrs>,
 }
@@ -111,6 +114,7 @@ pub(crate) struct Field<'a> {
 /// A struct being derived.
 pub(crate) struct Struct<'a> {
     pub(crate) input: &'a syn::DeriveInput,
+    pub(crate) derive: Derive,
     pub(crate) attrs: ContainerAttrs,
     pub(crate) fields: Vec<Field<'a>>,
     pub(crate) style: Style,
@@ -136,6 +140,20 @@ impl Struct<'_> {
 pub(crate) enum Derive {
     Packet,
     Payload,
+    Enum,
+    Flags,
+}
+
+impl Derive {
+    /// The derive's name, for messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Packet => "BanchoPacket",
+            Self::Payload => "BanchoPayload",
+            Self::Enum => "BanchoEnum",
+            Self::Flags => "BanchoFlags",
+        }
+    }
 }
 
 /// Parses a struct's container and field attributes.
@@ -152,14 +170,17 @@ pub(crate) fn parse_struct<'a>(
         syn::Fields::Unit => Style::Unit,
     };
     let fields = data.fields.iter().enumerate().map(|(i, f)| parse_field(cx, i, f)).collect();
-    Struct { input, attrs, fields, style }
+    Struct { input, derive, attrs, fields, style }
 }
 
-/// Parses container attributes; for payloads, enums and flags only `crate` is accepted.
+/// Parses container attributes: packet keys on packets, `crate` everywhere. `large` is
+/// parsed on every derive, so that the checks can say where it belongs instead of calling
+/// it unknown.
 pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Derive) -> ContainerAttrs {
     let mut out = ContainerAttrs {
         parse_failed: false,
         krate: None,
+        large: None,
         packet: (derive == Derive::Packet).then_some(PacketAttrs {
             name: None,
             id: None,
@@ -180,6 +201,12 @@ pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Deriv
                         failed = true;
                         cx.error_spanned_by(&lit, "expected a path, such as `crate = \"chio_packets\"`");
                     }
+                }
+                return Ok(());
+            }
+            if key == symbol::LARGE {
+                if let Some(span) = parse_flag(cx, &meta, symbol::LARGE)? {
+                    set_once(cx, &mut out.large, span, &meta, symbol::LARGE);
                 }
                 return Ok(());
             }
@@ -350,6 +377,17 @@ fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>, known: &[Symbol]) -> syn::
         let _: Expr = meta.value()?.parse()?;
     }
     Ok(())
+}
+
+/// A key without a value, such as `large`: its span, or `None` (reported) when a value
+/// was given.
+fn parse_flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>, key: Symbol) -> syn::Result<Option<Span>> {
+    if meta.input.peek(Token![=]) {
+        let value: Expr = meta.value()?.parse()?;
+        cx.error_spanned_by(&value, format!("`{key}` takes no value: write `#[bancho({key})]`"));
+        return Ok(None);
+    }
+    Ok(Some(meta.path.span()))
 }
 
 /// Stores `value`, or reports a duplicate key.

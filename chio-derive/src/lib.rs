@@ -50,7 +50,8 @@ pub fn derive_payload(input: TokenStream) -> TokenStream {
 pub fn derive_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     let cx = Ctxt::new();
-    let attrs = ir::parse_container(&cx, &input.attrs, Derive::Payload);
+    let attrs = ir::parse_container(&cx, &input.attrs, Derive::Enum);
+    check::check_container(&cx, &attrs, Derive::Enum);
     let item = ir::parse_enum(&cx, &input, attrs);
     match (cx.check(), item) {
         (Ok(()), Some(item)) => codegen::enums::expand(&item).into(),
@@ -65,7 +66,8 @@ pub fn derive_enum(input: TokenStream) -> TokenStream {
 pub fn derive_flags(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     let cx = Ctxt::new();
-    let attrs = ir::parse_container(&cx, &input.attrs, Derive::Payload);
+    let attrs = ir::parse_container(&cx, &input.attrs, Derive::Flags);
+    check::check_container(&cx, &attrs, Derive::Flags);
     if !matches!(input.data, syn::Data::Struct(_)) {
         cx.error_spanned_by(&input.ident, "BanchoFlags goes on a struct declared with `bitflags!`");
     }
@@ -78,10 +80,9 @@ pub fn derive_flags(input: TokenStream) -> TokenStream {
 
 fn expand_struct(input: &DeriveInput, derive: Derive) -> proc_macro2::TokenStream {
     let syn::Data::Struct(data) = &input.data else {
-        let which = if derive == Derive::Packet { "BanchoPacket" } else { "BanchoPayload" };
         return syn::Error::new_spanned(
             &input.ident,
-            format!("{which} goes on a struct; use BanchoEnum for enums"),
+            format!("{} goes on a struct; use BanchoEnum for enums", derive.name()),
         )
         .to_compile_error();
     };

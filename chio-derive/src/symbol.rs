@@ -20,6 +20,8 @@ pub(crate) const NAME: Symbol = Symbol("name");
 pub(crate) const ID: Symbol = Symbol("id");
 /// Who sends the packet: `server` or `client`.
 pub(crate) const FROM: Symbol = Symbol("from");
+/// A client packet that may use the larger frame cap (`Packet::LARGE`).
+pub(crate) const LARGE: Symbol = Symbol("large");
 
 // Window keys (on fields; `since`/`until` also on packets).
 /// First build of a window.
@@ -48,7 +50,7 @@ pub(crate) const FIELD_KEYS: &[Symbol] =
     &[SINCE, UNTIL, SINCE_PROTOCOL, UNTIL_PROTOCOL, WIRE, COUNT, WITH, WHEN, DEFAULT];
 
 /// The keys accepted on packet structs.
-pub(crate) const PACKET_KEYS: &[Symbol] = &[NAME, ID, FROM, SINCE, UNTIL, CRATE];
+pub(crate) const PACKET_KEYS: &[Symbol] = &[NAME, ID, FROM, SINCE, UNTIL, LARGE, CRATE];
 
 /// The keys accepted on payload structs, enums and flags.
 pub(crate) const TYPE_KEYS: &[Symbol] = &[CRATE];

@@ -21,6 +21,7 @@
 //! | `from = server` / `from = client` | packets, required | who sends it |
 //! | `name = "..."` | packets | the reference's packet name (default: the struct name) |
 //! | `since = B`, `until = B` | packets | the builds that have the packet, `since <= build < until` |
+//! | `large` | packets `from = client` | frames of it may exceed the client frame cap ([`Packet::LARGE`](crate::Packet::LARGE)) |
 //! | `crate = "path"` | all | where the generated code finds the library (default `::chio_packets`) |
 //!
 //! # Field attributes
@@ -45,8 +46,9 @@
 //! The macro checks at compile time, reporting every problem at once at its span:
 //! `since >= until`, overlapping windows, unknown or duplicate keys, missing or useless
 //! `default`, several of `wire`/`count`/`with` in one window, `count` on a non-`Vec`,
-//! non-literal or out-of-range numbers, and packets without `id` or `from`. A `wire` type
-//! the field cannot convert to is a type error naming `WireCast`.
+//! non-literal or out-of-range numbers, packets without `id` or `from`, and `large` on
+//! anything but a client packet. A `wire` type the field cannot convert to is a type error
+//! naming `WireCast`.
 //!
 //! # Examples
 //!
@@ -100,6 +102,21 @@
 //! assert_eq!(frame.encode_payload(Context::new(20160404)).unwrap().len(), 8);
 //! let old = Frame::decode_payload(&[1, 0, 0, 0], Context::new(20160403)).unwrap();
 //! assert_eq!(old, Frame { time: 1, sequence: -1 });
+//! ```
+//!
+//! ## `large`: a client packet above the client frame cap
+//!
+//! ```
+//! use chio_packets::{BanchoPacket, Packet};
+//!
+//! #[derive(BanchoPacket)]
+//! #[bancho(id = 68, from = client, name = "OsuBeatmapInfoRequest", since = 354, large)]
+//! struct BeatmapInfoRequest {
+//!     filenames: Vec<String>,
+//! }
+//!
+//! assert!(BeatmapInfoRequest::LARGE);
+//! assert!(chio_packets::beatmaps::OsuBeatmapInfoRequest::LARGE);
 //! ```
 //!
 //! ## `wire`: one field, another wire type in some builds

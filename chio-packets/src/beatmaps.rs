@@ -147,10 +147,11 @@ pub struct BanchoBeatmapInfoReply<'a> {
 /// b354–b489 send filenames only; b490 and later add a list of online map ids. Both
 /// counts are `i32` here (the reference reads them as `u32`; the bytes agree for any list
 /// that fits). The reference accepts this packet up to 2^18 bytes instead of the usual
-/// 2^14: it is the one packet that can be that large.
+/// 2^14: it is the one packet that can be that large, marked `large` (see
+/// [`Packet::LARGE`](crate::Packet::LARGE)).
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 68, from = client, name = "OsuBeatmapInfoRequest", since = 354)]
+#[bancho(id = 68, from = client, name = "OsuBeatmapInfoRequest", since = 354, large)]
 pub struct OsuBeatmapInfoRequest<'a> {
     /// Map filenames (`.osu` files).
     pub filenames: Vec<Cow<'a, str>>,

@@ -41,6 +41,8 @@ pub struct PacketInfo {
     pub builds: BuildRange,
     /// The payload layout, field by field.
     pub layout: &'static Layout,
+    /// Whether a client may send it in a frame above the client cap ([`Packet::LARGE`]).
+    pub large: bool,
 }
 
 impl PacketInfo {
@@ -53,6 +55,7 @@ impl PacketInfo {
             direction: P::DIRECTION,
             builds: P::BUILDS,
             layout: P::LAYOUT,
+            large: P::LARGE,
         }
     }
 

@@ -395,6 +395,11 @@ fn packet_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     let direction = direction_variant(packet);
     let since = packet.since.as_ref().map_or(0, |s| s.value);
     let until = packet.until.as_ref().map_or(u32::MAX, |s| s.value);
+    let large = item.attrs.large.map(|_| {
+        quote!(
+            const LARGE: bool = true;
+        )
+    });
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::Packet for #ident #ty_generics #where_clause {
@@ -402,6 +407,7 @@ fn packet_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             const ID: u16 = #id;
             const DIRECTION: #krate::Direction = #krate::Direction::#direction;
             const BUILDS: #krate::__private::BuildRange = #krate::__private::BuildRange::new(#since, #until);
+            #large
         }
     }
 }
