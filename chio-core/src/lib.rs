@@ -100,6 +100,25 @@ pub mod __private {
         crate::DecodeErrorKind::InvalidEnum { ty, value }
     }
 
+    /// `Default` for the fields of a struct with `#[bancho(default)]`, with a message that
+    /// says why a field type needs it.
+    #[diagnostic::on_unimplemented(
+        message = "`#[bancho(default)]` needs a default value for field type `{Self}`",
+        label = "`{Self}` does not implement `Default`",
+        note = "implement or derive `Default` for `{Self}` (for an enum, mark a variant `#[default]`), or give the field `#[bancho(default = ...)]` if it is absent in some builds"
+    )]
+    pub trait FieldDefault: Sized {
+        /// The field's default value.
+        fn field_default() -> Self;
+    }
+
+    impl<T: Default> FieldDefault for T {
+        #[inline(always)]
+        fn field_default() -> Self {
+            T::default()
+        }
+    }
+
     /// `const` minimum of two lengths, for `MIN_LEN` of fields whose wire type changes.
     pub const fn min_len(a: usize, b: usize) -> usize {
         if a < b { a } else { b }

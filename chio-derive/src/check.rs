@@ -47,7 +47,28 @@ pub(crate) fn check_generics(cx: &Ctxt, generics: &syn::Generics) {
 
 /// Runs the checks of container keys that only some derives take.
 pub(crate) fn check_container(cx: &Ctxt, attrs: &ContainerAttrs, derive: Derive) {
+    check_container_default(cx, attrs, derive);
     check_large(cx, attrs, derive);
+}
+
+/// `#[bancho(default)]` generates `Default` for a struct; enums and flag sets have their
+/// own ways to get one.
+fn check_container_default(cx: &Ctxt, attrs: &ContainerAttrs, derive: Derive) {
+    let Some(span) = attrs.default else { return };
+    let hint = match derive {
+        Derive::Packet | Derive::Payload => return,
+        Derive::Enum => {
+            "for an enum, derive `Default` and mark the variant that means \"nothing\" `#[default]`"
+        }
+        Derive::Flags => "a flag set gets `Default` (no flags) from `#[derive(Default)]` inside `bitflags!`",
+    };
+    cx.error_at(
+        span,
+        format!(
+            "`#[bancho(default)]` generates `Default` for packet and payload structs, not for `{}` types; {hint}",
+            derive.name()
+        ),
+    );
 }
 
 /// `large` lifts the frame cap the server applies to frames a client sends: it belongs on

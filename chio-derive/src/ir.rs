@@ -40,6 +40,8 @@ pub(crate) struct ContainerAttrs {
     /// Some value failed to parse (and was reported): skip checks about missing keys.
     pub(crate) parse_failed: bool,
     pub(crate) krate: Option<syn::Path>,
+    /// `default`: generate `Default` (structs only; the checks reject it elsewhere).
+    pub(crate) default: Option<Span>,
     /// `large`: the packet may use the larger frame cap (client packets only; the checks
     /// reject it elsewhere).
     pub(crate) large: Option<Span>,
@@ -173,13 +175,14 @@ pub(crate) fn parse_struct<'a>(
     Struct { input, derive, attrs, fields, style }
 }
 
-/// Parses container attributes: packet keys on packets, `crate` everywhere. `large` is
-/// parsed on every derive, so that the checks can say where it belongs instead of calling
-/// it unknown.
+/// Parses container attributes: packet keys on packets, `default` on payloads, `crate`
+/// everywhere. `default` and `large` are parsed on every derive, so that the checks can
+/// say where they belong instead of calling them unknown.
 pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Derive) -> ContainerAttrs {
     let mut out = ContainerAttrs {
         parse_failed: false,
         krate: None,
+        default: None,
         large: None,
         packet: (derive == Derive::Packet).then_some(PacketAttrs {
             name: None,
@@ -204,6 +207,12 @@ pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Deriv
                 }
                 return Ok(());
             }
+            if key == symbol::DEFAULT {
+                if let Some(span) = parse_flag(cx, &meta, symbol::DEFAULT)? {
+                    set_once(cx, &mut out.default, span, &meta, symbol::DEFAULT);
+                }
+                return Ok(());
+            }
             if key == symbol::LARGE {
                 if let Some(span) = parse_flag(cx, &meta, symbol::LARGE)? {
                     set_once(cx, &mut out.large, span, &meta, symbol::LARGE);
@@ -211,7 +220,8 @@ pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Deriv
                 return Ok(());
             }
             let Some(packet) = out.packet.as_mut() else {
-                return unknown_key(cx, &meta, symbol::TYPE_KEYS);
+                let known = if derive == Derive::Payload { symbol::PAYLOAD_KEYS } else { symbol::TYPE_KEYS };
+                return unknown_key(cx, &meta, known);
             };
             if key == symbol::NAME {
                 let expr: Expr = meta.value()?.parse()?;

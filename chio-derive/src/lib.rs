@@ -7,8 +7,8 @@
 //! 1. [`ir`]: `#[bancho(...)]` attributes parsed into a typed IR, collecting every error;
 //! 2. [`check`]: one function per rule relating attributes (window bounds, overlaps,
 //!    defaults, codec keys), reporting at the offending span;
-//! 3. [`codegen`]: `Encode`, `Decode`, `Describe` (and `Packet`) impls with fully qualified
-//!    paths.
+//! 3. [`codegen`]: `Encode`, `Decode`, `Describe` (and `Packet`, and on request `Default`)
+//!    impls with fully qualified paths.
 //!
 //! All errors of one item are reported together, serde_derive style (see [`ctxt`]).
 
@@ -24,7 +24,8 @@ use syn::{DeriveInput, parse_macro_input};
 use crate::ctxt::Ctxt;
 use crate::ir::Derive;
 
-/// Derives `Encode`, `Decode`, `Describe` and `Packet` for a packet struct.
+/// Derives `Encode`, `Decode`, `Describe` and `Packet` for a packet struct, and `Default`
+/// with `#[bancho(default)]`.
 ///
 /// ```text
 /// #[derive(BanchoPacket)]
@@ -37,7 +38,8 @@ pub fn derive_packet(input: TokenStream) -> TokenStream {
     expand_struct(&input, Derive::Packet).into()
 }
 
-/// Derives `Encode`, `Decode` and `Describe` for a payload struct nested in packets.
+/// Derives `Encode`, `Decode` and `Describe` for a payload struct nested in packets, and
+/// `Default` with `#[bancho(default)]`.
 #[proc_macro_derive(BanchoPayload, attributes(bancho))]
 pub fn derive_payload(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -41,8 +41,8 @@ pub(crate) const WITH: Symbol = Symbol("with");
 /// Condition on earlier field values.
 pub(crate) const WHEN: Symbol = Symbol("when");
 
-// Field keys.
-/// Value of a field where it is absent.
+// Field and container keys.
+/// On a field: its value where it is absent. On a struct: generate `Default`.
 pub(crate) const DEFAULT: Symbol = Symbol("default");
 
 /// The keys accepted on fields, for "unknown key" messages.
@@ -50,9 +50,12 @@ pub(crate) const FIELD_KEYS: &[Symbol] =
     &[SINCE, UNTIL, SINCE_PROTOCOL, UNTIL_PROTOCOL, WIRE, COUNT, WITH, WHEN, DEFAULT];
 
 /// The keys accepted on packet structs.
-pub(crate) const PACKET_KEYS: &[Symbol] = &[NAME, ID, FROM, SINCE, UNTIL, LARGE, CRATE];
+pub(crate) const PACKET_KEYS: &[Symbol] = &[NAME, ID, FROM, SINCE, UNTIL, LARGE, DEFAULT, CRATE];
 
-/// The keys accepted on payload structs, enums and flags.
+/// The keys accepted on payload structs.
+pub(crate) const PAYLOAD_KEYS: &[Symbol] = &[DEFAULT, CRATE];
+
+/// The keys accepted on enums and flags.
 pub(crate) const TYPE_KEYS: &[Symbol] = &[CRATE];
 
 /// `a, b or c`, for messages.

@@ -4,8 +4,8 @@
 //!
 //! | derive | on | generates |
 //! |---|---|---|
-//! | `BanchoPacket` | struct (named, tuple or unit) | `Encode`, `Decode`, `Describe`, `Packet` |
-//! | `BanchoPayload` | struct nested in packets | `Encode`, `Decode`, `Describe` |
+//! | `BanchoPacket` | struct (named, tuple or unit) | `Encode`, `Decode`, `Describe`, `Packet`; `Default` with `default` |
+//! | `BanchoPayload` | struct nested in packets | `Encode`, `Decode`, `Describe`; `Default` with `default` |
 //! | `BanchoEnum` | fieldless enum with `#[repr(int)]` | codec, `WireCast` to every integer, `From`/`TryFrom` its repr, `Describe` |
 //! | `BanchoFlags` | a `bitflags!` struct (inside its `#[derive]`) | codec, `WireCast` to every integer, `Describe` |
 //!
@@ -22,6 +22,7 @@
 //! | `name = "..."` | packets | the reference's packet name (default: the struct name) |
 //! | `since = B`, `until = B` | packets | the builds that have the packet, `since <= build < until` |
 //! | `large` | packets `from = client` | frames of it may exceed the client frame cap ([`Packet::LARGE`](crate::Packet::LARGE)) |
+//! | `default` | packets and payloads | generate `Default`: each field's `default = ...` if it has one, else `Default::default()` |
 //! | `crate = "path"` | all | where the generated code finds the library (default `::chio_packets`) |
 //!
 //! # Field attributes
@@ -46,9 +47,10 @@
 //! The macro checks at compile time, reporting every problem at once at its span:
 //! `since >= until`, overlapping windows, unknown or duplicate keys, missing or useless
 //! `default`, several of `wire`/`count`/`with` in one window, `count` on a non-`Vec`,
-//! non-literal or out-of-range numbers, packets without `id` or `from`, and `large` on
-//! anything but a client packet. A `wire` type the field cannot convert to is a type error
-//! naming `WireCast`.
+//! non-literal or out-of-range numbers, packets without `id` or `from`, `large` on anything
+//! but a client packet, and `default` on an enum or flag set. A `wire` type the field
+//! cannot convert to is a type error naming `WireCast`; a field type without `Default`
+//! under `#[bancho(default)]` is a type error at the field that says so.
 //!
 //! # Examples
 //!
@@ -102,6 +104,36 @@
 //! assert_eq!(frame.encode_payload(Context::new(20160404)).unwrap().len(), 8);
 //! let old = Frame::decode_payload(&[1, 0, 0, 0], Context::new(20160403)).unwrap();
 //! assert_eq!(old, Frame { time: 1, sequence: -1 });
+//! ```
+//!
+//! ## `default` on a struct: `Default` without invented values
+//!
+//! The value of a field absent in some builds is its `default = ...` (what decoding gives
+//! there); every other field takes `Default::default()`. Build a value for any build with
+//! `..Default::default()` and the fields it lacks hold what its clients would read.
+//!
+//! ```
+//! use std::borrow::Cow;
+//! use chio_packets::{BanchoPayload, Context, Decode, Encode};
+//!
+//! #[derive(Debug, PartialEq, BanchoPayload)]
+//! #[bancho(default)]
+//! struct Message<'a> {
+//!     content: Cow<'a, str>,
+//!     #[bancho(since = 320)]
+//!     #[bancho(default = Cow::Borrowed("#osu"))]
+//!     target: Cow<'a, str>,
+//!     #[bancho(since = 20121225)]
+//!     #[bancho(default = -1)]
+//!     sender_id: i32,
+//! }
+//!
+//! let message = Message { content: "hi".into(), ..Message::default() };
+//! assert_eq!((message.target.as_ref(), message.sender_id), ("#osu", -1));
+//! // A b300 client reads the same value from the bytes it gets.
+//! let old = Context::new(300);
+//! let bytes = message.encode_payload(old).unwrap();
+//! assert_eq!(Message::decode_payload(&bytes, old).unwrap(), message);
 //! ```
 //!
 //! ## `large`: a client packet above the client frame cap

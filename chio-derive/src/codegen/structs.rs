@@ -1,8 +1,8 @@
 //! Code generation for `BanchoPacket` and `BanchoPayload` structs: `Encode`, `Decode`,
-//! `Describe` and, for packets, `Packet`.
+//! `Describe`, `Default` when asked and, for packets, `Packet`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens as _, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
 use super::{expr_source, krate_path, type_source};
@@ -15,6 +15,7 @@ pub(crate) fn expand(item: &Struct<'_>) -> TokenStream {
     let decode = decode_impl(item, &krate);
     let describe = describe_impl(item, &krate);
     let packet = packet_impl(item, &krate);
+    let default = default_impl(item, &krate);
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
@@ -23,7 +24,57 @@ pub(crate) fn expand(item: &Struct<'_>) -> TokenStream {
             #decode
             #describe
             #packet
+            #default
         };
+    }
+}
+
+/// `head { a, b }` (or the tuple or unit form) from one expression per field.
+fn construct(item: &Struct<'_>, head: &TokenStream, values: &[TokenStream]) -> TokenStream {
+    match item.style {
+        Style::Named => {
+            let names = item.fields.iter().map(|f| &f.binding);
+            quote!(#head { #(#names: #values),* })
+        }
+        Style::Tuple => quote!(#head(#(#values),*)),
+        Style::Unit => quote!(#head),
+    }
+}
+
+/// `Default` from `#[bancho(default)]`: each field's own `default = ...` if it has one
+/// (its value where it is absent), else `Default::default()`.
+///
+/// The fields are bound in order, as decoding binds them, so a `default = ...` sees the
+/// same earlier fields in both.
+fn default_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
+    if item.attrs.default.is_none() {
+        return quote!();
+    }
+    let ident = &item.input.ident;
+    let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
+    let lets = item.fields.iter().map(|field| {
+        let binding = &field.binding;
+        let ty = field.ty;
+        let value = match field.default.as_ref().map(|d| &d.value) {
+            Some(DefaultValue::Expr(expr)) => quote!(#expr),
+            // Through a helper whose message names `#[bancho(default)]`, at the field.
+            Some(DefaultValue::Trait) | None => {
+                quote_spanned!(ty.span()=> <#ty as #krate::__private::FieldDefault>::field_default())
+            }
+        };
+        quote!(let #binding: #ty = #value;)
+    });
+    let bindings: Vec<TokenStream> = item.fields.iter().map(|f| f.binding.to_token_stream()).collect();
+    let construct = construct(item, &quote!(Self), &bindings);
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::core::default::Default for #ident #ty_generics #where_clause {
+            #[inline]
+            fn default() -> Self {
+                #(#lets)*
+                #construct
+            }
+        }
     }
 }
 
