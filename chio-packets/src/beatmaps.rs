@@ -92,6 +92,8 @@ mod ranked_bool {
 /// | b20121028+ | fruits and taiko ranks always, plus mania rank (protocol ≥ 12) |
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct BeatmapInfo<'a> {
     /// Position of the map in the request's filename list.
     pub index: i16,
@@ -151,7 +153,8 @@ pub struct BanchoBeatmapInfoReply<'a> {
 /// [`Packet::LARGE`](crate::Packet::LARGE)).
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 68, from = client, name = "OsuBeatmapInfoRequest", since = 354, large)]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(id = 68, from = client, name = "OsuBeatmapInfoRequest", since = 354, large, default)]
 pub struct OsuBeatmapInfoRequest<'a> {
     /// Map filenames (`.osu` files).
     pub filenames: Vec<Cow<'a, str>>,

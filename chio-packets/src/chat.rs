@@ -44,6 +44,8 @@ use crate::{BanchoPacket, BanchoPayload};
 /// "the target does not start with `#`"; this struct sends the field as given.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct Message<'a> {
     /// Name of the sender.
     pub sender: Cow<'a, str>,
@@ -77,6 +79,8 @@ pub struct Message<'a> {
 /// The client leaves the sender empty (and the sender id -1); the server knows who it is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct ClientMessage<'a> {
     /// Name of the sender, usually empty (from b320; empty where absent).
     #[bancho(since = 320)]
@@ -102,6 +106,8 @@ pub struct ClientMessage<'a> {
 /// count. The reference's `owner` is never sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct Channel<'a> {
     /// The channel's name, with its `#`.
     pub name: Cow<'a, str>,

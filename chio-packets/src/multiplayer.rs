@@ -136,8 +136,13 @@ impl Default for MatchSlot {
 /// | b591–b1795 | password after the name |
 /// | b1796+ | 16-bit id; from b20120818 mods are u32 at protocol 11 and teams, scoring and team type unconditional |
 /// | b20130118+ | u32 mods always; freemod flag (protocol 16); per-slot mods when freemod is set (b20130303); seed (b20130418, protocol 18) |
+///
+/// Its [`Default`] is written by hand rather than by `#[bancho(default)]`: an empty match
+/// has eight locked slots (a match must carry exactly the context's slot count) and map id
+/// −1, values no field default expresses.
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct Match<'a> {
     /// The match id: one byte before b1796.
     #[bancho(until = 1796, wire = u8)]
@@ -485,9 +490,10 @@ match_packets! {
 }
 
 /// The match starts: empty in b312–b333, the whole match from b334.
-#[derive(Clone, Debug, PartialEq, Default, BanchoPacket)]
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 46, from = server, name = "BanchoMatchStart", since = 312)]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(id = 46, from = server, name = "BanchoMatchStart", since = 312, default)]
 pub struct BanchoMatchStart<'a> {
     /// The match (from b334).
     #[bancho(since = 334)]
@@ -613,7 +619,8 @@ pub struct BanchoMatchChangePassword<'a> {
 /// The client joins a match: its id, and from b591 the password.
 #[derive(Clone, Debug, PartialEq, Eq, BanchoPacket)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 32, from = client, since = 298)]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(id = 32, from = client, since = 298, default)]
 pub struct OsuMatchJoin<'a> {
     /// The match.
     pub match_id: i32,

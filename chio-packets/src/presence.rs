@@ -44,6 +44,8 @@ use crate::{BanchoEnum, BanchoPacket, BanchoPayload};
 /// [`Status`] and fails to decode as an invalid enum value.
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct UserStatus<'a> {
     /// What the user is doing.
     pub action: Status,
@@ -84,20 +86,6 @@ pub struct UserStatus<'a> {
     pub beatmap_id: i32,
 }
 
-impl Default for UserStatus<'_> {
-    fn default() -> Self {
-        Self {
-            action: Status::Idle,
-            beatmap_update: true,
-            text: Cow::Borrowed(""),
-            beatmap_checksum: Cow::Borrowed(""),
-            mods: Mods::empty(),
-            mode: Mode::Osu,
-            beatmap_id: 0,
-        }
-    }
-}
-
 /// The client reports its status (id 0, every build).
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -105,11 +93,15 @@ impl Default for UserStatus<'_> {
 pub struct OsuUserStatus<'a>(pub UserStatus<'a>);
 
 /// How much of a user a [`UserStatsB338`] carries (b338–b1787).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, BanchoEnum)]
+///
+/// The default is [`StatusOnly`](Completeness::StatusOnly): nothing follows the status, so
+/// a default [`UserStatsB338`] holds no statistics or identity that the wire would drop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
 pub enum Completeness {
     /// The status only.
+    #[default]
     StatusOnly = 0,
     /// The status and the statistics (what the reference's stats writer sends).
     Statistics = 1,
@@ -129,6 +121,8 @@ pub enum Completeness {
 /// [`BanchoUserQuitB1788`]: crate::session::BanchoUserQuitB1788
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct UserStats<'a> {
     /// The user's id (negative for IRC users).
     pub user_id: i32,
@@ -234,6 +228,8 @@ pub struct BanchoUserStatsB282<'a>(pub UserStatsB282<'a>);
 /// [`BanchoUserQuitB323`]: crate::session::BanchoUserQuitB323
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct UserStatsB323<'a> {
     /// The user's id.
     pub user_id: u32,
@@ -309,6 +305,8 @@ pub struct BanchoUserStatsB323<'a>(pub UserStatsB323<'a>);
 /// [`BanchoUserQuitB338`]: crate::session::BanchoUserQuitB338
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct UserStatsB338<'a> {
     /// The user's id.
     pub user_id: u32,
@@ -394,7 +392,8 @@ pub struct BanchoUserStatsB338<'a>(pub UserStatsB338<'a>);
 /// carries the extra byte still decodes: trailing bytes are tolerated.
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 83, from = server, name = "BanchoUserPresence", since = 1788)]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(id = 83, from = server, name = "BanchoUserPresence", since = 1788, default)]
 pub struct BanchoUserPresence<'a> {
     /// The user's id (negative for IRC users).
     pub user_id: i32,

@@ -53,9 +53,10 @@ pub struct OsuPong;
 /// The client is closing (id 2, every build).
 ///
 /// Empty before b1788; from b1788 it carries an `i32`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 2, from = client, name = "OsuExit")]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(id = 2, from = client, name = "OsuExit", default)]
 pub struct OsuExit {
     /// The value as sent (from b1788; 0 before): 1 when the client exits to update
     /// itself. The reference reads it as the bool `value == 1`.
@@ -141,9 +142,10 @@ pub struct BanchoProtocolNegotiation {
 ///
 /// The string is held as sent, not split. In b1820–b20121220 the reference sends no
 /// packet at all when the image URL is empty; that choice belongs to the layer above.
-#[derive(Clone, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[derive(Clone, Debug, PartialEq, Eq, BanchoPacket)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 76, from = server, name = "BanchoTitleUpdate", since = 535)]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(id = 76, from = server, name = "BanchoTitleUpdate", since = 535, default)]
 pub struct BanchoTitleUpdate<'a> {
     /// The payload string (from b1820; empty before).
     #[bancho(since = 1820)]

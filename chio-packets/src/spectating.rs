@@ -79,8 +79,10 @@ bitflags::bitflags! {
 /// `LEFT1`, `right` as `RIGHT1`, and ORs `RIGHT1` into the state when `legacy_right` is
 /// non-zero; it writes `left`/`right` as "either left/right button held" and always
 /// writes `legacy_right = 0`. Those translations belong to the layer above.
-#[derive(Clone, Copy, Debug, PartialEq, Default, BanchoPayload)]
+#[derive(Clone, Copy, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct ReplayFrame {
     /// A left button is held (b282–b373; `false` elsewhere).
     #[bancho(until = 374)]
@@ -125,8 +127,10 @@ pub struct ReplayFrame {
 /// (the reference writes an MD5 of some of the fields, see the protocol digest 5.12).
 /// `hp` 254 means the player failed. The reference's b535–b20151105 reader accepts a
 /// frame without its `tag_byte`; its writer always sends it, and so does this struct.
-#[derive(Clone, Debug, PartialEq, Default, BanchoPayload)]
+#[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct ScoreFrame<'a> {
     /// MD5 hex checksum of the frame (b294–b333; empty elsewhere).
     #[bancho(since = 294, until = 334)]
@@ -199,6 +203,8 @@ pub struct ScoreFrame<'a> {
 /// comes back as 4294967295 there. This struct keeps the signed value.
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[bancho(default)]
 pub struct ReplayFrameBundle<'a> {
     /// Unknown purpose (b20130418+ at protocol ≥ 18; −1 elsewhere).
     #[bancho(since = 20130418, since_protocol = 18)]
@@ -218,19 +224,6 @@ pub struct ReplayFrameBundle<'a> {
     #[bancho(since = 20160404)]
     #[bancho(default)]
     pub sequence: u16,
-}
-
-impl Default for ReplayFrameBundle<'_> {
-    /// No frames, no score frame, and `extra` −1 as decoding gives where it is absent.
-    fn default() -> Self {
-        Self {
-            extra: -1,
-            frames: Vec::new(),
-            action: ReplayAction::default(),
-            score_frame: None,
-            sequence: 0,
-        }
-    }
 }
 
 /// Codec of an optional score frame that ends the payload (b294–b20160403): written when

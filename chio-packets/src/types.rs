@@ -7,6 +7,9 @@
 use crate::{BanchoEnum, BanchoFlags};
 
 /// What a user is doing.
+///
+/// The default is [`Idle`](Status::Idle): in the menus, doing nothing, the status a client
+/// reports before it does anything else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
@@ -43,6 +46,8 @@ pub enum Status {
 }
 
 /// A game mode.
+///
+/// The default is [`Osu`](Mode::Osu): value 0, which the builds that send no mode imply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]
