@@ -100,6 +100,16 @@ pub mod __private {
         crate::DecodeErrorKind::InvalidEnum { ty, value }
     }
 
+    /// `value` detached from its input: the derived `IntoOwned` calls this per field, so a
+    /// field type without `IntoOwned` is one error at the field.
+    #[inline(always)]
+    ///
+    /// The owned type is a parameter, inferred from the struct being built, rather than
+    /// `T::Owned`: a failed bound then leaves no projection behind to fail a second time.
+    pub fn into_owned<T: crate::IntoOwned<Owned = O>, O>(value: T) -> O {
+        value.into_owned()
+    }
+
     /// `Default` for the fields of a struct with `#[bancho(default)]`, with a message that
     /// says why a field type needs it.
     #[diagnostic::on_unimplemented(

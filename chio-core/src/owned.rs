@@ -20,7 +20,10 @@ use crate::primitives::{Bools8, Trailing, Uleb128};
 /// Implemented for every type the derives take as a field: numbers, `bool`, `char`, `()`,
 /// `String`, `Cow<'_, str>`, `Cow<'_, [u8]>` (any `Cow` of a `'static` borrowed type),
 /// `Vec`, `Option`, `Box` and arrays of such types, [`Uleb128`], [`Bools8`] and
-/// [`Trailing`].
+/// [`Trailing`]. `#[derive(BanchoEnum)]` and `#[derive(BanchoFlags)]` implement it as the
+/// identity; `#[derive(BanchoPacket)]` and `#[derive(BanchoPayload)]` implement it field by
+/// field (`Foo<'a>` becomes `Foo<'static>`, so each field type must implement it) and add
+/// an inherent `into_owned` that forwards here, callable without importing the trait.
 ///
 /// ```
 /// use std::borrow::Cow;
@@ -40,7 +43,7 @@ use crate::primitives::{Bools8, Trailing, Uleb128};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be detached from the input it was decoded from",
     label = "`{Self}` does not implement `IntoOwned`",
-    note = "borrow through `Cow<'a, str>` (or `Cow<'a, [u8]>`) rather than a reference, or implement `IntoOwned` for the type"
+    note = "derived bancho types with a lifetime convert every field with `chio_core::IntoOwned` in `into_owned`: borrow through `Cow<'a, str>` (or `Cow<'a, [u8]>`) rather than a reference, or implement `IntoOwned` for the field type"
 )]
 pub trait IntoOwned {
     /// The detached type: `Self` with every borrow made owned.

@@ -7,8 +7,8 @@
 //! 1. [`ir`]: `#[bancho(...)]` attributes parsed into a typed IR, collecting every error;
 //! 2. [`check`]: one function per rule relating attributes (window bounds, overlaps,
 //!    defaults, codec keys), reporting at the offending span;
-//! 3. [`codegen`]: `Encode`, `Decode`, `Describe` (and `Packet`, and on request `Default`)
-//!    impls with fully qualified paths.
+//! 3. [`codegen`]: `Encode`, `Decode`, `Describe`, `IntoOwned` (and `Packet`, and on
+//!    request `Default`) impls with fully qualified paths.
 //!
 //! All errors of one item are reported together, serde_derive style (see [`ctxt`]).
 
@@ -24,8 +24,8 @@ use syn::{DeriveInput, parse_macro_input};
 use crate::ctxt::Ctxt;
 use crate::ir::Derive;
 
-/// Derives `Encode`, `Decode`, `Describe` and `Packet` for a packet struct, and `Default`
-/// with `#[bancho(default)]`.
+/// Derives `Encode`, `Decode`, `Describe`, `Packet` and `IntoOwned` (with an inherent
+/// `into_owned`) for a packet struct, and `Default` with `#[bancho(default)]`.
 ///
 /// ```text
 /// #[derive(BanchoPacket)]
@@ -38,8 +38,8 @@ pub fn derive_packet(input: TokenStream) -> TokenStream {
     expand_struct(&input, Derive::Packet).into()
 }
 
-/// Derives `Encode`, `Decode` and `Describe` for a payload struct nested in packets, and
-/// `Default` with `#[bancho(default)]`.
+/// Derives `Encode`, `Decode`, `Describe` and `IntoOwned` (with an inherent `into_owned`)
+/// for a payload struct nested in packets, and `Default` with `#[bancho(default)]`.
 #[proc_macro_derive(BanchoPayload, attributes(bancho))]
 pub fn derive_payload(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -47,7 +47,7 @@ pub fn derive_payload(input: TokenStream) -> TokenStream {
 }
 
 /// Derives the codec, `WireCast` to every integer type, `From`/`TryFrom` its repr and
-/// `Describe` for a fieldless enum with a `#[repr(int)]`.
+/// `Describe` and `IntoOwned` (the identity) for a fieldless enum with a `#[repr(int)]`.
 #[proc_macro_derive(BanchoEnum, attributes(bancho))]
 pub fn derive_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -62,8 +62,8 @@ pub fn derive_enum(input: TokenStream) -> TokenStream {
     }
 }
 
-/// Derives the codec, `WireCast` to every integer type and `Describe` for a `bitflags`
-/// flag set. Put it in the `#[derive(...)]` inside `bitflags!`.
+/// Derives the codec, `WireCast` to every integer type, `Describe` and `IntoOwned` (the
+/// identity) for a `bitflags` flag set. Put it in the `#[derive(...)]` inside `bitflags!`.
 #[proc_macro_derive(BanchoFlags, attributes(bancho))]
 pub fn derive_flags(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

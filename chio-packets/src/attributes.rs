@@ -4,14 +4,21 @@
 //!
 //! | derive | on | generates |
 //! |---|---|---|
-//! | `BanchoPacket` | struct (named, tuple or unit) | `Encode`, `Decode`, `Describe`, `Packet`; `Default` with `default` |
-//! | `BanchoPayload` | struct nested in packets | `Encode`, `Decode`, `Describe`; `Default` with `default` |
-//! | `BanchoEnum` | fieldless enum with `#[repr(int)]` | codec, `WireCast` to every integer, `From`/`TryFrom` its repr, `Describe` |
-//! | `BanchoFlags` | a `bitflags!` struct (inside its `#[derive]`) | codec, `WireCast` to every integer, `Describe` |
+//! | `BanchoPacket` | struct (named, tuple or unit) | `Encode`, `Decode`, `Describe`, `Packet`, `IntoOwned` and an inherent `into_owned`; `Default` with `default` |
+//! | `BanchoPayload` | struct nested in packets | `Encode`, `Decode`, `Describe`, `IntoOwned` and an inherent `into_owned`; `Default` with `default` |
+//! | `BanchoEnum` | fieldless enum with `#[repr(int)]` | codec, `WireCast` to every integer, `From`/`TryFrom` its repr, `Describe`, `IntoOwned` (the identity) |
+//! | `BanchoFlags` | a `bitflags!` struct (inside its `#[derive]`) | codec, `WireCast` to every integer, `Describe`, `IntoOwned` (the identity) |
 //!
 //! Structs may have one lifetime parameter, which decoded strings borrow from the input;
 //! type and const parameters are not supported. A newtype (one unnamed field) is
 //! transparent in error paths.
+//!
+//! `into_owned` detaches a decoded struct from its input: `Foo<'a>` becomes
+//! `Foo<'static>`, each field converted by [`IntoOwned`](crate::IntoOwned), so every field
+//! type of a struct with a lifetime must implement it (`Cow<'a, str>` does, `&'a str`
+//! cannot). A struct without a lifetime is returned as it is. The inherent method needs no
+//! import and forwards to the trait; a hand-written inherent `into_owned` on a derived
+//! struct clashes with it.
 //!
 //! # Container attributes
 //!
@@ -49,8 +56,9 @@
 //! `default`, several of `wire`/`count`/`with` in one window, `count` on a non-`Vec`,
 //! non-literal or out-of-range numbers, packets without `id` or `from`, `large` on anything
 //! but a client packet, and `default` on an enum or flag set. A `wire` type the field
-//! cannot convert to is a type error naming `WireCast`; a field type without `Default`
-//! under `#[bancho(default)]` is a type error at the field that says so.
+//! cannot convert to is a type error naming `WireCast`; a field type without `IntoOwned`
+//! (in a struct with a lifetime), or without `Default` under `#[bancho(default)]`, is a
+//! type error at the field that says so.
 //!
 //! # Examples
 //!
@@ -149,6 +157,23 @@
 //!
 //! assert!(BeatmapInfoRequest::LARGE);
 //! assert!(chio_packets::beatmaps::OsuBeatmapInfoRequest::LARGE);
+//! ```
+//!
+//! ## `into_owned`: a decoded value that outlives its input
+//!
+//! ```
+//! use std::borrow::Cow;
+//! use chio_packets::{BanchoPacket, Context, Decode, Encode};
+//!
+//! #[derive(Debug, PartialEq, BanchoPacket)]
+//! #[bancho(id = 24, from = server, name = "BanchoAnnounce")]
+//! struct Announce<'a>(Cow<'a, str>);
+//!
+//! let ctx = Context::NEWEST;
+//! let bytes = Announce("restarting".into()).encode_payload(ctx).unwrap();
+//! let owned: Announce<'static> = Announce::decode_payload(&bytes, ctx).unwrap().into_owned();
+//! drop(bytes);
+//! std::thread::spawn(move || assert_eq!(owned, Announce("restarting".into()))).join().unwrap();
 //! ```
 //!
 //! ## `wire`: one field, another wire type in some builds

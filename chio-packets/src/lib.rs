@@ -29,6 +29,11 @@
 //! // Decoding borrows the strings from the input.
 //! let decoded = OsuUserStatus::decode_payload(&new, Context::new(20250306)).unwrap();
 //! assert_eq!(decoded, status);
+//!
+//! // `into_owned` detaches a decoded value from its input (see [`IntoOwned`]).
+//! let owned: OsuUserStatus<'static> = decoded.into_owned();
+//! drop(new);
+//! assert_eq!(owned, status);
 //! ```
 //!
 //! Packets are grouped by domain: [`login`], [`presence`], [`chat`], [`spectating`],

@@ -125,6 +125,15 @@ impl Default for MatchSlot {
     }
 }
 
+/// A slot borrows nothing: detached as it is (a [`Match`]'s slots convert in place).
+impl crate::IntoOwned for MatchSlot {
+    type Owned = Self;
+    #[inline]
+    fn into_owned(self) -> Self {
+        self
+    }
+}
+
 /// A multiplayer match, as every match-carrying packet sends it.
 ///
 /// | builds | layout |
@@ -214,19 +223,6 @@ pub struct Match<'a> {
     #[bancho(since = 20130418, since_protocol = 18)]
     #[bancho(default)]
     pub seed: i32,
-}
-
-impl Match<'_> {
-    /// Detaches the match from the input it was decoded from.
-    pub fn into_owned(self) -> Match<'static> {
-        Match {
-            name: Cow::Owned(self.name.into_owned()),
-            password: Cow::Owned(self.password.into_owned()),
-            beatmap_text: Cow::Owned(self.beatmap_text.into_owned()),
-            beatmap_checksum: Cow::Owned(self.beatmap_checksum.into_owned()),
-            ..self
-        }
-    }
 }
 
 impl Default for Match<'_> {

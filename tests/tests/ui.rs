@@ -44,3 +44,8 @@ fn accumulated() {
 fn pass() {
     trybuild::TestCases::new().pass("ui/pass/*.rs");
 }
+
+#[test]
+fn owned() {
+    trybuild::TestCases::new().compile_fail("ui/owned/*.rs");
+}

@@ -1,4 +1,5 @@
-//! Code generation for `BanchoEnum`: a fieldless enum carried as its `#[repr]` integer.
+//! Code generation for `BanchoEnum`: a fieldless enum carried as its `#[repr]` integer
+//! (codec, casts, conversions, `Describe` and the identity `IntoOwned`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -110,6 +111,16 @@ pub(crate) fn expand(item: &Enum<'_>) -> TokenStream {
                         #(#values => #krate::__private::Ok(Self::#names),)*
                         __other => #krate::__private::Err(#krate::__private::invalid_enum(#name, <i64 as ::core::convert::TryFrom<#repr>>::try_from(__other).unwrap_or(i64::MAX))),
                     }
+                }
+            }
+
+            // Borrows nothing: detached as it is.
+            #[automatically_derived]
+            impl #krate::IntoOwned for #ident {
+                type Owned = Self;
+                #[inline(always)]
+                fn into_owned(self) -> Self {
+                    self
                 }
             }
 

@@ -74,6 +74,16 @@ pub(crate) fn expand(input: &syn::DeriveInput, attrs: &ContainerAttrs) -> TokenS
                 }
             }
 
+            // Borrows nothing: detached as it is.
+            #[automatically_derived]
+            impl #krate::IntoOwned for #ident {
+                type Owned = Self;
+                #[inline(always)]
+                fn into_owned(self) -> Self {
+                    self
+                }
+            }
+
             #(#casts)*
 
             fn __named_flags() -> ::std::vec::Vec<(&'static str, u64)> {

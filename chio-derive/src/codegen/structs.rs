@@ -1,5 +1,6 @@
 //! Code generation for `BanchoPacket` and `BanchoPayload` structs: `Encode`, `Decode`,
-//! `Describe`, `Default` when asked and, for packets, `Packet`.
+//! `Describe`, `IntoOwned` with an inherent `into_owned`, `Default` when asked and, for
+//! packets, `Packet`.
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens as _, format_ident, quote, quote_spanned};
@@ -15,6 +16,7 @@ pub(crate) fn expand(item: &Struct<'_>) -> TokenStream {
     let decode = decode_impl(item, &krate);
     let describe = describe_impl(item, &krate);
     let packet = packet_impl(item, &krate);
+    let owned = owned_impl(item, &krate);
     let default = default_impl(item, &krate);
     quote! {
         #[doc(hidden)]
@@ -24,12 +26,14 @@ pub(crate) fn expand(item: &Struct<'_>) -> TokenStream {
             #decode
             #describe
             #packet
+            #owned
             #default
         };
     }
 }
 
-/// `head { a, b }` (or the tuple or unit form) from one expression per field.
+/// `head { a, b }` (or the tuple or unit form) from one expression per field; `head` is
+/// `Self` or the struct's name.
 fn construct(item: &Struct<'_>, head: &TokenStream, values: &[TokenStream]) -> TokenStream {
     match item.style {
         Style::Named => {
@@ -38,6 +42,62 @@ fn construct(item: &Struct<'_>, head: &TokenStream, values: &[TokenStream]) -> T
         }
         Style::Tuple => quote!(#head(#(#values),*)),
         Style::Unit => quote!(#head),
+    }
+}
+
+/// `IntoOwned` and an inherent `into_owned` forwarding to it.
+///
+/// A struct with a lifetime becomes the same struct at `'static`, each field converted by
+/// `IntoOwned` (a field type without it is an error at the field); one without a lifetime
+/// borrows nothing and is returned as it is. The inherent method saves users an import;
+/// it clashes with a hand-written inherent `into_owned`, which the derive replaces.
+fn owned_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
+    let ident = &item.input.ident;
+    let vis = &item.input.vis;
+    let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
+    let (owned_ty, body) = match item.input.generics.lifetimes().next() {
+        None => (quote!(Self), quote!(self)),
+        Some(_) => {
+            // Binds every field by value (`self` is owned here).
+            let destructure = destructure(item);
+            let values: Vec<TokenStream> = item
+                .fields
+                .iter()
+                .map(|field| {
+                    let binding = &field.binding;
+                    let ty = field.ty;
+                    quote_spanned!(ty.span()=> #krate::__private::into_owned::<#ty, _>(#binding))
+                })
+                .collect();
+            // `Self` is the borrowed type here: the owned value is built by the struct's
+            // name, its lifetime inferred as `'static` from the return type.
+            let construct = construct(item, &quote!(#ident), &values);
+            (quote!(#ident<'static>), quote!({ #destructure #construct }))
+        }
+    };
+    let doc = format!(
+        "Detaches the value from the input it was decoded from: borrowed strings are copied, everything else is moved. The same as [`IntoOwned::into_owned`]({}::IntoOwned::into_owned), without importing the trait.",
+        krate.to_string().replace(' ', "")
+    );
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #krate::IntoOwned for #ident #ty_generics #where_clause {
+            type Owned = #owned_ty;
+            #[inline]
+            fn into_owned(self) -> #owned_ty {
+                #body
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(dead_code, unreachable_pub)]
+        impl #impl_generics #ident #ty_generics #where_clause {
+            #[doc = #doc]
+            #[inline]
+            #vis fn into_owned(self) -> #owned_ty {
+                <Self as #krate::IntoOwned>::into_owned(self)
+            }
+        }
     }
 }
 
@@ -78,7 +138,8 @@ fn default_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     }
 }
 
-/// `let Self { a, b } = self;` (or the tuple form), binding every field by reference.
+/// `let Self { a, b } = self;` (or the tuple form), binding every field: by reference in
+/// `&self` methods, by value where `self` is owned.
 fn destructure(item: &Struct<'_>) -> TokenStream {
     let bindings = item.fields.iter().map(|f| &f.binding);
     match item.style {
