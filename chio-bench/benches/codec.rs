@@ -16,6 +16,7 @@ use std::hint::black_box;
 
 use chio_bench::drive;
 use chio_bench::workloads::{self, CHUNK, MODERN_BUILD, OLD_BUILDS, ctx};
+use chio_packets::{FromClient, FromServer};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn elements(n: usize) -> Throughput {
@@ -27,7 +28,7 @@ fn login_burst(c: &mut Criterion) {
     let ctx = ctx(MODERN_BUILD);
     let events = workloads::login_events();
     let packets = workloads::login_burst(&events, ctx);
-    let bytes = drive::server_bytes(&packets, ctx);
+    let bytes = drive::bytes::<FromServer>(&packets, ctx);
     let peer = bancho_peer::server_packets(&packets);
     let mut peer_bytes = Vec::new();
     bancho_peer::encode_server(&peer, &mut peer_bytes);
@@ -39,13 +40,13 @@ fn login_burst(c: &mut Criterion) {
     group.bench_function("chio/encode", |b| {
         b.iter(|| {
             buf.clear();
-            drive::encode_server(black_box(&packets), ctx, &mut buf).unwrap();
+            drive::encode::<FromServer>(black_box(&packets), ctx, &mut buf).unwrap();
             black_box(buf.len())
         })
     });
     group.bench_function("chio/decode", |b| {
         b.iter(|| {
-            drive::decode_server(black_box(&bytes), ctx, |packet| {
+            drive::decode::<FromServer>(black_box(&bytes), ctx, |packet| {
                 black_box(packet);
             })
             .unwrap()
@@ -74,7 +75,7 @@ fn login_burst(c: &mut Criterion) {
 fn client_upload(c: &mut Criterion) {
     let ctx = ctx(MODERN_BUILD);
     let packets = workloads::client_upload();
-    let bytes = drive::client_bytes(&packets, ctx);
+    let bytes = drive::bytes::<FromClient>(&packets, ctx);
     let mut buf = Vec::with_capacity(bytes.len());
 
     let mut group = c.benchmark_group("client_upload");
@@ -82,13 +83,13 @@ fn client_upload(c: &mut Criterion) {
     group.bench_function("chio/encode", |b| {
         b.iter(|| {
             buf.clear();
-            drive::encode_client(black_box(&packets), ctx, &mut buf).unwrap();
+            drive::encode::<FromClient>(black_box(&packets), ctx, &mut buf).unwrap();
             black_box(buf.len())
         })
     });
     group.bench_function("chio/decode", |b| {
         b.iter(|| {
-            drive::decode_client(black_box(&bytes), ctx, |packet| {
+            drive::decode::<FromClient>(black_box(&bytes), ctx, |packet| {
                 black_box(packet);
             })
             .unwrap()
@@ -97,7 +98,7 @@ fn client_upload(c: &mut Criterion) {
     group.finish();
 
     let subset = workloads::client_upload_peer_subset(&packets);
-    let subset_bytes = drive::client_bytes(&subset, ctx);
+    let subset_bytes = drive::bytes::<FromClient>(&subset, ctx);
     let peer = bancho_peer::client_packets(&subset);
     let mut peer_bytes = Vec::new();
     bancho_peer::encode_client(&peer, &mut peer_bytes);
@@ -108,13 +109,13 @@ fn client_upload(c: &mut Criterion) {
     group.bench_function("chio/encode", |b| {
         b.iter(|| {
             buf.clear();
-            drive::encode_client(black_box(&subset), ctx, &mut buf).unwrap();
+            drive::encode::<FromClient>(black_box(&subset), ctx, &mut buf).unwrap();
             black_box(buf.len())
         })
     });
     group.bench_function("chio/decode", |b| {
         b.iter(|| {
-            drive::decode_client(black_box(&subset_bytes), ctx, |packet| {
+            drive::decode::<FromClient>(black_box(&subset_bytes), ctx, |packet| {
                 black_box(packet);
             })
             .unwrap()
@@ -147,19 +148,19 @@ fn old_eras(c: &mut Criterion) {
     for build in OLD_BUILDS {
         let ctx = ctx(build);
         let packets = workloads::login_burst(&events, ctx);
-        let bytes = drive::server_bytes(&packets, ctx);
+        let bytes = drive::bytes::<FromServer>(&packets, ctx);
         let mut buf = Vec::with_capacity(bytes.len());
         group.throughput(elements(packets.len()));
         group.bench_function(format!("b{build}/encode"), |b| {
             b.iter(|| {
                 buf.clear();
-                drive::encode_server(black_box(&packets), ctx, &mut buf).unwrap();
+                drive::encode::<FromServer>(black_box(&packets), ctx, &mut buf).unwrap();
                 black_box(buf.len())
             })
         });
         group.bench_function(format!("b{build}/decode"), |b| {
             b.iter(|| {
-                drive::decode_server(black_box(&bytes), ctx, |packet| {
+                drive::decode::<FromServer>(black_box(&bytes), ctx, |packet| {
                     black_box(packet);
                 })
                 .unwrap()
@@ -169,22 +170,22 @@ fn old_eras(c: &mut Criterion) {
     group.finish();
 }
 
-/// Workload 4: the streaming decoder fed 1,460-byte chunks (`FrameDecoder::feed`), against
-/// decoding the whole buffer, on workloads 1 and 2; and the `BytesMut` path of the tokio
-/// codec (`FrameDecoder::decode` + `PacketDecoder`) on workload 1.
+/// Workload 4: the stream readers fed 1,460-byte pieces against reading the whole buffer
+/// (`Frames`), each with a `PacketDecoder`, on workloads 1 and 2: the `FrameFeeder`
+/// (borrowed pieces) and the tokio codec's path (`FrameDecoder` batches off a `BytesMut`).
 fn streaming(c: &mut Criterion) {
     let ctx = ctx(MODERN_BUILD);
     let events = workloads::login_events();
     let server = workloads::login_burst(&events, ctx);
-    let server_bytes = drive::server_bytes(&server, ctx);
+    let server_bytes = drive::bytes::<FromServer>(&server, ctx);
     let client = workloads::client_upload();
-    let client_bytes = drive::client_bytes(&client, ctx);
+    let client_bytes = drive::bytes::<FromClient>(&client, ctx);
 
     let mut group = c.benchmark_group("streaming");
     group.throughput(elements(server.len()));
     group.bench_function("login_burst/whole", |b| {
         b.iter(|| {
-            drive::decode_server(black_box(&server_bytes), ctx, |packet| {
+            drive::decode::<FromServer>(black_box(&server_bytes), ctx, |packet| {
                 black_box(packet);
             })
             .unwrap()
@@ -192,7 +193,7 @@ fn streaming(c: &mut Criterion) {
     });
     group.bench_function("login_burst/chunks_1460", |b| {
         b.iter(|| {
-            drive::stream_server(black_box(&server_bytes), ctx, CHUNK, |packet| {
+            drive::feed::<FromServer>(black_box(&server_bytes), ctx, CHUNK, |packet| {
                 black_box(packet);
             })
             .unwrap()
@@ -200,7 +201,7 @@ fn streaming(c: &mut Criterion) {
     });
     group.bench_function("login_burst/bytes_mut_1460", |b| {
         b.iter(|| {
-            drive::stream_server_bytes_mut(black_box(&server_bytes), ctx, CHUNK, |packet| {
+            drive::decode_bytes_mut::<FromServer>(black_box(&server_bytes), ctx, CHUNK, |packet| {
                 black_box(packet);
             })
             .unwrap()
@@ -209,7 +210,7 @@ fn streaming(c: &mut Criterion) {
     group.throughput(elements(client.len()));
     group.bench_function("client_upload/whole", |b| {
         b.iter(|| {
-            drive::decode_client(black_box(&client_bytes), ctx, |packet| {
+            drive::decode::<FromClient>(black_box(&client_bytes), ctx, |packet| {
                 black_box(packet);
             })
             .unwrap()
@@ -217,7 +218,15 @@ fn streaming(c: &mut Criterion) {
     });
     group.bench_function("client_upload/chunks_1460", |b| {
         b.iter(|| {
-            drive::stream_client(black_box(&client_bytes), ctx, CHUNK, |packet| {
+            drive::feed::<FromClient>(black_box(&client_bytes), ctx, CHUNK, |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
+    group.bench_function("client_upload/bytes_mut_1460", |b| {
+        b.iter(|| {
+            drive::decode_bytes_mut::<FromClient>(black_box(&client_bytes), ctx, CHUNK, |packet| {
                 black_box(packet);
             })
             .unwrap()

@@ -21,6 +21,7 @@ use std::time::Instant;
 
 use chio_bench::drive;
 use chio_bench::workloads::{self, CHUNK, MODERN_BUILD, ctx};
+use chio_packets::{FromClient, FromServer};
 
 const WORK: &[&str] = &[
     "login_encode",
@@ -64,9 +65,9 @@ fn main() {
     let events = workloads::login_events();
     let client = workloads::client_upload();
     let modern = ctx(MODERN_BUILD);
-    let client_bytes = drive::client_bytes(&client, modern);
+    let client_bytes = drive::bytes::<FromClient>(&client, modern);
     let subset = workloads::client_upload_peer_subset(&client);
-    let subset_bytes = drive::client_bytes(&subset, modern);
+    let subset_bytes = drive::bytes::<FromClient>(&subset, modern);
     let peer_subset = bancho_peer::client_packets(&subset);
     let mut buf = Vec::with_capacity(1 << 22);
     for work in WORK.iter().filter(|work| which == "all" || which == **work) {
@@ -79,52 +80,52 @@ fn main() {
         };
         let ctx = ctx(build);
         let server = workloads::login_burst(&events, ctx);
-        let server_bytes = drive::server_bytes(&server, ctx);
+        let server_bytes = drive::bytes::<FromServer>(&server, ctx);
         match what {
             "login_encode" | "encode" => time(work, iterations, || {
                 buf.clear();
-                drive::encode_server(black_box(&server), ctx, &mut buf).unwrap();
+                drive::encode::<FromServer>(black_box(&server), ctx, &mut buf).unwrap();
             }),
             "login_decode" | "decode" => time(work, iterations, || {
-                drive::decode_server(black_box(&server_bytes), ctx, |p| {
+                drive::decode::<FromServer>(black_box(&server_bytes), ctx, |p| {
                     black_box(p);
                 })
                 .unwrap();
             }),
             "login_stream" => time(work, iterations, || {
-                drive::stream_server(black_box(&server_bytes), ctx, CHUNK, |p| {
+                drive::feed::<FromServer>(black_box(&server_bytes), ctx, CHUNK, |p| {
                     black_box(p);
                 })
                 .unwrap();
             }),
             "login_bytes_mut" => time(work, iterations, || {
-                drive::stream_server_bytes_mut(black_box(&server_bytes), ctx, CHUNK, |p| {
+                drive::decode_bytes_mut::<FromServer>(black_box(&server_bytes), ctx, CHUNK, |p| {
                     black_box(p);
                 })
                 .unwrap();
             }),
             "client_encode" => time(work, iterations, || {
                 buf.clear();
-                drive::encode_client(black_box(&client), ctx, &mut buf).unwrap();
+                drive::encode::<FromClient>(black_box(&client), ctx, &mut buf).unwrap();
             }),
             "client_decode" => time(work, iterations, || {
-                drive::decode_client(black_box(&client_bytes), ctx, |p| {
+                drive::decode::<FromClient>(black_box(&client_bytes), ctx, |p| {
                     black_box(p);
                 })
                 .unwrap();
             }),
             "client_stream" => time(work, iterations, || {
-                drive::stream_client(black_box(&client_bytes), ctx, CHUNK, |p| {
+                drive::feed::<FromClient>(black_box(&client_bytes), ctx, CHUNK, |p| {
                     black_box(p);
                 })
                 .unwrap();
             }),
             "subset_encode" => time(work, iterations, || {
                 buf.clear();
-                drive::encode_client(black_box(&subset), ctx, &mut buf).unwrap();
+                drive::encode::<FromClient>(black_box(&subset), ctx, &mut buf).unwrap();
             }),
             "subset_decode" => time(work, iterations, || {
-                drive::decode_client(black_box(&subset_bytes), ctx, |p| {
+                drive::decode::<FromClient>(black_box(&subset_bytes), ctx, |p| {
                     black_box(p);
                 })
                 .unwrap();

@@ -22,7 +22,10 @@ use chio_bench::workloads::{self, MODERN_BUILD, ctx};
 use chio_packets::catalog::{ClientPacket, ServerPacket};
 use chio_packets::multiplayer::{Match, MatchSlot, SlotStatus, SlotTeam};
 use chio_packets::types::Mods;
+use chio_packets::wire::FrameFeeder;
+use chio_packets::{BytesMut, PacketDecoder};
 use chio_packets::{Decode, Encode};
+use chio_packets::{FromClient, FromServer};
 
 thread_local! {
     /// Allocations (and reallocations) made by this thread while counting is on.
@@ -100,13 +103,13 @@ fn encoding_into_a_reused_buffer_allocates_nothing() {
     let client = workloads::client_upload();
     let mut buf = Vec::new();
     // The first pass grows the buffer; later passes reuse it.
-    drive::encode_server(&server, ctx, &mut buf).unwrap();
-    drive::encode_client(&client, ctx, &mut buf).unwrap();
+    drive::encode::<FromServer>(&server, ctx, &mut buf).unwrap();
+    drive::encode::<FromClient>(&client, ctx, &mut buf).unwrap();
     for _ in 0..2 {
         let (n, ()) = allocations(|| {
             buf.clear();
-            drive::encode_server(&server, ctx, &mut buf).unwrap();
-            drive::encode_client(&client, ctx, &mut buf).unwrap();
+            drive::encode::<FromServer>(&server, ctx, &mut buf).unwrap();
+            drive::encode::<FromClient>(&client, ctx, &mut buf).unwrap();
         });
         assert_eq!(n, 0, "{} packets encoded", server.len() + client.len());
     }
@@ -117,21 +120,21 @@ fn borrowed_decoding_allocates_only_lists() {
     let ctx = ctx(MODERN_BUILD);
     let events = workloads::login_events();
     let server = workloads::login_burst(&events, ctx);
-    let bytes = drive::server_bytes(&server, ctx);
-    let (n, count) = allocations(|| drive::decode_server(&bytes, ctx, |_| {}).unwrap());
+    let bytes = drive::bytes::<FromServer>(&server, ctx);
+    let (n, count) = allocations(|| drive::decode::<FromServer>(&bytes, ctx, |_| {}).unwrap());
     assert_eq!((count, n), (server.len(), 0), "the login burst has no lists");
 
     let client = workloads::client_upload();
-    let bytes = drive::client_bytes(&client, ctx);
+    let bytes = drive::bytes::<FromClient>(&client, ctx);
     let bundles = client.iter().filter(|p| matches!(p, ClientPacket::OsuSpectateFrames(_))).count();
-    let (n, count) = allocations(|| drive::decode_client(&bytes, ctx, |_| {}).unwrap());
+    let (n, count) = allocations(|| drive::decode::<FromClient>(&bytes, ctx, |_| {}).unwrap());
     assert_eq!(count, client.len());
     assert!(bundles > 3_000, "{bundles}");
     assert_eq!(n, bundles as u64, "one per spectator bundle: its list of replay frames");
 
     // Strings borrow: a decoded message points into the input.
     let mut borrowed = 0;
-    drive::decode_server(&drive::server_bytes(&server, ctx), ctx, |packet| {
+    drive::decode::<FromServer>(&drive::bytes::<FromServer>(&server, ctx), ctx, |packet| {
         if let ServerPacket::BanchoMessage(message) = packet {
             assert!(matches!(message.0.content, Cow::Borrowed(_)));
             borrowed += 1;
@@ -146,14 +149,15 @@ fn streaming_allocates_nothing_once_warm() {
     let ctx = ctx(MODERN_BUILD);
     let events = workloads::login_events();
     let server = workloads::login_burst(&events, ctx);
-    let bytes = drive::server_bytes(&server, ctx);
-    let mut frames = chio_packets::stream::FrameDecoder::new(ctx);
-    let feed = |frames: &mut chio_packets::stream::FrameDecoder| {
+    let bytes = drive::bytes::<FromServer>(&server, ctx);
+    let mut packets = PacketDecoder::<FromServer>::new(ctx);
+    let mut feeder = packets.feeder();
+    let mut feed = |feeder: &mut FrameFeeder<FromServer>| {
         let mut count = 0;
         for piece in bytes.chunks(workloads::CHUNK) {
-            frames
+            feeder
                 .feed(piece, |frame| {
-                    ServerPacket::decode_frame(&frame, ctx, chio_packets::Limits::DEFAULT)?;
+                    packets.decode(&frame)?;
                     count += 1;
                     Ok::<_, chio_packets::DecodeError>(())
                 })
@@ -162,12 +166,44 @@ fn streaming_allocates_nothing_once_warm() {
         count
     };
     // The first pass grows the buffer for frames across pieces (a handful of times).
-    let (first, count) = allocations(|| feed(&mut frames));
+    let (first, count) = allocations(|| feed(&mut feeder));
     assert_eq!(count, server.len());
     assert!(first > 0 && first < 20, "{first}");
-    let (n, count) = allocations(|| feed(&mut frames));
+    let (n, count) = allocations(|| feed(&mut feeder));
     assert_eq!((count, n), (server.len(), 0));
-    frames.finish().unwrap();
+    feeder.finish().unwrap();
+}
+
+/// The tokio path (`FrameDecoder` batches off a `BytesMut`, then a `PacketDecoder`): the
+/// buffer is reused once the batches of the last read are dropped, so nothing is
+/// allocated per packet or per read once it has grown.
+#[test]
+fn batches_off_a_bytes_mut_allocate_nothing_once_warm() {
+    let ctx = ctx(MODERN_BUILD);
+    let events = workloads::login_events();
+    let server = workloads::login_burst(&events, ctx);
+    let bytes = drive::bytes::<FromServer>(&server, ctx);
+    let mut packets = PacketDecoder::<FromServer>::new(ctx);
+    let mut frames = packets.frame_decoder();
+    let mut buffer = BytesMut::with_capacity(4 * workloads::CHUNK);
+    let mut read = |buffer: &mut BytesMut| {
+        let mut count = 0;
+        for piece in bytes.chunks(workloads::CHUNK) {
+            buffer.extend_from_slice(piece);
+            while let Some(batch) = frames.decode(buffer).unwrap() {
+                for frame in &batch {
+                    packets.decode(&frame.unwrap()).unwrap();
+                    count += 1;
+                }
+            }
+        }
+        count
+    };
+    let (first, count) = allocations(|| read(&mut buffer));
+    assert_eq!(count, server.len());
+    assert!(first < 20, "{first}");
+    let (n, count) = allocations(|| read(&mut buffer));
+    assert_eq!((count, n), (server.len(), 0));
 }
 
 /// A modern match with a password, four players and free mods.

@@ -8,6 +8,7 @@ use chio_bench::drive;
 use chio_bench::workloads::{self, MODERN_BUILD, ctx};
 use chio_packets::Encode;
 use chio_packets::catalog::{ClientPacket, ServerPacket};
+use chio_packets::{FromClient, FromServer};
 
 /// The login burst: identical bytes, packet for packet and as a whole.
 #[test]
@@ -19,14 +20,14 @@ fn login_burst_bytes_are_identical() {
     let peer = bancho_peer::server_packets(&packets);
     for (ours, theirs) in packets.iter().zip(&peer) {
         let mut mine = Vec::new();
-        drive::encode_server(std::slice::from_ref(ours), ctx, &mut mine).unwrap();
+        drive::encode::<FromServer>(std::slice::from_ref(ours), ctx, &mut mine).unwrap();
         let mut other = Vec::new();
         theirs.write(&mut other);
         assert_eq!(mine, other, "{}", ours.name());
     }
     let mut other = Vec::new();
     bancho_peer::encode_server(&peer, &mut other);
-    assert_eq!(drive::server_bytes(&packets, ctx), other);
+    assert_eq!(drive::bytes::<FromServer>(&packets, ctx), other);
 }
 
 /// `bancho-packets` reads chio-rs's login burst back to the values chio-rs encoded.
@@ -35,7 +36,7 @@ fn bancho_packets_reads_our_login_burst() {
     let ctx = ctx(MODERN_BUILD);
     let events = workloads::login_events();
     let packets = workloads::login_burst(&events, ctx);
-    let bytes = drive::server_bytes(&packets, ctx);
+    let bytes = drive::bytes::<FromServer>(&packets, ctx);
     let mut read = Vec::new();
     let count = bancho_peer::decode_server(&bytes, |packet| read.push(packet.clone()))
         .expect("bancho-packets reads it");
@@ -55,7 +56,7 @@ fn we_read_the_login_burst_of_bancho_packets() {
     let mut theirs = Vec::new();
     bancho_peer::encode_server(&bancho_peer::server_packets(&packets), &mut theirs);
     let mut read: Vec<ServerPacket<'static>> = Vec::new();
-    let count = drive::decode_server(&theirs, ctx, |packet| read.push(owned_server(packet))).unwrap();
+    let count = drive::decode::<FromServer>(&theirs, ctx, |packet| read.push(owned_server(packet))).unwrap();
     assert_eq!(count, packets.len());
     for (read, packet) in read.iter().zip(&packets) {
         assert_eq!(read.name(), packet.name());
@@ -66,7 +67,7 @@ fn we_read_the_login_burst_of_bancho_packets() {
             packet.name()
         );
     }
-    assert_eq!(drive::server_bytes(&read, ctx), theirs);
+    assert_eq!(drive::bytes::<FromServer>(&read, ctx), theirs);
 }
 
 /// The client upload's peer subset: identical bytes, and each side reads the other's.
@@ -76,7 +77,7 @@ fn client_subset_bytes_are_identical_and_read_both_ways() {
     let upload = workloads::client_upload();
     let subset = workloads::client_upload_peer_subset(&upload);
     assert!(subset.len() > 5_000 && subset.len() < upload.len(), "{}", subset.len());
-    let ours = drive::client_bytes(&subset, ctx);
+    let ours = drive::bytes::<FromClient>(&subset, ctx);
     let mut theirs = Vec::new();
     bancho_peer::encode_client(&bancho_peer::client_packets(&subset), &mut theirs);
     assert_eq!(ours, theirs);
@@ -90,7 +91,7 @@ fn client_subset_bytes_are_identical_and_read_both_ways() {
     }
 
     let mut back: Vec<ClientPacket<'static>> = Vec::new();
-    drive::decode_client(&theirs, ctx, |packet| back.push(owned_client(packet))).unwrap();
+    drive::decode::<FromClient>(&theirs, ctx, |packet| back.push(owned_client(packet))).unwrap();
     assert_eq!(back, subset);
 }
 
@@ -100,13 +101,13 @@ fn client_subset_bytes_are_identical_and_read_both_ways() {
 fn client_upload_round_trips_whole_and_streamed() {
     let ctx = ctx(MODERN_BUILD);
     let upload = workloads::client_upload();
-    let bytes = drive::client_bytes(&upload, ctx);
+    let bytes = drive::bytes::<FromClient>(&upload, ctx);
     let mut whole: Vec<ClientPacket<'static>> = Vec::new();
-    drive::decode_client(&bytes, ctx, |packet| whole.push(owned_client(packet))).unwrap();
+    drive::decode::<FromClient>(&bytes, ctx, |packet| whole.push(owned_client(packet))).unwrap();
     assert_eq!(whole, upload);
     for chunk in [1, 7, workloads::CHUNK, 1 << 20] {
         let mut streamed: Vec<ClientPacket<'static>> = Vec::new();
-        drive::stream_client(&bytes, ctx, chunk, |packet| streamed.push(owned_client(packet))).unwrap();
+        drive::feed::<FromClient>(&bytes, ctx, chunk, |packet| streamed.push(owned_client(packet))).unwrap();
         assert_eq!(streamed, upload, "chunks of {chunk}");
     }
 }
@@ -119,20 +120,23 @@ fn login_bursts_round_trip_in_every_era() {
     for build in [MODERN_BUILD].into_iter().chain(workloads::OLD_BUILDS) {
         let ctx = ctx(build);
         let packets = workloads::login_burst(&events, ctx);
-        let bytes = drive::server_bytes(&packets, ctx);
+        let bytes = drive::bytes::<FromServer>(&packets, ctx);
         // Decoded values written again give the same bytes (values compare only as far as
         // they are on the wire in a build: a message's `is_dm` is not in most).
         let mut whole: Vec<ServerPacket<'static>> = Vec::new();
-        drive::decode_server(&bytes, ctx, |packet| whole.push(owned_server(packet))).unwrap();
+        drive::decode::<FromServer>(&bytes, ctx, |packet| whole.push(owned_server(packet))).unwrap();
         assert_eq!(whole.len(), packets.len(), "b{build}");
-        assert_eq!(drive::server_bytes(&whole, ctx), bytes, "b{build}");
+        assert_eq!(drive::bytes::<FromServer>(&whole, ctx), bytes, "b{build}");
         for chunk in [3, workloads::CHUNK] {
             let mut streamed: Vec<ServerPacket<'static>> = Vec::new();
-            drive::stream_server(&bytes, ctx, chunk, |packet| streamed.push(owned_server(packet))).unwrap();
+            drive::feed::<FromServer>(&bytes, ctx, chunk, |packet| streamed.push(owned_server(packet)))
+                .unwrap();
             assert_eq!(streamed, whole, "b{build}, chunks of {chunk}");
             let mut buffered: Vec<ServerPacket<'static>> = Vec::new();
-            drive::stream_server_bytes_mut(&bytes, ctx, chunk, |packet| buffered.push(owned_server(packet)))
-                .unwrap();
+            drive::decode_bytes_mut::<FromServer>(&bytes, ctx, chunk, |packet| {
+                buffered.push(owned_server(packet))
+            })
+            .unwrap();
             assert_eq!(buffered, whole, "b{build}, BytesMut chunks of {chunk}");
         }
     }

@@ -18,7 +18,7 @@ Examples:
   chio builds
   chio builds --json | jq -r 'select(.protocol >= 19) | .build'")]
 pub(crate) struct BuildsArgs {
-    /// Print JSON lines (`{\"build\", \"protocol\", \"summary\"}`) instead of a table.
+    /// Print JSON lines (`{"build", "protocol", "summary"}`) instead of a table.
     #[arg(long)]
     json: bool,
 }
@@ -153,9 +153,12 @@ pub(crate) struct PacketChange {
     /// Fields only the old build has.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) fields_removed: Vec<FieldRow>,
-    /// `{name, old, new}` for fields whose wire type (or condition) changed.
+    /// `{name, old, new}` for fields whose wire type changed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) wire_changed: Vec<WireChange>,
+    /// `{name, old, new}` for fields whose condition on other values changed (`null`: none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) condition_changed: Vec<ConditionChange>,
     /// Whether the common fields come in another order.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub(crate) reordered: bool,
@@ -167,6 +170,14 @@ pub(crate) struct WireChange {
     pub(crate) name: String,
     pub(crate) old: String,
     pub(crate) new: String,
+}
+
+/// A field whose condition on other values changed.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub(crate) struct ConditionChange {
+    pub(crate) name: String,
+    pub(crate) old: Option<String>,
+    pub(crate) new: Option<String>,
 }
 
 /// Everything that differs between two builds.
@@ -262,12 +273,23 @@ fn compare(old: &PacketView, new: &PacketView) -> PacketChange {
     for field in &new.fields {
         match find(&old.fields, &field.name) {
             None => change.fields_added.push(field.clone()),
-            Some(i) if old.fields[i] != *field => change.wire_changed.push(WireChange {
-                name: field.name.clone(),
-                old: described(&old.fields[i]),
-                new: described(field),
-            }),
-            Some(_) => {}
+            Some(i) => {
+                let before = &old.fields[i];
+                if before.wire != field.wire {
+                    change.wire_changed.push(WireChange {
+                        name: field.name.clone(),
+                        old: before.wire.clone(),
+                        new: field.wire.clone(),
+                    });
+                }
+                if before.when != field.when {
+                    change.condition_changed.push(ConditionChange {
+                        name: field.name.clone(),
+                        old: before.when.clone(),
+                        new: field.when.clone(),
+                    });
+                }
+            }
         }
     }
     for field in &old.fields {
@@ -340,6 +362,17 @@ pub(crate) fn write_diff(out: &mut impl Write, diff: &BuildDiff) -> io::Result<(
         }
         for wire in &change.wire_changed {
             writeln!(out, "  - wire type of {}: {} -> {}", shown(&wire.name), wire.old, wire.new)?;
+        }
+        for condition in &change.condition_changed {
+            let when =
+                |c: &Option<String>| c.as_ref().map_or_else(|| "always".to_owned(), |c| format!("when {c}"));
+            writeln!(
+                out,
+                "  - condition of {}: {} -> {}",
+                shown(&condition.name),
+                when(&condition.old),
+                when(&condition.new)
+            )?;
         }
         if change.reordered {
             writeln!(out, "  - fields reordered")?;

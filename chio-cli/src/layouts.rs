@@ -46,7 +46,7 @@ pub(crate) const fn sender(direction: Direction) -> &'static str {
 
 /// The packets of `direction` in `ctx`'s build, in canonical id order.
 pub(crate) fn packets(direction: Direction, ctx: Context) -> Vec<PacketView> {
-    catalog::packets_in(direction, ctx.build()).into_iter().map(|info| view(info, ctx)).collect()
+    catalog::packets_in(direction, ctx).into_iter().map(|info| view(info, ctx)).collect()
 }
 
 /// One packet type as `ctx`'s build has it.
@@ -57,7 +57,7 @@ pub(crate) fn view(info: &'static PacketInfo, ctx: Context) -> PacketView {
         packet: info.name,
         type_name: info.type_name,
         id: info.id,
-        wire_id: info.wire_id(ctx.build()),
+        wire_id: info.wire_id(ctx),
         from: sender(info.direction),
         fields,
     }

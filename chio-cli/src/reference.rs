@@ -157,7 +157,7 @@ fn builds_of(infos: &[&PacketInfo]) -> String {
 /// `11` or `8 in b282..b334, 11 from b334`: the wire id per run of revisions.
 fn wire_ids(id: u16, infos: &[&PacketInfo]) -> String {
     let mut runs: Vec<(u16, u32)> = Vec::new();
-    for revision in REVISIONS.iter().filter(|r| infos.iter().any(|info| info.exists_in(r.build))) {
+    for revision in REVISIONS.iter().filter(|r| infos.iter().any(|info| info.exists_in(r.context()))) {
         let wire = chio_packets::ids::wire_id(id, revision.build);
         if runs.last().is_none_or(|&(last, _)| last != wire) {
             runs.push((wire, revision.build));
@@ -347,7 +347,7 @@ mod tests {
 
     #[test]
     fn wire_ids_are_listed_per_numbering_era() {
-        let login = catalog::find("BanchoLoginReply", 20250306).unwrap();
+        let login = catalog::find("BanchoLoginReply", chio_packets::Context::new(20250306)).unwrap();
         assert_eq!(wire_ids(login.id, &[login]), "5");
         let stats: Vec<_> = catalog::all().filter(|info| info.name == "OsuUserStatus").collect();
         assert_eq!(wire_ids(stats[0].id, &stats), "0");

@@ -1,22 +1,29 @@
-//! `chio decode` and `chio encode`: bancho byte streams to JSON lines and back.
+//! `chio decode` and `chio encode`: bancho byte streams to JSON lines and back, for either
+//! direction through one generic path.
 //!
-//! One line per wire packet: `{"packet": <reference name>, "id": <wire id>, "compressed":
-//! <bool>, "data": <payload>}`. The name is the reference's (`BanchoUserStats`), whichever
-//! era type carries it in the build; `encode` maps it back through the catalog.
+//! One line per frame. A packet: `{"packet": <reference name>, "id": <wire id>,
+//! "compressed": <bool>, "data": <payload>}`, the name being the reference's
+//! (`BanchoUserStats`) whichever era type carries it, and `data` holding the fields the
+//! build puts on the wire. A frame the build has no packet for: `{"raw": true, "id",
+//! "compressed", "payload": <hex>}`. The plain-text login at the start of a TCP client's
+//! stream: `{"login": {...}, "text": <the lines as sent>}`. `encode` reads all three.
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chio_packets::catalog::{self, ClientPacket, PacketInfo, ServerPacket};
-use chio_packets::frame::{Header, HeaderFormat};
-use chio_packets::framing::{self, CompressionChoice, Frame, Frames};
+use chio_packets::catalog::{self, PacketInfo};
+use chio_packets::frame::{self, Compression, Header, HeaderFormat};
+use chio_packets::layout::{Encoding, Layout, Shape};
+use chio_packets::login_request::LoginRequest;
+use chio_packets::wire::{Decoded, Strictness};
 use chio_packets::{
-    BufMut, Context, DecodeError, DecodeErrorKind, Direction, Encode, EncodeError, Limits, PathSegment,
-    Reader,
+    BufMut, Context, DecodeError, Direction, Encode, EncodeError, Frame, FromClient, FromServer,
+    PacketDecoder, PacketSet, PathSegment,
 };
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::args::{self, Build, From};
 
@@ -28,12 +35,21 @@ Examples:
   chio decode --build b20140127.1cuttingedge --from client capture.bin
   chio decode --build 282 --from server body.bin | jq -c 'select(.packet == \"BanchoMessage\") | .data'
 
-Output: one JSON object per packet per line, in stream order:
+Output: one JSON object per frame per line, in stream order:
   {\"packet\":\"BanchoLoginReply\",\"id\":5,\"compressed\":false,\"data\":1000}
-Bytes after a payload's last field (some servers send them; the reference's presence
-packets from b20121203 carry one) are kept in a fifth key, \"trailing\": \"<hex>\", so
-that `chio encode` gives back the same bytes.
-On bad input the packets before it are printed, then one line on standard error names
+\"data\" holds the fields the build puts on the wire. Nothing is lost, so that
+`chio encode` gives back the same bytes:
+- bytes after a payload's last field (some servers pad payloads) are kept in
+  \"trailing\": \"<hex>\";
+- a frame the build has no packet for (an unknown wire id, or a packet of other
+  builds) is a raw line: {\"raw\":true,\"id\":34,\"compressed\":false,\"payload\":\"<hex>\"};
+- a frame whose bytes differ from how chio-rs writes the same packet (another
+  writer's gzip, an empty string written as 0b 00 by a server) carries its bytes in
+  \"wire\": \"<hex>\", which `encode` writes as long as \"data\" is unchanged.
+A client stream that starts with the plain-text login of TCP clients (username,
+password hash, client line) gives a first line {\"login\":{...},\"text\":\"...\"}
+(see --login).
+On bad input the frames before it are printed, then one line on standard error names
 the byte offset (of the decoded bytes, also with --hex), the packet and the problem,
 and the exit status is 1.")]
 pub(crate) struct DecodeArgs {
@@ -46,34 +62,45 @@ pub(crate) struct DecodeArgs {
     /// The input is hex text (whitespace between bytes is ignored).
     #[arg(long)]
     hex: bool,
-    /// Skip packets the build does not have, as clients do, instead of stopping at them
-    /// (a count goes to standard error; `encode` cannot give them back).
-    #[arg(long, conflicts_with = "strict")]
-    lenient: bool,
-    /// Treat bytes after a payload's last field as an error instead of printing them
-    /// as "trailing" (hex), which `encode` writes back.
+    /// Stop at a frame the build has no packet for, and at bytes after a payload's last
+    /// field, instead of keeping them.
     #[arg(long)]
     strict: bool,
+    /// Whether a client stream starts with the plain-text login: detected by default
+    /// (three text lines that parse as a login), or always, or never.
+    #[arg(long, value_enum, default_value_t = LoginMode::Auto)]
+    login: LoginMode,
     /// The file to read; standard input if absent or `-`.
     file: Option<PathBuf>,
+}
+
+/// Whether a stream starts with the plain-text login.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LoginMode {
+    /// A client stream whose first three lines parse as a login starts with one.
+    Auto,
+    /// The stream starts with a login (an error if it does not parse).
+    Yes,
+    /// The stream is frames only.
+    No,
 }
 
 /// Arguments of `chio encode`.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
 Examples:
-  echo '{\"packet\":\"BanchoLoginReply\",\"id\":5,\"compressed\":false,\"data\":1000}' \\
-    | chio encode --build 20250306 --from server --hex
+  echo '{\"packet\":\"BanchoLoginReply\",\"data\":1000}' | chio encode --build 20250306 --from server --hex
   chio decode --build 20120818 --from server body.bin | chio encode --build 20120818 --from server > same.bin
 
 Input: JSON lines as `chio decode` prints them. \"id\" and \"compressed\" may be left out
-(the build's wire id; the build's own compression rule); \"trailing\" (hex) is written
-after the payload's fields. \"data\" names every field of the packet's type, also those
-the build does not send (they are ignored). A given \"id\" must be the
+(the build's wire id; the build's own compression rule); a given \"id\" must be the
 packet's wire id in the build; \"compressed\": false is impossible before b334, whose
-header has no flag. Empty lines are skipped. On a bad line the frames before it are
-written, one line on standard error names the line and the problem, and the exit
-status is 1.")]
+header has no flag. \"data\" needs only the fields the build puts on the wire; others
+take their defaults. \"trailing\" (hex) is written after the payload's fields. A
+\"wire\" (hex) is written as it is if \"data\" is what it decodes to. Raw lines and the
+login line are written back as they are. Empty lines are skipped. On a bad line the
+frames before it are written, one line on standard error names the line and the
+problem, and the exit status is 1.")]
 pub(crate) struct EncodeArgs {
     /// The client build: a number (20140127) or a version string (b20140127.1cuttingedge).
     #[arg(long, value_parser = args::parse_build)]
@@ -88,21 +115,40 @@ pub(crate) struct EncodeArgs {
     file: Option<PathBuf>,
 }
 
-/// A line of `decode`'s output.
+/// A packet line of `decode`'s output.
 #[derive(Serialize)]
-struct DecodedLine<'a> {
+struct PacketLineOut<'a> {
     packet: &'a str,
     id: u16,
     compressed: bool,
     data: Value,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    trailing: &'a str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    trailing: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wire: Option<String>,
 }
 
-/// A line of `encode`'s input.
+/// A raw line: a frame kept as it came.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLine {
+    raw: bool,
+    id: u16,
+    compressed: bool,
+    payload: String,
+}
+
+/// The login line.
+#[derive(Serialize)]
+struct LoginLineOut<'a> {
+    login: LoginRequest<'a>,
+    text: &'a str,
+}
+
+/// A packet line of `encode`'s input.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PacketLine {
+struct PacketLineIn {
     packet: String,
     #[serde(default)]
     id: Option<u16>,
@@ -112,57 +158,28 @@ struct PacketLine {
     data: Value,
     #[serde(default)]
     trailing: String,
+    #[serde(default)]
+    wire: Option<String>,
 }
 
-/// A decoded packet: the reference's name, the payload as JSON, and how many bytes of the
-/// payload its fields took.
-type Decoded = (&'static str, serde_json::Result<Value>, usize);
-
-/// Decodes the payload of one frame of a direction (canonical id known).
-type DecodeOne = fn(u16, &[u8], Context) -> Result<Decoded, DecodeError>;
-
-fn decode_server(id: u16, payload: &[u8], ctx: Context) -> Result<Decoded, DecodeError> {
-    let mut reader = Reader::new(payload).with_limits(Limits::DEFAULT);
-    let packet = ServerPacket::decode_from_reader(id, &mut reader, ctx)?;
-    Ok((packet.name(), payload_json(&packet), reader.position()))
+/// The login line as `encode` reads it: only the text is written.
+#[derive(Deserialize)]
+struct LoginLineIn {
+    #[allow(dead_code)] // Read for the shape; the text is what goes on the wire.
+    login: Value,
+    text: String,
 }
 
-fn decode_client(id: u16, payload: &[u8], ctx: Context) -> Result<Decoded, DecodeError> {
-    let mut reader = Reader::new(payload).with_limits(Limits::DEFAULT);
-    let packet = ClientPacket::decode_from_reader(id, &mut reader, ctx)?;
-    Ok((packet.name(), payload_json(&packet), reader.position()))
+/// What the two standard packet sets need to go to JSON and back.
+trait JsonSet: PacketSet
+where
+    for<'a> Self::Packet<'a>: Serialize,
+    Self::Packet<'static>: DeserializeOwned,
+{
 }
 
-/// The payload of a packet enum, which serializes as `{"packet": <type name>, "data": ...}`.
-fn payload_json(packet: &impl Serialize) -> serde_json::Result<Value> {
-    let mut value = serde_json::to_value(packet)?;
-    Ok(value.get_mut("data").map(Value::take).unwrap_or(Value::Null))
-}
-
-/// The two packet enums, as `encode` reads them.
-trait AnyPacket: serde::de::DeserializeOwned + Encode {}
-
-impl AnyPacket for ServerPacket<'static> {}
-
-impl AnyPacket for ClientPacket<'static> {}
-
-/// A packet's payload followed by bytes after its fields.
-struct WithTrailing<'p, P> {
-    packet: &'p P,
-    trailing: &'p [u8],
-}
-
-impl<P: Encode> Encode for WithTrailing<'_, P> {
-    fn encoded_len(&self, ctx: Context) -> usize {
-        self.packet.encoded_len(ctx) + self.trailing.len()
-    }
-
-    fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
-        self.packet.encode(buf, ctx)?;
-        buf.put_slice(self.trailing);
-        Ok(())
-    }
-}
+impl JsonSet for FromServer {}
+impl JsonSet for FromClient {}
 
 /// Runs `chio decode`.
 pub(crate) fn decode(args: &DecodeArgs) -> ExitCode {
@@ -175,8 +192,8 @@ pub(crate) fn decode(args: &DecodeArgs) -> ExitCode {
         Err(message) => return crate::fail("decode", &message),
     };
     let result = match args.from {
-        From::Server => decode_stream(&input, args, decode_server),
-        From::Client => decode_stream(&input, args, decode_client),
+        From::Server => decode_stream::<FromServer>(&input, args),
+        From::Client => decode_stream::<FromClient>(&input, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -199,85 +216,191 @@ impl std::convert::From<io::Error> for Failure {
     }
 }
 
-fn decode_stream(input: &[u8], args: &DecodeArgs, decode_one: DecodeOne) -> Result<(), Failure> {
+/// The plain-text login at the start of `input`, if `mode` says to read one: the parsed
+/// request and its length in bytes.
+fn login_at_start<'a>(
+    input: &'a [u8],
+    mode: LoginMode,
+    direction: Direction,
+) -> Result<Option<(LoginRequest<'a>, usize)>, String> {
+    if mode == LoginMode::No {
+        return Ok(None);
+    }
+    let body = LoginRequest::body_len(input).map(|len| (&input[..len], len));
+    let parsed = body.map(|(body, len)| LoginRequest::parse(body).map(|request| (request, len)));
+    match (mode, parsed) {
+        (LoginMode::Auto, Some(Ok(found))) if direction == Direction::ClientToServer => Ok(Some(found)),
+        (LoginMode::Auto, _) => Ok(None),
+        (LoginMode::Yes, Some(Ok(found))) => Ok(Some(found)),
+        (LoginMode::Yes, Some(Err(error))) => Err(format!("the login at the start: {error}")),
+        (LoginMode::Yes, None) => Err("the login at the start: fewer than three lines".to_owned()),
+        (LoginMode::No, _) => Ok(None),
+    }
+}
+
+fn decode_stream<S: JsonSet>(input: &[u8], args: &DecodeArgs) -> Result<(), Failure>
+where
+    for<'a> S::Packet<'a>: Serialize,
+    S::Packet<'static>: DeserializeOwned,
+{
     let ctx = args.build.context();
-    let direction = args.from.direction();
-    // The whole input is at hand: frames are borrowed from it (inflated if compressed).
-    let mut frames = match args.from {
-        From::Server => Frames::new(input, ctx, Limits::DEFAULT),
-        From::Client => Frames::for_client_stream(input, ctx, Limits::DEFAULT),
-    };
-    let header_len = HeaderFormat::for_build(ctx.build()).size();
     let mut out = BufWriter::new(io::stdout().lock());
-    let mut skipped = 0_u64;
+    let start = match login_at_start(input, args.login, S::DIRECTION).map_err(Failure::Input)? {
+        Some((login, len)) => {
+            let text = std::str::from_utf8(&input[..len]).unwrap_or_default();
+            serde_json::to_writer(&mut out, &LoginLineOut { login, text }).map_err(io::Error::other)?;
+            out.write_all(b"\n")?;
+            len
+        }
+        None => 0,
+    };
+    let strictness = if args.strict { Strictness::Strict } else { Strictness::Lenient };
+    let mut packets = PacketDecoder::<S>::new(ctx).with_strictness(strictness);
+    // The whole input is at hand: frames are borrowed from it (inflated if compressed).
+    let mut frames = packets.frames(&input[start..]).starting_at(start as u64);
     let result = loop {
         // Where the next frame starts, to name it if it is broken.
-        let at = frames.position();
+        let at = start + frames.position();
         let frame = match frames.next() {
             Some(Ok(frame)) => frame,
             None => break Ok(()),
-            Some(Err(error)) => break Err(describe(&error, &frame_name(input, at, direction, ctx))),
+            Some(Err(error)) => break Err(describe(&error, &frame_name(input, at, S::DIRECTION, ctx))),
         };
-        // Payload offsets count from the payload; report stream offsets.
-        let base = frame.offset.saturating_add(header_len);
-        let decoded = match frame.id {
-            // A packet the build lacks is reported at its frame; a bad payload where it is bad.
-            Some(id) => decode_one(id, &frame.payload, ctx).map_err(|error| {
-                if is_unknown(&error) {
-                    DecodeError::new(error.kind().clone(), frame.offset)
-                } else {
-                    error.shifted(base)
-                }
-            }),
-            None => Err(DecodeError::new(
-                DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build: ctx.build() },
-                frame.offset,
-            )),
-        };
-        match decoded {
-            Ok((name, data, used)) => {
-                let trailing = &frame.payload[used..];
-                if args.strict && !trailing.is_empty() {
-                    let error = DecodeError::new(DecodeErrorKind::TrailingBytes(trailing.len()), base + used);
-                    break Err(describe(&error, &wire_name(direction, frame.wire_id, ctx)));
-                }
-                let data = data.map_err(io::Error::other)?;
-                write_line(&mut out, name, data, &args::hex(trailing), &frame)?;
+        let wire = &input[at..start + frames.position()];
+        match packets.decode(&frame) {
+            Ok(Decoded::Packet { packet, used, trailing }) => {
+                let line =
+                    packet_line::<S>(&packet, used, trailing, &frame, wire, ctx).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut out, &line).map_err(io::Error::other)?;
             }
-            Err(error) if args.lenient && is_unknown(&error) => skipped += 1,
-            Err(error) => break Err(describe(&error, &wire_name(direction, frame.wire_id, ctx))),
+            Ok(Decoded::Raw(frame)) => {
+                let line = RawLine {
+                    raw: true,
+                    id: frame.wire_id,
+                    compressed: frame.compressed,
+                    payload: args::hex(&frame.payload),
+                };
+                serde_json::to_writer(&mut out, &line).map_err(io::Error::other)?;
+            }
+            Err(error) => break Err(describe(&error, &wire_name(S::DIRECTION, frame.wire_id, ctx))),
         }
+        out.write_all(b"\n")?;
     };
     out.flush()?;
-    if skipped > 0 {
-        eprintln!("chio decode: skipped {skipped} packets b{} does not have (--lenient)", ctx.build());
-    }
     result.map_err(Failure::Input)
 }
 
-/// Whether decoding failed because the build has no such packet.
-fn is_unknown(error: &DecodeError) -> bool {
-    matches!(error.kind(), DecodeErrorKind::UnknownPacketId { .. } | DecodeErrorKind::PacketNotInBuild { .. })
+/// The line of a decoded packet: its fields on the wire, the bytes after them, and the
+/// frame's own bytes if chio-rs would write the packet otherwise.
+fn packet_line<'p, S: JsonSet>(
+    packet: &S::Packet<'_>,
+    used: usize,
+    trailing: &[u8],
+    frame: &Frame<'_>,
+    wire: &[u8],
+    ctx: Context,
+) -> serde_json::Result<PacketLineOut<'p>>
+where
+    for<'a> S::Packet<'a>: Serialize,
+    S::Packet<'static>: DeserializeOwned,
+{
+    let name = S::name(packet);
+    let data = on_the_wire(payload_json(packet)?, S::DIRECTION, name, ctx);
+    // The same packet as chio-rs writes it; if that differs, the frame keeps its bytes.
+    let mut again = Vec::with_capacity(wire.len());
+    let compression = if frame.compressed { Compression::Always } else { Compression::Never };
+    let written =
+        frame::write_frame(frame.wire_id, &WithTrailing { packet, trailing }, &mut again, ctx, compression);
+    let wire = (written.is_err() || again != wire).then(|| args::hex(wire));
+    debug_assert!(used + trailing.len() == frame.payload.len());
+    Ok(PacketLineOut {
+        packet: name,
+        id: frame.wire_id,
+        compressed: frame.compressed,
+        data,
+        trailing: args::hex(trailing),
+        wire,
+    })
 }
 
-fn write_line(
-    out: &mut impl Write,
-    packet: &str,
-    data: Value,
-    trailing: &str,
-    frame: &Frame<'_>,
-) -> io::Result<()> {
-    let line = DecodedLine { packet, id: frame.wire_id, compressed: frame.compressed, data, trailing };
-    serde_json::to_writer(&mut *out, &line).map_err(io::Error::other)?;
-    out.write_all(b"\n")
+/// The payload of a packet enum, which serializes as `{"packet": <type name>, "data": ...}`.
+fn payload_json(packet: &impl Serialize) -> serde_json::Result<Value> {
+    let mut value = serde_json::to_value(packet)?;
+    Ok(value.get_mut("data").map(Value::take).unwrap_or(Value::Null))
+}
+
+/// `data` without the fields `ctx`'s build does not put on the wire.
+fn on_the_wire(mut data: Value, direction: Direction, name: &str, ctx: Context) -> Value {
+    if let Some(info) = catalog::find(name, ctx).filter(|info| info.direction == direction) {
+        keep_on_the_wire(&mut data, info.layout, ctx);
+    }
+    data
+}
+
+/// Removes from `value` (the JSON of a value of `layout`) every field absent for `ctx`.
+/// Fields present under a condition on other values stay.
+fn keep_on_the_wire(value: &mut Value, layout: &Layout, ctx: Context) {
+    match &layout.shape {
+        Shape::Struct { fields } => {
+            // A newtype serializes as its field's value.
+            if let [field] = fields
+                && field.name == "0"
+            {
+                if let Some(Encoding::Wire(inner)) = field.window(ctx).map(|window| &window.encoding) {
+                    keep_on_the_wire(value, inner, ctx);
+                }
+                return;
+            }
+            let Value::Object(object) = value else { return };
+            for field in *fields {
+                match field.window(ctx) {
+                    None => {
+                        object.remove(field.name);
+                    }
+                    Some(window) => {
+                        if let (Encoding::Wire(inner), Some(value)) =
+                            (&window.encoding, object.get_mut(field.name))
+                        {
+                            keep_on_the_wire(value, inner, ctx);
+                        }
+                    }
+                }
+            }
+        }
+        Shape::List { item, .. } => {
+            if let Value::Array(items) = value {
+                for item_value in items {
+                    keep_on_the_wire(item_value, item, ctx);
+                }
+            }
+        }
+        Shape::Primitive | Shape::Enum { .. } | Shape::Flags { .. } => {}
+    }
+}
+
+/// A packet's payload followed by bytes after its fields.
+struct WithTrailing<'p, P> {
+    packet: &'p P,
+    trailing: &'p [u8],
+}
+
+impl<P: Encode> Encode for WithTrailing<'_, P> {
+    fn encoded_len(&self, ctx: Context) -> usize {
+        self.packet.encoded_len(ctx) + self.trailing.len()
+    }
+
+    fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+        self.packet.encode(buf, ctx)?;
+        buf.put_slice(self.trailing);
+        Ok(())
+    }
 }
 
 /// `BanchoUserStats (wire id 11)`, or the bare wire id if the build has no such packet.
 fn wire_name(direction: Direction, wire_id: u16, ctx: Context) -> String {
-    let build = ctx.build();
-    let name = chio_packets::ids::canonical_id(wire_id, build)
+    let name = chio_packets::ids::canonical_id(wire_id, ctx.build())
         .and_then(|id| {
-            catalog::lookup(direction, id, build)
+            catalog::lookup(direction, id, ctx)
                 .or_else(|| catalog::of_direction(direction).iter().find(|info| info.id == id))
         })
         .map(|info| info.name);
@@ -337,8 +460,8 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
         return crate::fail("encode", "the input is not UTF-8 text");
     };
     let result = match args.from {
-        From::Server => encode_lines::<ServerPacket<'static>>(text, args),
-        From::Client => encode_lines::<ClientPacket<'static>>(text, args),
+        From::Server => encode_lines::<FromServer>(text, args),
+        From::Client => encode_lines::<FromClient>(text, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -347,7 +470,11 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
     }
 }
 
-fn encode_lines<P: AnyPacket>(text: &str, args: &EncodeArgs) -> Result<(), Failure> {
+fn encode_lines<S: JsonSet>(text: &str, args: &EncodeArgs) -> Result<(), Failure>
+where
+    for<'a> S::Packet<'a>: Serialize,
+    S::Packet<'static>: DeserializeOwned,
+{
     let ctx = args.build.context();
     let mut out = BufWriter::new(io::stdout().lock());
     let mut frame = Vec::new();
@@ -357,7 +484,7 @@ fn encode_lines<P: AnyPacket>(text: &str, args: &EncodeArgs) -> Result<(), Failu
             continue;
         }
         frame.clear();
-        if let Err(message) = encode_line::<P>(line, ctx, args.from.direction(), &mut frame) {
+        if let Err(message) = encode_line::<S>(line, ctx, &mut frame) {
             result = Err(Failure::Input(format!("line {}: {message}", index + 1)));
             break;
         }
@@ -372,36 +499,88 @@ fn encode_lines<P: AnyPacket>(text: &str, args: &EncodeArgs) -> Result<(), Failu
     result
 }
 
-fn encode_line<P: AnyPacket>(
-    line: &str,
-    ctx: Context,
-    direction: Direction,
-    frame: &mut Vec<u8>,
-) -> Result<(), String> {
-    let line: PacketLine =
-        serde_json::from_str(line).map_err(|error| format!("not a packet line: {error}"))?;
-    let build = ctx.build();
-    let info = packet_type(&line.packet, direction, build)?;
-    let wire_id = info.wire_id(build);
-    if let Some(id) = line.id.filter(|&id| id != wire_id) {
-        return Err(format!("{}: id {id} is not its wire id in b{build} ({wire_id})", line.packet));
+fn encode_line<S: JsonSet>(line: &str, ctx: Context, out: &mut Vec<u8>) -> Result<(), String>
+where
+    for<'a> S::Packet<'a>: Serialize,
+    S::Packet<'static>: DeserializeOwned,
+{
+    let value: Value = serde_json::from_str(line).map_err(|error| format!("not a JSON line: {error}"))?;
+    let keys = value.as_object().map(Map::len).unwrap_or_default();
+    if value.get("login").is_some() && keys == 2 {
+        let login: LoginLineIn =
+            serde_json::from_value(value).map_err(|error| format!("login line: {error}"))?;
+        out.extend_from_slice(login.text.as_bytes());
+        return Ok(());
     }
-    let tagged = serde_json::json!({ "packet": info.type_name, "data": line.data });
-    let packet = P::deserialize(tagged).map_err(|error| format!("{}: data: {error}", line.packet))?;
-    let compression = match line.compressed {
-        None => CompressionChoice::BuildDefault,
-        Some(true) => CompressionChoice::Compress,
-        Some(false) => CompressionChoice::Raw,
-    };
+    if value.get("raw").is_some() {
+        let raw: RawLine = serde_json::from_value(value).map_err(|error| format!("raw line: {error}"))?;
+        let payload =
+            args::unhex(raw.payload.as_bytes()).map_err(|error| format!("raw line: payload: {error}"))?;
+        let frame = Frame {
+            offset: 0,
+            wire_id: raw.id,
+            id: None,
+            compressed: raw.compressed,
+            payload: payload.into(),
+        };
+        return frame.write(out, ctx).map_err(|error| format!("raw line: {error}"));
+    }
+    let line: PacketLineIn =
+        serde_json::from_value(value).map_err(|error| format!("not a packet line: {error}"))?;
+    let info = packet_type(&line.packet, S::DIRECTION, ctx)?;
+    let wire_id = info.wire_id(ctx);
+    if let Some(id) = line.id.filter(|&id| id != wire_id) {
+        return Err(format!("{}: id {id} is not its wire id in b{} ({wire_id})", line.packet, ctx.build()));
+    }
     let trailing = args::unhex(line.trailing.as_bytes())
         .map_err(|error| format!("{}: trailing: {error}", line.packet))?;
+    if let Some(wire) = &line.wire {
+        let wire = args::unhex(wire.as_bytes()).map_err(|error| format!("{}: wire: {error}", line.packet))?;
+        if decodes_to::<S>(&wire, ctx, &line, &trailing) {
+            out.extend_from_slice(&wire);
+            return Ok(());
+        }
+    }
+    let tagged = serde_json::json!({ "packet": info.type_name, "data": line.data });
+    let packet = S::Packet::<'static>::deserialize(tagged)
+        .map_err(|error| format!("{}: data: {error}", line.packet))?;
+    let compression = match line.compressed {
+        None => Compression::for_build(ctx.build()),
+        Some(true) => Compression::Always,
+        Some(false) => Compression::Never,
+    };
     let payload = WithTrailing { packet: &packet, trailing: &trailing };
-    framing::write_frame(wire_id, &payload, ctx, compression, frame)
+    frame::write_frame(wire_id, &payload, out, ctx, compression)
         .map_err(|error| format!("{}: {error}", line.packet))
 }
 
-/// The type carrying the packet called `name` from `direction` in `build`.
-fn packet_type(name: &str, direction: Direction, build: u32) -> Result<&'static PacketInfo, String> {
+/// Whether `wire` (one frame) decodes to the packet, data and trailing bytes of `line`,
+/// so that writing it keeps the line's meaning.
+fn decodes_to<S: JsonSet>(wire: &[u8], ctx: Context, line: &PacketLineIn, trailing: &[u8]) -> bool
+where
+    for<'a> S::Packet<'a>: Serialize,
+    S::Packet<'static>: DeserializeOwned,
+{
+    let mut packets = PacketDecoder::<S>::new(ctx);
+    let mut frames = packets.frames(wire);
+    let (Some(Ok(frame)), None) = (frames.next(), frames.next()) else {
+        return false;
+    };
+    match packets.decode(&frame) {
+        Ok(Decoded::Packet { packet, trailing: left, .. }) => {
+            let name = S::name(&packet);
+            let data = payload_json(&packet).map(|data| on_the_wire(data, S::DIRECTION, name, ctx));
+            name == line.packet
+                && left == trailing
+                && line.compressed.is_none_or(|compressed| compressed == frame.compressed)
+                && data.is_ok_and(|data| data == line.data)
+        }
+        _ => false,
+    }
+}
+
+/// The type carrying the packet called `name` from `direction` for `ctx`.
+fn packet_type(name: &str, direction: Direction, ctx: Context) -> Result<&'static PacketInfo, String> {
     let mut known = catalog::all().filter(|info| info.name == name).peekable();
     let Some(first) = known.peek().copied() else {
         return Err(format!("unknown packet {name:?}"));
@@ -411,6 +590,6 @@ fn packet_type(name: &str, direction: Direction, build: u32) -> Result<&'static 
         return Err(format!("{name} is sent by the {sender}, not in this direction"));
     }
     let windows: Vec<String> = known.map(|info| info.builds.to_string()).collect();
-    catalog::find(name, build)
-        .ok_or_else(|| format!("{name} is not in b{build} (it is in {})", windows.join(", ")))
+    catalog::find(name, ctx)
+        .ok_or_else(|| format!("{name} is not in b{} (it is in {})", ctx.build(), windows.join(", ")))
 }

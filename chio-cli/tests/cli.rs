@@ -5,12 +5,11 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use chio_packets::build::REVISIONS;
-use chio_packets::catalog::{self, CLIENT_PACKETS, ClientPacket, ServerPacket};
-use chio_packets::framing::CompressionChoice;
+use chio_packets::catalog::{self, CLIENT_PACKETS, ClientPacket};
 use chio_packets::spectating::{
     ButtonState, OsuSpectateFrames, ReplayAction, ReplayFrame, ReplayFrameBundle,
 };
-use chio_packets::{Context, Direction, Limits, ids};
+use chio_packets::{Context, Direction, FromServer, PacketSet, ids};
 use chio_tests::wire_gen::WireGen;
 use serde_json::Value;
 
@@ -66,7 +65,7 @@ fn round_trip(stream: &[u8], build: u32, from: &str) -> usize {
     for line in &lines {
         let wire_id = u16::try_from(line["id"].as_u64().expect("an id")).unwrap();
         let id = ids::canonical_id(wire_id, build).expect("a known wire id");
-        let info = catalog::lookup(direction, id, build).expect("a packet of the build");
+        let info = catalog::lookup(direction, id, Context::new(build)).expect("a packet of the build");
         assert_eq!(line["packet"], info.name, "b{build}: {line}");
         // serde_json's map sorts keys.
         let keys: Vec<_> = line.as_object().unwrap().keys().map(String::as_str).collect();
@@ -92,7 +91,7 @@ fn decode_then_encode_gives_back_every_fixture_stream() {
         let (readable, bad): (Vec<_>, Vec<_>) =
             chio_tests::fixture_packets(build).into_iter().partition(|packet| {
                 let id = ids::canonical_id(packet.wire_id, build).expect("a known wire id");
-                ServerPacket::decode(id, &packet.payload, ctx, Limits::DEFAULT).is_ok()
+                FromServer::decode_payload(id, &packet.payload, ctx).is_ok()
             });
         for packet in &bad {
             let id = ids::canonical_id(packet.wire_id, build);
@@ -114,10 +113,10 @@ fn decode_then_encode_gives_back_random_client_streams() {
     for revision in REVISIONS {
         let ctx = Context::new(revision.build);
         let mut stream = Vec::new();
-        for info in CLIENT_PACKETS.iter().filter(|info| info.exists_in(revision.build)) {
+        for info in CLIENT_PACKETS.iter().filter(|info| info.exists_in(ctx)) {
             let mut generator = WireGen::new(0x00c1_1e47, ctx, info.type_name);
             for _ in 0..4 {
-                generator.packet(info).write(&mut stream, ctx, CompressionChoice::BuildDefault).unwrap();
+                generator.packet(info).write(&mut stream, ctx).unwrap();
                 packets += 1;
             }
         }
@@ -147,9 +146,7 @@ fn floats_of_any_bit_pattern_survive_the_round_trip() {
     };
     let ctx = Context::new(20250306);
     let mut stream = Vec::new();
-    ClientPacket::OsuSpectateFrames(OsuSpectateFrames(bundle))
-        .write(&mut stream, ctx, CompressionChoice::BuildDefault)
-        .unwrap();
+    ClientPacket::OsuSpectateFrames(OsuSpectateFrames(bundle)).write(&mut stream, ctx).unwrap();
     let decoded = ok(chio(&["decode", "--build", "20250306", "--from", "client"], &stream), "decode");
     let line = &json_lines(stdout(&decoded))[0];
     assert_eq!(line["data"]["frames"][0]["x"], "nan:0x7fa00001", "{line}");
@@ -255,15 +252,15 @@ fn bad_payloads_are_named_with_packet_and_field() {
     let output = chio(&["decode", "--build", "20250306", "--from", "server", "--hex"], hex.as_bytes());
     let error = failed(&output, "oversize");
     assert!(error.contains("byte 0: frame of BanchoLoginReply (wire id 5): frame length"), "{error}");
-    // A packet the build does not have: strict by default, skipped with --lenient.
+    // A packet the build does not have: kept raw by default, an error with --strict.
     let hex = "60 00 00 00 00 00 00 05 00 00 04 00 00 00 01 00 00 00";
-    let output = chio(&["decode", "--build", "1788", "--from", "server", "--hex"], hex.as_bytes());
-    assert!(failed(&output, "absent").contains("byte 0: BanchoUserPresenceBundle (wire id 96)"));
+    let output = ok(chio(&["decode", "--build", "1788", "--from", "server", "--hex"], hex.as_bytes()), "raw");
+    let lines = json_lines(stdout(&output));
+    assert_eq!(lines[0], serde_json::json!({"raw": true, "id": 96, "compressed": false, "payload": ""}));
+    assert_eq!(lines[1]["packet"], "BanchoLoginReply");
     let output =
-        chio(&["decode", "--build", "1788", "--from", "server", "--hex", "--lenient"], hex.as_bytes());
-    assert!(output.status.success());
-    assert_eq!(json_lines(stdout(&output)).len(), 1);
-    assert_eq!(stderr(&output), "chio decode: skipped 1 packets b1788 does not have (--lenient)\n");
+        chio(&["decode", "--build", "1788", "--from", "server", "--hex", "--strict"], hex.as_bytes());
+    assert!(failed(&output, "absent").contains("byte 0: BanchoUserPresenceBundle (wire id 96)"));
     // Bad hex.
     let output = chio(&["decode", "--build", "20250306", "--from", "server", "--hex"], b"05 0g");
     assert!(failed(&output, "hex").contains("'g' at character 4 is not a hex digit"));
@@ -318,7 +315,7 @@ fn encode_errors_name_the_line() {
             "{\"packet\":\"BanchoLoginReply\",\"data\":1,\"extra\":2}",
             "line 1: not a packet line: unknown field",
         ),
-        ("\n{\"packet\":\"BanchoPing\"}\nnot json", "line 3: not a packet line"),
+        ("\n{\"packet\":\"BanchoPing\"}\nnot json", "line 3: not a JSON line"),
     ];
     for (input, expected) in cases {
         let output = chio(&["encode", "--build", "1788", "--from", "server"], input.as_bytes());
@@ -351,8 +348,8 @@ fn packets_lists_the_build_s_packets_with_their_fields() {
         let lines = json_lines(stdout(&output));
         let expected: Vec<_> = [Direction::ServerToClient, Direction::ClientToServer]
             .into_iter()
-            .flat_map(|direction| catalog::packets_in(direction, build))
-            .map(|info| (info.name, info.wire_id(build)))
+            .flat_map(|direction| catalog::packets_in(direction, Context::new(build)))
+            .map(|info| (info.name, info.wire_id(Context::new(build))))
             .collect();
         let listed: Vec<_> = lines
             .iter()
@@ -396,6 +393,19 @@ fn diff_names_added_packets_and_changed_fields() {
     let text = stdout(&output);
     assert!(text.contains("  - wire type of pp: i16 -> u16\n"), "{text}");
     assert!(text.contains("  - wire type of status.mods: u16 -> u32\n"), "{text}");
+
+    // A field that becomes conditional changes its condition, not its wire type.
+    let output = ok(chio(&["diff", "282", "323", "--json"], b""), "diff");
+    let diff: Value = serde_json::from_str(stdout(&output)).unwrap();
+    let stats =
+        diff["changed"].as_array().unwrap().iter().find(|c| c["packet"] == "BanchoUserStats").unwrap();
+    assert_eq!(stats["wire_changed"], serde_json::json!([{"name": "accuracy", "old": "f64", "new": "f32"}]));
+    assert_eq!(
+        stats["condition_changed"][0],
+        serde_json::json!({"name": "name", "old": null, "new": "*full"})
+    );
+    let output = ok(chio(&["diff", "282", "323"], b""), "diff");
+    assert!(stdout(&output).contains("  - condition of rank: always -> when *full\n"), "{}", stdout(&output));
 
     let same = ok(chio(&["diff", "1797", "1800"], b""), "diff");
     assert!(stdout(&same).starts_with("b1797 and b1800 have the same packets and field layouts"));
@@ -454,4 +464,65 @@ fn the_readme_sample_decodes_to_its_json_lines() {
         "encode",
     );
     assert_eq!(encoded.stdout, hex);
+}
+
+/// Nothing is lost: a TCP client's capture that starts with its plain-text login, a
+/// packet the build does not have, a server's `0b 00` empty string and another writer's
+/// gzip all come back byte for byte through `decode | encode`.
+#[test]
+fn decode_then_encode_keeps_logins_raw_frames_and_foreign_bytes() {
+    // A 2012 TCP client: the login lines, then a status request (id 3) and a pong (id 4).
+    let mut capture = b"nobbele\r\n967ef2eb34634ba418db94dab610ba6f\r\nb20121203|2|1|75a97a5cf087c3dce41479536ebd2466\r\n".to_vec();
+    capture.extend_from_slice(&[3, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0]);
+    let decoded = ok(chio(&["decode", "--build", "20121203", "--from", "client"], &capture), "decode");
+    let lines = json_lines(stdout(&decoded));
+    assert_eq!(lines[0]["login"]["username"], "nobbele", "{}", lines[0]);
+    assert_eq!(lines[0]["login"]["utc_offset"], 2);
+    assert_eq!(lines[1]["packet"], "OsuStatusUpdateRequest");
+    assert_eq!(lines[2]["packet"], "OsuPong");
+    let encoded = ok(chio(&["encode", "--build", "20121203", "--from", "client"], &decoded.stdout), "encode");
+    assert_eq!(encoded.stdout, capture);
+    // Read as frames only, the login is what the old tool saw: an impossible frame length.
+    let output = chio(&["decode", "--build", "20121203", "--from", "client", "--login", "no"], &capture);
+    assert!(failed(&output, "no login").contains("frame length"));
+
+    // A modern server that writes packet 34 (no server packet has it), a message whose
+    // empty target is written `0b 00`, and a b1797 frame compressed by another gzip.
+    let mut stream = vec![34, 0, 0, 2, 0, 0, 0, 0xaa, 0xbb];
+    let message = [0x0b, 0x01, b'a', 0x0b, 0x01, b'b', 0x0b, 0x00, 1, 0, 0, 0];
+    stream.extend_from_slice(&[7, 0, 0, message.len() as u8, 0, 0, 0]);
+    stream.extend_from_slice(&message);
+    let decoded = ok(chio(&["decode", "--build", "20250306", "--from", "server"], &stream), "decode");
+    let lines = json_lines(stdout(&decoded));
+    assert_eq!(lines[0], serde_json::json!({"raw": true, "id": 34, "compressed": false, "payload": "aabb"}));
+    assert_eq!(lines[1]["data"]["target"], "");
+    assert!(lines[1]["wire"].is_string(), "the server's own bytes are kept: {}", lines[1]);
+    let encoded = ok(chio(&["encode", "--build", "20250306", "--from", "server"], &decoded.stdout), "encode");
+    assert_eq!(encoded.stdout, stream);
+    // Changing the data writes the data, not the kept bytes.
+    let edited = stdout(&decoded).replace("\"content\":\"b\"", "\"content\":\"c\"");
+    let encoded = ok(chio(&["encode", "--build", "20250306", "--from", "server"], edited.as_bytes()), "edited");
+    assert_ne!(encoded.stdout, stream);
+    assert!(encoded.stdout.ends_with(&[0x0b, 0x01, b'c', 0x00, 1, 0, 0, 0]));
+
+    let long = "x".repeat(200);
+    let mut foreign = Vec::new();
+    {
+        use std::io::Write as _;
+        // Level 9 and a non-zero time in the header: not the bytes chio-rs writes.
+        let mut payload = vec![0x0b, 200, 1];
+        payload.extend_from_slice(long.as_bytes());
+        let mut gz = flate2::GzBuilder::new().mtime(1_700_000_000).write(Vec::new(), flate2::Compression::best());
+        gz.write_all(&payload).unwrap();
+        let packed = gz.finish().unwrap();
+        foreign.extend_from_slice(&[25, 0, 1]);
+        foreign.extend_from_slice(&u32::try_from(packed.len()).unwrap().to_le_bytes());
+        foreign.extend_from_slice(&packed);
+    }
+    let decoded = ok(chio(&["decode", "--build", "1797", "--from", "server"], &foreign), "decode");
+    let line = &json_lines(stdout(&decoded))[0];
+    assert_eq!(line["packet"], "BanchoAnnounce");
+    assert!(line["wire"].is_string(), "{line}");
+    let encoded = ok(chio(&["encode", "--build", "1797", "--from", "server"], &decoded.stdout), "encode");
+    assert_eq!(encoded.stdout, foreign);
 }

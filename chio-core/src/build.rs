@@ -167,6 +167,11 @@ pub const REVISIONS: &[Revision] = &[
 ];
 
 impl Revision {
+    /// The context of this revision's first build, with its default protocol and slots.
+    pub const fn context(&self) -> crate::Context {
+        crate::Context::new(self.build)
+    }
+
     /// The revision in force for `build`: the newest revision at or below it, or the
     /// oldest for builds below b282.
     ///

@@ -26,7 +26,7 @@ pub trait Encode {
     ///
     /// On error, part of the value may already have been written; the frame writers roll the
     /// buffer back. The caller makes sure `buf` has room for [`encoded_len`](Encode::encoded_len)
-    /// bytes (a growable buffer always does); [`Encode::encode_to_vec`] does this for you.
+    /// bytes (a growable buffer always does); [`Encode::encode_payload`] does this for you.
     fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError>;
 
     /// Encodes the value alone (a payload, or a part of one: no packet header) into a new

@@ -25,6 +25,11 @@ pub const MATCH_CHANGE_BEATMAP: u16 = 0xFFFE;
 /// Highest modern canonical id.
 pub const MAX_MODERN_ID: u16 = 109;
 
+/// Highest id a downstream crate may give a packet of its own: ids from
+/// `MAX_MODERN_ID + 1` to this one are translated per build like the standard ones and
+/// read back; the ids above are the legacy packets' and the tables' own.
+pub const MAX_CUSTOM_ID: u16 = 0xff00;
+
 /// Whether `id` is a canonical packet id (0–109 except the unused 45 and 84, and the
 /// two legacy packets).
 #[inline]
@@ -143,22 +148,48 @@ pub const fn wire_id(id: u16, build: u32) -> u16 {
 
 /// The canonical id of the packet `build` writes as wire id `wire`, if any.
 ///
+/// Ids above the standard table up to [`MAX_CUSTOM_ID`] (a downstream crate's own
+/// packets) map back by the same rule that [`wire_id`] applies to them, so a custom id
+/// survives the trip in every era; any other id that no packet is written as is `None`.
+///
 /// ```
-/// use chio_core::ids::{canonical_id, MATCH_CHANGE_BEATMAP};
+/// use chio_core::ids::{canonical_id, wire_id, MATCH_CHANGE_BEATMAP};
 /// assert_eq!(canonical_id(12, 1787), Some(11));
 /// assert_eq!(canonical_id(51, 334), Some(MATCH_CHANGE_BEATMAP));
 /// assert_eq!(canonical_id(45, 20250306), None); // unused id
+/// // A custom id, in a modern build and in one that shifts ids by one.
+/// assert_eq!(canonical_id(1000, 20250306), Some(1000));
+/// assert_eq!(canonical_id(wire_id(1000, 1787), 1787), Some(1000));
 /// ```
 #[inline]
 pub fn canonical_id(wire: u16, build: u32) -> Option<u16> {
     let era = Era::of(build);
     if era == Era::Modern {
-        return is_canonical(wire).then_some(wire);
+        return if wire <= MAX_MODERN_ID || wire > MAX_CUSTOM_ID {
+            is_canonical(wire).then_some(wire)
+        } else {
+            Some(wire)
+        };
     }
     match READ_TABLES[era.index()].get(usize::from(wire)) {
         Some(&id) if id != NONE => Some(id),
+        Some(_) => None,
         // Eras that shift ids up write the legacy ChangeBeatmap (0xfffe) as 0xffff.
         None if wire == era.wire_id(MATCH_CHANGE_BEATMAP) => Some(MATCH_CHANGE_BEATMAP),
+        // Above the table: an id of no standard packet, shifted by the era's rule.
+        None => custom_id(era, wire),
+    }
+}
+
+/// The id above the standard table that `era` writes as `wire`.
+const fn custom_id(era: Era, wire: u16) -> Option<u16> {
+    let shift = match era {
+        Era::Modern | Era::ChangeBeatmapAt50 => 0,
+        Era::First | Era::Shifted => 1,
+        Era::ChangeBeatmapAt51 => 2,
+    };
+    match wire.checked_sub(shift) {
+        Some(id) if id > MAX_MODERN_ID && id <= MAX_CUSTOM_ID && era.wire_id(id) == wire => Some(id),
         _ => None,
     }
 }
@@ -187,6 +218,10 @@ mod tests {
                 let expected =
                     if era == Era::ChangeBeatmapAt50 && id == 50 { MATCH_CHANGE_BEATMAP } else { id };
                 assert_eq!(canonical_id(wire, build), Some(expected), "{era:?}: id {id} wire {wire}");
+            }
+            // Ids above the standard table come back too.
+            for id in [131, 200, 1000, MAX_CUSTOM_ID] {
+                assert_eq!(canonical_id(wire_id(id, build), build), Some(id), "{era:?}: custom id {id}");
             }
         }
     }

@@ -36,6 +36,7 @@ mod packet;
 pub mod primitives;
 mod reader;
 pub mod version;
+pub mod wire;
 
 pub use codec::{CountPrefix, Decode, Encode, WireCast};
 pub use context::{Context, Direction};
@@ -49,8 +50,10 @@ pub use packet::{DecodeHook, EncodeHook, Packet, PacketSet};
 pub use primitives::{Bools8, Trailing, Uleb128};
 pub use reader::Reader;
 
-/// The buffer trait encoders write into (from the `bytes` crate), for hand-written codecs.
-pub use bytes::BufMut;
+/// The buffer trait encoders write into, and the buffers the stream readers use (from the
+/// `bytes` crate, re-exported so that no direct dependency is needed).
+pub use bytes::{BufMut, Bytes, BytesMut};
+pub use wire::{Decoded, Frame, PacketDecoder, PacketEncoder};
 
 /// Items the derive macros' generated code refers to. Not a public API.
 #[doc(hidden)]

@@ -90,8 +90,9 @@ pub trait Packet: Describe {
 /// packets are the `ServerPacket` and `ClientPacket` enums). A downstream crate with
 /// packets of its own implements it for a marker type of its own, with an enum holding
 /// its packets and the standard ones, delegating the standard ids to the standard set
-/// (see `chio_packets::catalog` for an example).
-pub trait PacketSet: 'static {
+/// (see `chio_packets::catalog` for an example). The marker is usually an empty enum
+/// deriving `Clone, Copy, Debug`.
+pub trait PacketSet: Copy + core::fmt::Debug + Send + Sync + 'static {
     /// Who sends the packets of this set.
     const DIRECTION: Direction;
 
@@ -106,6 +107,16 @@ pub trait PacketSet: 'static {
     /// [`PacketNotInBuild`](crate::DecodeErrorKind::PacketNotInBuild): the readers pass
     /// such frames through raw in lenient mode.
     fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<Self::Packet<'a>, DecodeError>;
+
+    /// Decodes the whole payload of packet `id` (canonical) for `ctx`'s build, with the
+    /// default limits; bytes after the packet are an error. Frames from the wire go
+    /// through a `PacketDecoder` instead, which also keeps what a set does not know.
+    fn decode_payload<'a>(id: u16, payload: &'a [u8], ctx: Context) -> Result<Self::Packet<'a>, DecodeError> {
+        let mut reader = Reader::new(payload);
+        let packet = Self::decode(id, &mut reader, ctx)?;
+        reader.finish()?;
+        Ok(packet)
+    }
 
     /// The canonical id of `packet`.
     fn id(packet: &Self::Packet<'_>) -> u16;

@@ -1,6 +1,6 @@
-//! Every packet type in one place: metadata tables, [`supports`], and the
-//! [`ServerPacket`] / [`ClientPacket`] enums that pick the right type for a packet id and
-//! build.
+//! Every packet type in one place: metadata tables, [`supports`], the [`ServerPacket`] /
+//! [`ClientPacket`] enums that pick the right type for a packet id and build, and the two
+//! packet sets, [`FromServer`] and [`FromClient`], that the wire layer reads and writes.
 //!
 //! Some packets changed layout so much that different builds need different Rust types
 //! (for example `BanchoUserStats` is [`BanchoUserStatsB282`](crate::presence::BanchoUserStatsB282)
@@ -9,21 +9,34 @@
 //! overlap, so `(direction, id, build)` always names at most one type.
 //!
 //! ```
-//! use chio_packets::catalog::{self, ServerPacket};
-//! use chio_packets::{Context, Limits};
+//! use chio_packets::catalog::{self, FromServer, ServerPacket};
+//! use chio_packets::{Context, PacketSet, Reader};
 //!
-//! assert!(catalog::supports("BanchoUserPresenceBundle", 20121224));
-//! assert!(!catalog::supports("BanchoUserPresenceBundle", 20121223));
+//! let ctx = Context::new(20121224);
+//! assert!(catalog::supports("BanchoUserPresenceBundle", ctx));
+//! assert!(!catalog::supports("BanchoUserPresenceBundle", Context::new(20121223)));
 //!
-//! // A login reply (id 5) for a modern client: user id 1000.
-//! let packet = ServerPacket::decode(5, &[0xe8, 3, 0, 0], Context::new(20250306), Limits::DEFAULT).unwrap();
+//! // The payload of a login reply (id 5) for a modern client: user id 1000.
+//! let ctx = Context::new(20250306);
+//! let packet = FromServer::decode(5, &mut Reader::new(&[0xe8, 3, 0, 0]), ctx).unwrap();
 //! assert_eq!(packet.name(), "BanchoLoginReply");
 //! ```
+//!
+//! # A packet set of your own
+//!
+//! A server or client with packets of its own (custom ids, or its own layout of a
+//! standard packet) declares them with `#[derive(BanchoPacket)]`, then a set holding them
+//! and the standard ones, and implements [`PacketSet`] for a marker type, delegating the
+//! standard ids to [`FromServer`] or [`FromClient`]. Every reader, the packet decoder and
+//! encoder, the `std::io` helpers and the tokio codec then take that set like the
+//! standard ones. Custom ids go through each build's id translation like every other id
+//! ([`ids`](crate::ids)): a custom id of 200 is 201 on the wire for b340–b1787 clients.
+//! `tests/tests/downstream.rs` in the repository carries a whole example.
 
 use crate::build::BuildRange;
 use crate::{
     BufMut, Context, Decode, DecodeError, DecodeErrorKind, Direction, Encode, EncodeError, EncodeErrorKind,
-    Layout, Limits, Packet, Reader,
+    Layout, Packet, PacketSet, Reader,
 };
 
 /// What the catalog knows about one packet type.
@@ -39,6 +52,8 @@ pub struct PacketInfo {
     pub direction: Direction,
     /// The builds whose packets this type carries.
     pub builds: BuildRange,
+    /// Whether a client's frame of it may use the larger cap ([`Packet::LARGE`]).
+    pub large: bool,
     /// The payload layout, field by field.
     pub layout: &'static Layout,
     /// Whether a client may send it in a frame above the client cap ([`Packet::LARGE`]).
@@ -54,19 +69,20 @@ impl PacketInfo {
             id: P::ID,
             direction: P::DIRECTION,
             builds: P::BUILDS,
+            large: P::LARGE,
             layout: P::LAYOUT,
             large: P::LARGE,
         }
     }
 
-    /// Whether this type carries the packet in `build`.
-    pub const fn exists_in(&self, build: u32) -> bool {
-        self.builds.contains(build)
+    /// Whether this type carries the packet for `ctx`.
+    pub const fn exists_in(&self, ctx: Context) -> bool {
+        self.builds.contains(ctx.build())
     }
 
-    /// The id this packet has on the wire in `build`.
-    pub const fn wire_id(&self, build: u32) -> u16 {
-        crate::ids::wire_id(self.id, build)
+    /// The id this packet has on the wire for `ctx`.
+    pub const fn wire_id(&self, ctx: Context) -> u16 {
+        crate::ids::wire_id(self.id, ctx.build())
     }
 }
 
@@ -83,28 +99,37 @@ pub fn of_direction(direction: Direction) -> &'static [PacketInfo] {
     }
 }
 
-/// Whether `build` has the packet the reference calls `name` (`BanchoUserStats`,
+/// Whether `ctx`'s build has the packet the reference calls `name` (`BanchoUserStats`,
 /// `OsuMatchChangeBeatmap`, ...), in any of its era types.
-pub fn supports(name: &str, build: u32) -> bool {
-    find(name, build).is_some()
+pub fn supports(name: &str, ctx: Context) -> bool {
+    find(name, ctx).is_some()
 }
 
-/// The type carrying the packet called `name` in `build`.
-pub fn find(name: &str, build: u32) -> Option<&'static PacketInfo> {
-    all().find(|info| info.name == name && info.exists_in(build))
+/// The type carrying the packet called `name` for `ctx`.
+pub fn find(name: &str, ctx: Context) -> Option<&'static PacketInfo> {
+    all().find(|info| info.name == name && info.exists_in(ctx))
 }
 
-/// The type carrying packet `id` (canonical) from `direction` in `build`.
-pub fn lookup(direction: Direction, id: u16, build: u32) -> Option<&'static PacketInfo> {
-    of_direction(direction).iter().find(|info| info.id == id && info.exists_in(build))
+/// The type carrying packet `id` (canonical) from `direction` for `ctx`.
+pub fn lookup(direction: Direction, id: u16, ctx: Context) -> Option<&'static PacketInfo> {
+    of_direction(direction).iter().find(|info| info.id == id && info.exists_in(ctx))
 }
 
-/// The packets of `direction` that exist in `build`, in id order.
-pub fn packets_in(direction: Direction, build: u32) -> Vec<&'static PacketInfo> {
-    let mut packets: Vec<_> = of_direction(direction).iter().filter(|info| info.exists_in(build)).collect();
+/// The packets of `direction` that exist for `ctx`, in id order.
+pub fn packets_in(direction: Direction, ctx: Context) -> Vec<&'static PacketInfo> {
+    let mut packets: Vec<_> = of_direction(direction).iter().filter(|info| info.exists_in(ctx)).collect();
     packets.sort_by_key(|info| info.id);
     packets
 }
+
+/// The codec of a server: client packets in, server packets out (feature `tokio`).
+#[cfg(feature = "tokio")]
+pub type ServerCodec = crate::wire::codec::BanchoCodec<FromClient, FromServer>;
+
+/// The codec of a client, bot or test client: server packets in, client packets out
+/// (feature `tokio`).
+#[cfg(feature = "tokio")]
+pub type ClientCodec = crate::wire::codec::BanchoCodec<FromServer, FromClient>;
 
 /// Slots of the per-id decode tables: the modern ids 0–109 and the two legacy ids.
 const ID_SLOTS: usize = crate::ids::MAX_MODERN_ID as usize + 3;
@@ -133,7 +158,9 @@ fn missing(direction: Direction, id: u16, build: u32) -> DecodeErrorKind {
 macro_rules! packet_enum {
     (
         $(#[$doc:meta])*
-        $name:ident, $table:ident, $direction:ident {
+        $name:ident, $table:ident, $direction:ident,
+        $(#[$set_doc:meta])*
+        $set:ident {
             $($variant:ident($($path:ident)::+ $(<$lt:lifetime>)?)),* $(,)?
         }
     ) => {
@@ -155,17 +182,10 @@ macro_rules! packet_enum {
                 $(PacketInfo::of::<$($path)::+ $(<$lt>)?>(stringify!($variant)),)*
             ];
 
-            /// Decodes the payload of the packet with canonical id `id` for `ctx`'s build.
-            /// Trailing bytes after the payload are tolerated (real servers send them).
+            /// Decodes the payload of packet `id` (canonical) from `reader` for `ctx`'s
+            /// build, leaving any bytes after it ([`PacketSet::decode`]).
             #[inline(always)]
-            pub fn decode(id: u16, payload: &'a [u8], ctx: Context, limits: Limits) -> Result<Self, DecodeError> {
-                let mut reader = Reader::new(payload).with_limits(limits);
-                Self::decode_from_reader(id, &mut reader, ctx)
-            }
-
-            /// Decodes the payload of packet `id` from `reader`, leaving any bytes after it.
-            #[inline]
-            pub fn decode_from_reader(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<Self, DecodeError> {
+            fn decode_from_reader(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<Self, DecodeError> {
                 let build = ctx.build();
                 // The types carrying `id`; the one whose window holds the build decodes it
                 // (windows of one id never overlap). Newest first: modern traffic dominates.
@@ -261,41 +281,70 @@ macro_rules! packet_enum {
         }
 
         impl $name<'_> {
-            /// Writes the packet with its header for `ctx`'s build (see
-            /// [`framing::write_packet_with`](crate::framing::write_packet_with)).
-            pub fn write<B: BufMut + ?Sized>(
-                &self,
-                buf: &mut B,
-                ctx: Context,
-                compression: crate::framing::CompressionChoice,
-            ) -> Result<(), EncodeError> {
-                match self {
-                    $(Self::$variant(packet) => crate::framing::write_packet_with(packet, ctx, compression, buf),)*
-                }
+            /// Writes the packet, header and payload, for `ctx`'s build, as its sender does
+            /// (the build's wire id, header and compression). A packet whose type is not
+            /// for the build is an error.
+            #[inline]
+            pub fn write<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+                <$set as PacketSet>::write(self, buf, ctx)
             }
 
-            /// The wire id of this packet in `ctx`'s build.
+            /// The wire id of this packet for `ctx`.
             pub fn wire_id(&self, ctx: Context) -> u16 {
                 crate::ids::wire_id(self.id(), ctx.build())
             }
+
+            /// The packet detached from its input: every borrow made owned, so that it can
+            /// be queued or sent to another task.
+            pub fn into_owned(self) -> $name<'static> {
+                // TEMP until the derive's IntoOwned lands
+                let _ = self;
+                todo!()
+            }
         }
 
-        impl<'a> $name<'a> {
-            /// Decodes a frame read by [`Frames`](crate::framing::Frames).
+        $(#[$set_doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $set {}
+
+        impl PacketSet for $set {
+            const DIRECTION: Direction = Direction::$direction;
+            type Packet<'a> = $name<'a>;
+
             #[inline(always)]
-            pub fn decode_frame(
-                frame: &'a crate::framing::Frame<'_>,
-                ctx: Context,
-                limits: Limits,
-            ) -> Result<Self, DecodeError> {
-                let start = frame.offset;
-                let Some(id) = frame.id else {
-                    return Err(DecodeError::new(
-                        DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build: ctx.build() },
-                        start,
-                    ));
+            fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<$name<'a>, DecodeError> {
+                $name::decode_from_reader(id, reader, ctx)
+            }
+
+            #[inline]
+            fn id(packet: &$name<'_>) -> u16 {
+                packet.id()
+            }
+
+            #[inline]
+            fn name(packet: &$name<'_>) -> &'static str {
+                packet.name()
+            }
+
+            fn into_owned(packet: $name<'_>) -> $name<'static> {
+                packet.into_owned()
+            }
+
+            #[inline]
+            fn is_large(id: u16) -> bool {
+                /// For each id slot, whether a type carrying that id is large.
+                const LARGE: [bool; ID_SLOTS] = {
+                    let mut table = [false; ID_SLOTS];
+                    let mut index = 0;
+                    while index < $name::TYPES.len() {
+                        if $name::TYPES[index].large {
+                            table[id_slot($name::TYPES[index].id)] = true;
+                        }
+                        index += 1;
+                    }
+                    table
                 };
-                Self::decode(id, &frame.payload, ctx, limits)
+                LARGE.get(id_slot(id)).copied().unwrap_or(false)
             }
         }
 
@@ -313,7 +362,10 @@ packet_enum! {
     /// A packet the server sends, of any type and build.
     ///
     /// With the `serde` feature it (de)serializes as `{"packet": "<type name>", "data": ...}`.
-    ServerPacket, SERVER_PACKETS, ServerToClient {
+    ServerPacket, SERVER_PACKETS, ServerToClient,
+    /// The packets servers send, as a set: `PacketDecoder<FromServer>` reads them (a bot,
+    /// a test client, a proxy), `PacketEncoder<FromServer>` writes them (a server).
+    FromServer {
         BanchoLoginReply(crate::login::BanchoLoginReply),
         BanchoCommandError(crate::chat::BanchoCommandError),
         BanchoMessage(crate::chat::BanchoMessage<'a>),
@@ -389,7 +441,10 @@ packet_enum! {
     /// A packet the client sends, of any type and build.
     ///
     /// With the `serde` feature it (de)serializes as `{"packet": "<type name>", "data": ...}`.
-    ClientPacket, CLIENT_PACKETS, ClientToServer {
+    ClientPacket, CLIENT_PACKETS, ClientToServer,
+    /// The packets clients send, as a set: `PacketDecoder<FromClient>` reads them (a
+    /// server, a proxy), `PacketEncoder<FromClient>` writes them (a bot, a test client).
+    FromClient {
         OsuUserStatus(crate::presence::OsuUserStatus<'a>),
         OsuMessage(crate::chat::OsuMessage<'a>),
         OsuExit(crate::session::OsuExit),

@@ -41,7 +41,8 @@
 //!   integer in `i8` range (a sign is allowed); the two flags are `0` or `1`. Absent
 //!   fields read as `false`, `None` and `false`. A sixth field (some modified clients send
 //!   a protocol version there) is an error.
-//! - The client hashes are 2 to 5 `:`-separated parts with an optional trailing `:`
+//! - The client hashes are 1 to 5 `:`-separated parts with an optional trailing `:`
+//!   (the b20121203 TCP client sends the executable's MD5 alone)
 //!   (which modern clients send). They are kept verbatim and not checked: the adapters
 //!   part is a list, not a hash, servers for old clients meet empty parts (anchor fills in
 //!   an empty adapters MD5), and which hashes to trust is the server's call ([`is_md5`]
@@ -283,9 +284,10 @@ pub struct ClientHashes<'a> {
     /// MD5 of the client executable (`osu!.exe`).
     pub executable_md5: &'a str,
     /// The network adapters, `.`-separated (MAC addresses), or `runningunderwine`; may be
-    /// empty. See [`ClientHashes::adapter_list`].
-    pub adapters: &'a str,
-    /// MD5 of the adapters list (part 3; `None` if the client sent two parts).
+    /// empty; `None` if the client sent the executable's MD5 alone (as the b20121203 TCP
+    /// client does: `b20121203|2|1|<exe md5>`). See [`ClientHashes::adapter_list`].
+    pub adapters: Option<&'a str>,
+    /// MD5 of the adapters list (part 3; `None` if the client sent fewer parts).
     pub adapters_md5: Option<&'a str>,
     /// MD5 of the client's uninstall id (part 4; sent from about b20120506).
     pub uninstall_md5: Option<&'a str>,
@@ -294,7 +296,7 @@ pub struct ClientHashes<'a> {
 }
 
 impl<'a> ClientHashes<'a> {
-    /// Parses a client hashes field: 2 to 5 `:`-separated parts with an optional trailing
+    /// Parses a client hashes field: 1 to 5 `:`-separated parts with an optional trailing
     /// `:`. An empty field is `Ok(None)`. Error offsets count from the start of `field`.
     ///
     /// ```
@@ -314,18 +316,14 @@ impl<'a> ClientHashes<'a> {
         }
         let parts = field.strip_suffix(':').unwrap_or(field);
         let count = parts.split(':').count();
-        if !(2..=5).contains(&count) {
-            let kind = if count < 2 {
-                LoginRequestErrorKind::TooFewHashes { count }
-            } else {
-                LoginRequestErrorKind::TooManyHashes { count }
-            };
+        if count > 5 {
+            let kind = LoginRequestErrorKind::TooManyHashes { count };
             return Err(LoginRequestError::new(LoginField::ClientHashes, base, kind));
         }
         let mut split = parts.split(':');
         Ok(Some(Self {
             executable_md5: split.next().unwrap_or_default(),
-            adapters: split.next().unwrap_or_default(),
+            adapters: split.next(),
             adapters_md5: split.next(),
             uninstall_md5: split.next(),
             disk_md5: split.next(),
@@ -335,31 +333,36 @@ impl<'a> ClientHashes<'a> {
     /// The adapters one by one (the non-empty `.`-separated parts of
     /// [`ClientHashes::adapters`]).
     pub fn adapter_list(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        self.adapters.split('.').filter(|a| !a.is_empty())
+        self.adapters.unwrap_or_default().split('.').filter(|a| !a.is_empty())
     }
 
     /// Whether the client reports running under Wine (adapters `runningunderwine`).
     pub fn is_wine(&self) -> bool {
-        self.adapters == "runningunderwine"
+        self.adapters == Some("runningunderwine")
     }
 
     /// The parts present, in order (a `None` before a present part is written as empty).
     fn parts(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        let optional = [self.adapters_md5, self.uninstall_md5, self.disk_md5];
+        let optional = [self.adapters, self.adapters_md5, self.uninstall_md5, self.disk_md5];
         let present = optional.iter().rposition(Option::is_some).map_or(0, |last| last + 1);
-        [self.executable_md5, self.adapters]
-            .into_iter()
+        core::iter::once(self.executable_md5)
             .chain(optional.into_iter().take(present).map(Option::unwrap_or_default))
     }
 
     fn encoded_len(&self) -> usize {
-        self.parts().map(|p| p.len() + 1).sum()
+        let colons =
+            if self.adapters.is_none() && self.parts().count() == 1 { 0 } else { self.parts().count() };
+        self.parts().map(str::len).sum::<usize>() + colons
     }
 }
 
 impl fmt::Display for ClientHashes<'_> {
-    /// The canonical form: each part followed by `:`, up to the last present part.
+    /// The canonical form: each part followed by `:`, up to the last present part; the
+    /// executable's MD5 alone without the `:`, as the clients that send it alone do.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.adapters.is_none() && self.parts().count() == 1 {
+            return f.write_str(self.executable_md5);
+        }
         for part in self.parts() {
             f.write_str(part)?;
             f.write_str(":")?;
@@ -481,12 +484,6 @@ pub enum LoginRequestErrorKind {
     #[error("{count} fields: at most 5 expected")]
     TooManyFields {
         /// How many fields there are.
-        count: usize,
-    },
-    /// The client hashes have fewer than two parts.
-    #[error("{count} part: at least 2 expected")]
-    TooFewHashes {
-        /// How many parts there are.
         count: usize,
     },
     /// The client hashes have more than five parts.
@@ -613,7 +610,7 @@ mod tests {
     fn hashes_parts_fill_gaps() {
         let h = ClientHashes {
             executable_md5: "e",
-            adapters: "",
+            adapters: Some(""),
             adapters_md5: None,
             uninstall_md5: None,
             disk_md5: Some("d"),

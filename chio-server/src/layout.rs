@@ -84,7 +84,7 @@ pub(crate) fn encode_event(
     ctx: Context,
     buf: &mut BytesMut,
 ) -> Result<(), EncodeError> {
-    event.write(ctx, buf)
+    event.write(buf, ctx)
 }
 
 /// Server events for tests: a sample of what a server broadcasts.

@@ -26,12 +26,12 @@ pub fn frame_stream(build: u32, packets: &[departures::Recorded]) -> Vec<u8> {
     let ctx = chio_packets::Context::new(build);
     let mut stream = Vec::new();
     for packet in packets {
-        chio_packets::framing::write_frame(
+        chio_packets::frame::write_frame(
             packet.wire_id,
             &chio_packets::Trailing(packet.payload.as_slice().into()),
-            ctx,
-            chio_packets::framing::CompressionChoice::BuildDefault,
             &mut stream,
+            ctx,
+            chio_packets::frame::Compression::for_build(build),
         )
         .expect("a recorded payload frames");
     }
@@ -66,6 +66,91 @@ pub mod custom {
         /// Users the notice concerns, with a 16-bit count.
         #[bancho(count = u16)]
         pub user_ids: Vec<i32>,
+    }
+
+    /// A downstream server's packet set: the standard server packets plus its notice.
+    ///
+    /// This is what a crate with packets of its own writes to put them through every
+    /// reader, the packet decoder and encoder, and the codec: an enum of its packets, its
+    /// payload encoding, and [`PacketSet`](chio_packets::PacketSet) for a marker type,
+    /// delegating the standard ids to [`FromServer`](chio_packets::FromServer).
+    #[derive(Clone, Debug, PartialEq)]
+    pub enum NoticeServerPacket<'a> {
+        /// A standard server packet.
+        Standard(chio_packets::ServerPacket<'a>),
+        /// The custom notice.
+        Notice(ServerNotice<'a>),
+    }
+
+    impl chio_packets::Encode for NoticeServerPacket<'_> {
+        fn encoded_len(&self, ctx: chio_packets::Context) -> usize {
+            match self {
+                Self::Standard(packet) => packet.encoded_len(ctx),
+                Self::Notice(notice) => notice.encoded_len(ctx),
+            }
+        }
+
+        fn encode<B: chio_packets::BufMut + ?Sized>(
+            &self,
+            buf: &mut B,
+            ctx: chio_packets::Context,
+        ) -> Result<(), chio_packets::EncodeError> {
+            match self {
+                Self::Standard(packet) => packet.encode(buf, ctx),
+                Self::Notice(notice) => notice.encode(buf, ctx),
+            }
+        }
+    }
+
+    /// The marker of [`NoticeServerPacket`]'s set.
+    #[derive(Clone, Copy, Debug)]
+    pub enum NoticeServer {}
+
+    impl chio_packets::PacketSet for NoticeServer {
+        const DIRECTION: chio_packets::Direction = chio_packets::Direction::ServerToClient;
+        type Packet<'a> = NoticeServerPacket<'a>;
+
+        fn decode<'a>(
+            id: u16,
+            reader: &mut chio_packets::Reader<'a>,
+            ctx: chio_packets::Context,
+        ) -> Result<NoticeServerPacket<'a>, chio_packets::DecodeError> {
+            use chio_packets::{Decode, Packet};
+            if id == ServerNotice::ID {
+                if !ServerNotice::exists_in(ctx) {
+                    return Err(reader.error(chio_packets::DecodeErrorKind::PacketNotInBuild {
+                        name: ServerNotice::NAME,
+                        build: ctx.build(),
+                    }));
+                }
+                return ServerNotice::decode(reader, ctx).map(NoticeServerPacket::Notice);
+            }
+            chio_packets::FromServer::decode(id, reader, ctx).map(NoticeServerPacket::Standard)
+        }
+
+        fn id(packet: &NoticeServerPacket<'_>) -> u16 {
+            match packet {
+                NoticeServerPacket::Standard(packet) => packet.id(),
+                NoticeServerPacket::Notice(_) => <ServerNotice<'_> as chio_packets::Packet>::ID,
+            }
+        }
+
+        fn name(packet: &NoticeServerPacket<'_>) -> &'static str {
+            match packet {
+                NoticeServerPacket::Standard(packet) => packet.name(),
+                NoticeServerPacket::Notice(_) => <ServerNotice<'_> as chio_packets::Packet>::NAME,
+            }
+        }
+
+        fn into_owned(packet: NoticeServerPacket<'_>) -> NoticeServerPacket<'static> {
+            match packet {
+                NoticeServerPacket::Standard(packet) => NoticeServerPacket::Standard(packet.into_owned()),
+                NoticeServerPacket::Notice(notice) => NoticeServerPacket::Notice(ServerNotice {
+                    text: Cow::Owned(notice.text.into_owned()),
+                    ..notice
+                }),
+            }
+        }
     }
 }
 

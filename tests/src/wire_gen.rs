@@ -13,7 +13,7 @@ use chio_packets::presence::{OsuUserStatus, UserStatus};
 use chio_packets::session::{self as session_packets, PresenceFilter};
 use chio_packets::spectating::{self, ButtonState, ReplayAction, ReplayFrame, ReplayFrameBundle, ScoreFrame};
 use chio_packets::types::{Mode, Mods, Status};
-use chio_packets::{Context, Encode, Limits};
+use chio_packets::{Context, Encode};
 
 /// SplitMix64: a small deterministic generator, so the cases depend on the seed only.
 struct Rng(u64);
@@ -374,7 +374,11 @@ impl WireGen {
                 }))
             }
             // The rest have no payload.
-            other => match ClientPacket::decode(info.id, &[], self.ctx, Limits::DEFAULT) {
+            other => match <chio_packets::FromClient as chio_packets::PacketSet>::decode(
+                info.id,
+                &mut chio_packets::Reader::new(&[]),
+                self.ctx,
+            ) {
                 Ok(packet) if packet.info().type_name == other && packet.encoded_len(self.ctx) == 0 => packet,
                 _ => panic!("no generator for {other} (b{})", self.build()),
             },

@@ -4,9 +4,12 @@
 use std::collections::BTreeMap;
 
 use chio_packets::build::REVISIONS;
-use chio_packets::catalog::{self, ClientPacket, ServerPacket};
-use chio_packets::framing::{CompressionChoice, Frames, write_packet};
-use chio_packets::{Context, DecodeErrorKind, Direction, Limits};
+use chio_packets::catalog::{self, ServerPacket};
+use chio_packets::frame::Compression;
+use chio_packets::wire::Frames;
+use chio_packets::{
+    Context, DecodeErrorKind, Direction, FromClient, FromServer, Limits, Packet, PacketDecoder, PacketSet,
+};
 use chio_tests::reference;
 
 /// For each revision build, the packets whose handler the reference's class has.
@@ -52,7 +55,7 @@ fn supports_matches_the_reference_in_every_revision() {
         let implemented = &handlers[&build.to_string()];
         for name in implemented.iter().map(String::as_str).chain(names.iter().copied()) {
             let theirs = implemented.iter().any(|n| n == name);
-            let ours = catalog::supports(name, build);
+            let ours = catalog::supports(name, Context::new(build));
             compared += 1;
             if theirs != ours {
                 assert!(
@@ -79,7 +82,7 @@ fn every_canonical_id_has_a_type_and_windows_never_overlap() {
             for info in catalog::of_direction(direction) {
                 let carriers = catalog::of_direction(direction)
                     .iter()
-                    .filter(|other| other.id == info.id && other.exists_in(build))
+                    .filter(|other| other.id == info.id && other.exists_in(Context::new(build)))
                     .count();
                 assert!(carriers <= 1, "b{build}: {carriers} types carry {}", info.name);
             }
@@ -90,7 +93,7 @@ fn every_canonical_id_has_a_type_and_windows_never_overlap() {
 
 #[test]
 fn lookup_names_era_types() {
-    let type_at = |name: &str, build| catalog::find(name, build).map(|info| info.type_name);
+    let type_at = |name: &str, build| catalog::find(name, Context::new(build)).map(|info| info.type_name);
     assert_eq!(type_at("BanchoUserStats", 282), Some("BanchoUserStatsB282"));
     assert_eq!(type_at("BanchoUserStats", 323), Some("BanchoUserStatsB323"));
     assert_eq!(type_at("BanchoUserStats", 1787), Some("BanchoUserStatsB338"));
@@ -98,7 +101,7 @@ fn lookup_names_era_types() {
     assert_eq!(type_at("BanchoUserQuit", 20121223), Some("BanchoUserQuitB1788"));
     assert_eq!(type_at("OsuPrivateMessage", 300), Some("OsuLegacyPrivateMessage"));
     assert_eq!(type_at("OsuPrivateMessage", 290), None);
-    let modern = catalog::packets_in(Direction::ServerToClient, 20250306);
+    let modern = catalog::packets_in(Direction::ServerToClient, Context::new(20250306));
     assert!(modern.windows(2).all(|pair| pair[0].id <= pair[1].id));
     assert!(modern.iter().all(|info| info.name != "BanchoIrcJoin"));
 }
@@ -106,15 +109,15 @@ fn lookup_names_era_types() {
 #[test]
 fn decoding_unknown_and_absent_ids_names_the_problem() {
     let ctx = Context::new(20250306);
-    let absent = ServerPacket::decode(10, &[0], ctx, Limits::DEFAULT).unwrap_err();
+    let absent = FromServer::decode_payload(10, &[0], ctx).unwrap_err();
     assert!(matches!(
         absent.kind(),
         DecodeErrorKind::PacketNotInBuild { name: "BanchoIrcQuit", build: 20250306 }
     ));
-    let unknown = ClientPacket::decode(45, &[], ctx, Limits::DEFAULT).unwrap_err();
+    let unknown = FromClient::decode_payload(45, &[], ctx).unwrap_err();
     assert!(matches!(unknown.kind(), DecodeErrorKind::UnknownPacketId { id: 45, .. }));
     // A server packet id is not a client packet.
-    assert!(ClientPacket::decode(5, &[0, 0, 0, 0], ctx, Limits::DEFAULT).is_err());
+    assert!(FromClient::decode_payload(5, &[0, 0, 0, 0], ctx).is_err());
 }
 
 #[test]
@@ -135,19 +138,16 @@ fn frames_round_trip_in_every_header_era() {
             let ctx = Context::new(build);
             let mut body = Vec::new();
             for packet in packets(text) {
-                packet.write(&mut body, ctx, CompressionChoice::BuildDefault).unwrap();
+                packet.write(&mut body, ctx).unwrap();
             }
-            let frames: Vec<_> = Frames::new(&body, ctx, Limits::DEFAULT).map(Result::unwrap).collect();
+            let mut decoder = PacketDecoder::<FromServer>::new(ctx);
+            let frames: Vec<_> = decoder.frames(&body).map(Result::unwrap).collect();
             assert_eq!(frames.len(), 3, "b{build}");
             let long = text.len() > 150;
             assert_eq!(frames[1].compressed, build < 334 || (long && build < 1800), "b{build}");
             for (frame, expected) in frames.iter().zip(packets(text)) {
                 assert_eq!(frame.wire_id, expected.wire_id(ctx));
-                assert_eq!(
-                    ServerPacket::decode_frame(frame, ctx, Limits::DEFAULT).unwrap(),
-                    expected,
-                    "b{build}"
-                );
+                assert_eq!(decoder.decode(frame).unwrap().into_packet(), Some(expected), "b{build}");
             }
         }
     }
@@ -157,17 +157,17 @@ fn frames_round_trip_in_every_header_era() {
 fn framing_checks_limits_and_truncation() {
     let ctx = Context::new(20250306);
     let mut body = Vec::new();
-    write_packet(&chio_packets::login::BanchoLoginReply(5), ctx, &mut body).unwrap();
+    chio_packets::login::BanchoLoginReply(5).write(&mut body, ctx).unwrap();
     // Truncated payload.
-    let error = Frames::new(&body[..body.len() - 1], ctx, Limits::DEFAULT).next().unwrap().unwrap_err();
+    let error = Frames::<FromServer>::new(&body[..body.len() - 1], ctx).next().unwrap().unwrap_err();
     assert!(matches!(error.kind(), DecodeErrorKind::UnexpectedEnd { needed: 4, left: 3 }), "{error}");
     assert_eq!(error.offset(), 7);
     // Truncated header.
-    let error = Frames::new(&body[..3], ctx, Limits::DEFAULT).next().unwrap().unwrap_err();
+    let error = Frames::<FromServer>::new(&body[..3], ctx).next().unwrap().unwrap_err();
     assert!(matches!(error.kind(), DecodeErrorKind::UnexpectedEnd { needed: 7, left: 3 }), "{error}");
     // A length above the frame limit fails before anything is read or allocated.
     let huge = [5, 0, 0, 0xff, 0xff, 0xff, 0x7f];
-    let error = Frames::new(&huge, ctx, Limits::DEFAULT).next().unwrap().unwrap_err();
+    let error = Frames::<FromServer>::new(&huge, ctx).next().unwrap().unwrap_err();
     assert!(matches!(error.kind(), DecodeErrorKind::LimitExceeded { .. }), "{error}");
     // A gzip bomb: 1 MiB of zeros compressed into a small frame, against a 64 KiB cap.
     let bomb = chio_packets::frame::gzip(&vec![0; 1 << 20]);
@@ -175,15 +175,11 @@ fn framing_checks_limits_and_truncation() {
     frame.extend_from_slice(&u32::try_from(bomb.len()).unwrap().to_le_bytes());
     frame.extend_from_slice(&bomb);
     let limits = Limits { max_decompressed_len: 1 << 16, ..Limits::DEFAULT };
-    let error = Frames::new(&frame, ctx, limits).next().unwrap().unwrap_err();
+    let error = Frames::<FromServer>::new(&frame, ctx).with_limits(limits).next().unwrap().unwrap_err();
     assert!(matches!(error.kind(), DecodeErrorKind::LimitExceeded { .. }), "{error}");
     // Builds before b334 cannot send a raw payload.
     let mut out = Vec::new();
-    let raw = chio_packets::framing::write_packet_with(
-        &chio_packets::login::BanchoLoginReply(5),
-        Context::new(300),
-        CompressionChoice::Raw,
-        &mut out,
-    );
+    let raw =
+        chio_packets::login::BanchoLoginReply(5).write_with(&mut out, Context::new(300), Compression::Never);
     assert!(raw.is_err());
 }

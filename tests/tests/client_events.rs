@@ -21,7 +21,7 @@ use chio_packets::multiplayer::{Match, MatchSlot, MatchType, ScoringType, SlotSt
 use chio_packets::session::PresenceFilter;
 use chio_packets::spectating::{ButtonState, ReplayAction, ReplayFrame, ReplayFrameBundle, ScoreFrame};
 use chio_packets::types::{Mode, Mods, Status};
-use chio_packets::{Context, Direction, Encode, Limits};
+use chio_packets::{Context, Direction, Encode, FromClient, PacketSet};
 use chio_tests::{hex, reference};
 use serde_json::{Value, json};
 
@@ -58,10 +58,9 @@ struct Case {
 
 /// Decodes a payload of the client packet `name` for `ctx`.
 fn decode<'a>(name: &str, payload: &'a [u8], ctx: Context) -> ClientPacket<'a> {
-    let info =
-        catalog::find(name, ctx.build()).unwrap_or_else(|| panic!("{name} is not in b{}", ctx.build()));
+    let info = catalog::find(name, ctx).unwrap_or_else(|| panic!("{name} is not in b{}", ctx.build()));
     assert_eq!(info.direction, Direction::ClientToServer, "{name}");
-    ClientPacket::decode(info.id, payload, ctx, Limits::DEFAULT)
+    FromClient::decode(info.id, &mut chio_packets::Reader::new(payload), ctx)
         .unwrap_or_else(|error| panic!("{name} in b{}: {error}", ctx.build()))
 }
 
@@ -803,7 +802,7 @@ fn to_packet_round_trips_and_the_reference_agrees() {
                 Ok(packet) => packet,
                 Err(ClientEventError::NotInBuild { name, build: b }) => {
                     assert_eq!(b, build);
-                    assert!(!catalog::supports(name, build), "{name} exists in b{build}");
+                    assert!(!catalog::supports(name, Context::new(build)), "{name} exists in b{build}");
                     continue;
                 }
                 Err(error) => panic!("{event:?} in b{build}: {error}"),
@@ -815,8 +814,10 @@ fn to_packet_round_trips_and_the_reference_agrees() {
             reference_cases.push(Case { build, name, payload });
         }
         // Every client packet of the build is covered.
-        let expected: BTreeSet<&str> =
-            catalog::packets_in(Direction::ClientToServer, build).iter().map(|info| info.name).collect();
+        let expected: BTreeSet<&str> = catalog::packets_in(Direction::ClientToServer, Context::new(build))
+            .iter()
+            .map(|info| info.name)
+            .collect();
         assert_eq!(sent, expected, "b{build}");
     }
     let compared = compare_with_reference(&reference_cases);

@@ -15,12 +15,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chio_packets::build::REVISIONS;
-use chio_packets::catalog::{CLIENT_PACKETS, ClientPacket, ServerPacket};
+use chio_packets::catalog::{CLIENT_PACKETS, ServerPacket};
 use chio_packets::events::ServerEvent;
 use chio_packets::events::client::ClientEvent;
-use chio_packets::framing::{CompressionChoice, Frames};
 use chio_packets::ids::canonical_id;
-use chio_packets::{Context, Limits};
+use chio_packets::{Context, FromClient, FromServer, PacketDecoder, PacketSet, Reader};
 use chio_tests::wire_gen::WireGen;
 use chio_tests::{hex, reference, unhex};
 use serde_json::Value;
@@ -52,7 +51,7 @@ fn decode_check(
     let mut outcomes = Vec::new();
     for (packet, recorded) in ours.iter().zip(reference) {
         let id = canonical_id(recorded.wire_id, ctx.build()).ok_or("unknown wire id")?;
-        let decoded = ServerPacket::decode(id, &recorded.payload, ctx, Limits::DEFAULT)
+        let decoded = FromServer::decode(id, &mut Reader::new(&recorded.payload), ctx)
             .map_err(|error| format!("{recorded} does not decode: {error}"))?;
         let mut expected_bytes = recorded.payload.clone();
         if id == USER_PRESENCE && ctx.build() >= COMPACT_PRESENCE_BUILD {
@@ -67,7 +66,7 @@ fn decode_check(
             continue;
         }
         let ours_bytes = encode(packet, ctx)?;
-        let on_the_wire = ServerPacket::decode(id, &ours_bytes, ctx, Limits::DEFAULT)
+        let on_the_wire = FromServer::decode_payload(id, &ours_bytes, ctx)
             .map_err(|error| format!("our {} does not decode: {error}", packet.name()))?;
         if decoded != on_the_wire {
             return Err(format!("{recorded} decodes as\n  {decoded:?}\nwe produce\n  {packet:?}"));
@@ -214,21 +213,21 @@ fn client_packets_read_as_the_reference_reads_them() {
     let mut rejected = 0;
     for revision in REVISIONS {
         let ctx = Context::new(revision.build);
-        for info in CLIENT_PACKETS.iter().filter(|info| info.exists_in(revision.build)) {
+        for info in CLIENT_PACKETS.iter().filter(|info| info.exists_in(ctx)) {
             types.insert(info.type_name);
             let mut generator = WireGen::new(SEED, ctx, info.type_name);
             let cases = if info.layout.fields_in(ctx).next().is_none() { 1 } else { CLIENT_CASES_PER_PACKET };
             for _ in 0..cases {
                 let packet = generator.packet(info);
                 let mut frame = Vec::new();
-                packet.write(&mut frame, ctx, CompressionChoice::BuildDefault).unwrap_or_else(|error| {
+                packet.write(&mut frame, ctx).unwrap_or_else(|error| {
                     panic!("b{} {}: {error}: {packet:?}", revision.build, info.type_name)
                 });
                 // What we read back from our own frame, and what it means.
-                let read =
-                    Frames::new(&frame, ctx, Limits::DEFAULT).next().expect("one frame").expect("a frame");
+                let mut reader = PacketDecoder::<FromClient>::new(ctx);
+                let read = reader.frames(&frame).next().expect("one frame").expect("a frame");
                 let decoded =
-                    ClientPacket::decode_frame(&read, ctx, Limits::DEFAULT).expect("our frame decodes");
+                    reader.decode(&read).expect("our frame decodes").into_packet().expect("a known packet");
                 let mut line = serde_json::json!({
                     "build": revision.build,
                     "packet": info.name,

@@ -17,7 +17,7 @@ use chio_packets::catalog::ServerPacket;
 use chio_packets::events::ServerEvent;
 use chio_packets::ids::canonical_id;
 use chio_packets::session::QuitState;
-use chio_packets::{Context, Limits};
+use chio_packets::{Context, FromServer, PacketSet, Reader};
 use chio_tests::departures::{
     COMPACT_PRESENCE_BUILD, Departure, IRC_IN_PRESENCE_BUILD, Recorded, USER_PRESENCE, compare, encode,
 };
@@ -162,7 +162,7 @@ fn recorded_payloads_decode_and_reencode() {
                     failures.push(format!("{at}: unknown wire id"));
                     continue;
                 };
-                let decoded = ServerPacket::decode(id, &recorded.payload, ctx, Limits::DEFAULT);
+                let decoded = FromServer::decode(id, &mut Reader::new(&recorded.payload), ctx);
                 if let ServerEvent::UserQuit { user, state: QuitState::IrcRemaining } = &event
                     && user.presence.is_irc
                     && build < IRC_IN_PRESENCE_BUILD
@@ -217,7 +217,7 @@ fn decoded_values() {
             for recorded in &case.packets {
                 let Some(id) = canonical_id(recorded.wire_id, *build) else { continue };
                 // Payloads that do not decode fail `recorded_payloads_decode_and_reencode`.
-                let Ok(packet) = ServerPacket::decode(id, &recorded.payload, ctx, Limits::DEFAULT) else {
+                let Ok(packet) = FromServer::decode(id, &mut Reader::new(&recorded.payload), ctx) else {
                     continue;
                 };
                 let json = serde_json::to_string(&packet).expect("packet JSON");

@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use chio_bench::drive;
 use chio_bench::workloads::{self, MODERN_BUILD, OLD_BUILDS, ctx};
 use chio_packets::catalog::ClientPacket;
+use chio_packets::{FromClient, FromServer};
 use serde_json::{Value, json};
 
 /// The values the reference must read from one client packet.
@@ -96,7 +97,7 @@ fn main() -> std::io::Result<()> {
     for build in [MODERN_BUILD].into_iter().chain(OLD_BUILDS) {
         let ctx = ctx(build);
         let packets = workloads::login_burst(&events, ctx);
-        let bytes = drive::server_bytes(&packets, ctx);
+        let bytes = drive::bytes::<FromServer>(&packets, ctx);
         std::fs::write(dir.join(format!("login_b{build}.bin")), &bytes)?;
         manifest.insert(
             format!("login_b{build}"),
@@ -108,7 +109,7 @@ fn main() -> std::io::Result<()> {
 
     let modern = ctx(MODERN_BUILD);
     let upload = workloads::client_upload();
-    let bytes = drive::client_bytes(&upload, modern);
+    let bytes = drive::bytes::<FromClient>(&upload, modern);
     std::fs::write(dir.join("client_upload.bin"), &bytes)?;
     let values: Vec<Value> = upload.iter().map(expected).collect();
     std::fs::write(

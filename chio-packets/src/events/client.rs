@@ -30,14 +30,13 @@
 //! the event, in the build's era type and numbering (see [Writing](#writing)).
 //!
 //! ```
-//! use chio_packets::catalog::ClientPacket;
 //! use chio_packets::events::client::ClientEvent;
 //! use chio_packets::types::Status;
-//! use chio_packets::{Context, Encode, Limits};
+//! use chio_packets::{Context, Encode, FromClient, PacketSet, Reader};
 //!
 //! // A b300 client reports legacy status 11 (Paused in its numbering), without a map.
 //! let ctx = Context::new(300);
-//! let packet = ClientPacket::decode(0, &[11, 0, 0, 0, 0], ctx, Limits::DEFAULT)?;
+//! let packet = FromClient::decode(0, &mut Reader::new(&[11, 0, 0, 0, 0]), ctx)?;
 //! let event = ClientEvent::from_packet(packet, ctx)?;
 //! let ClientEvent::UserStatus(activity) = &event else { unreachable!() };
 //! assert_eq!(activity.action, Status::Paused);

@@ -62,7 +62,6 @@ use crate::beatmaps::{BanchoBeatmapInfoReply, BeatmapInfo as WireBeatmapInfo};
 use crate::beatmaps::{Rank, RankedStatus};
 use crate::catalog::ServerPacket;
 use crate::chat::{self, Channel, Message};
-use crate::framing::CompressionChoice;
 use crate::multiplayer::{self, Match, MatchSlot};
 use crate::session::{self, QuitState};
 use crate::spectating::{self, ButtonState, ReplayFrameBundle, ScoreFrame};
@@ -295,11 +294,11 @@ impl ServerEvent<'_> {
     }
 
     /// Writes the event's packets, framed for `ctx`'s build, into `buf`.
-    pub fn write<B: BufMut + ?Sized>(&self, ctx: Context, buf: &mut B) -> Result<(), EncodeError> {
+    pub fn write<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
         let mut result = Ok(());
         self.for_each_packet(ctx, |packet| {
             if result.is_ok() {
-                result = packet.write(buf, ctx, CompressionChoice::BuildDefault);
+                result = packet.write(buf, ctx);
             }
         });
         result
