@@ -56,8 +56,6 @@ pub struct PacketInfo {
     pub large: bool,
     /// The payload layout, field by field.
     pub layout: &'static Layout,
-    /// Whether a client may send it in a frame above the client cap ([`Packet::LARGE`]).
-    pub large: bool,
 }
 
 impl PacketInfo {
@@ -71,7 +69,6 @@ impl PacketInfo {
             builds: P::BUILDS,
             large: P::LARGE,
             layout: P::LAYOUT,
-            large: P::LARGE,
         }
     }
 
@@ -297,9 +294,9 @@ macro_rules! packet_enum {
             /// The packet detached from its input: every borrow made owned, so that it can
             /// be queued or sent to another task.
             pub fn into_owned(self) -> $name<'static> {
-                // TEMP until the derive's IntoOwned lands
-                let _ = self;
-                todo!()
+                match self {
+                    $(Self::$variant(packet) => $name::$variant(packet.into_owned()),)*
+                }
             }
         }
 

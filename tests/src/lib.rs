@@ -145,10 +145,7 @@ pub mod custom {
         fn into_owned(packet: NoticeServerPacket<'_>) -> NoticeServerPacket<'static> {
             match packet {
                 NoticeServerPacket::Standard(packet) => NoticeServerPacket::Standard(packet.into_owned()),
-                NoticeServerPacket::Notice(notice) => NoticeServerPacket::Notice(ServerNotice {
-                    text: Cow::Owned(notice.text.into_owned()),
-                    ..notice
-                }),
+                NoticeServerPacket::Notice(notice) => NoticeServerPacket::Notice(notice.into_owned()),
             }
         }
     }

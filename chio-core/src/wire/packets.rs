@@ -1,0 +1,342 @@
+//! Typed packets from frames and into frames, for one connection: [`PacketDecoder`] and
+//! [`PacketEncoder`], generic over the [`PacketSet`] they read or write.
+
+use super::decoder::FrameDecoder;
+use super::feeder::FrameFeeder;
+use super::frame::{Frame, Frames, to_usize};
+use crate::build::BuildRange;
+use crate::context::Context;
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
+use crate::frame::Compression;
+use crate::limits::Limits;
+use crate::packet::{DecodeHook, EncodeHook, PacketSet};
+use crate::reader::Reader;
+
+/// How strictly a [`PacketDecoder`] treats input real servers and clients get away with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Strictness {
+    /// A frame the build has no packet of the set for passes through as
+    /// [`Decoded::Raw`], and bytes after a fully read payload (some servers pad payloads)
+    /// are handed back as `trailing`; both are counted in [`Tolerated`].
+    #[default]
+    Lenient,
+    /// Both are errors.
+    Strict,
+}
+
+/// What a [`PacketDecoder`] has let through so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Tolerated {
+    /// Frames passed through raw because the build has no packet of the set for them.
+    pub raw_frames: u64,
+    /// Bytes left after fully read payloads.
+    pub trailing_bytes: u64,
+}
+
+/// What [`PacketDecoder::decode`] made of one frame.
+pub enum Decoded<'f, S: PacketSet> {
+    /// A packet of the set.
+    Packet {
+        /// The packet, borrowing from the frame.
+        packet: S::Packet<'f>,
+        /// How many payload bytes the packet used.
+        used: usize,
+        /// The payload bytes after it: empty unless a lenient decoder tolerated them.
+        trailing: &'f [u8],
+    },
+    /// A frame the build has no packet of the set for (an unknown id, or a packet of
+    /// other builds), kept whole in lenient mode: [`Frame::write`] puts it back on the
+    /// wire unchanged.
+    Raw(&'f Frame<'f>),
+}
+
+impl<'f, S: PacketSet> Decoded<'f, S> {
+    /// The packet, if the frame held one of the set.
+    pub fn packet(&self) -> Option<&S::Packet<'f>> {
+        match self {
+            Self::Packet { packet, .. } => Some(packet),
+            Self::Raw(_) => None,
+        }
+    }
+
+    /// The packet by value, if the frame held one of the set.
+    pub fn into_packet(self) -> Option<S::Packet<'f>> {
+        match self {
+            Self::Packet { packet, .. } => Some(packet),
+            Self::Raw(_) => None,
+        }
+    }
+}
+
+impl<S: PacketSet> Clone for Decoded<'_, S> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Packet { packet, used, trailing } => {
+                Self::Packet { packet: packet.clone(), used: *used, trailing }
+            }
+            Self::Raw(frame) => Self::Raw(frame),
+        }
+    }
+}
+
+impl<S: PacketSet> core::fmt::Debug for Decoded<'_, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Packet { packet, used, trailing } => f
+                .debug_struct("Packet")
+                .field("packet", packet)
+                .field("used", used)
+                .field("trailing", trailing)
+                .finish(),
+            Self::Raw(frame) => f.debug_tuple("Raw").field(frame).finish(),
+        }
+    }
+}
+
+/// A replacement for how one packet is read, for a packet id and a window of builds.
+#[derive(Clone, Copy, Debug)]
+struct DecodePatch<S: PacketSet> {
+    id: u16,
+    builds: BuildRange,
+    hook: DecodeHook<S>,
+}
+
+/// Typed packets of set `S` from frames, for one connection: its [`Context`] (build,
+/// protocol and slot count), its [`Limits`], its [`Strictness`], and its own replacements
+/// for how single packets are read ([`patch`](Self::patch)), owned by the value rather
+/// than registered globally.
+///
+/// It also makes the frame readers of its connection, with its context and limits:
+/// [`frames`](Self::frames) for a buffer of whole frames, [`frame_decoder`](Self::frame_decoder)
+/// for a `BytesMut`, [`feeder`](Self::feeder) for borrowed pieces.
+#[derive(Clone, Debug)]
+pub struct PacketDecoder<S: PacketSet> {
+    ctx: Context,
+    limits: Limits,
+    strictness: Strictness,
+    patches: Vec<DecodePatch<S>>,
+    tolerated: Tolerated,
+}
+
+impl<S: PacketSet> PacketDecoder<S> {
+    /// A lenient decoder for `ctx` with the default [`Limits`].
+    pub const fn new(ctx: Context) -> Self {
+        Self {
+            ctx,
+            limits: Limits::DEFAULT,
+            strictness: Strictness::Lenient,
+            patches: Vec::new(),
+            tolerated: Tolerated { raw_frames: 0, trailing_bytes: 0 },
+        }
+    }
+
+    /// The same decoder with another strictness.
+    #[must_use]
+    pub fn with_strictness(self, strictness: Strictness) -> Self {
+        Self { strictness, ..self }
+    }
+
+    /// The same decoder with other limits (for its payloads and the readers it makes).
+    #[must_use]
+    pub fn with_limits(self, limits: Limits) -> Self {
+        Self { limits, ..self }
+    }
+
+    /// The context packets are read for.
+    pub const fn context(&self) -> Context {
+        self.ctx
+    }
+
+    /// Sets the context (after protocol negotiation, say).
+    pub fn set_context(&mut self, ctx: Context) {
+        self.ctx = ctx;
+    }
+
+    /// The limits in force.
+    pub const fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// What has been let through so far.
+    pub const fn tolerated(&self) -> Tolerated {
+        self.tolerated
+    }
+
+    /// Reads packet `id` (canonical) with `hook` in the builds `builds`, instead of the
+    /// set's own decoding. The last patch added for a packet and build wins.
+    pub fn patch(&mut self, id: u16, builds: BuildRange, hook: DecodeHook<S>) {
+        self.patches.push(DecodePatch { id, builds, hook });
+    }
+
+    /// The frames of `bytes`, a buffer of whole frames, for this decoder's context and
+    /// limits. The reader borrows `bytes`, not the decoder.
+    pub fn frames<'b>(&self, bytes: &'b [u8]) -> Frames<'b, S> {
+        Frames::new(bytes, self.ctx).with_limits(self.limits)
+    }
+
+    /// A [`FrameDecoder`] (for a `BytesMut`) with this decoder's context and limits.
+    pub fn frame_decoder(&self) -> FrameDecoder<S> {
+        FrameDecoder::new(self.ctx).with_limits(self.limits)
+    }
+
+    /// A [`FrameFeeder`] (for borrowed pieces) with this decoder's context and limits.
+    pub fn feeder(&self) -> FrameFeeder<S> {
+        FrameFeeder::new(self.ctx).with_limits(self.limits)
+    }
+
+    /// The packet in `frame`.
+    ///
+    /// An error in a payload leaves the stream's framing intact: the next frame can be
+    /// decoded (a server answers the bad packet and goes on). Error offsets are stream
+    /// offsets; inside a compressed payload they count its inflated bytes.
+    // Always inlined: the packet is then decoded straight into the caller's `Decoded`
+    // instead of being built here and copied out (a packet enum is large).
+    #[inline(always)]
+    pub fn decode<'f>(&mut self, frame: &'f Frame<'_>) -> Result<Decoded<'f, S>, DecodeError> {
+        let (ctx, build) = (self.ctx, self.ctx.build());
+        let base = to_usize(frame.payload_offset(ctx));
+        let payload: &'f [u8] = &frame.payload;
+        let Some(id) = frame.id else {
+            let error = DecodeError::new(
+                DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build },
+                to_usize(frame.offset),
+            );
+            return self.raw_or(frame, error);
+        };
+        if !self.patches.is_empty()
+            && let Some(patch) =
+                self.patches.iter().rev().find(|patch| patch.id == id && patch.builds.contains(build))
+        {
+            let packet = (patch.hook)(payload, ctx).map_err(|error| error.shifted(base))?;
+            return Ok(Decoded::Packet { packet, used: payload.len(), trailing: &[] });
+        }
+        let mut reader = Reader::new(payload).with_limits(self.limits);
+        match S::decode(id, &mut reader, ctx) {
+            Ok(packet) => {
+                let used = reader.position();
+                let trailing = &payload[used..];
+                if !trailing.is_empty() {
+                    if self.strictness == Strictness::Strict {
+                        return Err(reader
+                            .error(DecodeErrorKind::TrailingBytes(trailing.len()))
+                            .shifted(base));
+                    }
+                    self.tolerated.trailing_bytes += trailing.len() as u64;
+                }
+                Ok(Decoded::Packet { packet, used, trailing })
+            }
+            // The frame is what the build lacks: the error points at it.
+            Err(error) if is_absent(&error) => {
+                self.raw_or(frame, DecodeError::new(error.kind().clone(), to_usize(frame.offset)))
+            }
+            Err(error) => Err(error.shifted(base)),
+        }
+    }
+
+    /// The frame raw in lenient mode, else `error`.
+    fn raw_or<'f>(
+        &mut self,
+        frame: &'f Frame<'_>,
+        error: DecodeError,
+    ) -> Result<Decoded<'f, S>, DecodeError> {
+        match self.strictness {
+            Strictness::Lenient => {
+                self.tolerated.raw_frames += 1;
+                Ok(Decoded::Raw(frame))
+            }
+            Strictness::Strict => Err(error),
+        }
+    }
+}
+
+/// Whether a decoding error says "this build has no such packet".
+fn is_absent(error: &DecodeError) -> bool {
+    matches!(error.kind(), DecodeErrorKind::UnknownPacketId { .. } | DecodeErrorKind::PacketNotInBuild { .. })
+}
+
+/// A replacement for how one packet is written.
+#[derive(Clone, Copy, Debug)]
+struct EncodePatch<S: PacketSet> {
+    id: u16,
+    builds: BuildRange,
+    hook: EncodeHook<S>,
+}
+
+/// Writes packets of set `S` for one connection: its [`Context`], its compression (the
+/// build's own unless set), and its own replacements for how single packets are written
+/// ([`patch`](Self::patch), the counterpart of [`PacketDecoder::patch`]).
+#[derive(Clone, Debug)]
+pub struct PacketEncoder<S: PacketSet> {
+    ctx: Context,
+    compression: Option<Compression>,
+    patches: Vec<EncodePatch<S>>,
+}
+
+impl<S: PacketSet> PacketEncoder<S> {
+    /// An encoder for `ctx` with the build's compression and no patches.
+    pub const fn new(ctx: Context) -> Self {
+        Self { ctx, compression: None, patches: Vec::new() }
+    }
+
+    /// The same encoder compressing by `compression` instead of the build's rule.
+    #[must_use]
+    pub fn with_compression(self, compression: Compression) -> Self {
+        Self { compression: Some(compression), ..self }
+    }
+
+    /// The context packets are written for.
+    pub const fn context(&self) -> Context {
+        self.ctx
+    }
+
+    /// Sets the context (after protocol negotiation, say).
+    pub fn set_context(&mut self, ctx: Context) {
+        self.ctx = ctx;
+    }
+
+    /// Writes packet `id` (canonical) with `hook` in the builds `builds`. The last patch
+    /// added for a packet and build wins.
+    pub fn patch(&mut self, id: u16, builds: BuildRange, hook: EncodeHook<S>) {
+        self.patches.push(EncodePatch { id, builds, hook });
+    }
+
+    /// Writes `packet`, header and payload, into `buf`. An unpatched packet is encoded
+    /// straight into `buf`; a patched one through a temporary buffer (its length is not
+    /// known up front). On error, part of the frame may already be in `buf`.
+    #[inline]
+    pub fn write<B: bytes::BufMut + ?Sized>(
+        &self,
+        packet: &S::Packet<'_>,
+        buf: &mut B,
+    ) -> Result<(), EncodeError> {
+        let ctx = self.ctx;
+        let compression = self.compression.unwrap_or(Compression::for_build(ctx.build()));
+        let id = S::id(packet);
+        let wire_id = crate::ids::wire_id(id, ctx.build());
+        let hook = if self.patches.is_empty() {
+            None
+        } else {
+            self.patches.iter().rev().find(|patch| patch.id == id && patch.builds.contains(ctx.build()))
+        };
+        match hook {
+            None => crate::frame::write_frame(wire_id, packet, buf, ctx, compression),
+            Some(patch) => {
+                let mut payload = Vec::new();
+                (patch.hook)(packet, ctx, &mut payload)?;
+                crate::frame::write_frame(wire_id, &crate::Trailing(payload.into()), buf, ctx, compression)
+            }
+        }
+    }
+
+    /// Writes every packet of `packets` into `buf` (an HTTP response body, say).
+    pub fn write_all<'p, 'a: 'p, B: bytes::BufMut + ?Sized>(
+        &self,
+        packets: impl IntoIterator<Item = &'p S::Packet<'a>>,
+        buf: &mut B,
+    ) -> Result<(), EncodeError> {
+        for packet in packets {
+            self.write(packet, buf)?;
+        }
+        Ok(())
+    }
+}
