@@ -41,7 +41,7 @@ fn lend<S: PacketSet>(
 ) -> Result<(), DecodeError> {
     match decoded {
         // Lent in place: `?` would move the packet out of the result first.
-        Ok(Decoded::Packet { ref packet, .. }) => {
+        Ok(Decoded::Packet(ref packet)) => {
             each(packet);
             Ok(())
         }

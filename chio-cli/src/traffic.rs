@@ -268,7 +268,8 @@ where
         };
         let wire = &input[at..start + frames.position()];
         match packets.decode(&frame) {
-            Ok(Decoded::Packet { packet, used, trailing }) => {
+            Ok(Decoded::Packet(packet)) => {
+                let (used, trailing) = (packets.used(), &frame.payload[packets.used()..]);
                 let line =
                     packet_line::<S>(&packet, used, trailing, &frame, wire, ctx).map_err(io::Error::other)?;
                 serde_json::to_writer(&mut out, &line).map_err(io::Error::other)?;
@@ -567,7 +568,8 @@ where
         return false;
     };
     match packets.decode(&frame) {
-        Ok(Decoded::Packet { packet, trailing: left, .. }) => {
+        Ok(Decoded::Packet(packet)) => {
+            let left = &frame.payload[packets.used()..];
             let name = S::name(&packet);
             let data = payload_json(&packet).map(|data| on_the_wire(data, S::DIRECTION, name, ctx));
             name == line.packet

@@ -179,29 +179,41 @@ macro_rules! packet_enum {
                 $(PacketInfo::of::<$($path)::+ $(<$lt>)?>(stringify!($variant)),)*
             ];
 
+            /// The index in [`TYPES`](Self::TYPES) of the type carrying packet `id`
+            /// (canonical) in `build`: the one whose window holds the build (windows of one
+            /// id never overlap), newest first, as modern traffic dominates.
+            #[inline(always)]
+            fn index_of(id: u16, build: u32) -> Option<usize> {
+                let candidates = Self::BY_ID.get(id_slot(id))?;
+                for &(entry, builds) in candidates {
+                    let index = usize::from(entry).checked_sub(1)?;
+                    if builds.contains(build) {
+                        return Some(index);
+                    }
+                }
+                None
+            }
+
             /// Decodes the payload of packet `id` (canonical) from `reader` for `ctx`'s
             /// build, leaving any bytes after it ([`PacketSet::decode`]).
             #[inline(always)]
             fn decode_from_reader(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<Self, DecodeError> {
-                let build = ctx.build();
-                // The types carrying `id`; the one whose window holds the build decodes it
-                // (windows of one id never overlap). Newest first: modern traffic dominates.
-                if let Some(candidates) = Self::BY_ID.get(id_slot(id)) {
-                    for &(entry, builds) in candidates {
-                        let Some(index) = usize::from(entry).checked_sub(1) else { break };
-                        if builds.contains(build)
-                            && let Some(decode) = Self::DECODERS.get(index)
-                        {
-                            return decode(reader, ctx);
-                        }
-                    }
+                match Self::index_of(id, ctx.build()).and_then(|index| Self::DECODERS.get(index)) {
+                    Some(decode) => decode(reader, ctx),
+                    None => Err(reader.error(missing(Direction::$direction, id, ctx.build()))),
                 }
-                Err(reader.error(missing(Direction::$direction, id, build)))
             }
 
             /// The decoder of each type, in [`TYPES`](Self::TYPES) order.
             const DECODERS: &'static [for<'r> fn(&mut Reader<'r>, Context) -> Result<$name<'r>, DecodeError>] = &[
                 $(|reader, ctx| <$($path)::+ as Decode<'_>>::decode(reader, ctx).map($name::$variant),)*
+            ];
+
+            /// [`DECODERS`](Self::DECODERS) giving a [`Decoded`](crate::wire::Decoded):
+            /// the packet is built where the caller's result lives, not copied into it.
+            const DECODED: &'static [for<'r> fn(&mut Reader<'r>, Context) -> Result<crate::wire::Decoded<'r, $set>, DecodeError>] = &[
+                $(|reader, ctx| <$($path)::+ as Decode<'_>>::decode(reader, ctx)
+                    .map(|packet| crate::wire::Decoded::Packet($name::$variant(packet))),)*
             ];
 
             /// For each id slot ([`id_slot`]), the types carrying that id as indices into
@@ -311,6 +323,18 @@ macro_rules! packet_enum {
             #[inline(always)]
             fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<$name<'a>, DecodeError> {
                 $name::decode_from_reader(id, reader, ctx)
+            }
+
+            #[inline(always)]
+            fn decode_packet<'a>(
+                id: u16,
+                reader: &mut Reader<'a>,
+                ctx: Context,
+            ) -> Result<crate::wire::Decoded<'a, Self>, DecodeError> {
+                match $name::index_of(id, ctx.build()).and_then(|index| $name::DECODED.get(index)) {
+                    Some(decode) => decode(reader, ctx),
+                    None => Err(reader.error(missing(Direction::$direction, id, ctx.build()))),
+                }
             }
 
             #[inline]

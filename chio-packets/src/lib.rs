@@ -26,8 +26,8 @@
 //! for frame in packets.frames(&wire) {
 //!     let frame = frame?;
 //!     match packets.decode(&frame)? {
-//!         Decoded::Packet { packet: ServerPacket::BanchoLoginReply(reply), .. } => assert_eq!(reply.0, 1000),
-//!         Decoded::Packet { packet, .. } => names.push(packet.name()),
+//!         Decoded::Packet(ServerPacket::BanchoLoginReply(reply)) => assert_eq!(reply.0, 1000),
+//!         Decoded::Packet(packet) => names.push(packet.name()),
 //!         // A packet this build does not have passes through whole: `frame.write` puts it back.
 //!         Decoded::Raw(frame) => panic!("unknown wire id {}", frame.wire_id),
 //!     }

@@ -22,7 +22,7 @@ pub fn read_stream<S: PacketSet>(stream: &[u8], ctx: Context, chunk: usize) {
                 Ok(Some(batch)) => {
                     for frame in &batch {
                         let Ok(frame) = frame else { return };
-                        if let Ok(Decoded::Packet { packet, .. }) = packets.decode(&frame) {
+                        if let Ok(Decoded::Packet(packet)) = packets.decode(&frame) {
                             check_round_trip::<S>(&packet, ctx);
                         }
                     }

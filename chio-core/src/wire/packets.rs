@@ -34,16 +34,13 @@ pub struct Tolerated {
 }
 
 /// What [`PacketDecoder::decode`] made of one frame.
+///
+/// How many payload bytes the packet used, and so the bytes after it, are
+/// [`PacketDecoder::used`] (kept out of this value: a packet decoded straight into the
+/// caller's `Result` is not copied on its way out, which measurably matters per packet).
 pub enum Decoded<'f, S: PacketSet> {
-    /// A packet of the set.
-    Packet {
-        /// The packet, borrowing from the frame.
-        packet: S::Packet<'f>,
-        /// How many payload bytes the packet used.
-        used: usize,
-        /// The payload bytes after it: empty unless a lenient decoder tolerated them.
-        trailing: &'f [u8],
-    },
+    /// A packet of the set, borrowing from the frame.
+    Packet(S::Packet<'f>),
     /// A frame the build has no packet of the set for (an unknown id, or a packet of
     /// other builds), kept whole in lenient mode: [`Frame::write`] puts it back on the
     /// wire unchanged.
@@ -54,7 +51,7 @@ impl<'f, S: PacketSet> Decoded<'f, S> {
     /// The packet, if the frame held one of the set.
     pub fn packet(&self) -> Option<&S::Packet<'f>> {
         match self {
-            Self::Packet { packet, .. } => Some(packet),
+            Self::Packet(packet) => Some(packet),
             Self::Raw(_) => None,
         }
     }
@@ -62,7 +59,7 @@ impl<'f, S: PacketSet> Decoded<'f, S> {
     /// The packet by value, if the frame held one of the set.
     pub fn into_packet(self) -> Option<S::Packet<'f>> {
         match self {
-            Self::Packet { packet, .. } => Some(packet),
+            Self::Packet(packet) => Some(packet),
             Self::Raw(_) => None,
         }
     }
@@ -71,9 +68,7 @@ impl<'f, S: PacketSet> Decoded<'f, S> {
 impl<S: PacketSet> Clone for Decoded<'_, S> {
     fn clone(&self) -> Self {
         match self {
-            Self::Packet { packet, used, trailing } => {
-                Self::Packet { packet: packet.clone(), used: *used, trailing }
-            }
+            Self::Packet(packet) => Self::Packet(packet.clone()),
             Self::Raw(frame) => Self::Raw(frame),
         }
     }
@@ -82,12 +77,7 @@ impl<S: PacketSet> Clone for Decoded<'_, S> {
 impl<S: PacketSet> core::fmt::Debug for Decoded<'_, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            Self::Packet { packet, used, trailing } => f
-                .debug_struct("Packet")
-                .field("packet", packet)
-                .field("used", used)
-                .field("trailing", trailing)
-                .finish(),
+            Self::Packet(packet) => f.debug_tuple("Packet").field(packet).finish(),
             Self::Raw(frame) => f.debug_tuple("Raw").field(frame).finish(),
         }
     }
@@ -116,6 +106,8 @@ pub struct PacketDecoder<S: PacketSet> {
     strictness: Strictness,
     patches: Vec<DecodePatch<S>>,
     tolerated: Tolerated,
+    /// Payload bytes the last decoded packet used.
+    used: usize,
 }
 
 impl<S: PacketSet> PacketDecoder<S> {
@@ -127,6 +119,7 @@ impl<S: PacketSet> PacketDecoder<S> {
             strictness: Strictness::Lenient,
             patches: Vec::new(),
             tolerated: Tolerated { raw_frames: 0, trailing_bytes: 0 },
+            used: 0,
         }
     }
 
@@ -160,6 +153,13 @@ impl<S: PacketSet> PacketDecoder<S> {
     /// What has been let through so far.
     pub const fn tolerated(&self) -> Tolerated {
         self.tolerated
+    }
+
+    /// How many payload bytes the packet of the last [`decode`](Self::decode) used: the
+    /// bytes after them (`&frame.payload[decoder.used()..]`) are what a lenient decoder
+    /// tolerated, empty otherwise. Zero after a raw frame.
+    pub const fn used(&self) -> usize {
+        self.used
     }
 
     /// Reads packet `id` (canonical) with `hook` in the builds `builds`, instead of the
@@ -196,6 +196,7 @@ impl<S: PacketSet> PacketDecoder<S> {
         let (ctx, build) = (self.ctx, self.ctx.build());
         let base = to_usize(frame.payload_offset(ctx));
         let payload: &'f [u8] = &frame.payload;
+        self.used = 0;
         let Some(id) = frame.id else {
             let error = DecodeError::new(
                 DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build },
@@ -208,29 +209,33 @@ impl<S: PacketSet> PacketDecoder<S> {
                 self.patches.iter().rev().find(|patch| patch.id == id && patch.builds.contains(build))
         {
             let packet = (patch.hook)(payload, ctx).map_err(|error| error.shifted(base))?;
-            return Ok(Decoded::Packet { packet, used: payload.len(), trailing: &[] });
+            self.used = payload.len();
+            return Ok(Decoded::Packet(packet));
         }
         let mut reader = Reader::new(payload).with_limits(self.limits);
-        match S::decode(id, &mut reader, ctx) {
-            Ok(packet) => {
-                let used = reader.position();
-                let trailing = &payload[used..];
-                if !trailing.is_empty() {
+        // One result, decoded into and returned in place on every path (changed only on
+        // the rare ones), so that the packet is never copied on its way out.
+        let mut result = S::decode_packet(id, &mut reader, ctx);
+        match &result {
+            Ok(_) => {
+                let left = reader.remaining();
+                self.used = payload.len() - left;
+                if left != 0 {
                     if self.strictness == Strictness::Strict {
-                        return Err(reader
-                            .error(DecodeErrorKind::TrailingBytes(trailing.len()))
-                            .shifted(base));
+                        result = Err(reader.error(DecodeErrorKind::TrailingBytes(left)).shifted(base));
+                    } else {
+                        self.tolerated.trailing_bytes += left as u64;
                     }
-                    self.tolerated.trailing_bytes += trailing.len() as u64;
                 }
-                Ok(Decoded::Packet { packet, used, trailing })
             }
             // The frame is what the build lacks: the error points at it.
-            Err(error) if is_absent(&error) => {
-                self.raw_or(frame, DecodeError::new(error.kind().clone(), to_usize(frame.offset)))
+            Err(error) if is_absent(error) => {
+                let error = DecodeError::new(error.kind().clone(), to_usize(frame.offset));
+                result = self.raw_or(frame, error);
             }
-            Err(error) => Err(error.shifted(base)),
+            Err(_) => result = result.map_err(|error| error.shifted(base)),
         }
+        result
     }
 
     /// The frame raw in lenient mode, else `error`.
