@@ -159,8 +159,22 @@ pub trait PacketSet: Copy + core::fmt::Debug + Send + Sync + 'static {
         buf: &mut B,
         ctx: Context,
     ) -> Result<(), EncodeError> {
+        Self::write_with(packet, buf, ctx, Compression::for_build(ctx.build()))
+    }
+
+    /// [`write`](Self::write) compressed by `compression`. A set may write each packet
+    /// type through its own [`Packet::write_with`] (the standard ones do: the payload's
+    /// size and bytes then come from one inlined codec rather than two dispatches over
+    /// the set); the default writes the set's encoding.
+    #[inline]
+    fn write_with<B: bytes::BufMut + ?Sized>(
+        packet: &Self::Packet<'_>,
+        buf: &mut B,
+        ctx: Context,
+        compression: Compression,
+    ) -> Result<(), EncodeError> {
         let wire_id = crate::ids::wire_id(Self::id(packet), ctx.build());
-        frame::write_frame(wire_id, packet, buf, ctx, Compression::for_build(ctx.build()))
+        frame::write_frame(wire_id, packet, buf, ctx, compression)
     }
 }
 

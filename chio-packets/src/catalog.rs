@@ -352,6 +352,18 @@ macro_rules! packet_enum {
             }
 
             #[inline]
+            fn write_with<B: BufMut + ?Sized>(
+                packet: &$name<'_>,
+                buf: &mut B,
+                ctx: Context,
+                compression: crate::frame::Compression,
+            ) -> Result<(), EncodeError> {
+                match packet {
+                    $($name::$variant(packet) => Packet::write_with(packet, buf, ctx, compression),)*
+                }
+            }
+
+            #[inline]
             fn is_large(id: u16) -> bool {
                 /// For each id slot, whether a type carrying that id is large.
                 const LARGE: [bool; ID_SLOTS] = {

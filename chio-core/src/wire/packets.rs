@@ -324,7 +324,7 @@ impl<S: PacketSet> PacketEncoder<S> {
             self.patches.iter().rev().find(|patch| patch.id == id && patch.builds.contains(ctx.build()))
         };
         match hook {
-            None => crate::frame::write_frame(wire_id, packet, buf, ctx, compression),
+            None => S::write_with(packet, buf, ctx, compression),
             Some(patch) => {
                 let mut payload = Vec::new();
                 (patch.hook)(packet, ctx, &mut payload)?;
