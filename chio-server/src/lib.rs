@@ -10,8 +10,11 @@
 //! - [`layout`]: the wire layout of a connection, the key under which an event is encoded
 //!   once for every client that reads the same bytes.
 //! - [`broadcast`]: one event to many sessions, encoded once per wire layout.
+//! - [`era`]: the per-era client policy (transport, pings, idle timeout, presence
+//!   bundles, stats pushes, match ids), one table with its sources.
 
 pub mod broadcast;
+pub mod era;
 pub mod layout;
 pub mod outbox;
 pub mod session;
