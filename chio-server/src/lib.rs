@@ -12,6 +12,8 @@
 //! - [`broadcast`]: one event to many sessions, encoded once per wire layout.
 //! - [`era`]: the per-era client policy (transport, pings, idle timeout, presence
 //!   bundles, stats pushes, match ids), one table with its sources.
+//! - [`tcp_login`]: the TCP front door: the three login lines, bounded in size and time,
+//!   stray HTTP redirected, the first packet bytes kept.
 
 pub mod broadcast;
 pub mod era;
@@ -19,3 +21,4 @@ pub mod layout;
 pub mod outbox;
 pub mod session;
 pub mod storage;
+pub mod tcp_login;
