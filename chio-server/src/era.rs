@@ -11,15 +11,15 @@
 //! | | from b20130816 | [`Transport::Http`] | the same; Binato `README.md` ("2013 – Stable Fallback uses HTTP") |
 //! | [`ping`](ClientPolicy::ping) | TCP builds | every [`PING_INTERVAL`] (12 s), at most one outstanding | anchor `app/tasks/pings.py` (`PING_INTERVAL_OSU`, `is_waiting_for_pong`) |
 //! | | TCP builds | first ping only after a client packet that follows the login burst | osuTitanic/anchor#449 (2013 clients exit when pinged before applying LoginPermissions); applied to every TCP build, as the notes recommend |
-//! | | HTTP builds | never | anchor `app/tasks/pings.py` (TCP and WS only); bancho.py `app/api/domains/cho.py` (no server pings) |
-//! | [`idle_timeout`](ClientPolicy::idle_timeout) | TCP builds | [`TCP_IDLE_TIMEOUT`] (360 s without any packet) | anchor `app/objects/client.py` (`Client.inactive`) |
+//! | | HTTP builds | never | anchor `app/tasks/pings.py` (TCP and WS only); bancho.py and bancho-service-rs send none (notes §5) |
+//! | [`idle_timeout`](ClientPolicy::idle_timeout) | TCP builds | [`TCP_IDLE_TIMEOUT`] (360 s without any packet) | anchor `Client.inactive`, checked on the `app/tasks/pings.py` tick (notes §5) |
 //! | | HTTP builds | [`HTTP_IDLE_TIMEOUT`] (300 s without a poll) | bancho.py `app/bg_loops.py` (`OSU_CLIENT_MIN_PING_INTERVAL`); bancho-service-rs `cleanup_sessions.rs` (5 min) |
 //! | [`presence_bundles`](ClientPolicy::presence_bundles) | from [`PRESENCE_BUNDLE_BUILD`] (b20121224) | `true` | chio.py `clients/b20121224.py`; anchor `supports_bundles = io.version >= 20121224` |
 //! | [`pushes_stats`](ClientPolicy::pushes_stats) | before [`STATS_REQUEST_BUILD`] (b1800) | `true` | chio.py `requires_status_updates` (true before b1800); anchor pushes `UserStats` on every status change to them |
 //! | [`max_match_id`](ClientPolicy::max_match_id) | before [`WIDE_MATCH_ID_BUILD`] (b1796) | 255 (a `u8` on the wire) | chio.py `clients/b298.py`, `b312.py`, `b334.py`; chio-packets `multiplayer` (`#[bancho(until = 1796, wire = u8)]`) |
 //! | | from b1796 | 65535 (a `u16`) | the same |
-//! | [`slots`](ClientPolicy::slots) | all | [`Context::slots`] | chio.py (`slot_size`; 16 from b20140528 at protocol 19) |
-//! | [`http_poll_cap`](ClientPolicy::http_poll_cap) | HTTP builds | [`HTTP_POLL_CAP`] (32 KiB of whole packets) | anchor `app/protocols/osu/http.py` |
+//! | [`slots`](ClientPolicy::slots) | all | [`Context::slots`] | chio.py `slot_size` (notes §6: 16 for b20140528 at protocol 19, always from b20150915) |
+//! | [`http_poll_cap`](ClientPolicy::http_poll_cap) | HTTP builds | [`HTTP_POLL_CAP`] (32 KiB of whole packets) | anchor's HTTP `dequeue(max_size=32 KiB)` (notes §3; anchor's cap is soft and may overshoot by one packet) |
 //!
 //! # Uncertainties
 //!
