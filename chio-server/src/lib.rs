@@ -10,6 +10,10 @@
 //! - [`layout`]: the wire layout of a connection, the key under which an event is encoded
 //!   once for every client that reads the same bytes.
 //! - [`broadcast`]: one event to many sessions, encoded once per wire layout.
+//! - [`registry`]: the sessions online, found by id, user, name or token, behind the
+//!   [`Registry`](registry::Registry) trait with
+//!   [`InProcessRegistry`](registry::InProcessRegistry) as the default; one regular
+//!   session per account, tournament sessions alongside up to a bound.
 //! - [`era`]: the per-era client policy (transport, pings, idle timeout, presence
 //!   bundles, stats pushes, match ids), one table with its sources.
 //! - [`tcp_login`]: the TCP front door: the three login lines, bounded in size and time,
@@ -19,6 +23,7 @@ pub mod broadcast;
 pub mod era;
 pub mod layout;
 pub mod outbox;
+pub mod registry;
 pub mod session;
 pub mod storage;
 pub mod tcp_login;
