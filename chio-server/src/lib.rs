@@ -18,9 +18,12 @@
 //!   bundles, stats pushes, match ids), one table with its sources.
 //! - [`tcp_login`]: the TCP front door: the three login lines, bounded in size and time,
 //!   stray HTTP redirected, the first packet bytes kept.
+//! - [`http`]: the HTTP front door of modern clients (logins and polls on axum), behind the
+//!   [`PollHandler`](http::PollHandler) trait; unknown tokens get `BanchoRestart`.
 
 pub mod broadcast;
 pub mod era;
+pub mod http;
 pub mod layout;
 pub mod outbox;
 pub mod registry;
