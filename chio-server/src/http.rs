@@ -231,3 +231,290 @@ async fn post<H: PollHandler>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use chio_packets::session::OsuPong;
+    use chio_packets::wire::PacketDecoder;
+    use chio_packets::{Direction, Packet};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    use super::*;
+
+    const PASSWORD: &str = "5f4dcc3b5aa765d61d8327deb882cf99";
+    const TOKEN: &str = "0b7e1c2a-4f5d-4e6a-9b8c-1d2e3f4a5b6c";
+
+    /// Logs in `peppy` only, has one session (`TOKEN`), records what it was given.
+    #[derive(Default)]
+    struct Mock {
+        logins: Mutex<Vec<(OwnedLogin, Option<SocketAddr>)>>,
+        polls: Mutex<Vec<(String, Bytes)>>,
+    }
+
+    impl PollHandler for Mock {
+        fn login(&self, login: OwnedLogin, peer: Option<SocketAddr>) -> LoginOutcome {
+            let ok = login.username == "peppy";
+            self.logins.lock().unwrap().push((login, peer));
+            if ok {
+                LoginOutcome { token: Some(TOKEN.to_owned()), body: Bytes::from_static(b"burst") }
+            } else {
+                LoginOutcome { token: None, body: Bytes::from_static(b"denied") }
+            }
+        }
+
+        fn poll(&self, token: &str, body: Bytes) -> PollOutcome {
+            self.polls.lock().unwrap().push((token.to_owned(), body));
+            if token == TOKEN {
+                PollOutcome::Known(Bytes::from_static(b"queued"))
+            } else {
+                PollOutcome::UnknownToken
+            }
+        }
+    }
+
+    /// A server on loopback, served the way the module documentation says.
+    async fn serve(limits: HttpLimits) -> (SocketAddr, Arc<Mock>) {
+        let handler = Arc::new(Mock::default());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = router(Arc::clone(&handler), limits);
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+        (addr, handler)
+    }
+
+    struct Reply {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    }
+
+    impl Reply {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        }
+    }
+
+    /// A plain HTTP/1.1 client: one request with `headers` and `body`, one response read
+    /// by its `Content-Length`.
+    async fn request(stream: &mut TcpStream, method: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let mut wire = format!("{method} / HTTP/1.1\r\nHost: c.localhost\r\n");
+        for (name, value) in headers {
+            wire.push_str(&format!("{name}: {value}\r\n"));
+        }
+        wire.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        let mut wire = wire.into_bytes();
+        wire.extend_from_slice(body);
+        stream.write_all(&wire).await.unwrap();
+        read_reply(stream).await
+    }
+
+    async fn read_reply(stream: &mut TcpStream) -> Reply {
+        let mut buf = Vec::new();
+        let head_end = loop {
+            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break end + 4;
+            }
+            let mut chunk = [0; 4096];
+            let n =
+                tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk)).await.unwrap().unwrap();
+            assert!(n > 0, "closed before the response head: {:?}", String::from_utf8_lossy(&buf));
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        let head = std::str::from_utf8(&buf[..head_end]).unwrap().to_owned();
+        let mut lines = head.split("\r\n");
+        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let headers: Vec<(String, String)> = lines
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let (n, v) = l.split_once(':').unwrap();
+                (n.trim().to_owned(), v.trim().to_owned())
+            })
+            .collect();
+        let mut reply = Reply { status, headers, body: buf[head_end..].to_vec() };
+        let len: usize = reply.header("content-length").expect("a Content-Length").parse().unwrap();
+        while reply.body.len() < len {
+            let mut chunk = [0; 4096];
+            let n = stream.read(&mut chunk).await.unwrap();
+            assert!(n > 0, "closed mid-body");
+            reply.body.extend_from_slice(&chunk[..n]);
+        }
+        assert_eq!(reply.body.len(), len);
+        reply
+    }
+
+    fn login_body(username: &str) -> String {
+        format!(
+            "{username}\n{PASSWORD}\nb20250306.1|1|0|0e3f1a7b5d8c2e4f6a9b1c3d5e7f9a2b:runningunderwine:\
+             d41d8cd98f00b204e9800998ecf8427e:ad921d60486366258809553a3db49a4a:\
+             ad921d60486366258809553a3db49a4a:|0\n"
+        )
+    }
+
+    const OSU: (&str, &str) = ("User-Agent", "osu!");
+
+    fn assert_bancho_headers(reply: &Reply) {
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("cho-protocol"), Some("19"));
+        assert_eq!(reply.header("content-type"), Some("application/octet-stream"));
+        assert_eq!(reply.header("connection"), Some("keep-alive"));
+    }
+
+    #[tokio::test]
+    async fn login_then_polls_on_one_connection() {
+        let (addr, handler) = serve(HttpLimits::default()).await;
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let login = request(
+            &mut client,
+            "POST",
+            &[OSU, ("osu-version", "20250306.1")],
+            login_body("peppy").as_bytes(),
+        )
+        .await;
+        assert_bancho_headers(&login);
+        assert_eq!(login.header("cho-token"), Some(TOKEN));
+        assert_eq!(login.body, b"burst");
+        {
+            let logins = handler.logins.lock().unwrap();
+            let (request, peer) = &logins[0];
+            assert_eq!(request.as_request(), LoginRequest::parse_str(&login_body("peppy")).unwrap());
+            assert_eq!(peer.unwrap().ip(), client.local_addr().unwrap().ip());
+            assert_eq!(peer.unwrap().port(), client.local_addr().unwrap().port());
+        }
+
+        let ctx = Context::NEWEST.sent_by(Direction::ClientToServer);
+        let mut packets = Vec::new();
+        OsuPong.write(&mut packets, ctx).unwrap();
+        OsuPong.write(&mut packets, ctx).unwrap();
+        for body in [&packets[..], b""] {
+            let poll = request(&mut client, "POST", &[OSU, ("osu-token", TOKEN)], body).await;
+            assert_bancho_headers(&poll);
+            assert_eq!(poll.header("cho-token"), None);
+            assert_eq!(poll.body, b"queued");
+        }
+        let polls = handler.polls.lock().unwrap();
+        assert_eq!(*polls, [(TOKEN.to_owned(), Bytes::from(packets)), (TOKEN.to_owned(), Bytes::new())]);
+    }
+
+    #[tokio::test]
+    async fn failed_login_sends_token_no() {
+        let (addr, _) = serve(HttpLimits::default()).await;
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let reply = request(&mut client, "POST", &[OSU], login_body("someone").as_bytes()).await;
+        assert_bancho_headers(&reply);
+        assert_eq!(reply.header("cho-token"), Some("no"));
+        assert_eq!(reply.body, b"denied");
+    }
+
+    #[tokio::test]
+    async fn unknown_token_is_told_to_restart() {
+        let (addr, handler) = serve(HttpLimits::default()).await;
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let reply = request(&mut client, "POST", &[OSU, ("osu-token", "expired")], b"").await;
+        assert_bancho_headers(&reply);
+        assert_eq!(reply.body, [0x56, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(reply.body, restart_frame());
+        let mut decoder = PacketDecoder::<FromServer>::new(Context::NEWEST);
+        let frames: Vec<_> = decoder.frames(&reply.body).collect::<Result<_, _>>().unwrap();
+        assert_eq!(frames.len(), 1);
+        match decoder.decode(&frames[0]).unwrap().into_packet() {
+            Some(ServerPacket::BanchoRestart(restart)) => assert_eq!(restart.retry_after_ms, 0),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(handler.polls.lock().unwrap()[0].0, "expired");
+    }
+
+    #[tokio::test]
+    async fn clients_other_than_osu_are_forbidden() {
+        let (addr, handler) = serve(HttpLimits::default()).await;
+        for headers in [&[][..], &[("User-Agent", "curl/8.0")]] {
+            let mut client = TcpStream::connect(addr).await.unwrap();
+            let reply = request(&mut client, "POST", headers, login_body("peppy").as_bytes()).await;
+            assert_eq!(reply.status, 403);
+            assert_eq!(reply.header("connection"), Some("close"));
+        }
+        assert!(handler.logins.lock().unwrap().is_empty());
+        // neosu and McOsu identify themselves with their own header.
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let reply = request(
+            &mut client,
+            "POST",
+            &[("User-Agent", "neosu"), ("x-mcosu-ver", "40.0")],
+            login_body("peppy").as_bytes(),
+        )
+        .await;
+        assert_eq!(reply.header("cho-token"), Some(TOKEN));
+    }
+
+    #[tokio::test]
+    async fn bad_logins_are_400() {
+        let (addr, handler) = serve(HttpLimits::default()).await;
+        let short = format!("peppy\n{PASSWORD}\n");
+        let bad_hash = "peppy\nhunter2\nb20250306|0|0\n";
+        let bad_utf8 = b"\xff\xfe\n5f4dcc3b5aa765d61d8327deb882cf99\nb20250306|0|0\n";
+        for body in [b"".as_slice(), b"peppy\n", short.as_bytes(), bad_hash.as_bytes(), bad_utf8] {
+            let mut client = TcpStream::connect(addr).await.unwrap();
+            let reply = request(&mut client, "POST", &[OSU], body).await;
+            assert_eq!(reply.status, 400, "{body:?}");
+            assert_eq!(reply.header("connection"), Some("close"));
+        }
+        assert!(handler.logins.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn oversized_bodies_are_413_and_the_server_goes_on() {
+        let limits = HttpLimits { max_body: 1024 };
+        let (addr, handler) = serve(limits).await;
+        // Over the limit by one byte.
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let reply = request(&mut client, "POST", &[OSU, ("osu-token", TOKEN)], &[0; 1025]).await;
+        assert_eq!(reply.status, 413);
+        // A declared length far over the limit is refused before the body is sent.
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        client
+            .write_all(b"POST / HTTP/1.1\r\nHost: c\r\nUser-Agent: osu!\r\nosu-token: x\r\nContent-Length: 1000000000\r\n\r\n")
+            .await
+            .unwrap();
+        assert_eq!(read_reply(&mut client).await.status, 413);
+        // A chunked body (no Content-Length) is cut off at the limit too.
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let mut chunked =
+            b"POST / HTTP/1.1\r\nHost: c\r\nUser-Agent: osu!\r\nosu-token: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        for _ in 0..3 {
+            chunked.extend_from_slice(b"200\r\n");
+            chunked.extend_from_slice(&[0; 0x200]);
+            chunked.extend_from_slice(b"\r\n");
+        }
+        chunked.extend_from_slice(b"0\r\n\r\n");
+        client.write_all(&chunked).await.unwrap();
+        assert_eq!(read_reply(&mut client).await.status, 413);
+        assert!(handler.polls.lock().unwrap().is_empty());
+
+        // The server still answers, and a body exactly at the limit is fine.
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let reply = request(&mut client, "POST", &[OSU, ("osu-token", TOKEN)], &[0; 1024]).await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(handler.polls.lock().unwrap()[0].1.len(), 1024);
+    }
+
+    #[tokio::test]
+    async fn get_is_a_page() {
+        let (addr, _) = serve(HttpLimits::default()).await;
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let reply = request(&mut client, "GET", &[], b"").await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
+        assert!(std::str::from_utf8(&reply.body).unwrap().contains("chio-rs bancho server"));
+    }
+
+    #[test]
+    fn defaults() {
+        assert_eq!(HttpLimits::default().max_body, 1024 * 1024);
+        assert_eq!(restart_frame().len(), 11);
+    }
+}
