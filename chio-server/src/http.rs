@@ -24,6 +24,10 @@
 //! - Every protocol answer is status 200 with `cho-protocol: 19`,
 //!   `Content-Type: application/octet-stream` and `Connection: keep-alive`. Errors (400,
 //!   403, 413) carry `Connection: close`.
+//! - A [`PollHandler::login`] that panics is answered as anchor answers an internal error:
+//!   `cho-token: no`, `Connection: close` and `BanchoLoginReply(-5)`
+//!   ([`server_error_frame`]), which the client shows as a server error. A
+//!   [`PollHandler::poll`] that panics is a **500** with `Connection: close`.
 //! - `GET /` is a small `text/html` page naming the server.
 //!
 //! Serve the router with the peer's address so [`PollHandler::login`] receives it:
@@ -40,6 +44,7 @@
 //! ```
 
 use std::net::SocketAddr;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use axum::Router;
@@ -50,8 +55,10 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bytes::Bytes;
+use chio_packets::login::BanchoLoginReply;
 use chio_packets::login_request::LoginRequest;
 use chio_packets::session::BanchoRestart;
+use chio_packets::types::LoginError;
 use chio_packets::wire::PacketEncoder;
 use chio_packets::{Context, FromServer, ServerPacket};
 
@@ -136,16 +143,29 @@ pub fn restart_frame() -> Bytes {
     Bytes::from(buf)
 }
 
+/// The login answer of an internal error: `BanchoLoginReply(-5)`
+/// ([`LoginError::ServerError`]), written for [`Context::NEWEST`] (every HTTP-era client
+/// reads it): `05 00 00 04 00 00 00 fb ff ff ff`.
+pub fn server_error_frame() -> Bytes {
+    let mut buf = Vec::with_capacity(11);
+    PacketEncoder::<FromServer>::new(Context::NEWEST)
+        .write(&ServerPacket::from(BanchoLoginReply(LoginError::ServerError as i32)), &mut buf)
+        .expect("BanchoLoginReply encodes for every build");
+    Bytes::from(buf)
+}
+
 struct Shared<H> {
     handler: Arc<H>,
     limits: HttpLimits,
     restart: Bytes,
+    server_error: Bytes,
 }
 
 /// The HTTP front door for `handler`: `POST /` (logins and polls) and `GET /` (a page),
 /// by the rules of the [module documentation](self).
 pub fn router<H: PollHandler>(handler: Arc<H>, limits: HttpLimits) -> Router {
-    let shared = Arc::new(Shared { handler, limits, restart: restart_frame() });
+    let shared =
+        Arc::new(Shared { handler, limits, restart: restart_frame(), server_error: server_error_frame() });
     Router::new()
         .route("/", get(index).post(post::<H>))
         .layer(DefaultBodyLimit::max(limits.max_body))
@@ -166,13 +186,17 @@ fn error(status: StatusCode, message: &'static str) -> Response {
 }
 
 fn bancho(token: Option<HeaderValue>, body: Bytes) -> Response {
+    bancho_with(token, body, "keep-alive")
+}
+
+fn bancho_with(token: Option<HeaderValue>, body: Bytes, connection: &'static str) -> Response {
     let mut headers = HeaderMap::with_capacity(4);
     if let Some(token) = token {
         headers.insert(CHO_TOKEN.clone(), token);
     }
     headers.insert(CHO_PROTOCOL_HEADER.clone(), HeaderValue::from(u16::from(CHO_PROTOCOL)));
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
-    headers.insert(CONNECTION, HeaderValue::from_static("keep-alive"));
+    headers.insert(CONNECTION, HeaderValue::from_static(connection));
     (StatusCode::OK, headers, body).into_response()
 }
 
@@ -212,7 +236,11 @@ async fn post<H: PollHandler>(
                 Err(_) => return error(StatusCode::BAD_REQUEST, "invalid login\n"),
             };
             let peer = connect_info.map(|Extension(ConnectInfo(addr))| addr);
-            let outcome = shared.handler.login(login, peer);
+            let handler = &shared.handler;
+            let Ok(outcome) = catch_unwind(AssertUnwindSafe(|| handler.login(login, peer))) else {
+                let no = HeaderValue::from_static(NO_TOKEN);
+                return bancho_with(Some(no), shared.server_error.clone(), "close");
+            };
             let token = outcome
                 .token
                 .and_then(|t| HeaderValue::try_from(t).ok())
@@ -221,7 +249,13 @@ async fn post<H: PollHandler>(
         }
         Some(token) => {
             let outcome = match token.to_str() {
-                Ok(token) => shared.handler.poll(token, body),
+                Ok(token) => {
+                    let handler = &shared.handler;
+                    match catch_unwind(AssertUnwindSafe(|| handler.poll(token, body))) {
+                        Ok(outcome) => outcome,
+                        Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n"),
+                    }
+                }
                 Err(_) => PollOutcome::UnknownToken,
             };
             match outcome {
@@ -257,6 +291,7 @@ mod tests {
 
     impl PollHandler for Mock {
         fn login(&self, login: OwnedLogin, peer: Option<SocketAddr>) -> LoginOutcome {
+            assert_ne!(login.username, "crash", "a handler bug");
             let ok = login.username == "peppy";
             self.logins.lock().unwrap().push((login, peer));
             if ok {
@@ -267,6 +302,7 @@ mod tests {
         }
 
         fn poll(&self, token: &str, body: Bytes) -> PollOutcome {
+            assert_ne!(token, "crash", "a handler bug");
             self.polls.lock().unwrap().push((token.to_owned(), body));
             if token == TOKEN {
                 PollOutcome::Known(Bytes::from_static(b"queued"))
@@ -500,6 +536,33 @@ mod tests {
         let reply = request(&mut client, "POST", &[OSU, ("osu-token", TOKEN)], &[0; 1024]).await;
         assert_eq!(reply.status, 200);
         assert_eq!(handler.polls.lock().unwrap()[0].1.len(), 1024);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_a_server_error() {
+        let (addr, _) = serve(HttpLimits::default()).await;
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let reply = request(&mut client, "POST", &[OSU], login_body("crash").as_bytes()).await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("cho-token"), Some("no"));
+        assert_eq!(reply.header("connection"), Some("close"));
+        assert_eq!(reply.body, [5, 0, 0, 4, 0, 0, 0, 0xfb, 0xff, 0xff, 0xff]);
+        let mut decoder = PacketDecoder::<FromServer>::new(Context::NEWEST);
+        let frame = decoder.frames(&reply.body).next().unwrap().unwrap();
+        match decoder.decode(&frame).unwrap().into_packet() {
+            Some(ServerPacket::BanchoLoginReply(reply)) => {
+                assert_eq!(reply.error(), Some(LoginError::ServerError))
+            }
+            other => panic!("{other:?}"),
+        }
+
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let reply = request(&mut client, "POST", &[OSU, ("osu-token", "crash")], b"").await;
+        assert_eq!(reply.status, 500);
+        // The server goes on.
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let reply = request(&mut client, "POST", &[OSU], login_body("peppy").as_bytes()).await;
+        assert_eq!(reply.header("cho-token"), Some(TOKEN));
     }
 
     #[tokio::test]
