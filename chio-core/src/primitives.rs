@@ -233,8 +233,9 @@ impl<'de> Decode<'de> for Uleb128 {
 /// An empty string has two forms. Servers write a bare `00` (the reference does); the osu!
 /// client writes `0b 00`, a present string of length 0, as its writer does for every
 /// non-null string in every build (seen in real client traffic: an `OsuMessage` from a
-/// stable client starts `0b 00` for the empty sender). [`encode`] writes the form of the
-/// context's sender ([`Context::sent_by`]); [`decode`] accepts both.
+/// stable client starts `0b 00` for the empty sender). [`encode`](string::encode) writes
+/// the form of the context's sender ([`Context::sent_by`]); [`decode`](string::decode)
+/// accepts both.
 pub mod string {
     use super::*;
     use crate::context::Direction;

@@ -1,4 +1,4 @@
-//! Frames and packets on the wire, in both directions, for any [`PacketSet`].
+//! Frames and packets on the wire, in both directions, for any [`PacketSet`](crate::PacketSet).
 //!
 //! One frame type, [`Frame`], and one reading step (parse the header, admit its length,
 //! split off the payload, inflate it) behind every reader:
@@ -17,7 +17,7 @@
 //! nothing is lost. [`PacketEncoder`] writes packets of one set; [`Frame::write`] writes a
 //! raw frame back unchanged.
 //!
-//! All of them are generic over the [`PacketSet`] read or written: the standard sets of
+//! All of them are generic over the [`PacketSet`](crate::PacketSet) read or written: the standard sets of
 //! `chio_packets` (`FromServer`, `FromClient`) or a downstream crate's own.
 //!
 //! # Naming
