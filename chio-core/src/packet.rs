@@ -108,22 +108,6 @@ pub trait PacketSet: Copy + core::fmt::Debug + Send + Sync + 'static {
     /// such frames through raw in lenient mode.
     fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<Self::Packet<'a>, DecodeError>;
 
-    /// [`decode`](Self::decode) as a [`Decoded`](crate::wire::Decoded), what
-    /// `PacketDecoder` hands out. A set may build the `Decoded` in place (the standard
-    /// ones do: a packet enum is large, and copying it out costs a measurable share of a
-    /// small packet's decoding); the default wraps `decode`.
-    #[inline(always)]
-    fn decode_packet<'a>(
-        id: u16,
-        reader: &mut Reader<'a>,
-        ctx: Context,
-    ) -> Result<crate::wire::Decoded<'a, Self>, DecodeError>
-    where
-        Self: Sized,
-    {
-        Self::decode(id, reader, ctx).map(crate::wire::Decoded::Packet)
-    }
-
     /// Decodes the whole payload of packet `id` (canonical) for `ctx`'s build, with the
     /// default limits; bytes after the packet are an error. Frames from the wire go
     /// through a `PacketDecoder` instead, which also keeps what a set does not know.

@@ -209,13 +209,6 @@ macro_rules! packet_enum {
                 $(|reader, ctx| <$($path)::+ as Decode<'_>>::decode(reader, ctx).map($name::$variant),)*
             ];
 
-            /// [`DECODERS`](Self::DECODERS) giving a [`Decoded`](crate::wire::Decoded):
-            /// the packet is built where the caller's result lives, not copied into it.
-            const DECODED: &'static [for<'r> fn(&mut Reader<'r>, Context) -> Result<crate::wire::Decoded<'r, $set>, DecodeError>] = &[
-                $(|reader, ctx| <$($path)::+ as Decode<'_>>::decode(reader, ctx)
-                    .map(|packet| crate::wire::Decoded::Packet($name::$variant(packet))),)*
-            ];
-
             /// For each id slot ([`id_slot`]), the types carrying that id as indices into
             /// [`TYPES`](Self::TYPES) plus one, with their builds, the last declared (the
             /// newest) first; index 0 ends the list.
@@ -323,18 +316,6 @@ macro_rules! packet_enum {
             #[inline(always)]
             fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<$name<'a>, DecodeError> {
                 $name::decode_from_reader(id, reader, ctx)
-            }
-
-            #[inline(always)]
-            fn decode_packet<'a>(
-                id: u16,
-                reader: &mut Reader<'a>,
-                ctx: Context,
-            ) -> Result<crate::wire::Decoded<'a, Self>, DecodeError> {
-                match $name::index_of(id, ctx.build()).and_then(|index| $name::DECODED.get(index)) {
-                    Some(decode) => decode(reader, ctx),
-                    None => Err(reader.error(missing(Direction::$direction, id, ctx.build()))),
-                }
             }
 
             #[inline]

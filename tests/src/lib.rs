@@ -238,10 +238,22 @@ pub mod reference {
         output.stdout
     }
 
+    /// What every snippet can use besides `sys` and `chio`: `norm(value)`, a reference value
+    /// as plain JSON data (dataclasses as objects, enums and flags as their values).
+    const NORM: &str = "import dataclasses, enum
+def norm(v):
+    if dataclasses.is_dataclass(v):
+        return {f.name: norm(getattr(v, f.name)) for f in dataclasses.fields(v)}
+    if isinstance(v, enum.Enum):
+        return int(v.value)
+    if isinstance(v, (list, tuple)):
+        return [norm(x) for x in v]
+    return v";
+
     /// Runs a Python snippet (after checking the pinned version) with `stdin`; see [`run`].
     pub fn run_snippet(code: &str, stdin: &[u8]) -> Vec<u8> {
         let code = format!(
-            "import sys, chio\nif chio.__version__ != '1.1.21':\n    sys.exit(f'the venv has chio {{chio.__version__}}, not 1.1.21')\n{code}"
+            "import sys, chio\nif chio.__version__ != '1.1.21':\n    sys.exit(f'the venv has chio {{chio.__version__}}, not 1.1.21')\n{NORM}\n{code}"
         );
         run(&["-c", &code], stdin)
     }

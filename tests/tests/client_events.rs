@@ -30,14 +30,6 @@ use serde_json::{Value, json};
 const READ: &str = r#"
 import json, dataclasses, enum
 from chio.io import MemoryStream
-def norm(v):
-    if dataclasses.is_dataclass(v):
-        return {f.name: norm(getattr(v, f.name)) for f in dataclasses.fields(v)}
-    if isinstance(v, enum.Enum):
-        return int(v.value)
-    if isinstance(v, (list, tuple)):
-        return [norm(x) for x in v]
-    return v
 out = []
 for build, name, payload in json.load(sys.stdin):
     cls = chio.select_client(build)

@@ -16,14 +16,6 @@ use serde_json::{Value, json};
 const DEFAULTS: &str = r#"
 import json, dataclasses, enum, inspect
 from chio.types import UserInfo, UserQuit, Message, ReplayFrameBundle, Match, MatchSlot, BeatmapInfo
-def norm(v):
-    if dataclasses.is_dataclass(v):
-        return {f.name: norm(getattr(v, f.name)) for f in dataclasses.fields(v)}
-    if isinstance(v, enum.Enum):
-        return int(v.value)
-    if isinstance(v, (list, tuple)):
-        return [norm(x) for x in v]
-    return v
 client = chio.select_client(20250306)
 def argument(method, name):
     return inspect.signature(getattr(client, method)).parameters[name].default

@@ -36,8 +36,7 @@ pub struct Tolerated {
 /// What [`PacketDecoder::decode`] made of one frame.
 ///
 /// How many payload bytes the packet used, and so the bytes after it, are
-/// [`PacketDecoder::used`] (kept out of this value: a packet decoded straight into the
-/// caller's `Result` is not copied on its way out, which measurably matters per packet).
+/// [`PacketDecoder::used`].
 pub enum Decoded<'f, S: PacketSet> {
     /// A packet of the set, borrowing from the frame.
     Packet(S::Packet<'f>),
@@ -213,9 +212,8 @@ impl<S: PacketSet> PacketDecoder<S> {
             return Ok(Decoded::Packet(packet));
         }
         let mut reader = Reader::new(payload).with_limits(self.limits);
-        // One result, decoded into and returned in place on every path (changed only on
-        // the rare ones), so that the packet is never copied on its way out.
-        let mut result = S::decode_packet(id, &mut reader, ctx);
+        // One result, changed only on the rare paths.
+        let mut result = S::decode(id, &mut reader, ctx).map(Decoded::Packet);
         match &result {
             Ok(_) => {
                 let left = reader.remaining();
