@@ -10,6 +10,10 @@
 //! - [`layout`]: the wire layout of a connection, the key under which an event is encoded
 //!   once for every client that reads the same bytes.
 //! - [`broadcast`]: one event to many sessions, encoded once per wire layout.
+//! - [`blocks`]: channels, chat, friends, presence, spectating, multiplayer: the game
+//!   state a server composes, each block usable alone.
+//! - [`mail`]: the [`Mailer`](mail::Mailer) every building block sends through: one
+//!   session or many, closed outboxes collected for the server to end.
 //! - [`registry`]: the sessions online, found by id, user, name or token, behind the
 //!   [`Registry`](registry::Registry) trait with
 //!   [`InProcessRegistry`](registry::InProcessRegistry) as the default; one regular
@@ -21,12 +25,16 @@
 //! - [`http`]: the HTTP front door of modern clients (logins and polls on axum), behind the
 //!   [`PollHandler`](http::PollHandler) trait; unknown tokens get `BanchoRestart`.
 
+pub mod blocks;
 pub mod broadcast;
 pub mod era;
 pub mod http;
 pub mod layout;
+pub mod mail;
 pub mod outbox;
 pub mod registry;
 pub mod session;
 pub mod storage;
 pub mod tcp_login;
+#[cfg(test)]
+mod testkit;
