@@ -116,13 +116,15 @@ pub enum PollOutcome {
 
 /// The bancho side of the HTTP transport: sessions, packets, queues.
 ///
-/// The methods are synchronous: a handler queues the work and answers with bytes that are
-/// ready, such as a drain of the session's [`Outbox`](crate::outbox::Outbox). They run on
+/// A login is asynchronous, since checking a password is slow work for a blocking thread.
+/// A poll is synchronous: the handler queues the work and answers with bytes that are
+/// ready, such as a drain of the session's [`Outbox`](crate::outbox::Outbox). Both run on
 /// the async runtime, so they must not block.
 pub trait PollHandler: Send + Sync + 'static {
     /// A login: `login` is the parsed body, `peer` the client's address when the router is
     /// served with connect info (see the [module documentation](self)).
-    fn login(&self, login: OwnedLogin, peer: Option<SocketAddr>) -> LoginOutcome;
+    fn login(&self, login: OwnedLogin, peer: Option<SocketAddr>)
+    -> impl Future<Output = LoginOutcome> + Send;
 
     /// A poll from the session holding `token`; `body` is the client's packets, whole
     /// frames in the 7-byte-header framing (possibly none).
@@ -236,8 +238,9 @@ async fn post<H: PollHandler>(
                 Err(_) => return error(StatusCode::BAD_REQUEST, "invalid login\n"),
             };
             let peer = connect_info.map(|Extension(ConnectInfo(addr))| addr);
-            let handler = &shared.handler;
-            let Ok(outcome) = catch_unwind(AssertUnwindSafe(|| handler.login(login, peer))) else {
+            // A task of its own, so that a panicking handler is answered, not propagated.
+            let handler = Arc::clone(&shared.handler);
+            let Ok(outcome) = tokio::spawn(async move { handler.login(login, peer).await }).await else {
                 let no = HeaderValue::from_static(NO_TOKEN);
                 return bancho_with(Some(no), shared.server_error.clone(), "close");
             };
@@ -290,7 +293,7 @@ mod tests {
     }
 
     impl PollHandler for Mock {
-        fn login(&self, login: OwnedLogin, peer: Option<SocketAddr>) -> LoginOutcome {
+        async fn login(&self, login: OwnedLogin, peer: Option<SocketAddr>) -> LoginOutcome {
             assert_ne!(login.username, "crash", "a handler bug");
             let ok = login.username == "peppy";
             self.logins.lock().unwrap().push((login, peer));

@@ -47,7 +47,9 @@ pub(crate) fn received(session: &SessionHandle) -> Vec<ServerPacket<'static>> {
         let frame = frame.expect("queued frames are whole");
         match decoder.decode(&frame).expect("queued packets decode") {
             Decoded::Packet(packet) => packets.push(packet.into_owned()),
-            Decoded::Raw(raw) => panic!("queued a packet build {} has no definition for: {raw:?}", session.ctx().build()),
+            Decoded::Raw(raw) => {
+                panic!("queued a packet build {} has no definition for: {raw:?}", session.ctx().build())
+            }
         }
     }
     packets
