@@ -20,6 +20,8 @@
 //!   session per account, tournament sessions alongside up to a bound.
 //! - [`era`]: the per-era client policy (transport, pings, idle timeout, presence
 //!   bundles, stats pushes, match ids), one table with its sources.
+//! - [`login`]: who may log in: the operator's [`VersionPolicy`](login::VersionPolicy)
+//!   and the [`Authenticator`](login::Authenticator) trait, with a storage-backed default.
 //! - [`tcp_login`]: the TCP front door: the three login lines, bounded in size and time,
 //!   stray HTTP redirected, the first packet bytes kept.
 //! - [`http`]: the HTTP front door of modern clients (logins and polls on axum), behind the
@@ -30,6 +32,7 @@ pub mod broadcast;
 pub mod era;
 pub mod http;
 pub mod layout;
+pub mod login;
 pub mod mail;
 pub mod outbox;
 pub mod registry;
