@@ -208,7 +208,7 @@ impl Channels {
         self.memberships
             .get(&session)?
             .iter()
-            .find(|m| self.channels[*m].display.eq_ignore_ascii_case(name))
+            .find(|m| self.channels.get(*m).is_some_and(|c| key(&c.display) == k))
             .cloned()
     }
 
@@ -243,6 +243,10 @@ impl Channels {
     /// Joins `session` to channel `name` (listed or hidden) and sends it
     /// `ChannelJoinSuccess(display name)`; joining again only resends that.
     ///
+    /// This is the server's join (a player entering a match joins its hidden channel):
+    /// it does not ask whether the session may. For a client's `OsuChannelJoin` use
+    /// [`client_join`](Self::client_join), which keeps hidden channels closed.
+    ///
     /// # Errors
     ///
     /// [`ChannelError::Unknown`] for no such channel, after sending `ChannelRevoked(name)`
@@ -261,6 +265,31 @@ impl Channels {
         self.insert_member(&k, session);
         mail.send(session, &ServerEvent::ChannelJoinSuccess(Cow::Borrowed(&self.channels[&k].display)));
         Ok(())
+    }
+
+    /// Joins `session` to channel `name` at the client's request (`OsuChannelJoin`):
+    /// as [`join`](Self::join) for listed channels; a hidden channel is refused as unknown
+    /// (anchor revokes `#multi_<id>` for non-referees) unless the session is already in it,
+    /// so a client cannot listen in on a match or a spectator group by its real name.
+    ///
+    /// # Errors
+    ///
+    /// [`ChannelError::Unknown`] after sending `ChannelRevoked(name)`.
+    pub fn client_join(
+        &mut self,
+        mail: &mut Mailer,
+        session: &SessionHandle,
+        name: &str,
+    ) -> Result<(), ChannelError> {
+        let open = self.resolve(session.id(), name).is_some_and(|k| {
+            self.channels[&k].listed || self.channels[&k].members.contains_key(&session.id())
+        });
+        if !open {
+            let name = cut(name, MAX_CHANNEL_NAME_LEN);
+            mail.send(session, &ServerEvent::ChannelRevoked(Cow::Borrowed(name)));
+            return Err(ChannelError::Unknown(name.to_owned()));
+        }
+        self.join(mail, session, name)
     }
 
     /// Takes `session` out of channel `name` (or the channel it is in displayed as `name`),
@@ -659,5 +688,27 @@ mod tests {
         assert_eq!(channels.channel_names_of(a.id()), ["#spec_1005"]);
         assert!(names(&c).is_empty());
         assert!(channels.info("#multi_4").is_some_and(|i| i.name == "#multiplayer" && i.user_count == 1));
+    }
+
+    #[test]
+    fn clients_cannot_join_hidden_channels_by_name() {
+        let kit = Kit::new();
+        let mut mail = Mailer::new();
+        let mut channels = Channels::standard();
+        channels.create_hidden("#multi_3", "#multiplayer");
+        let (a, spy) = (kit.session(1, "a", 20250306), kit.session(2, "spy", 20250306));
+        channels.join(&mut mail, &a, "#multi_3").unwrap();
+        names(&a);
+        for name in ["#multi_3", "#multiplayer"] {
+            assert!(matches!(channels.client_join(&mut mail, &spy, name), Err(ChannelError::Unknown(_))));
+            let packets = received(&spy);
+            assert!(matches!(&packets[..], [ServerPacket::BanchoChannelRevoked(r)] if r.0 == name));
+        }
+        assert!(!channels.is_member(spy.id(), "#multi_3"));
+        // Members may rejoin under either name; listed channels are open.
+        channels.client_join(&mut mail, &a, "#multiplayer").unwrap();
+        channels.client_join(&mut mail, &spy, "#lobby").unwrap();
+        assert_eq!(names(&a), ["BanchoChannelJoinSuccess"]);
+        assert_eq!(names(&spy), ["BanchoChannelJoinSuccess"]);
     }
 }
