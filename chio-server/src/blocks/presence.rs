@@ -130,7 +130,8 @@ impl Presences {
     /// newcomer is on their list in `friends`), `UserStats` to the builds that need
     /// stats pushed.
     ///
-    /// A tournament session gets the same lists but is not announced.
+    /// `info.id` is set to the session's user id. A tournament session gets the same
+    /// lists but is not announced.
     pub fn on_login(
         &mut self,
         mail: &mut Mailer,
