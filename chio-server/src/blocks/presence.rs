@@ -1,0 +1,517 @@
+//! Who is online and what they are doing: presence, status and statistics.
+//!
+//! [`Presences`] keeps a [`UserInfo`] per online session and each session's
+//! [`PresenceFilter`] (`OsuReceiveUpdates`), plus bot users with no session (BanchoBot),
+//! who are always listed. It sends, following anchor (`docs/design/server-research.md` §4,
+//! §7, §8):
+//!
+//! - at login, the user's own presence and stats, then the others (bundles of
+//!   [`BUNDLE_CHUNK`] ids from b20121224, one presence each before), then the newcomer to
+//!   everyone whose filter lets them see it;
+//! - on a status change, stats to the user and to the builds that cannot ask for them
+//!   ([`ClientPolicy::pushes_stats`]); newer clients ask ([`Presences::stats_request`]);
+//! - at logout, `UserQuit` to everyone else.
+//!
+//! The events layer turns each event into what a build can read (a b1000 client gets a
+//! presence as a statistics packet, b282 nothing it cannot show), so this block only
+//! chooses whom to tell. Where a build's presence already *is* its statistics packet
+//! (before b1788), no second statistics packet is sent with it.
+//!
+//! Tournament sessions receive everything but are never listed or announced: their user
+//! is listed through the regular session.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use chio_packets::Packet;
+use chio_packets::events::{Activity, Presence, ServerEvent, Stats, UserInfo};
+use chio_packets::presence::BanchoUserPresence;
+use chio_packets::session::{PresenceFilter, QuitState};
+
+use crate::blocks::friends::Friends;
+use crate::era::ClientPolicy;
+use crate::mail::Mailer;
+use crate::registry::SessionHandle;
+use crate::session::SessionId;
+
+/// How many users one `UserPresenceBundle` carries (anchor's chunk).
+pub const BUNDLE_CHUNK: usize = 512;
+
+/// The most ids one `OsuUserStatsRequest` is answered for (anchor); the rest are ignored.
+pub const MAX_STATS_REQUEST: usize = 32;
+
+/// The most ids one `OsuUserPresenceRequest` is answered for (anchor).
+pub const MAX_PRESENCE_REQUEST: usize = 256;
+
+/// The longest status text kept, in characters; longer text is cut.
+pub const MAX_STATUS_TEXT_LEN: usize = 256;
+
+/// The longest beatmap checksum kept (an MD5 is 32 hex digits).
+const MAX_CHECKSUM_LEN: usize = 64;
+
+#[derive(Debug)]
+struct Online {
+    session: SessionHandle,
+    info: UserInfo<'static>,
+    filter: PresenceFilter,
+}
+
+/// The users online and their presence; see the [module documentation](self).
+#[derive(Debug, Default)]
+pub struct Presences {
+    /// Every session that logged in, ordered by id.
+    online: BTreeMap<SessionId, Online>,
+    /// The regular session listed for each user id.
+    listed: HashMap<i32, SessionId>,
+    /// Users with no session, listed first, in the order added.
+    bots: Vec<UserInfo<'static>>,
+}
+
+/// A copy of `info` borrowing its text, for events.
+fn borrowed<'a>(info: &'a UserInfo<'_>) -> UserInfo<'a> {
+    UserInfo {
+        id: info.id,
+        name: Cow::Borrowed(&info.name),
+        presence: Presence { city: Cow::Borrowed(&info.presence.city), ..info.presence },
+        status: Activity {
+            text: Cow::Borrowed(&info.status.text),
+            beatmap_checksum: Cow::Borrowed(&info.status.beatmap_checksum),
+            ..info.status
+        },
+        stats: info.stats,
+    }
+}
+
+/// `text` cut to `max` characters.
+fn cut(text: &mut Cow<'_, str>, max: usize) {
+    if let Some((at, _)) = text.char_indices().nth(max) {
+        text.to_mut().truncate(at);
+    }
+}
+
+/// Whether the build's presence is its statistics packet (before b1788), so a presence
+/// needs no statistics after it.
+fn presence_is_stats(session: &SessionHandle) -> bool {
+    !BanchoUserPresence::exists_in(session.ctx())
+}
+
+fn pushes_stats(session: &SessionHandle) -> bool {
+    ClientPolicy::for_context(session.ctx()).pushes_stats
+}
+
+impl Presences {
+    /// Nobody online.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a user with no session (a bot such as BanchoBot, id 1), listed to everyone;
+    /// replaces a bot with the same id.
+    pub fn add_bot(&mut self, info: UserInfo<'static>) {
+        self.bots.retain(|bot| bot.id != info.id);
+        self.bots.push(info);
+    }
+
+    /// The users listed to `session`'s user: bots, then the other users online.
+    fn others(&self, user_id: i32) -> impl Iterator<Item = &UserInfo<'static>> {
+        let online = self.listed.values().filter_map(|id| self.online.get(id)).map(|o| &o.info);
+        let mut users: Vec<_> = self.bots.iter().chain(online).filter(|u| u.id != user_id).collect();
+        // Deterministic order: bots first (as added), then users by id.
+        let bots = self.bots.len().min(users.len());
+        users[bots..].sort_by_key(|u| u.id);
+        users.into_iter()
+    }
+
+    /// Logs `session` in with `info`: sends it its own `UserPresence` and `UserStats`,
+    /// then everyone else (`UserPresenceBundle` in chunks of [`BUNDLE_CHUNK`] where the
+    /// build reads bundles, else a `UserPresence` each, with `UserStats` where the build
+    /// needs stats pushed), then announces the newcomer to the other sessions:
+    /// `UserPresenceSingle` to those whose filter allows (a `Friends` filter when the
+    /// newcomer is on their list in `friends`), `UserStats` to the builds that need
+    /// stats pushed.
+    ///
+    /// `info.id` is set to the session's user id. A tournament session gets the same
+    /// lists but is not announced.
+    pub fn on_login(
+        &mut self,
+        mail: &mut Mailer,
+        session: &SessionHandle,
+        mut info: UserInfo<'static>,
+        friends: &Friends,
+    ) {
+        info.id = session.user_id();
+        mail.send(session, &ServerEvent::UserPresence(borrowed(&info)));
+        mail.send(session, &ServerEvent::UserStats(borrowed(&info)));
+
+        let others: Vec<_> = self.others(session.user_id()).collect();
+        if ClientPolicy::for_context(session.ctx()).presence_bundles {
+            for chunk in others.chunks(BUNDLE_CHUNK) {
+                let users = chunk.iter().map(|u| borrowed(u)).collect();
+                mail.send(session, &ServerEvent::UserPresenceBundle(users));
+            }
+        } else {
+            let stats_too = pushes_stats(session) && !presence_is_stats(session);
+            for user in others {
+                mail.send(session, &ServerEvent::UserPresence(borrowed(user)));
+                if stats_too {
+                    mail.send(session, &ServerEvent::UserStats(borrowed(user)));
+                }
+            }
+        }
+
+        if !session.is_tournament() {
+            let mut presence_to = Vec::new();
+            let mut stats_to = Vec::new();
+            for other in self.online.values().filter(|o| o.session.user_id() != info.id) {
+                let sees = match other.filter {
+                    PresenceFilter::NoPlayers => false,
+                    PresenceFilter::All => true,
+                    PresenceFilter::Friends => friends.is_friend(other.session.user_id(), info.id),
+                };
+                if sees {
+                    presence_to.push(&other.session);
+                }
+                if pushes_stats(&other.session) && !(sees && presence_is_stats(&other.session)) {
+                    stats_to.push(&other.session);
+                }
+            }
+            mail.send_all(presence_to, &ServerEvent::UserPresenceSingle(borrowed(&info)), &[]);
+            mail.send_all(stats_to, &ServerEvent::UserStats(borrowed(&info)), &[]);
+            self.listed.insert(info.id, session.id());
+        }
+        self.online
+            .insert(session.id(), Online { session: session.clone(), info, filter: PresenceFilter::All });
+    }
+
+    /// Stores the session's new status (text and checksum bounded) and sends its
+    /// `UserStats` to it and to every session whose build needs stats pushed. Returns
+    /// the updated info (for the server to tell spectators), `None` if the session is not
+    /// logged in here.
+    pub fn status(
+        &mut self,
+        mail: &mut Mailer,
+        session: &SessionHandle,
+        mut activity: Activity<'static>,
+    ) -> Option<&UserInfo<'static>> {
+        cut(&mut activity.text, MAX_STATUS_TEXT_LEN);
+        cut(&mut activity.beatmap_checksum, MAX_CHECKSUM_LEN);
+        let online = self.online.get_mut(&session.id())?;
+        online.info.status = activity;
+        let me = session.id();
+        let to = self
+            .online
+            .values()
+            .map(|o| &o.session)
+            .filter(|s| s.id() == me || (!session.is_tournament() && pushes_stats(s)));
+        let info = &self.online[&me].info;
+        mail.send_all(to, &ServerEvent::UserStats(borrowed(info)), &[]);
+        Some(info)
+    }
+
+    /// Answers `OsuStatusUpdateRequest`: the session's own `UserStats`.
+    pub fn status_update_request(&self, mail: &mut Mailer, session: &SessionHandle) {
+        if let Some(online) = self.online.get(&session.id()) {
+            mail.send(session, &ServerEvent::UserStats(borrowed(&online.info)));
+        }
+    }
+
+    /// Answers `OsuUserStatsRequest`: `UserStats` for each of the first
+    /// [`MAX_STATS_REQUEST`] ids that is online (or a bot); the rest are ignored.
+    pub fn stats_request(&self, mail: &mut Mailer, session: &SessionHandle, ids: &[i32]) {
+        for info in ids.iter().take(MAX_STATS_REQUEST).filter_map(|id| self.info_by_user(*id)) {
+            mail.send(session, &ServerEvent::UserStats(borrowed(info)));
+        }
+    }
+
+    /// Answers `OsuUserPresenceRequest`: `UserPresence` for each of the first
+    /// [`MAX_PRESENCE_REQUEST`] ids that is online (or a bot).
+    pub fn presence_request(&self, mail: &mut Mailer, session: &SessionHandle, ids: &[i32]) {
+        for info in ids.iter().take(MAX_PRESENCE_REQUEST).filter_map(|id| self.info_by_user(*id)) {
+            mail.send(session, &ServerEvent::UserPresence(borrowed(info)));
+        }
+    }
+
+    /// Answers `OsuUserPresenceRequestAll`: a `UserPresence` for every other user listed.
+    pub fn presence_request_all(&self, mail: &mut Mailer, session: &SessionHandle) {
+        for info in self.others(session.user_id()) {
+            mail.send(session, &ServerEvent::UserPresence(borrowed(info)));
+        }
+    }
+
+    /// Stores the session's `OsuReceiveUpdates` filter, used for later announcements.
+    pub fn set_filter(&mut self, session: SessionId, filter: PresenceFilter) {
+        if let Some(online) = self.online.get_mut(&session) {
+            online.filter = filter;
+        }
+    }
+
+    /// The session's filter (`All` until the client sets one).
+    pub fn filter(&self, session: SessionId) -> Option<PresenceFilter> {
+        self.online.get(&session).map(|o| o.filter)
+    }
+
+    /// Replaces the session's statistics (after a score or a mode change); sends nothing.
+    pub fn set_stats(&mut self, session: SessionId, stats: Stats) {
+        if let Some(online) = self.online.get_mut(&session) {
+            online.info.stats = stats;
+        }
+    }
+
+    /// What is known of the session's user.
+    pub fn info(&self, session: SessionId) -> Option<&UserInfo<'static>> {
+        self.online.get(&session).map(|o| &o.info)
+    }
+
+    /// What is known of the user online (or the bot) with this id.
+    pub fn info_by_user(&self, user_id: i32) -> Option<&UserInfo<'static>> {
+        self.listed
+            .get(&user_id)
+            .and_then(|id| self.online.get(id))
+            .map(|o| &o.info)
+            .or_else(|| self.bots.iter().find(|bot| bot.id == user_id))
+    }
+
+    /// How many sessions are logged in here.
+    pub fn len(&self) -> usize {
+        self.online.len()
+    }
+
+    /// Whether no session is logged in here.
+    pub fn is_empty(&self) -> bool {
+        self.online.is_empty()
+    }
+
+    /// Logs `session` out: for its user's listed session, `UserQuit` (gone) to every
+    /// other session. Does nothing for a session not logged in here.
+    pub fn on_logout(&mut self, mail: &mut Mailer, session: &SessionHandle) {
+        let Some(online) = self.online.remove(&session.id()) else { return };
+        if self.listed.get(&online.info.id) != Some(&session.id()) {
+            return;
+        }
+        self.listed.remove(&online.info.id);
+        let quit = ServerEvent::UserQuit { user: borrowed(&online.info), state: QuitState::Gone };
+        mail.send_all(self.online.values().map(|o| &o.session), &quit, &[]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chio_packets::ServerPacket;
+    use chio_packets::types::Status;
+
+    use super::*;
+    use crate::testkit::{Kit, names, received};
+
+    const BUILDS: [u32; 7] = [282, 1000, 1788, 20121224, 20130815, 20150915, 20250306];
+
+    fn user(session: &SessionHandle) -> UserInfo<'static> {
+        UserInfo { id: session.user_id(), name: session.name().to_owned().into(), ..UserInfo::default() }
+    }
+
+    fn bot() -> UserInfo<'static> {
+        UserInfo { id: 1, name: "BanchoBot".into(), ..UserInfo::default() }
+    }
+
+    /// The user ids in the session's presence, stats and bundle packets, in order.
+    fn ids(session: &SessionHandle) -> Vec<i32> {
+        let mut out = Vec::new();
+        for packet in received(session) {
+            match packet {
+                ServerPacket::BanchoUserPresence(p) => out.push(p.user_id),
+                ServerPacket::BanchoUserStatsB282(s) => out.push(s.0.user_id as i32),
+                ServerPacket::BanchoUserStatsB323(s) => out.push(s.0.user_id as i32),
+                ServerPacket::BanchoUserStatsB338(s) => out.push(s.0.user_id as i32),
+                ServerPacket::BanchoUserStats(s) => out.push(s.0.user_id),
+                ServerPacket::BanchoUserPresenceSingle(p) => out.push(p.user_id),
+                ServerPacket::BanchoUserPresenceBundle(b) => out.extend(b.user_ids),
+                other => panic!("unexpected {}", other.name()),
+            }
+        }
+        out
+    }
+
+    struct World {
+        kit: Kit,
+        mail: Mailer,
+        presences: Presences,
+        friends: Friends,
+    }
+
+    impl World {
+        fn new() -> Self {
+            let mut presences = Presences::new();
+            presences.add_bot(bot());
+            Self { kit: Kit::new(), mail: Mailer::new(), presences, friends: Friends::new() }
+        }
+
+        fn login(&mut self, user_id: i32, build: u32) -> SessionHandle {
+            let s = self.kit.session(user_id, &format!("u{user_id}"), build);
+            self.presences.on_login(&mut self.mail, &s, user(&s), &self.friends);
+            s
+        }
+    }
+
+    #[test]
+    fn login_burst_for_a_modern_build() {
+        let mut w = World::new();
+        let others: Vec<_> = BUILDS.iter().enumerate().map(|(i, b)| w.login(1000 + i as i32, *b)).collect();
+        others.iter().for_each(|s| drop(received(s)));
+        let me = w.login(2000, 20250306);
+        let packets = received(&me);
+        let got: Vec<_> = packets.iter().map(ServerPacket::name).collect();
+        assert_eq!(got, ["BanchoUserPresence", "BanchoUserStats", "BanchoUserPresenceBundle"]);
+        let ServerPacket::BanchoUserPresenceBundle(bundle) = &packets[2] else { unreachable!() };
+        assert_eq!(bundle.user_ids, [1, 1000, 1001, 1002, 1003, 1004, 1005, 1006]);
+
+        // Each build hears of the newcomer its way: a stats packet before b1788, a
+        // presence (plus pushed stats) in b1788–b1799, a presence id from b20121224.
+        let heard: Vec<_> = others.iter().map(names).collect();
+        assert_eq!(heard[0], ["BanchoUserStats"]);
+        assert_eq!(heard[1], ["BanchoUserStats"]);
+        assert_eq!(heard[2], ["BanchoUserPresence", "BanchoUserStats"]);
+        for h in &heard[3..] {
+            assert_eq!(h, &["BanchoUserPresenceSingle"]);
+        }
+    }
+
+    #[test]
+    fn login_burst_for_old_builds() {
+        let mut w = World::new();
+        let a = w.login(1000, 20250306);
+        let b = w.login(1001, 1000);
+        // b1000: own presence and stats, then one presence (its stats packet) per user.
+        assert_eq!(ids(&b), [1001, 1001, 1, 1000]);
+        // b1788: presence plus pushed stats per user.
+        let c = w.login(1002, 1788);
+        assert_eq!(names(&c), ["BanchoUserPresence", "BanchoUserStats"].repeat(4));
+        // b282 hears of everyone in its one statistics packet.
+        let d = w.login(1003, 282);
+        assert_eq!(ids(&d), [1003, 1003, 1, 1000, 1001, 1002]);
+        assert_eq!(ids(&a), [1000, 1000, 1, 1001, 1002, 1003]);
+    }
+
+    #[test]
+    fn bundles_are_chunked_at_512() {
+        let mut w = World::new();
+        let mut mail = Mailer::new();
+        let kit = Kit::new();
+        for i in 0..1200 {
+            let s = kit.session(1000 + i, "x", 20250306);
+            w.presences.on_login(&mut mail, &s, user(&s), &w.friends);
+        }
+        let me = w.login(5000, 20250306);
+        let packets = received(&me);
+        let sizes: Vec<_> = packets
+            .iter()
+            .filter_map(|p| match p {
+                ServerPacket::BanchoUserPresenceBundle(b) => Some(b.user_ids.len()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(sizes, [512, 512, 177], "1200 players and the bot");
+        assert_eq!(packets.len(), 5);
+    }
+
+    #[test]
+    fn filters_choose_who_hears_of_a_login() {
+        let mut w = World::new();
+        let all = w.login(1000, 20250306);
+        let none = w.login(1001, 20250306);
+        let friends_only = w.login(1002, 20250306);
+        let old = w.login(1003, 1000);
+        w.presences.set_filter(none.id(), PresenceFilter::NoPlayers);
+        w.presences.set_filter(friends_only.id(), PresenceFilter::Friends);
+        // b1000 cannot filter, but say the server stored one: it still gets stats pushed.
+        w.presences.set_filter(old.id(), PresenceFilter::NoPlayers);
+        w.friends.load(1002, vec![1005]);
+        for s in [&all, &none, &friends_only, &old] {
+            names(s);
+        }
+        w.login(1004, 20250306);
+        assert_eq!(ids(&all), [1004]);
+        assert!(names(&none).is_empty());
+        assert!(names(&friends_only).is_empty());
+        assert_eq!(ids(&old), [1004]);
+        w.login(1005, 20250306);
+        assert_eq!(ids(&friends_only), [1005]);
+        assert_eq!(w.presences.filter(friends_only.id()), Some(PresenceFilter::Friends));
+    }
+
+    #[test]
+    fn status_pushes_stats_to_old_builds_only() {
+        let mut w = World::new();
+        let sessions: Vec<_> = BUILDS.iter().enumerate().map(|(i, b)| w.login(1000 + i as i32, *b)).collect();
+        sessions.iter().for_each(|s| drop(received(s)));
+        let me = &sessions[6];
+        let activity =
+            Activity { action: Status::Playing, text: "x".repeat(1000).into(), ..Activity::default() };
+        let info = w.presences.status(&mut w.mail, me, activity).unwrap();
+        assert_eq!(info.status.action, Status::Playing);
+        assert_eq!(info.status.text.len(), MAX_STATUS_TEXT_LEN);
+        for s in &sessions {
+            let expected: &[i32] = if s.ctx().build() < 1800 || s.id() == me.id() { &[1006] } else { &[] };
+            assert_eq!(ids(s), expected, "b{}", s.ctx().build());
+        }
+        let stranger = w.kit.session(3000, "nobody", 20250306);
+        assert!(w.presences.status(&mut w.mail, &stranger, Activity::default()).is_none());
+    }
+
+    #[test]
+    fn requests_are_capped_and_skip_unknown_ids() {
+        let mut w = World::new();
+        let me = w.login(1000, 20250306);
+        for id in 1001..1300 {
+            w.login(id, 20250306);
+        }
+        names(&me);
+        w.presences.status_update_request(&mut w.mail, &me);
+        assert_eq!(ids(&me), [1000]);
+
+        let asked: Vec<i32> = [1, 42, 1001].into_iter().chain(1100..1200).collect();
+        w.presences.stats_request(&mut w.mail, &me, &asked);
+        let got = ids(&me);
+        assert_eq!(got.len(), MAX_STATS_REQUEST - 1, "42 is nobody");
+        assert_eq!(got[..3], [1, 1001, 1100]);
+
+        let asked: Vec<i32> = (1001..1300).collect();
+        w.presences.presence_request(&mut w.mail, &me, &asked);
+        assert_eq!(ids(&me), (1001..1001 + MAX_PRESENCE_REQUEST as i32).collect::<Vec<_>>());
+        w.presences.presence_request(&mut w.mail, &me, &[1]);
+        let packets = received(&me);
+        assert!(matches!(&packets[..], [ServerPacket::BanchoUserPresence(p)] if p.name == "BanchoBot"));
+
+        w.presences.presence_request_all(&mut w.mail, &me);
+        let all = ids(&me);
+        assert_eq!(all.len(), 300, "the bot and 299 others, not me");
+        assert!(!all.contains(&1000));
+    }
+
+    #[test]
+    fn logout_tells_everyone_else() {
+        let mut w = World::new();
+        let sessions: Vec<_> = BUILDS.iter().enumerate().map(|(i, b)| w.login(1000 + i as i32, *b)).collect();
+        sessions.iter().for_each(|s| drop(received(s)));
+        w.presences.on_logout(&mut w.mail, &sessions[3]);
+        for (i, s) in sessions.iter().enumerate() {
+            let expected: &[&str] = if i == 3 { &[] } else { &["BanchoUserQuit"] };
+            assert_eq!(names(s), expected, "b{}", s.ctx().build());
+        }
+        assert!(w.presences.info(sessions[3].id()).is_none());
+        assert!(w.presences.info_by_user(1003).is_none());
+        assert_eq!(w.presences.len(), 6);
+        // A second logout, or one of a stranger, sends nothing.
+        w.presences.on_logout(&mut w.mail, &sessions[3]);
+        assert!(sessions.iter().all(|s| names(s).is_empty()));
+    }
+
+    #[test]
+    fn stats_and_lookups() {
+        let mut w = World::new();
+        let me = w.login(1000, 20250306);
+        w.presences.set_stats(me.id(), Stats { rank: 7, ..Stats::default() });
+        assert_eq!(w.presences.info(me.id()).unwrap().stats.rank, 7);
+        assert_eq!(w.presences.info_by_user(1000).unwrap().stats.rank, 7);
+        assert_eq!(w.presences.info_by_user(1).unwrap().name, "BanchoBot");
+        assert!(w.presences.info_by_user(2).is_none());
+    }
+}
