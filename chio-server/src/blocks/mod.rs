@@ -6,3 +6,6 @@
 //! server keeps them in one `Mutex`) and calls them from its packet handler. Where one
 //! block's action needs another (a match creates a channel), the method says so in its
 //! return value and the server wires the two.
+
+pub mod multiplayer;
+pub mod spectating;
