@@ -979,3 +979,570 @@ impl Multiplayer {
         self.part(mail, session).ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chio_packets::ServerPacket;
+    use chio_packets::multiplayer::{
+        BanchoMatchDisband, BanchoMatchJoinSuccess, BanchoMatchNew, BanchoMatchStart, BanchoMatchUpdate,
+    };
+    use chio_packets::spectating::BanchoMatchScoreUpdate;
+
+    use super::*;
+    use crate::testkit::{Kit, names, received};
+
+    const MODERN: u32 = 20250306;
+    const EIGHT_SLOTS: u32 = 20130815;
+
+    fn settings(name: &str, password: &str) -> Match<'static> {
+        Match {
+            name: name.to_owned().into(),
+            password: password.to_owned().into(),
+            beatmap_id: 100,
+            beatmap_checksum: "0123456789abcdef0123456789abcdef".into(),
+            beatmap_text: "artist - title [diff]".into(),
+            slots: vec![MatchSlot { status: SlotStatus::OPEN, ..MatchSlot::default() }; SLOTS],
+            ..Match::default()
+        }
+    }
+
+    /// The matches carried by the packets queued for the session, by packet name.
+    fn matches(session: &SessionHandle) -> Vec<(&'static str, Match<'static>)> {
+        received(session)
+            .into_iter()
+            .filter_map(|packet| {
+                let name = packet.name();
+                match packet {
+                    ServerPacket::BanchoMatchUpdate(BanchoMatchUpdate(m))
+                    | ServerPacket::BanchoMatchNew(BanchoMatchNew(m))
+                    | ServerPacket::BanchoMatchJoinSuccess(BanchoMatchJoinSuccess(m))
+                    | ServerPacket::BanchoMatchStart(BanchoMatchStart { r#match: m }) => Some((name, m)),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    fn score_ids(session: &SessionHandle) -> Vec<u8> {
+        received(session)
+            .into_iter()
+            .filter_map(|packet| match packet {
+                ServerPacket::BanchoMatchScoreUpdate(BanchoMatchScoreUpdate(frame)) => Some(frame.id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn drain(sessions: &[&SessionHandle]) {
+        for s in sessions {
+            received(s);
+        }
+    }
+
+    fn frame(score: u32) -> ScoreFrame<'static> {
+        ScoreFrame {
+            id: 7,
+            total_score: score,
+            hp: 200,
+            checksum: "client text".into(),
+            ..ScoreFrame::default()
+        }
+    }
+
+    #[test]
+    fn two_players_play_a_match_to_the_end() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let guest = kit.session(2, "guest", 20121224);
+        let viewer = kit.session(3, "viewer", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.lobby_join(&mut mail, &viewer);
+
+        let joined = mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        assert_eq!(joined, Joined { match_id: 1, channel: "#multi_1".into() });
+        assert_eq!(names(&host), ["BanchoMatchJoinSuccess"]);
+        assert_eq!(names(&viewer), ["BanchoMatchNew"]);
+
+        assert_eq!(mp.join(&mut mail, &guest, 1, "").unwrap().match_id, 1);
+        assert_eq!(names(&guest), ["BanchoMatchJoinSuccess", "BanchoMatchUpdate"]);
+        assert_eq!(names(&host), ["BanchoMatchUpdate"]);
+        assert_eq!(names(&viewer), ["BanchoMatchUpdate"]);
+        assert_eq!(mp.match_of(guest.id()), Some(1));
+
+        mp.ready(&mut mail, &host).unwrap();
+        mp.ready(&mut mail, &guest).unwrap();
+        drain(&[&host, &guest, &viewer]);
+        mp.start(&mut mail, &host).unwrap();
+        assert_eq!(names(&host), ["BanchoMatchStart"]);
+        assert_eq!(names(&guest), ["BanchoMatchStart"]);
+        assert_eq!(names(&viewer), ["BanchoMatchUpdate"]);
+        let state = mp.get(1).unwrap();
+        assert!(state.in_progress);
+        assert_eq!(state.slots[0].status, SlotStatus::PLAYING);
+        assert_eq!(state.slots[1].status, SlotStatus::PLAYING);
+
+        mp.load_complete(&mut mail, &host).unwrap();
+        assert!(names(&host).is_empty());
+        mp.load_complete(&mut mail, &guest).unwrap();
+        assert_eq!(names(&host), ["BanchoMatchAllPlayersLoaded"]);
+        assert_eq!(names(&guest), ["BanchoMatchAllPlayersLoaded"]);
+
+        mp.score_update(&mut mail, &guest, &frame(1000)).unwrap();
+        mp.score_update(&mut mail, &host, &frame(2000)).unwrap();
+        assert_eq!(score_ids(&host), [1, 0]);
+        assert_eq!(score_ids(&guest), [1, 0]);
+        assert!(names(&viewer).is_empty());
+
+        let t0 = Instant::now();
+        mp.complete(&mut mail, &host, t0).unwrap();
+        assert_eq!(names(&host), ["BanchoMatchUpdate"]);
+        assert!(mp.get(1).unwrap().in_progress);
+        mp.complete(&mut mail, &guest, t0).unwrap();
+        assert_eq!(names(&host), ["BanchoMatchComplete", "BanchoMatchUpdate"]);
+        // The guest also saw the host finish.
+        assert_eq!(names(&guest), ["BanchoMatchUpdate", "BanchoMatchComplete", "BanchoMatchUpdate"]);
+        assert_eq!(names(&viewer), ["BanchoMatchUpdate", "BanchoMatchUpdate"]);
+        let state = mp.get(1).unwrap();
+        assert!(!state.in_progress);
+        assert!(state.slots[..2].iter().all(|slot| slot.status == SlotStatus::NOT_READY));
+        // Nothing more to do for a finished round.
+        assert_eq!(mp.complete(&mut mail, &guest, t0), Err(MatchError::NotInProgress));
+    }
+
+    #[test]
+    fn eight_slot_clients_never_see_slots_they_cannot_show() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let eights: Vec<SessionHandle> = (0..7).map(|i| kit.session(10 + i, "eight", EIGHT_SLOTS)).collect();
+        let wide = kit.session(2, "wide", MODERN);
+        let late = kit.session(3, "late", EIGHT_SLOTS);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        for s in &eights {
+            mp.join(&mut mail, s, 1, "").unwrap();
+        }
+        // Slots 0-7 are taken: the 16-slot client sits in slot 8, the 8-slot one cannot.
+        mp.join(&mut mail, &wide, 1, "").unwrap();
+        assert_eq!(mp.get(1).unwrap().slots[8].user_id, 2);
+        assert_eq!(mp.join(&mut mail, &late, 1, ""), Err(MatchError::Full));
+        assert_eq!(names(&late), ["BanchoMatchJoinFail"]);
+        // Nor may it move past its count.
+        assert_eq!(mp.change_slot(&mut mail, &eights[0], 9), Err(MatchError::BadSlot));
+
+        let eight = &eights[0];
+        let updates = matches(eight);
+        let (name, last) = updates.last().unwrap();
+        assert_eq!(*name, "BanchoMatchUpdate");
+        assert_eq!(last.slots.len(), 8);
+        assert!(last.slots.iter().all(|slot| slot.user_id != 2));
+        let (_, wide_view) = matches(&wide).pop().unwrap();
+        assert_eq!(wide_view.slots.len(), 16);
+        assert_eq!(wide_view.slots[8].user_id, 2);
+
+        mp.start(&mut mail, &host).unwrap();
+        let (name, started) = matches(eight).pop().unwrap();
+        assert_eq!((name, started.slots.len()), ("BanchoMatchStart", 8));
+        drain(&[&host, &wide]);
+        mp.score_update(&mut mail, &wide, &frame(10)).unwrap();
+        mp.score_update(&mut mail, eight, &frame(20)).unwrap();
+        mp.failed(&mut mail, &wide).unwrap();
+        mp.skip(&mut mail, &wide).unwrap();
+        assert_eq!(score_ids(&host), [8, 1]);
+        let for_eight = received(eight);
+        let eight_names: Vec<&str> = for_eight.iter().map(ServerPacket::name).collect();
+        assert_eq!(eight_names, ["BanchoMatchScoreUpdate"]);
+        assert!(
+            matches!(&for_eight[0], ServerPacket::BanchoMatchScoreUpdate(BanchoMatchScoreUpdate(f)) if f.id == 1)
+        );
+        // The 16-slot clients see both, the failure and the skip.
+        assert_eq!(
+            names(&wide),
+            [
+                "BanchoMatchScoreUpdate",
+                "BanchoMatchScoreUpdate",
+                "BanchoMatchPlayerFailed",
+                "BanchoMatchPlayerSkipped"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_host_starts() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let guest = kit.session(2, "guest", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        mp.join(&mut mail, &guest, 1, "").unwrap();
+        drain(&[&host, &guest]);
+        assert_eq!(mp.start(&mut mail, &guest), Err(MatchError::NotHost));
+        assert_eq!(mp.abort(&mut mail, &guest), Err(MatchError::NotHost));
+        assert_eq!(mp.lock(&mut mail, &guest, 0), Err(MatchError::NotHost));
+        assert!(names(&host).is_empty() && names(&guest).is_empty());
+        assert!(!mp.get(1).unwrap().in_progress);
+        // Sessions in no match are refused too.
+        let outsider = kit.session(3, "outsider", MODERN);
+        assert_eq!(mp.start(&mut mail, &outsider), Err(MatchError::NotInMatch));
+        assert_eq!(mp.ready(&mut mail, &outsider), Err(MatchError::NotInMatch));
+    }
+
+    #[test]
+    fn a_password_is_required_and_masked_for_the_lobby() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let guest = kit.session(2, "guest", MODERN);
+        let viewer = kit.session(3, "viewer", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.create(&mut mail, &host, &settings("room", "secret")).unwrap();
+        mp.lobby_join(&mut mail, &viewer);
+        let (name, shown) = matches(&viewer).pop().unwrap();
+        assert_eq!((name, shown.password.as_ref()), ("BanchoMatchNew", " "));
+
+        assert_eq!(mp.join(&mut mail, &guest, 1, ""), Err(MatchError::WrongPassword));
+        assert_eq!(mp.join(&mut mail, &guest, 1, "Secret"), Err(MatchError::WrongPassword));
+        assert_eq!(names(&guest), ["BanchoMatchJoinFail", "BanchoMatchJoinFail"]);
+        assert_eq!(mp.match_of(guest.id()), None);
+
+        mp.join(&mut mail, &guest, 1, "secret").unwrap();
+        let (name, joined) = matches(&guest).remove(0);
+        assert_eq!((name, joined.password.as_ref()), ("BanchoMatchJoinSuccess", "secret"));
+        let (_, shown) = matches(&viewer).pop().unwrap();
+        assert_eq!(shown.password, " ");
+
+        mp.change_password(&mut mail, &host, "").unwrap();
+        assert_eq!(names(&guest), ["BanchoMatchChangePassword", "BanchoMatchUpdate"]);
+        let (_, shown) = matches(&viewer).pop().unwrap();
+        assert_eq!(shown.password, "");
+    }
+
+    #[test]
+    fn the_host_leaving_hands_the_match_on_and_the_last_one_disbands_it() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let second = kit.session(2, "second", MODERN);
+        let third = kit.session(3, "third", 1000);
+        let viewer = kit.session(4, "viewer", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        mp.join(&mut mail, &second, 1, "").unwrap();
+        mp.join(&mut mail, &third, 1, "").unwrap();
+        mp.lobby_join(&mut mail, &viewer);
+        drain(&[&host, &second, &third, &viewer]);
+
+        let parted = mp.part(&mut mail, &host).unwrap();
+        assert_eq!(parted, Parted { match_id: 1, channel: "#multi_1".into(), disbanded: false });
+        assert_eq!(names(&second), ["BanchoMatchTransferHost", "BanchoMatchUpdate"]);
+        assert_eq!(names(&third), ["BanchoMatchUpdate"]);
+        assert!(names(&host).is_empty());
+        let state = mp.get(1).unwrap();
+        assert_eq!((state.host_id, state.slots[0].status), (2, SlotStatus::OPEN));
+        // The new host may start; the old one is out.
+        assert_eq!(mp.start(&mut mail, &host), Err(MatchError::NotInMatch));
+        assert_eq!(mp.start(&mut mail, &third), Err(MatchError::NotHost));
+
+        mp.part(&mut mail, &second).unwrap();
+        assert_eq!(names(&third), ["BanchoMatchTransferHost", "BanchoMatchUpdate"]);
+        drain(&[&viewer]);
+        let parted = mp.remove_session(&mut mail, &third).unwrap();
+        assert!(parted.disbanded);
+        assert_eq!(received(&viewer), [ServerPacket::BanchoMatchDisband(BanchoMatchDisband { match_id: 1 })]);
+        assert_eq!(names(&third), ["BanchoMatchDisband"]);
+        assert!(mp.get(1).is_none() && mp.is_empty());
+        assert_eq!(mp.match_of(third.id()), None);
+        assert_eq!(mp.part(&mut mail, &third), Err(MatchError::NotInMatch));
+        // The id is free again.
+        assert_eq!(mp.create(&mut mail, &host, &settings("again", "")).unwrap().match_id, 1);
+    }
+
+    #[test]
+    fn old_clients_see_byte_sized_match_ids() {
+        let kit = Kit::new();
+        let old = kit.session(1, "old", 1000);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::with_limits(300);
+        // The old client's own match: an id below 256, read as its build reads it.
+        mp.create(&mut mail, &old, &settings("old room", "")).unwrap();
+        let (name, joined) = matches(&old).remove(0);
+        assert_eq!((name, joined.id, joined.slots.len()), ("BanchoMatchJoinSuccess", 1, 8));
+        assert_eq!(joined.slots[0].user_id, 1);
+
+        // Past 255 matches, the lobby of an old client shows only the ids it can read.
+        for i in 0..299 {
+            let s = kit.session(100 + i, "creator", MODERN);
+            mp.create(&mut mail, &s, &settings("room", "")).unwrap();
+        }
+        assert_eq!(mp.len(), 300);
+        let refused = kit.session(99, "refused", MODERN);
+        assert_eq!(mp.create(&mut mail, &refused, &settings("room", "")), Err(MatchError::TooManyMatches));
+        assert_eq!(names(&refused), ["BanchoMatchJoinFail"]);
+        let viewer = kit.session(2, "viewer", 1000);
+        mp.lobby_join(&mut mail, &viewer);
+        let shown = matches(&viewer);
+        assert_eq!(shown.len(), 255);
+        assert!(shown.iter().all(|(name, m)| *name == "BanchoMatchNew" && m.id <= 255));
+        let modern = kit.session(3, "modern", MODERN);
+        mp.lobby_join(&mut mail, &modern);
+        assert_eq!(matches(&modern).len(), 300);
+    }
+
+    #[test]
+    fn locking_a_player_slot_kicks_the_player() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let guest = kit.session(2, "guest", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        mp.join(&mut mail, &guest, 1, "").unwrap();
+        drain(&[&host, &guest]);
+        assert_eq!(mp.lock(&mut mail, &host, 0), Err(MatchError::BadSlot));
+        for bad in [-1, 16, 99, i32::MIN, i32::MAX] {
+            assert_eq!(mp.lock(&mut mail, &host, bad), Err(MatchError::BadSlot));
+            assert_eq!(mp.change_slot(&mut mail, &guest, bad), Err(MatchError::BadSlot));
+            assert_eq!(mp.transfer_host(&mut mail, &host, bad), Err(MatchError::BadSlot));
+        }
+
+        let kicked = mp.lock(&mut mail, &host, 1).unwrap().expect("the guest is kicked");
+        assert_eq!(kicked.session, guest.id());
+        assert!(!kicked.parted.disbanded);
+        assert_eq!(names(&guest), ["BanchoMatchDisband"]);
+        assert_eq!(mp.match_of(guest.id()), None);
+        assert_eq!(mp.get(1).unwrap().slots[1].status, SlotStatus::LOCKED);
+        // Locked slots are skipped by joins; unlocking opens the slot again.
+        mp.join(&mut mail, &guest, 1, "").unwrap();
+        assert_eq!(mp.get(1).unwrap().slots[2].user_id, 2);
+        assert_eq!(mp.lock(&mut mail, &host, 1).unwrap(), None);
+        assert_eq!(mp.get(1).unwrap().slots[1].status, SlotStatus::OPEN);
+        mp.change_slot(&mut mail, &guest, 1).unwrap();
+        let state = mp.get(1).unwrap();
+        assert_eq!((state.slots[1].user_id, state.slots[2].status), (2, SlotStatus::OPEN));
+    }
+
+    #[test]
+    fn the_completion_timeout_finishes_a_stuck_round() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let guest = kit.session(2, "guest", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        mp.join(&mut mail, &guest, 1, "").unwrap();
+        mp.start(&mut mail, &host).unwrap();
+        let t0 = Instant::now();
+        mp.complete(&mut mail, &host, t0).unwrap();
+        drain(&[&host, &guest]);
+
+        mp.tick(&mut mail, t0 + Duration::from_secs(11));
+        assert!(mp.get(1).unwrap().in_progress);
+        assert!(names(&host).is_empty());
+        mp.tick(&mut mail, t0 + COMPLETION_TIMEOUT);
+        assert!(!mp.get(1).unwrap().in_progress);
+        assert_eq!(names(&host), ["BanchoMatchComplete", "BanchoMatchUpdate"]);
+        assert_eq!(names(&guest), ["BanchoMatchComplete", "BanchoMatchUpdate"]);
+        // The next round starts a new timeout.
+        mp.start(&mut mail, &host).unwrap();
+        mp.tick(&mut mail, t0 + Duration::from_secs(60));
+        assert!(mp.get(1).unwrap().in_progress);
+    }
+
+    #[test]
+    fn the_last_player_still_playing_leaving_ends_the_round() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let guest = kit.session(2, "guest", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        mp.join(&mut mail, &guest, 1, "").unwrap();
+        mp.start(&mut mail, &host).unwrap();
+        mp.complete(&mut mail, &host, Instant::now()).unwrap();
+        drain(&[&host, &guest]);
+        mp.part(&mut mail, &guest).unwrap();
+        assert_eq!(names(&host), ["BanchoMatchComplete", "BanchoMatchUpdate"]);
+        assert!(!mp.get(1).unwrap().in_progress);
+    }
+
+    #[test]
+    fn missing_matches_and_repeated_joins_fail() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        for id in [-1, 0, 1, 70_000] {
+            assert_eq!(mp.join(&mut mail, &host, id, ""), Err(MatchError::NotFound));
+            assert_eq!(names(&host), ["BanchoMatchDisband", "BanchoMatchJoinFail"]);
+        }
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        received(&host);
+        assert_eq!(mp.join(&mut mail, &host, 1, ""), Err(MatchError::AlreadyInMatch));
+        assert_eq!(mp.create(&mut mail, &host, &settings("again", "")), Err(MatchError::AlreadyInMatch));
+        assert_eq!(names(&host), ["BanchoMatchJoinFail", "BanchoMatchJoinFail"]);
+        assert_eq!(mp.len(), 1);
+    }
+
+    #[test]
+    fn freemod_splits_the_mods_between_host_and_players() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let guest = kit.session(2, "guest", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        mp.join(&mut mail, &guest, 1, "").unwrap();
+        assert_eq!(mp.change_mods(&mut mail, &guest, Mods::HIDDEN), Err(MatchError::NotHost));
+        mp.change_mods(&mut mail, &host, Mods::DOUBLE_TIME | Mods::NIGHTCORE | Mods::HIDDEN).unwrap();
+        assert_eq!(mp.get(1).unwrap().mods, Mods::NIGHTCORE | Mods::HIDDEN);
+
+        let mut freemod = settings("room", "");
+        freemod.freemod = true;
+        mp.change_settings(&mut mail, &host, &freemod).unwrap();
+        let state = mp.get(1).unwrap();
+        assert_eq!(state.mods, Mods::NIGHTCORE);
+        assert_eq!(&state.slot_mods[..2], [Mods::HIDDEN, Mods::HIDDEN]);
+
+        mp.ready(&mut mail, &host).unwrap();
+        mp.change_mods(&mut mail, &guest, Mods::HARD_ROCK | Mods::DOUBLE_TIME).unwrap();
+        let state = mp.get(1).unwrap();
+        assert_eq!((state.mods, state.slot_mods[1]), (Mods::NIGHTCORE, Mods::HARD_ROCK));
+        // A player's own mods leave the others ready.
+        assert_eq!(state.slots[0].status, SlotStatus::READY);
+        mp.change_mods(&mut mail, &host, Mods::HALF_TIME | Mods::FLASHLIGHT).unwrap();
+        let state = mp.get(1).unwrap();
+        assert_eq!((state.mods, state.slot_mods[0]), (Mods::HALF_TIME, Mods::FLASHLIGHT));
+        assert_eq!(state.slots[0].status, SlotStatus::NOT_READY);
+        // The freemod match carries per-slot mods on the wire.
+        let (_, seen) = matches(&guest).pop().unwrap();
+        assert!(seen.freemod);
+        assert_eq!(seen.slot_mods[1], Mods::HARD_ROCK);
+    }
+
+    #[test]
+    fn a_new_map_unreadies_everyone_and_text_is_bounded() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let guest = kit.session(2, "guest", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        let mut long = settings(&"n".repeat(1000), &"p".repeat(1000));
+        long.beatmap_text = "t".repeat(10_000).into();
+        mp.create(&mut mail, &host, &long).unwrap();
+        let state = mp.get(1).unwrap();
+        assert_eq!(state.name.chars().count(), MAX_NAME_CHARS);
+        assert_eq!(state.password.chars().count(), MAX_PASSWORD_CHARS);
+        assert_eq!(state.beatmap_text.chars().count(), MAX_BEATMAP_TEXT_CHARS);
+
+        mp.join(&mut mail, &guest, 1, &"p".repeat(MAX_PASSWORD_CHARS)).unwrap();
+        mp.ready(&mut mail, &guest).unwrap();
+        mp.no_beatmap(&mut mail, &host).unwrap();
+        let mut new_map = settings("room", "");
+        new_map.beatmap_checksum = "ffffffffffffffffffffffffffffffff".into();
+        new_map.beatmap_id = 200;
+        new_map.team_type = TeamType::TeamVs;
+        mp.change_settings(&mut mail, &host, &new_map).unwrap();
+        let state = mp.get(1).unwrap();
+        assert_eq!(state.beatmap_id, 200);
+        assert_eq!(
+            (state.slots[0].status, state.slots[1].status),
+            (SlotStatus::NOT_READY, SlotStatus::NOT_READY)
+        );
+        assert_eq!((state.slots[0].team, state.slots[1].team), (SlotTeam::Red, SlotTeam::Red));
+        // A modern client's settings do not carry the password: it is kept.
+        assert_eq!(state.password.chars().count(), MAX_PASSWORD_CHARS);
+        mp.change_team(&mut mail, &guest).unwrap();
+        assert_eq!(mp.get(1).unwrap().slots[1].team, SlotTeam::Blue);
+        assert_eq!(mp.change_settings(&mut mail, &guest, &new_map), Err(MatchError::NotHost));
+
+        // The host choosing a map: nobody can lack it.
+        let mut choosing = new_map.clone();
+        choosing.beatmap_id = -1;
+        mp.change_settings(&mut mail, &host, &choosing).unwrap();
+        assert_eq!(mp.no_beatmap(&mut mail, &guest), Err(MatchError::NoMapChosen));
+    }
+
+    #[test]
+    fn clients_without_a_load_packet_are_not_waited_for() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let old = kit.session(2, "old", 320);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        mp.join(&mut mail, &old, 1, "").unwrap();
+        mp.start(&mut mail, &host).unwrap();
+        drain(&[&host, &old]);
+        mp.load_complete(&mut mail, &host).unwrap();
+        assert_eq!(names(&host), ["BanchoMatchAllPlayersLoaded"]);
+        // Sent once.
+        mp.load_complete(&mut mail, &host).unwrap();
+        assert!(names(&host).is_empty());
+    }
+
+    #[test]
+    fn skipping_waits_for_everyone_and_abort_returns_to_setup() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let guest = kit.session(2, "guest", MODERN);
+        let idle = kit.session(3, "idle", MODERN);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        mp.join(&mut mail, &guest, 1, "").unwrap();
+        mp.join(&mut mail, &idle, 1, "").unwrap();
+        mp.no_beatmap(&mut mail, &idle).unwrap();
+        mp.start(&mut mail, &host).unwrap();
+        assert_eq!(names(&idle).last(), Some(&"BanchoMatchUpdate"));
+        assert_eq!(mp.skip(&mut mail, &idle), Err(MatchError::NotPlaying));
+        drain(&[&host, &guest]);
+
+        mp.skip(&mut mail, &host).unwrap();
+        assert_eq!(names(&guest), ["BanchoMatchPlayerSkipped"]);
+        mp.skip(&mut mail, &guest).unwrap();
+        assert_eq!(names(&host), ["BanchoMatchPlayerSkipped", "BanchoMatchPlayerSkipped", "BanchoMatchSkip"]);
+        assert!(names(&idle).is_empty());
+
+        assert_eq!(mp.abort(&mut mail, &guest), Err(MatchError::NotHost));
+        mp.abort(&mut mail, &host).unwrap();
+        assert_eq!(names(&host), ["BanchoMatchUpdate", "BanchoMatchJoinSuccess"]);
+        assert_eq!(names(&idle), ["BanchoMatchUpdate"]);
+        let state = mp.get(1).unwrap();
+        assert!(!state.in_progress);
+        assert_eq!(state.slots[2].status, SlotStatus::NO_MAP);
+        assert_eq!(state.slots[0].status, SlotStatus::NOT_READY);
+    }
+
+    #[test]
+    fn transfer_host_and_lobby_membership() {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        let guest = kit.session(2, "guest", MODERN);
+        let old = kit.session(3, "old", 1000);
+        let mut mail = Mailer::new();
+        let mut mp = Multiplayer::new();
+        mp.lobby_join(&mut mail, &old);
+        mp.lobby_join(&mut mail, &guest);
+        mp.lobby_join(&mut mail, &guest);
+        assert_eq!(mp.lobby().len(), 2);
+        // Builds before b20121211 list who is in the lobby.
+        assert_eq!(names(&old), ["BanchoLobbyJoin"]);
+        assert!(names(&guest).is_empty());
+        mp.lobby_part(&mut mail, &guest);
+        assert_eq!(names(&old), ["BanchoLobbyPart"]);
+
+        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
+        mp.join(&mut mail, &guest, 1, "").unwrap();
+        drain(&[&host, &guest, &old]);
+        assert_eq!(mp.transfer_host(&mut mail, &host, 5), Err(MatchError::BadSlot));
+        mp.transfer_host(&mut mail, &host, 1).unwrap();
+        assert_eq!(names(&guest), ["BanchoMatchTransferHost", "BanchoMatchUpdate"]);
+        assert_eq!(mp.get(1).unwrap().host_id, 2);
+        assert_eq!(mp.start(&mut mail, &host), Err(MatchError::NotHost));
+        mp.start(&mut mail, &guest).unwrap();
+        assert_eq!(mp.remove_session(&mut mail, &old), None);
+        assert!(mp.lobby().is_empty());
+    }
+}
