@@ -551,6 +551,17 @@ impl Multiplayer {
     /// occupied slot, which gets `MatchTransferHost`; then `MatchUpdate` to the players
     /// and the lobby.
     pub fn part(&mut self, mail: &mut Mailer, session: &SessionHandle) -> Result<Parted, MatchError> {
+        self.leave(mail, session, true)
+    }
+
+    /// [`part`](Self::part), with the closing `MatchUpdate` left to the caller unless
+    /// `announce` is set.
+    fn leave(
+        &mut self,
+        mail: &mut Mailer,
+        session: &SessionHandle,
+        announce: bool,
+    ) -> Result<Parted, MatchError> {
         let id = self.in_match.remove(&session.id()).ok_or(MatchError::NotInMatch)?;
         let Some(room) = self.matches.get_mut(&id) else {
             return Err(MatchError::NotInMatch);
@@ -580,7 +591,9 @@ impl Multiplayer {
                 return Ok(parted(false));
             }
         }
-        room.update(mail, &self.lobby);
+        if announce {
+            room.update(mail, &self.lobby);
+        }
         Ok(parted(false))
     }
 
@@ -624,8 +637,8 @@ impl Multiplayer {
             Some(player) if player.id() == session.id() => return Err(MatchError::BadSlot),
             Some(player) => {
                 mail.send(&player, &ServerEvent::MatchDisband(i32::from(room.state.id)));
-                // The host stays, so the match does not disband.
-                let parted = self.part(mail, &player)?;
+                // The host stays, so the match does not disband; the update follows the lock.
+                let parted = self.leave(mail, &player, false)?;
                 Some(Kicked { session: player.id(), parted })
             }
             None => None,
@@ -1311,6 +1324,7 @@ mod tests {
         assert_eq!(kicked.session, guest.id());
         assert!(!kicked.parted.disbanded);
         assert_eq!(names(&guest), ["BanchoMatchDisband"]);
+        assert_eq!(names(&host), ["BanchoMatchUpdate"]);
         assert_eq!(mp.match_of(guest.id()), None);
         assert_eq!(mp.get(1).unwrap().slots[1].status, SlotStatus::LOCKED);
         // Locked slots are skipped by joins; unlocking opens the slot again.
