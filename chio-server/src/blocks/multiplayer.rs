@@ -1095,6 +1095,11 @@ mod tests {
         assert_eq!(state.slots[0].status, SlotStatus::PLAYING);
         assert_eq!(state.slots[1].status, SlotStatus::PLAYING);
 
+        // Mid-round, slots and settings stay put.
+        assert_eq!(mp.change_slot(&mut mail, &guest, 5), Err(MatchError::InProgress));
+        assert_eq!(mp.ready(&mut mail, &guest), Err(MatchError::InProgress));
+        assert_eq!(mp.change_settings(&mut mail, &host, &settings("x", "")), Err(MatchError::InProgress));
+        assert_eq!(mp.start(&mut mail, &host), Err(MatchError::InProgress));
         mp.load_complete(&mut mail, &host).unwrap();
         assert!(names(&host).is_empty());
         mp.load_complete(&mut mail, &guest).unwrap();
