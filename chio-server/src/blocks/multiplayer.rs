@@ -666,7 +666,8 @@ impl Multiplayer {
             return Err(MatchError::InProgress);
         }
         let state = &mut room.state;
-        if state.freemod != settings.freemod {
+        let freemod_changed = state.freemod != settings.freemod;
+        if freemod_changed {
             state.freemod = settings.freemod;
             if settings.freemod {
                 // Players keep the match's other mods as their own; speed stays shared.
@@ -712,7 +713,8 @@ impl Multiplayer {
                 slot.team = team;
             }
         }
-        if !state.freemod {
+        // The settings carry the client's view of the mods, stale when freemod just changed.
+        if !state.freemod && !freemod_changed {
             let mods = normalise(settings.mods);
             if mods != state.mods {
                 state.mods = mods;
@@ -1438,6 +1440,13 @@ mod tests {
         let (_, seen) = matches(&guest).pop().unwrap();
         assert!(seen.freemod);
         assert_eq!(seen.slot_mods[1], Mods::HARD_ROCK);
+
+        // Freemod off: the host's own mods join the match's, the players' are dropped.
+        mp.change_settings(&mut mail, &host, &settings("room", "")).unwrap();
+        let state = mp.get(1).unwrap();
+        assert!(!state.freemod);
+        assert_eq!(state.mods, Mods::HALF_TIME | Mods::FLASHLIGHT);
+        assert!(state.slot_mods.iter().all(|mods| mods.is_empty()));
     }
 
     #[test]
