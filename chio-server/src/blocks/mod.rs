@@ -10,4 +10,6 @@
 pub mod channels;
 pub mod chat;
 pub mod friends;
+pub mod multiplayer;
 pub mod presence;
+pub mod spectating;
