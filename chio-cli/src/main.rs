@@ -7,6 +7,7 @@ mod explore;
 mod layouts;
 mod login;
 mod reference;
+mod serve;
 mod traffic;
 
 use std::io::{self, BufWriter, Write};
@@ -51,6 +52,8 @@ enum Command {
     /// The osu! client API: a demo server on a simulated game, and a watching client.
     #[command(subcommand)]
     Api(api::ApiCommand),
+    /// Run a bancho server every client build can log into (TCP and HTTP, SQLite, a bot).
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Login(args) => login::login(args),
         Command::Reference(args) => reference::reference(args),
         Command::Api(command) => api::run(command.clone()),
+        Command::Serve(args) => serve::serve(args),
     }
 }
 

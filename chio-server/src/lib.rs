@@ -24,6 +24,9 @@
 //!   and the [`Authenticator`](login::Authenticator) trait, with a storage-backed default.
 //! - [`tcp_login`]: the TCP front door: the three login lines, bounded in size and time,
 //!   stray HTTP redirected, the first packet bytes kept.
+//! - [`server`]: all of it composed: a [`Server`](server::Server) that every client build
+//!   can log into over its transport, with game logic plugged in through
+//!   [`Hooks`](server::Hooks).
 //! - [`http`]: the HTTP front door of modern clients (logins and polls on axum), behind the
 //!   [`PollHandler`](http::PollHandler) trait; unknown tokens get `BanchoRestart`.
 
@@ -36,6 +39,7 @@ pub mod login;
 pub mod mail;
 pub mod outbox;
 pub mod registry;
+pub mod server;
 pub mod session;
 pub mod storage;
 pub mod tcp_login;

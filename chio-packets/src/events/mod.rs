@@ -121,6 +121,16 @@ impl Default for ChatMessage<'_> {
 }
 
 impl ChatMessage<'_> {
+    /// The same message owning its text.
+    pub fn into_owned(self) -> ChatMessage<'static> {
+        ChatMessage {
+            sender: Cow::Owned(self.sender.into_owned()),
+            content: Cow::Owned(self.content.into_owned()),
+            target: Cow::Owned(self.target.into_owned()),
+            sender_id: self.sender_id,
+        }
+    }
+
     /// Whether this is a direct message: the target is not a channel.
     pub fn is_direct_message(&self) -> bool {
         !self.target.starts_with('#')

@@ -124,6 +124,37 @@ impl Default for Activity<'_> {
     }
 }
 
+impl Activity<'_> {
+    /// The same activity owning its text.
+    pub fn into_owned(self) -> Activity<'static> {
+        Activity {
+            text: Cow::Owned(self.text.into_owned()),
+            beatmap_checksum: Cow::Owned(self.beatmap_checksum.into_owned()),
+            ..self
+        }
+    }
+}
+
+impl Presence<'_> {
+    /// The same presence owning its text.
+    pub fn into_owned(self) -> Presence<'static> {
+        Presence { city: Cow::Owned(self.city.into_owned()), ..self }
+    }
+}
+
+impl UserInfo<'_> {
+    /// The same user owning its text.
+    pub fn into_owned(self) -> UserInfo<'static> {
+        UserInfo {
+            id: self.id,
+            name: Cow::Owned(self.name.into_owned()),
+            presence: self.presence.into_owned(),
+            status: self.status.into_owned(),
+            stats: self.stats,
+        }
+    }
+}
+
 /// A user's ranking figures; all zero by default, as the reference's `UserStats()`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

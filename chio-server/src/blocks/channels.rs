@@ -197,6 +197,13 @@ impl Channels {
 
     /// The key of the channel `name` means for `session`: the channel of that name, else
     /// a channel the session is in whose display name it is.
+    /// The real name of the channel `name` means for `session`: the channel itself, or the
+    /// hidden channel the session is in that is displayed as `name` (`#multiplayer`).
+    pub fn real_name(&self, session: SessionId, name: &str) -> Option<String> {
+        let k = self.resolve(session, name)?;
+        self.channels.get(&k).map(|c| c.name.clone())
+    }
+
     fn resolve(&self, session: SessionId, name: &str) -> Option<String> {
         if name.chars().count() > MAX_CHANNEL_NAME_LEN {
             return None;

@@ -1,0 +1,402 @@
+//! A bancho server composed of the crate's parts: TCP and HTTP transports, the login
+//! flow, sessions, and the [blocks](crate::blocks) in one [`World`].
+//!
+//! A [`Server`] is a cheap handle (an `Arc`). Serve TCP with [`Server::serve_tcp`], HTTP
+//! with [`Server::serve_http`] (or mount [`Server::http_router`] in a larger axum app), and
+//! stop with [`Server::shutdown`]. Game logic plugs in through [`Hooks`]; the blocks'
+//! state is in [`Server::world`].
+//!
+//! # Concurrency
+//!
+//! Each TCP connection is one task (plus a writer task draining its outbox); each HTTP
+//! request is handled where axum runs it. All game state is in one [`World`] behind one
+//! mutex, taken once per batch of packets read and never held across an `.await`: a
+//! packet's handling is a few microseconds of map updates and encodings, and one lock
+//! makes the blocks' interplay (a match creating a channel) free of lock-order bugs.
+//! Password checks and storage reads at login run on blocking threads, outside the lock.
+//!
+//! # What a misbehaving client costs others
+//!
+//! Nothing beyond its own bounds: a login is bounded in size and time, a frame in length
+//! before it is buffered, a connection in packet rate ([`PacketRate`]), an outbox in bytes
+//! and frames (a client that does not read is dropped when its outbox overflows, or when
+//! a write stalls for [`ServerConfig::write_timeout`]). A payload that does not decode is
+//! skipped and counted; a frame header that cannot be read ends that connection.
+
+mod budget;
+mod config;
+mod hooks;
+mod poll;
+mod tcp;
+mod world;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::{Bytes, BytesMut};
+use chio_packets::Context;
+use chio_packets::build::{NEWEST_BUILD, OLDEST_BUILD};
+use chio_packets::events::{LoginResult, ServerEvent};
+use chio_packets::types::LoginError;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use config::{BotConfig, PacketRate, ServerConfig, standard_channels};
+pub use hooks::{Flow, Hooks, NoHooks};
+pub use world::World;
+
+use crate::layout::encode_event;
+use crate::login::{Authenticator, StorageAuthenticator};
+use crate::outbox::Outbox;
+use crate::registry::{InProcessRegistry, Registry, Session, SessionHandle};
+use crate::session::{SessionId, SessionIds};
+use crate::storage::{Storage, StorageError};
+use crate::tcp_login::OwnedLogin;
+
+/// Counters of what the server has seen, for operators and load tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServerStats {
+    /// Logins accepted.
+    pub logins: u64,
+    /// Logins refused (bad version, credentials, or a login that did not parse or end).
+    pub refused: u64,
+    /// Client packets handled.
+    pub packets: u64,
+    /// Client payloads that did not decode (skipped).
+    pub bad_packets: u64,
+    /// Sessions ended for cause: a flood, an unreadable stream, an overflowing outbox, a
+    /// stalled write, or idleness.
+    pub dropped: u64,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    logins: AtomicU64,
+    refused: AtomicU64,
+    packets: AtomicU64,
+    bad_packets: AtomicU64,
+    dropped: AtomicU64,
+}
+
+impl Counters {
+    fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+struct Shared {
+    config: ServerConfig,
+    storage: Arc<dyn Storage>,
+    auth: Arc<dyn Authenticator>,
+    hooks: Arc<dyn Hooks>,
+    registry: InProcessRegistry,
+    ids: SessionIds,
+    world: Mutex<World>,
+    counters: Counters,
+    shutdown: watch::Sender<bool>,
+    /// HTTP sessions: when each last polled, and its packet allowance.
+    polling: Mutex<HashMap<SessionId, poll::Polling>>,
+    /// Whether the timer task runs (started by the first serve call).
+    ticking: std::sync::atomic::AtomicBool,
+}
+
+/// A bancho server; see the [module documentation](self).
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use chio_server::server::{Server, ServerConfig};
+/// use chio_server::storage::{PasswordPolicy, SqliteStorage};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let storage = Arc::new(SqliteStorage::open("bancho.db", PasswordPolicy::default())?);
+/// let server = Server::new(ServerConfig::default(), storage)?;
+/// let tcp = tokio::net::TcpListener::bind("127.0.0.1:13381").await?;
+/// let http = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+/// tokio::try_join!(server.serve_tcp(tcp), server.serve_http(http))?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Server {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").field("sessions", &self.shared.registry.len()).finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// A server over `storage`, authenticating against it (registration closed), with no
+    /// hooks. Registers the bot's system account if there is a bot.
+    ///
+    /// # Errors
+    ///
+    /// A storage error registering the bot.
+    pub fn new(config: ServerConfig, storage: Arc<dyn Storage>) -> Result<Self, StorageError> {
+        let auth = Arc::new(StorageAuthenticator::new(Arc::clone(&storage), false));
+        Self::with_parts(config, storage, auth, Arc::new(NoHooks))
+    }
+
+    /// A server with its own authenticator and hooks.
+    ///
+    /// # Errors
+    ///
+    /// A storage error registering the bot.
+    pub fn with_parts(
+        config: ServerConfig,
+        storage: Arc<dyn Storage>,
+        auth: Arc<dyn Authenticator>,
+        hooks: Arc<dyn Hooks>,
+    ) -> Result<Self, StorageError> {
+        if let Some(bot) = &config.bot {
+            storage.register_system(bot.id, &bot.name)?;
+        }
+        let world = World::new(&config);
+        let (shutdown, _) = watch::channel(false);
+        let shared = Shared {
+            config,
+            storage,
+            auth,
+            hooks,
+            registry: InProcessRegistry::new(),
+            ids: SessionIds::new(),
+            world: Mutex::new(world),
+            counters: Counters::default(),
+            shutdown,
+            polling: Mutex::new(HashMap::new()),
+            ticking: std::sync::atomic::AtomicBool::new(false),
+        };
+        Ok(Self { shared: Arc::new(shared) })
+    }
+
+    /// The game state, locked. Hold it briefly and never across an `.await`.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.shared.world()
+    }
+
+    /// The sessions online.
+    pub fn registry(&self) -> &InProcessRegistry {
+        &self.shared.registry
+    }
+
+    /// The storage the server was made with.
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.shared.storage
+    }
+
+    /// What the server has counted so far.
+    pub fn stats(&self) -> ServerStats {
+        let c = &self.shared.counters;
+        ServerStats {
+            logins: c.logins.load(Ordering::Relaxed),
+            refused: c.refused.load(Ordering::Relaxed),
+            packets: c.packets.load(Ordering::Relaxed),
+            bad_packets: c.bad_packets.load(Ordering::Relaxed),
+            dropped: c.dropped.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Accepts TCP clients on `listener` until [`shutdown`](Self::shutdown).
+    ///
+    /// # Errors
+    ///
+    /// Never for a client's fault; only if accepting itself fails for good.
+    pub async fn serve_tcp(&self, listener: TcpListener) -> std::io::Result<()> {
+        self.shared.start_ticking();
+        tcp::serve(Arc::clone(&self.shared), listener).await
+    }
+
+    /// The HTTP front door (logins and polls) as an axum router, to mount in a larger
+    /// app; call [`sweep_http`](Self::sweep_http) periodically then, as
+    /// [`serve_http`](Self::serve_http) does.
+    pub fn http_router(&self) -> axum::Router {
+        poll::router(Arc::clone(&self.shared))
+    }
+
+    /// Serves HTTP clients on `listener` until [`shutdown`](Self::shutdown), sweeping out
+    /// sessions that stop polling.
+    ///
+    /// # Errors
+    ///
+    /// If serving fails for good.
+    pub async fn serve_http(&self, listener: TcpListener) -> std::io::Result<()> {
+        self.shared.start_ticking();
+        poll::serve(Arc::clone(&self.shared), listener).await
+    }
+
+    /// Ends HTTP sessions that have stopped polling (past their build's idle timeout).
+    pub fn sweep_http(&self) {
+        self.shared.sweep_http();
+    }
+
+    /// Stops the server: every client is told to reconnect after
+    /// [`ServerConfig::restart_delay_ms`], TCP connections end once their outbox is
+    /// written, and the serve futures return.
+    pub fn shutdown(&self) {
+        let shared = &self.shared;
+        {
+            let mut world = shared.world();
+            let sessions = shared.registry.sessions();
+            let restart = ServerEvent::Restart { retry_after_ms: shared.config.restart_delay_ms };
+            world.mail.send_all(&sessions, &restart, &[]);
+        }
+        for session in shared.registry.sessions() {
+            session.outbox().close();
+        }
+        shared.shutdown.send_replace(true);
+    }
+
+    /// Ends a session now (a kick): it is logged out and its connection closes once what
+    /// is queued is written.
+    pub fn kick(&self, id: SessionId) -> bool {
+        self.shared.end(id)
+    }
+}
+
+impl Shared {
+    fn world(&self) -> MutexGuard<'_, World> {
+        // A panic while the world was locked is a bug already reported; the state itself
+        // is maps that stay consistent per call, so keep serving.
+        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The frames that refuse a login, for the client's build as far as it is known.
+    fn refusal(build: u32, error: LoginError) -> Bytes {
+        let ctx = Context::new(build.clamp(OLDEST_BUILD, NEWEST_BUILD));
+        let mut buf = BytesMut::new();
+        let mut events = vec![ServerEvent::ProtocolNegotiation(None)];
+        if error == LoginError::InvalidVersion {
+            events.push(ServerEvent::VersionUpdate);
+        }
+        events.push(ServerEvent::LoginReply(LoginResult::Error(error)));
+        for event in &events {
+            // Every build can carry these; one that could not gets the rest.
+            let _ = encode_event(event, ctx, &mut buf);
+        }
+        buf.freeze()
+    }
+
+    /// Logs a client in: version, credentials, session, login burst. On success the
+    /// session is registered with its burst queued; on refusal the bytes to send before
+    /// closing.
+    async fn admit(
+        self: &Arc<Self>,
+        login: OwnedLogin,
+        token: Option<String>,
+    ) -> Result<SessionHandle, Bytes> {
+        let build = login.version.build;
+        let refuse = |error| {
+            Counters::add(&self.counters.refused, 1);
+            Self::refusal(build, error)
+        };
+        let ctx = self.config.versions.resolve(&login.version).map_err(refuse)?;
+        let shared = Arc::clone(self);
+        let checked = tokio::task::spawn_blocking(move || {
+            let account = shared.auth.authenticate(&login)?;
+            let friends = shared.storage.friends(account.id).map_err(|_| LoginError::ServerError)?;
+            Ok::<_, LoginError>((login, account, friends))
+        })
+        .await;
+        let (login, account, friends) = match checked {
+            Ok(Ok(checked)) => checked,
+            Ok(Err(error)) => return Err(refuse(error)),
+            Err(_) => return Err(refuse(LoginError::ServerError)),
+        };
+        let session = SessionHandle::new(Session {
+            id: self.ids.next(),
+            user_id: account.id,
+            name: account.name.clone(),
+            token,
+            ctx,
+            outbox: Outbox::new(self.config.outbox),
+            tournament: login.version.stream == chio_packets::version::ReleaseStream::Tourney,
+        });
+        let closed = {
+            let mut world = self.world();
+            let inserted = self.registry.insert(session.clone());
+            for old in &inserted.replaced {
+                world.replaced(&self.registry, old);
+            }
+            world.login(&self.registry, &*self.hooks, &session, &account, &login, friends);
+            world.mail.take_closed()
+        };
+        self.end_all(closed);
+        Counters::add(&self.counters.logins, 1);
+        Ok(session)
+    }
+
+    /// Ends the session `id` if it is still registered: logs it out of every block and
+    /// closes its outbox (what is queued is still written). Whether it was registered.
+    fn end(&self, id: SessionId) -> bool {
+        let Some(session) = self.registry.remove(id) else { return false };
+        let closed = {
+            let mut world = self.world();
+            world.logout(&self.registry, &session);
+            world.mail.take_closed()
+        };
+        session.outbox().close();
+        self.end_all(closed);
+        true
+    }
+
+    /// Ends the sessions a send found closed (their outbox overflowed).
+    fn end_all(&self, ids: Vec<SessionId>) {
+        // Ending one may find others closed; a worklist keeps this iterative.
+        let mut work = ids;
+        while let Some(id) = work.pop() {
+            let Some(session) = self.registry.remove(id) else { continue };
+            Counters::add(&self.counters.dropped, 1);
+            let mut world = self.world();
+            world.logout(&self.registry, &session);
+            work.extend(world.mail.take_closed());
+            drop(world);
+            session.outbox().close();
+        }
+    }
+
+    /// Starts the task that runs the world's timers once a second, once.
+    fn start_ticking(self: &Arc<Self>) {
+        if self.ticking.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let shared = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut shutdown = shared.shutdown_signal();
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {
+                        let closed = {
+                            let mut world = shared.world();
+                            world.tick(std::time::Instant::now());
+                            world.mail.take_closed()
+                        };
+                        shared.end_all(closed);
+                    }
+                    () = stopped(&mut shutdown) => return,
+                }
+            }
+        });
+    }
+
+    fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+}
+
+/// Resolves once the server is shut down. (The guard `wait_for` returns is dropped here,
+/// so the futures awaiting this stay `Send`.)
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stopped| *stopped).await;
+}
+
+/// Where a server binds by default: loopback only.
+pub const DEFAULT_TCP_ADDR: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 13381);
+
+/// Where a server's HTTP side binds by default: loopback only.
+pub const DEFAULT_HTTP_ADDR: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 8080);
