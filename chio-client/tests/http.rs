@@ -1,0 +1,201 @@
+//! The client over HTTP against chio-server's HTTP front door with a fake poll handler.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use chio_client::{Client, ClientConfig, ClientError, Transport};
+use chio_packets::events::client::ClientEvent;
+use chio_packets::events::{ChatMessage, LoginResult, ServerEvent};
+use chio_packets::types::LoginError;
+use chio_packets::wire::{Decoded, PacketDecoder};
+use chio_packets::{Context, FromClient, ServerPacket};
+use chio_server::http::{HttpLimits, LoginOutcome, PollHandler, PollOutcome, router};
+use chio_server::tcp_login::OwnedLogin;
+use tokio::net::TcpListener;
+
+const WAIT: Duration = Duration::from_secs(5);
+const TOKEN: &str = "3f2b8c1e-0d4a-4b6e-9a7f-5c1d2e3f4a5b";
+const BUILD: u32 = 20250306;
+
+/// Logs in anyone but `refused`; one session; what it is given is kept.
+#[derive(Default)]
+struct Fake {
+    logins: Mutex<Vec<OwnedLogin>>,
+    /// The client's packets from every poll, as events.
+    received: Mutex<Vec<ClientEvent<'static>>>,
+    polls: Mutex<usize>,
+    /// Frames waiting for the next poll.
+    queued: Mutex<Vec<u8>>,
+    /// The session is gone: polls get a restart.
+    forgotten: AtomicBool,
+    /// Ping the client on its next poll.
+    ping: AtomicBool,
+}
+
+fn ctx() -> Context {
+    Context::new(BUILD)
+}
+
+fn write(events: &[ServerEvent<'_>]) -> Bytes {
+    let mut buf = Vec::new();
+    for event in events {
+        event.write(&mut buf, ctx()).unwrap();
+    }
+    Bytes::from(buf)
+}
+
+impl PollHandler for Fake {
+    fn login(&self, login: OwnedLogin, _peer: Option<SocketAddr>) -> LoginOutcome {
+        let refused = login.username == "refused";
+        self.logins.lock().unwrap().push(login);
+        if refused {
+            let body = write(&[ServerEvent::LoginReply(LoginResult::Error(LoginError::InvalidLogin))]);
+            return LoginOutcome { token: None, body };
+        }
+        let body = write(&[
+            ServerEvent::ProtocolNegotiation(Some(19)),
+            ServerEvent::LoginReply(LoginResult::Success(1234)),
+            ServerEvent::ChannelJoinSuccess("#osu".into()),
+        ]);
+        LoginOutcome { token: Some(TOKEN.to_owned()), body }
+    }
+
+    fn poll(&self, token: &str, body: Bytes) -> PollOutcome {
+        if token != TOKEN || self.forgotten.load(Ordering::SeqCst) {
+            return PollOutcome::UnknownToken;
+        }
+        *self.polls.lock().unwrap() += 1;
+        let mut decoder = PacketDecoder::<FromClient>::new(ctx());
+        for frame in decoder.clone().frames(&body) {
+            let frame = frame.unwrap();
+            let Decoded::Packet(packet) = decoder.decode(&frame).unwrap() else { panic!("raw {frame:?}") };
+            let event = ClientEvent::from_packet(packet.into_owned(), ctx()).unwrap();
+            self.received.lock().unwrap().push(event);
+        }
+        let mut queued = std::mem::take(&mut *self.queued.lock().unwrap());
+        if self.ping.swap(false, Ordering::SeqCst) {
+            ServerEvent::Ping.write(&mut queued, ctx()).unwrap();
+        }
+        PollOutcome::Known(Bytes::from(queued))
+    }
+}
+
+async fn serve() -> (String, Arc<Fake>) {
+    let fake = Arc::new(Fake::default());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = router(Arc::clone(&fake), HttpLimits::default());
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+    });
+    (format!("http://{addr}"), fake)
+}
+
+fn config(url: &str, username: &str) -> ClientConfig {
+    ClientConfig::new(BUILD, username, "password")
+        .with_http(url)
+        .with_poll_interval(Duration::from_millis(20))
+}
+
+/// Waits until `check` holds for the fake, polling it.
+async fn eventually(fake: &Fake, check: impl Fn(&Fake) -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !check(fake) {
+        assert!(tokio::time::Instant::now() < deadline, "timed out");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn login_send_and_receive_by_polling() {
+    let (url, fake) = serve().await;
+    let config = config(&url, "peppy");
+    assert_eq!(config.transport(), Transport::Http);
+    let mut client = Client::login(config).await.unwrap();
+    assert_eq!(client.user_id(), 1234);
+    {
+        let logins = fake.logins.lock().unwrap();
+        assert_eq!(logins[0].username, "peppy");
+        assert_eq!(logins[0].password_md5, "5f4dcc3b5aa765d61d8327deb882cf99");
+        assert_eq!(logins[0].version.build, BUILD);
+        assert!(logins[0].client_hashes.is_some());
+    }
+    // The login burst, whole and in order, the negotiation before the reply included.
+    let names: Vec<_> =
+        client.recv_for(Duration::from_millis(100)).await.iter().map(ServerPacket::name).collect();
+    assert_eq!(names, ["BanchoProtocolNegotiation", "BanchoLoginReply", "BanchoChannelJoinSuccess"]);
+
+    // A message goes out with the next poll (at once).
+    let hello = ChatMessage { content: "hello".into(), target: "#osu".into(), ..ChatMessage::default() };
+    client.send(&ClientEvent::Message(hello)).await.unwrap();
+    eventually(&fake, |fake| !fake.received.lock().unwrap().is_empty()).await;
+    match &fake.received.lock().unwrap()[0] {
+        ClientEvent::Message(message) => assert_eq!((&*message.content, &*message.target), ("hello", "#osu")),
+        other => panic!("{other:?}"),
+    }
+
+    // Packets the server queues arrive with a poll.
+    let news = ChatMessage {
+        sender: "BanchoBot".into(),
+        content: "welcome".into(),
+        target: "#osu".into(),
+        sender_id: 1,
+    };
+    fake.queued.lock().unwrap().extend_from_slice(&write(&[ServerEvent::Message(news)]));
+    let message = client.recv_until(WAIT, |p| matches!(p, ServerPacket::BanchoMessage(_))).await.unwrap();
+    let ServerPacket::BanchoMessage(message) = message else { unreachable!() };
+    assert_eq!(message.0.content, "welcome");
+
+    // A ping is answered with the next poll.
+    fake.ping.store(true, Ordering::SeqCst);
+    client.recv_until(WAIT, |p| matches!(p, ServerPacket::BanchoPing(_))).await.unwrap();
+    eventually(&fake, |fake| fake.received.lock().unwrap().contains(&ClientEvent::Pong)).await;
+
+    // Polls go on while idle.
+    let before = *fake.polls.lock().unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert!(*fake.polls.lock().unwrap() > before + 2);
+
+    client.logout().await.unwrap();
+    assert_eq!(fake.received.lock().unwrap().last(), Some(&ClientEvent::Exit(false)));
+}
+
+#[tokio::test]
+async fn an_unknown_token_ends_the_session() {
+    let (url, fake) = serve().await;
+    let mut client = Client::login(config(&url, "peppy")).await.unwrap();
+    fake.forgotten.store(true, Ordering::SeqCst);
+    let restart = client.recv_until(WAIT, |p| matches!(p, ServerPacket::BanchoRestart(_))).await.unwrap();
+    assert_eq!(restart.name(), "BanchoRestart");
+    assert_eq!(tokio::time::timeout(WAIT, client.recv()).await.unwrap(), None);
+    assert!(client.is_closed());
+    assert!(matches!(client.send(&ClientEvent::Pong).await, Err(ClientError::Closed)));
+    assert!(matches!(client.recv_until(Duration::from_millis(50), |_| true).await, Err(ClientError::Closed)));
+}
+
+#[tokio::test]
+async fn a_refused_login_is_an_error() {
+    let (url, _fake) = serve().await;
+    match Client::login(config(&url, "refused")).await {
+        Err(ClientError::LoginRefused(-1)) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_urls_and_statuses() {
+    let bad = ClientConfig::new(BUILD, "peppy", "password").with_http("https://example.com");
+    assert!(matches!(Client::login(bad).await, Err(ClientError::Config(_))));
+    let missing = ClientConfig::new(BUILD, "peppy", "password");
+    assert!(matches!(Client::login(missing).await, Err(ClientError::Config(_))));
+
+    // A path the router does not serve: 404 (or 405).
+    let (url, _fake) = serve().await;
+    match Client::login(config(&format!("{url}/nowhere"), "peppy")).await {
+        Err(ClientError::HttpStatus(status)) => assert!(status == 404 || status == 405, "{status}"),
+        other => panic!("{other:?}"),
+    }
+}
