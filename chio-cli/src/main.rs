@@ -3,6 +3,7 @@
 
 mod api;
 mod args;
+mod client;
 mod explore;
 mod layouts;
 mod login;
@@ -51,6 +52,8 @@ enum Command {
     /// The osu! client API: a demo server on a simulated game, and a watching client.
     #[command(subcommand)]
     Api(api::ApiCommand),
+    /// A headless osu! client of any build: log in, print packets, send commands.
+    Client(client::ClientArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Login(args) => login::login(args),
         Command::Reference(args) => reference::reference(args),
         Command::Api(command) => api::run(command.clone()),
+        Command::Client(args) => client::client(args),
     }
 }
 
