@@ -23,7 +23,9 @@ use crate::{ClientConfig, ClientError, Incoming, decode_frames};
 /// What the client and its poll task share: the packets waiting for the next poll.
 #[derive(Debug, Default)]
 pub(crate) struct Shared {
-    queue: Mutex<Vec<u8>>,
+    queue: Mutex<Queue>,
+    /// The sequence number of the last queued bytes a poll has answered.
+    done: tokio::sync::watch::Sender<u64>,
     wake: Notify,
     stopping: AtomicBool,
     closed: AtomicBool,
@@ -35,9 +37,30 @@ impl Shared {
         if self.closed.load(Ordering::Acquire) {
             return Err(ClientError::Closed);
         }
-        self.queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend_from_slice(bytes);
+        let mut queue = self.queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        queue.bytes.extend_from_slice(bytes);
+        queue.seq += 1;
+        drop(queue);
         self.wake.notify_one();
         Ok(())
+    }
+
+    /// Waits until a poll has carried everything queued so far (and been answered); an
+    /// error once the session is closed.
+    pub(crate) async fn flush(&self) -> Result<(), ClientError> {
+        let target = self.queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).seq;
+        let mut done = self.done.subscribe();
+        loop {
+            if self.closed.load(Ordering::Acquire) {
+                return Err(ClientError::Closed);
+            }
+            if *done.borrow_and_update() >= target {
+                return Ok(());
+            }
+            if done.changed().await.is_err() {
+                return Err(ClientError::Closed);
+            }
+        }
     }
 
     /// Makes the poll task send what is queued and end.
@@ -46,9 +69,25 @@ impl Shared {
         self.wake.notify_one();
     }
 
-    fn take(&self) -> Vec<u8> {
-        std::mem::take(&mut *self.queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    /// The queued bytes and the sequence number of the last of them.
+    fn take(&self) -> (Vec<u8>, u64) {
+        let mut queue = self.queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (std::mem::take(&mut queue.bytes), queue.seq)
     }
+
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        // Wakes flushes waiting for a poll that will not come.
+        self.done.send_modify(|_| {});
+    }
+}
+
+/// Bytes waiting for the next poll.
+#[derive(Debug, Default)]
+struct Queue {
+    bytes: Vec<u8>,
+    /// How many sends were queued so far.
+    seq: u64,
 }
 
 /// An HTTP/1.1 connection to the server, made again when the server closed it.
@@ -118,20 +157,37 @@ impl Connection {
         let request = request
             .body(Full::new(body))
             .map_err(|error| ClientError::Config(format!("building the request: {error}")))?;
-        let reusable = match self.sender.as_mut() {
-            Some(sender) if !sender.is_closed() => sender.ready().await.is_ok(),
-            _ => false,
-        };
-        let sender = match self.sender.as_mut() {
-            Some(sender) if reusable => sender,
-            _ => self.connect().await?,
-        };
-        sender.ready().await?;
-        let response = match sender.send_request(request).await {
-            Ok(response) => response,
-            Err(error) => {
-                self.sender = None;
-                return Err(error.into());
+        let mut request = Some(request);
+        let mut fresh = false;
+        let response = loop {
+            let reusable = match self.sender.as_mut() {
+                Some(sender) if !fresh && !sender.is_closed() => sender.ready().await.is_ok(),
+                _ => false,
+            };
+            let sender = match self.sender.as_mut() {
+                Some(sender) if reusable || fresh => sender,
+                _ => {
+                    fresh = true;
+                    self.connect().await?
+                }
+            };
+            sender.ready().await?;
+            let Some(next) = request.take() else { unreachable!("a request is left to send") };
+            match sender.try_send_request(next).await {
+                Ok(response) => break response,
+                Err(mut error) => {
+                    self.sender = None;
+                    // A request the closing connection never took goes out once more on
+                    // a new connection; one that was sent is not repeated.
+                    match error.take_message() {
+                        Some(unsent) if !fresh => {
+                            request = Some(unsent);
+                            fresh = true;
+                            self.connect().await?;
+                        }
+                        _ => return Err(error.into_error().into()),
+                    }
+                }
             }
         };
         let (parts, body) = response.into_parts();
@@ -195,7 +251,7 @@ struct Poller {
 impl Poller {
     async fn run(mut self) {
         let error = self.poll_loop().await.err();
-        self.shared.closed.store(true, Ordering::Release);
+        self.shared.close();
         let _ = self.tx.send(Incoming::Closed(error)).await;
     }
 
@@ -204,7 +260,7 @@ impl Poller {
         let mut packets = Vec::new();
         loop {
             let stopping = self.shared.stopping.load(Ordering::Acquire);
-            let body = self.shared.take();
+            let (body, seq) = self.shared.take();
             if stopping && body.is_empty() {
                 return Ok(());
             }
@@ -214,6 +270,7 @@ impl Poller {
             }
             let frames = decoder.frames(&answer.body);
             decode_frames(&mut decoder, frames, &mut packets)?;
+            self.shared.done.send_replace(seq);
             let mut restart = false;
             for packet in packets.drain(..) {
                 match (&packet, &self.pong) {

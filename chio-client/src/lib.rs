@@ -352,6 +352,16 @@ impl ClientSender {
             Outlet::Http(shared) => shared.queue(bytes),
         }
     }
+
+    /// Waits until everything sent so far is with the server: over HTTP, until a poll
+    /// carried it and was answered (its packets are then on their way to
+    /// [`Client::recv`]); over TCP, at once (sends are written before they return).
+    pub async fn flush(&self) -> Result<(), ClientError> {
+        match &self.outlet {
+            Outlet::Tcp(_) => Ok(()),
+            Outlet::Http(shared) => shared.flush().await,
+        }
+    }
 }
 
 /// A logged-in client: see the [crate documentation](crate).
@@ -482,6 +492,12 @@ impl Client {
     /// Sends bytes as they are.
     pub async fn send_raw(&self, bytes: &[u8]) -> Result<(), ClientError> {
         self.sender.send_raw(bytes).await
+    }
+
+    /// Waits until everything sent so far is with the server (see
+    /// [`ClientSender::flush`]).
+    pub async fn flush(&self) -> Result<(), ClientError> {
+        self.sender.flush().await
     }
 
     /// The next packet from the server, or `None` once the connection is closed (see

@@ -131,7 +131,8 @@ async fn login_send_and_receive_by_polling() {
     // A message goes out with the next poll (at once).
     let hello = ChatMessage { content: "hello".into(), target: "#osu".into(), ..ChatMessage::default() };
     client.send(&ClientEvent::Message(hello)).await.unwrap();
-    eventually(&fake, |fake| !fake.received.lock().unwrap().is_empty()).await;
+    client.flush().await.unwrap();
+    assert!(!fake.received.lock().unwrap().is_empty());
     match &fake.received.lock().unwrap()[0] {
         ClientEvent::Message(message) => assert_eq!((&*message.content, &*message.target), ("hello", "#osu")),
         other => panic!("{other:?}"),
@@ -173,6 +174,7 @@ async fn an_unknown_token_ends_the_session() {
     assert_eq!(tokio::time::timeout(WAIT, client.recv()).await.unwrap(), None);
     assert!(client.is_closed());
     assert!(matches!(client.send(&ClientEvent::Pong).await, Err(ClientError::Closed)));
+    assert!(matches!(client.flush().await, Err(ClientError::Closed)));
     assert!(matches!(client.recv_until(Duration::from_millis(50), |_| true).await, Err(ClientError::Closed)));
 }
 
@@ -198,4 +200,74 @@ async fn bad_urls_and_statuses() {
         Err(ClientError::HttpStatus(status)) => assert!(status == 404 || status == 405, "{status}"),
         other => panic!("{other:?}"),
     }
+}
+
+/// A server that closes the connection after every answer: the client connects again
+/// for each poll.
+#[tokio::test]
+async fn polls_go_on_when_the_server_closes_connections() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let polls = Arc::new(Mutex::new(Vec::<(bool, Vec<u8>)>::new()));
+    let seen = Arc::clone(&polls);
+    tokio::spawn(async move {
+        loop {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut chunk = [0; 4096];
+            let head_end = loop {
+                if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break end + 4;
+                }
+                let n = stream.read(&mut chunk).await.unwrap();
+                if n == 0 {
+                    break 0;
+                }
+                request.extend_from_slice(&chunk[..n]);
+            };
+            if head_end == 0 {
+                continue;
+            }
+            let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .map_or(0, |len| len.trim().parse().unwrap());
+            while request.len() < head_end + length {
+                let n = stream.read(&mut chunk).await.unwrap();
+                request.extend_from_slice(&chunk[..n]);
+            }
+            let body = request[head_end..].to_vec();
+            let is_poll = head.contains("osu-token: t1");
+            let answer = if is_poll {
+                Bytes::new()
+            } else {
+                write(&[ServerEvent::LoginReply(LoginResult::Success(7))])
+            };
+            seen.lock().unwrap().push((is_poll, body));
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncho-token: t1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                answer.len()
+            );
+            stream.write_all(head.as_bytes()).await.unwrap();
+            stream.write_all(&answer).await.unwrap();
+            stream.shutdown().await.unwrap();
+        }
+    });
+
+    let client = Client::login(config(&format!("http://{addr}"), "peppy")).await.unwrap();
+    assert_eq!(client.user_id(), 7);
+    client.send(&ClientEvent::ChannelJoin("#osu".into())).await.unwrap();
+    client.flush().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let polls = polls.lock().unwrap().clone();
+    assert!(!polls[0].0, "the login first");
+    assert!(polls.len() > 3, "{} requests", polls.len());
+    assert!(polls[1..].iter().all(|(is_poll, _)| *is_poll));
+    let sent: Vec<u8> = polls.iter().skip(1).flat_map(|(_, body)| body.clone()).collect();
+    let mut expected = Vec::new();
+    ClientEvent::ChannelJoin("#osu".into()).to_packet(ctx()).unwrap().write(&mut expected, ctx()).unwrap();
+    assert_eq!(sent, expected, "the join, once");
 }
