@@ -144,7 +144,7 @@ async fn run(args: &ClientArgs) -> Result<(), Failure> {
         tokio::select! {
             packet = client.recv() => match packet {
                 Some(packet) => {
-                    print_packet(&mut out, &packet, ctx)?;
+                    print_packet(&mut out, &packet, client.ctx())?;
                 }
                 None => {
                     return match client.close_error() {
@@ -161,7 +161,7 @@ async fn run(args: &ClientArgs) -> Result<(), Failure> {
                 if line.trim().is_empty() {
                     continue;
                 }
-                match command::parse(&line, ctx) {
+                match command::parse(&line, sender.ctx()) {
                     Ok(ClientEvent::Exit(_)) => break,
                     Ok(event) => match sender.send(&event).await {
                         Ok(()) => {}
@@ -175,7 +175,7 @@ async fn run(args: &ClientArgs) -> Result<(), Failure> {
     }
     // Whatever already arrived is printed before leaving.
     while let Some(packet) = client.try_recv() {
-        print_packet(&mut out, &packet, ctx)?;
+        print_packet(&mut out, &packet, client.ctx())?;
     }
     client.logout().await.map_err(|error| Failure::Message(format!("logout: {error}")))?;
     eprintln!("chio client: logged out");

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use chio_packets::wire::PacketDecoder;
-use chio_packets::{Context, FromServer, ServerPacket};
+use chio_packets::{FromServer, ServerPacket};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use hyper::header::{CONTENT_TYPE, HOST, HeaderMap, HeaderValue, USER_AGENT};
@@ -18,7 +18,7 @@ use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::tcp::pong_bytes;
-use crate::{ClientConfig, ClientError, Incoming, decode_frames};
+use crate::{ClientConfig, ClientError, Incoming, Protocol, decode_frames};
 
 /// What the client and its poll task share: the packets waiting for the next poll.
 #[derive(Debug, Default)]
@@ -200,6 +200,7 @@ impl Connection {
 pub(crate) async fn login(
     url: &str,
     config: &ClientConfig,
+    protocol: Arc<Protocol>,
     tx: mpsc::Sender<Incoming>,
 ) -> Result<(Arc<Shared>, JoinHandle<()>, Vec<ServerPacket<'static>>), ClientError> {
     let ctx = config.ctx();
@@ -211,7 +212,7 @@ pub(crate) async fn login(
     let mut decoder = PacketDecoder::<FromServer>::new(ctx);
     let mut packets = Vec::new();
     let frames = decoder.frames(&answer.body);
-    decode_frames(&mut decoder, frames, &mut packets)?;
+    decode_frames(&mut decoder, &protocol, frames, &mut packets)?;
     let token = answer.headers.get("cho-token").filter(|token| *token != "no" && !token.is_empty()).cloned();
     let Some(token) = token else {
         let code = packets.iter().find_map(|packet| match packet {
@@ -228,7 +229,8 @@ pub(crate) async fn login(
     let poller = Poller {
         connection,
         token,
-        ctx,
+        decoder,
+        protocol,
         interval: config.poll_interval,
         pong,
         shared: Arc::clone(&shared),
@@ -241,7 +243,8 @@ pub(crate) async fn login(
 struct Poller {
     connection: Connection,
     token: HeaderValue,
-    ctx: Context,
+    decoder: PacketDecoder<FromServer>,
+    protocol: Arc<Protocol>,
     interval: Duration,
     pong: Option<Vec<u8>>,
     shared: Arc<Shared>,
@@ -256,7 +259,6 @@ impl Poller {
     }
 
     async fn poll_loop(&mut self) -> Result<(), ClientError> {
-        let mut decoder = PacketDecoder::<FromServer>::new(self.ctx);
         let mut packets = Vec::new();
         loop {
             let stopping = self.shared.stopping.load(Ordering::Acquire);
@@ -268,8 +270,8 @@ impl Poller {
             if answer.status != StatusCode::OK {
                 return Err(ClientError::HttpStatus(answer.status.as_u16()));
             }
-            let frames = decoder.frames(&answer.body);
-            decode_frames(&mut decoder, frames, &mut packets)?;
+            let frames = self.decoder.frames(&answer.body);
+            decode_frames(&mut self.decoder, &self.protocol, frames, &mut packets)?;
             self.shared.done.send_replace(seq);
             let mut restart = false;
             for packet in packets.drain(..) {

@@ -45,6 +45,7 @@ use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use chio_packets::events::client::{ClientEvent, ClientEventError};
@@ -94,6 +95,10 @@ pub struct ClientConfig {
     pub utc_offset: i8,
     /// Whether received packets are kept in [`Client::history`].
     pub keep_history: bool,
+    /// Whether a `BanchoProtocolNegotiation` sets the protocol version packets are read
+    /// and written with from there on (as the server then writes them: 16 match slots
+    /// for b20140528+ at protocol 19, ...). See [`Client::ctx`].
+    pub follow_negotiation: bool,
     /// How many received packets are buffered before the connection is read no further.
     pub inbox_capacity: usize,
 }
@@ -124,6 +129,7 @@ impl ClientConfig {
             auto_pong: true,
             utc_offset: 0,
             keep_history: true,
+            follow_negotiation: true,
             inbox_capacity: DEFAULT_INBOX_CAPACITY,
         }
     }
@@ -290,17 +296,53 @@ pub(crate) enum Incoming {
     Closed(Option<ClientError>),
 }
 
+/// The protocol version of a connection, shared by its sender and its reading task.
+#[derive(Debug)]
+pub(crate) struct Protocol {
+    build: u32,
+    version: AtomicU8,
+    follow: bool,
+}
+
+impl Protocol {
+    fn new(config: &ClientConfig) -> Self {
+        let ctx = config.ctx();
+        Self { build: ctx.build(), version: AtomicU8::new(ctx.protocol()), follow: config.follow_negotiation }
+    }
+
+    /// The context in force.
+    pub(crate) fn ctx(&self) -> Context {
+        Context::new(self.build).with_protocol(self.version.load(Ordering::Acquire))
+    }
+
+    /// Applies `packet` if it is a negotiation to follow.
+    fn apply(&self, packet: &ServerPacket<'_>, decoder: &mut PacketDecoder<FromServer>) {
+        if let ServerPacket::BanchoProtocolNegotiation(negotiation) = packet
+            && self.follow
+            && let Ok(version) = u8::try_from(negotiation.version)
+        {
+            self.version.store(version, Ordering::Release);
+            decoder.set_context(self.ctx());
+        }
+    }
+}
+
 /// Decodes `frames` into owned packets, in order; raw frames (packets the build does not
-/// have) are skipped.
+/// have) are skipped. A protocol negotiation applies to the frames after it.
 pub(crate) fn decode_frames<'b>(
     decoder: &mut PacketDecoder<FromServer>,
+    protocol: &Protocol,
     frames: impl Iterator<Item = Result<Frame<'b>, DecodeError>>,
     out: &mut Vec<ServerPacket<'static>>,
 ) -> Result<(), ClientError> {
     for frame in frames {
         let frame = frame.map_err(|error| ClientError::Decode { wire_id: None, error })?;
         match decoder.decode(&frame) {
-            Ok(Decoded::Packet(packet)) => out.push(packet.into_owned()),
+            Ok(Decoded::Packet(packet)) => {
+                let packet = packet.into_owned();
+                protocol.apply(&packet, decoder);
+                out.push(packet);
+            }
             Ok(Decoded::Raw(_)) => {}
             Err(error) => return Err(ClientError::Decode { wire_id: Some(frame.wire_id), error }),
         }
@@ -318,7 +360,7 @@ pub(crate) fn frame_bytes(packet: &ClientPacket<'_>, ctx: Context) -> Result<Vec
 /// The sending side of a [`Client`], to send from another task; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct ClientSender {
-    ctx: Context,
+    protocol: Arc<Protocol>,
     outlet: Outlet,
 }
 
@@ -329,19 +371,24 @@ enum Outlet {
 }
 
 impl ClientSender {
-    /// The connection's context.
+    /// The connection's context (see [`Client::ctx`]).
     pub fn ctx(&self) -> Context {
-        self.ctx
+        self.protocol.ctx()
     }
 
     /// Sends what a client of the build sends for `event`.
     pub async fn send(&self, event: &ClientEvent<'_>) -> Result<(), ClientError> {
-        self.send_packet(event.to_packet(self.ctx)?).await
+        let ctx = self.ctx();
+        self.send_packet_for(event.to_packet(ctx)?, ctx).await
     }
 
     /// Sends `packet` as it is, framed for the build.
     pub async fn send_packet(&self, packet: ClientPacket<'_>) -> Result<(), ClientError> {
-        let bytes = frame_bytes(&packet, self.ctx)?;
+        self.send_packet_for(packet, self.ctx()).await
+    }
+
+    async fn send_packet_for(&self, packet: ClientPacket<'_>, ctx: Context) -> Result<(), ClientError> {
+        let bytes = frame_bytes(&packet, ctx)?;
         self.send_raw(&bytes).await
     }
 
@@ -395,25 +442,26 @@ impl Client {
     async fn login_untimed(config: ClientConfig) -> Result<Self, ClientError> {
         let ctx = config.ctx();
         let transport = config.transport();
+        let protocol = Arc::new(Protocol::new(&config));
         let (tx, inbox) = mpsc::channel(config.inbox_capacity.max(1));
         let (outlet, tasks, initial) = match transport {
             Transport::Tcp => {
                 let addr = config.tcp.ok_or_else(|| {
                     ClientError::Config(format!("b{} logs in over TCP: no TCP address", ctx.build()))
                 })?;
-                let (writer, task) = tcp::connect(addr, &config, tx).await?;
+                let (writer, task) = tcp::connect(addr, &config, Arc::clone(&protocol), tx).await?;
                 (Outlet::Tcp(writer), vec![task], Vec::new())
             }
             Transport::Http => {
                 let url = config.http.as_deref().ok_or_else(|| {
                     ClientError::Config(format!("b{} logs in over HTTP: no HTTP URL", ctx.build()))
                 })?;
-                let (shared, task, initial) = http::login(url, &config, tx).await?;
+                let (shared, task, initial) = http::login(url, &config, Arc::clone(&protocol), tx).await?;
                 (Outlet::Http(shared), vec![task], initial)
             }
         };
         let mut client = Self {
-            sender: ClientSender { ctx, outlet },
+            sender: ClientSender { protocol, outlet },
             transport,
             user_id: 0,
             inbox,
@@ -458,9 +506,10 @@ impl Client {
         }
     }
 
-    /// The connection's context (the build's, with its default protocol and slots).
+    /// The connection's context: the build's, with its default protocol version, or the
+    /// one the server negotiated ([`ClientConfig::follow_negotiation`]).
     pub fn ctx(&self) -> Context {
-        self.sender.ctx
+        self.sender.ctx()
     }
 
     /// The user id the login reply gave.

@@ -13,7 +13,7 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinHandle;
 
-use crate::{ClientConfig, ClientError, Incoming, decode_frames, frame_bytes};
+use crate::{ClientConfig, ClientError, Incoming, Protocol, decode_frames, frame_bytes};
 
 /// The writing half, shared by senders and the reader's automatic pongs.
 #[derive(Debug)]
@@ -36,6 +36,7 @@ impl Writer {
 pub(crate) async fn connect(
     addr: SocketAddr,
     config: &ClientConfig,
+    protocol: Arc<Protocol>,
     tx: mpsc::Sender<Incoming>,
 ) -> Result<(Arc<Writer>, JoinHandle<()>), ClientError> {
     let stream = TcpStream::connect(addr).await?;
@@ -45,7 +46,7 @@ pub(crate) async fn connect(
     let writer = Arc::new(Writer(Mutex::new(write)));
     let ctx = config.ctx();
     let pong = if config.auto_pong { pong_bytes(ctx) } else { None };
-    let task = tokio::spawn(read_loop(read, Arc::clone(&writer), ctx, pong, tx));
+    let task = tokio::spawn(read_loop(read, Arc::clone(&writer), protocol, pong, tx));
     Ok((writer, task))
 }
 
@@ -58,22 +59,22 @@ pub(crate) fn pong_bytes(ctx: Context) -> Option<Vec<u8>> {
 async fn read_loop(
     read: OwnedReadHalf,
     writer: Arc<Writer>,
-    ctx: Context,
+    protocol: Arc<Protocol>,
     pong: Option<Vec<u8>>,
     tx: mpsc::Sender<Incoming>,
 ) {
-    let error = read_packets(read, &writer, ctx, pong.as_deref(), &tx).await.err();
+    let error = read_packets(read, &writer, &protocol, pong.as_deref(), &tx).await.err();
     let _ = tx.send(Incoming::Closed(error)).await;
 }
 
 async fn read_packets(
     mut read: OwnedReadHalf,
     writer: &Writer,
-    ctx: Context,
+    protocol: &Protocol,
     pong: Option<&[u8]>,
     tx: &mpsc::Sender<Incoming>,
 ) -> Result<(), ClientError> {
-    let mut decoder = PacketDecoder::<FromServer>::new(ctx);
+    let mut decoder = PacketDecoder::<FromServer>::new(protocol.ctx());
     let mut frames = decoder.frame_decoder();
     let mut buffer = BytesMut::with_capacity(16 * 1024);
     let mut packets = Vec::new();
@@ -82,7 +83,7 @@ async fn read_packets(
         let batch = if n == 0 { frames.decode_eof(&mut buffer) } else { frames.decode(&mut buffer) };
         let batch = batch.map_err(|error| ClientError::Decode { wire_id: None, error })?;
         if let Some(batch) = batch {
-            decode_frames(&mut decoder, batch.iter(), &mut packets)?;
+            decode_frames(&mut decoder, protocol, batch.iter(), &mut packets)?;
             for packet in packets.drain(..) {
                 if let (ServerPacket::BanchoPing(_), Some(pong)) = (&packet, pong) {
                     writer.write(pong).await?;
@@ -99,7 +100,7 @@ async fn read_packets(
                 .decode_eof(&mut buffer)
                 .map_err(|error| ClientError::Decode { wire_id: None, error })?
             {
-                decode_frames(&mut decoder, batch.iter(), &mut packets)?;
+                decode_frames(&mut decoder, protocol, batch.iter(), &mut packets)?;
                 for packet in packets.drain(..) {
                     let _ = tx.send(Incoming::Packet(packet)).await;
                 }

@@ -271,3 +271,46 @@ async fn polls_go_on_when_the_server_closes_connections() {
     ClientEvent::ChannelJoin("#osu".into()).to_packet(ctx()).unwrap().write(&mut expected, ctx()).unwrap();
     assert_eq!(sent, expected, "the join, once");
 }
+
+/// Negotiates protocol 19 with a b20140528 client, then sends a 16-slot match.
+struct Negotiating;
+
+impl PollHandler for Negotiating {
+    fn login(&self, _login: OwnedLogin, _peer: Option<SocketAddr>) -> LoginOutcome {
+        let ctx = Context::new(20140528);
+        assert_eq!((ctx.protocol(), ctx.slots()), (18, 8));
+        let negotiated = ctx.with_protocol(19);
+        let mut body = Vec::new();
+        ServerEvent::ProtocolNegotiation(Some(19)).write(&mut body, ctx).unwrap();
+        ServerEvent::LoginReply(LoginResult::Success(3)).write(&mut body, negotiated).unwrap();
+        let game = chio_packets::multiplayer::Match {
+            id: 1,
+            name: "sixteen".into(),
+            slots: vec![chio_packets::multiplayer::MatchSlot::default(); 16],
+            ..Default::default()
+        };
+        ServerEvent::MatchNew(game).write(&mut body, negotiated).unwrap();
+        LoginOutcome { token: Some(TOKEN.to_owned()), body: Bytes::from(body) }
+    }
+
+    fn poll(&self, _token: &str, _body: Bytes) -> PollOutcome {
+        PollOutcome::Known(Bytes::new())
+    }
+}
+
+#[tokio::test]
+async fn a_negotiated_protocol_is_followed() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = router(Arc::new(Negotiating), HttpLimits::default());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let config = ClientConfig::new(20140528, "peppy", "password")
+        .with_http(format!("http://{addr}"))
+        .with_poll_interval(Duration::from_millis(20));
+    let mut client = Client::login(config).await.unwrap();
+    assert_eq!((client.ctx().protocol(), client.ctx().slots()), (19, 16));
+    let game = client.recv_until(WAIT, |p| matches!(p, ServerPacket::BanchoMatchNew(_))).await.unwrap();
+    let ServerPacket::BanchoMatchNew(game) = game else { unreachable!() };
+    assert_eq!((game.0.name.as_ref(), game.0.slots.len()), ("sixteen", 16));
+}
