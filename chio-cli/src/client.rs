@@ -9,13 +9,14 @@ use std::time::Duration;
 
 use chio_client::{Client, ClientConfig, ClientError, Transport, command};
 use chio_packets::events::client::ClientEvent;
+use chio_packets::version::ClientVersion;
 use chio_packets::{Context, Direction, ServerPacket};
 use serde::Serialize;
 use serde_json::Value;
 use tokio::io::AsyncBufReadExt;
 use tokio::sync::mpsc;
 
-use crate::args::{self, Build};
+use crate::args;
 use crate::traffic::{on_the_wire, payload_json};
 
 /// Arguments of `chio client`.
@@ -40,9 +41,10 @@ pub(crate) struct ClientArgs {
     /// is accepted for either transport).
     #[arg(long)]
     server: String,
-    /// The client build: a number (20250306) or a version string (b20250306.1).
-    #[arg(long, value_parser = args::parse_build)]
-    build: Build,
+    /// The client build: a number (20250306) or a version string (b20250306.1cuttingedge,
+    /// sent as it is in the login).
+    #[arg(long, value_parser = parse_version)]
+    build: ClientVersion,
     /// The username.
     #[arg(long)]
     user: String,
@@ -90,6 +92,12 @@ impl From<io::Error> for Failure {
     }
 }
 
+/// clap's parser for `--build`: a build number or a whole version string.
+fn parse_version(text: &str) -> Result<ClientVersion, String> {
+    let build = args::parse_build(text)?;
+    Ok(ClientVersion::parse(text).unwrap_or(ClientVersion::new(build.0)))
+}
+
 /// The `http://` URL and the TCP address named by `server` (the address resolved only
 /// when TCP is used).
 fn server_url(server: &str) -> String {
@@ -109,7 +117,7 @@ async fn tcp_address(server: &str) -> Result<SocketAddr, String> {
 }
 
 async fn run(args: &ClientArgs) -> Result<(), Failure> {
-    let mut config = ClientConfig::new(args.build.0, args.user.as_str(), args.password.as_str())
+    let mut config = ClientConfig::with_version(args.build, args.user.as_str(), args.password.as_str())
         .with_http(server_url(&args.server))
         .with_poll_interval(Duration::from_millis(args.poll_ms.max(1)))
         .with_keep_history(false);
@@ -219,6 +227,14 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "{\"packet\":\"BanchoLoginReply\",\"id\":5,\"data\":1234}\n"
         );
+    }
+
+    #[test]
+    fn builds_keep_their_version_string() {
+        let version = parse_version("b20140127.1cuttingedge").unwrap();
+        assert_eq!(version.to_string(), "b20140127.1cuttingedge");
+        assert_eq!(parse_version("20250306").unwrap(), ClientVersion::new(20250306));
+        assert!(parse_version("281").is_err());
     }
 
     #[test]
