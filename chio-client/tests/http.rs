@@ -157,8 +157,7 @@ async fn login_send_and_receive_by_polling() {
 
     // Polls go on while idle.
     let before = *fake.polls.lock().unwrap();
-    tokio::time::sleep(Duration::from_millis(150)).await;
-    assert!(*fake.polls.lock().unwrap() > before + 2);
+    eventually(&fake, |fake| *fake.polls.lock().unwrap() > before + 2).await;
 
     client.logout().await.unwrap();
     assert_eq!(fake.received.lock().unwrap().last(), Some(&ClientEvent::Exit(false)));
@@ -261,7 +260,11 @@ async fn polls_go_on_when_the_server_closes_connections() {
     assert_eq!(client.user_id(), 7);
     client.send(&ClientEvent::ChannelJoin("#osu".into())).await.unwrap();
     client.flush().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while polls.lock().unwrap().len() <= 3 {
+        assert!(tokio::time::Instant::now() < deadline, "timed out");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let polls = polls.lock().unwrap().clone();
     assert!(!polls[0].0, "the login first");
     assert!(polls.len() > 3, "{} requests", polls.len());
