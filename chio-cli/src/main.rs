@@ -3,6 +3,7 @@
 
 mod api;
 mod args;
+mod client;
 mod explore;
 mod layouts;
 mod login;
@@ -54,6 +55,8 @@ enum Command {
     Api(api::ApiCommand),
     /// Run a bancho server every client build can log into (TCP and HTTP, SQLite, a bot).
     Serve(serve::ServeArgs),
+    /// A headless osu! client of any build: log in, print packets, send commands.
+    Client(client::ClientArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Reference(args) => reference::reference(args),
         Command::Api(command) => api::run(command.clone()),
         Command::Serve(args) => serve::serve(args),
+        Command::Client(args) => client::client(args),
     }
 }
 

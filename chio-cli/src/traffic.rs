@@ -325,13 +325,13 @@ where
 }
 
 /// The payload of a packet enum, which serializes as `{"packet": <type name>, "data": ...}`.
-fn payload_json(packet: &impl Serialize) -> serde_json::Result<Value> {
+pub(crate) fn payload_json(packet: &impl Serialize) -> serde_json::Result<Value> {
     let mut value = serde_json::to_value(packet)?;
     Ok(value.get_mut("data").map(Value::take).unwrap_or(Value::Null))
 }
 
 /// `data` without the fields `ctx`'s build does not put on the wire.
-fn on_the_wire(mut data: Value, direction: Direction, name: &str, ctx: Context) -> Value {
+pub(crate) fn on_the_wire(mut data: Value, direction: Direction, name: &str, ctx: Context) -> Value {
     if let Some(info) = catalog::find(name, ctx).filter(|info| info.direction == direction) {
         keep_on_the_wire(&mut data, info.layout, ctx);
     }
