@@ -1,0 +1,239 @@
+//! Bad input at every door of `chio-server`: each misbehaving client gets a clear error or
+//! a disconnect, and the clients around it notice nothing.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chio_client::{Client, ClientConfig};
+use chio_packets::events::ChatMessage;
+use chio_packets::events::client::ClientEvent;
+use chio_packets::session::OsuPong;
+use chio_packets::{ClientPacket, Context};
+use chio_server::login::StorageAuthenticator;
+use chio_server::outbox::OutboxLimits;
+use chio_server::registry::Registry;
+use chio_server::server::{NoHooks, PacketRate, Server, ServerConfig};
+use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+struct Bench {
+    server: Server,
+    tcp: SocketAddr,
+    http: SocketAddr,
+}
+
+async fn bench(config: ServerConfig) -> Bench {
+    let storage: Arc<dyn Storage> =
+        Arc::new(SqliteStorage::in_memory(PasswordPolicy::FAST_FOR_TESTS).unwrap());
+    let auth = Arc::new(StorageAuthenticator::new(Arc::clone(&storage), true));
+    let server = Server::with_parts(config, storage, auth, Arc::new(NoHooks)).unwrap();
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (tcp_addr, http_addr) = (tcp.local_addr().unwrap(), http.local_addr().unwrap());
+    let s = server.clone();
+    tokio::spawn(async move { s.serve_tcp(tcp).await });
+    let s = server.clone();
+    tokio::spawn(async move { s.serve_http(http).await });
+    Bench { server, tcp: tcp_addr, http: http_addr }
+}
+
+impl Bench {
+    async fn login(&self, build: u32, user: &str) -> Client {
+        let config = ClientConfig::new(build, user, "password")
+            .with_tcp(self.tcp)
+            .with_http(format!("http://{}", self.http))
+            .with_poll_interval(Duration::from_millis(15))
+            .with_login_timeout(WAIT);
+        Client::login(config).await.unwrap_or_else(|e| panic!("b{build} {user}: {e}"))
+    }
+
+    /// Two healthy clients of different eras still trade a message.
+    async fn still_serves(&self, tag: &str) {
+        let a = self.login(20250306, &format!("healthy a {tag}")).await;
+        let mut b = self.login(1000, &format!("healthy b {tag}")).await;
+        let text = format!("still here after {tag}");
+        a.send(&say(&text)).await.unwrap();
+        b.recv_until(WAIT, |p| p.name() == "BanchoMessage" && format!("{p:?}").contains(&text))
+            .await
+            .unwrap();
+        a.logout().await.unwrap();
+        b.logout().await.unwrap();
+    }
+}
+
+fn say(content: &str) -> ClientEvent<'static> {
+    ClientEvent::Message(ChatMessage {
+        content: content.to_owned().into(),
+        target: "#osu".into(),
+        ..ChatMessage::default()
+    })
+}
+
+/// Reads until the server closes the connection; panics if it does not within `WAIT`.
+async fn closed_by_server(stream: &mut TcpStream) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(WAIT, stream.read(&mut buf)).await {
+            Err(_) => panic!("the server kept the connection open; read so far: {got:?}"),
+            Ok(Ok(0) | Err(_)) => return got,
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_logins_are_closed_and_harm_no_one() {
+    let mut config = ServerConfig::default();
+    config.login.timeout = Duration::from_millis(300);
+    let bench = bench(config).await;
+    let mut bystander = bench.login(20121224, "bystander").await;
+
+    // Garbage lines.
+    let mut s = TcpStream::connect(bench.tcp).await.unwrap();
+    s.write_all(b"\x00\xff\xfe garbage\n\x01\x02\n\x03 not a client line\n").await.unwrap();
+    closed_by_server(&mut s).await;
+
+    // A login over the size bound, never ending in a newline.
+    let mut s = TcpStream::connect(bench.tcp).await.unwrap();
+    let _ = s.write_all(&vec![b'a'; 64 * 1024]).await;
+    closed_by_server(&mut s).await;
+
+    // A login that never ends: cut off at the login timeout.
+    let mut s = TcpStream::connect(bench.tcp).await.unwrap();
+    s.write_all(b"slow user\n").await.unwrap();
+    let started = std::time::Instant::now();
+    closed_by_server(&mut s).await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // Packets before any login.
+    let mut s = TcpStream::connect(bench.tcp).await.unwrap();
+    let mut pong = Vec::new();
+    ClientPacket::from(OsuPong).write(&mut pong, Context::new(1000)).unwrap();
+    for _ in 0..3 {
+        s.write_all(&pong).await.unwrap();
+    }
+    s.write_all(b"\n\n\n").await.unwrap();
+    closed_by_server(&mut s).await;
+
+    // A wrong password for a registered name: LoginReply(-1), then closed.
+    let _registered = bench.login(1000, "taken name").await;
+    let mut s = TcpStream::connect(bench.tcp).await.unwrap();
+    s.write_all(b"taken name\n00000000000000000000000000000000\nb1000|0\n").await.unwrap();
+    let reply = closed_by_server(&mut s).await;
+    assert!(reply.windows(4).any(|w| w == (-1i32).to_le_bytes()), "{reply:?}");
+
+    assert!(bench.server.stats().refused >= 5, "{:?}", bench.server.stats());
+    bench.still_serves("bad logins").await;
+    // The bystander saw the healthy clients come and go, and nothing else went wrong.
+    bystander.recv_until(WAIT, |p| p.name() == "BanchoMessage").await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_packet_flood_drops_only_the_flooder() {
+    let mut config = ServerConfig::default();
+    config.packet_rate = PacketRate { burst: 500, per_second: 100 };
+    let bench = bench(config).await;
+    let mut flooder = bench.login(1000, "flooder").await;
+    let mut pong = Vec::new();
+    ClientPacket::from(OsuPong).write(&mut pong, flooder.ctx()).unwrap();
+    let flood = pong.repeat(5000);
+    let _ = flooder.send_raw(&flood).await;
+    // The server hangs up on it.
+    while tokio::time::timeout(WAIT, flooder.recv()).await.expect("flooder not dropped").is_some() {}
+    assert!(bench.server.stats().dropped >= 1);
+    bench.still_serves("a flood").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undecodable_packets_are_skipped() {
+    let bench = bench(ServerConfig::default()).await;
+    let client = bench.login(20250306, "sloppy").await;
+    // A status update (id 0) whose payload is cut short, then a real message.
+    client.send_raw(&[0, 0, 0, 2, 0, 0, 0, 0xff, 0xff]).await.unwrap();
+    let mut other = bench.login(1000, "reader").await;
+    client.send(&say("after a bad packet")).await.unwrap();
+    other
+        .recv_until(WAIT, |p| p.name() == "BanchoMessage" && format!("{p:?}").contains("after a bad packet"))
+        .await
+        .unwrap();
+    assert!(bench.server.stats().bad_packets >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_is_dropped() {
+    let mut config = ServerConfig::default();
+    config.outbox = OutboxLimits { max_bytes: 64 * 1024, ..OutboxLimits::default() };
+    config.write_timeout = Duration::from_millis(500);
+    config.packet_rate = PacketRate { burst: 1_000_000, per_second: 1_000_000 };
+    let bench = bench(config).await;
+    // Logs in over raw TCP and never reads again.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut deaf = socket.connect(bench.tcp).await.unwrap();
+    deaf.write_all(b"deaf\n5f4dcc3b5aa765d61d8327deb882cf99\nb1000|0\n").await.unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while bench.server.registry().by_name("deaf").is_none() {
+        assert!(tokio::time::Instant::now() < deadline, "deaf never logged in");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let talker = bench.login(20250306, "talker").await;
+    let long = "x".repeat(2000);
+    while bench.server.registry().by_name("deaf").is_some() {
+        assert!(tokio::time::Instant::now() < deadline, "the deaf client was never dropped");
+        for _ in 0..50 {
+            talker.send(&say(&long)).await.unwrap();
+        }
+        talker.flush().await.unwrap();
+    }
+    talker.logout().await.unwrap();
+    bench.still_serves("a deaf client").await;
+}
+
+/// Sends one HTTP/1.1 request and returns the response head and body.
+async fn http(addr: SocketAddr, headers: &str, body: &[u8]) -> (String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: c.localhost\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    let _ = s.write_all(body).await;
+    let response = closed_by_server(&mut s).await;
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    (String::from_utf8_lossy(&response[..split]).into_owned(), response[split + 4..].to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_http_requests_get_clear_answers() {
+    let bench = bench(ServerConfig::default()).await;
+    let mut bystander = bench.login(20250306, "http bystander").await;
+    // An unknown token: 200 and a restart packet, so the client logs in again.
+    let (head, body) = http(bench.http, "User-Agent: osu!\r\nosu-token: not-a-session\r\n", b"").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(body, [0x56, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0]);
+    // No token and a body that is no login: 400.
+    let (head, _) = http(bench.http, "User-Agent: osu!\r\n", b"\x04\x00\x00\x00\x00\x00\x00").await;
+    assert!(head.starts_with("HTTP/1.1 400"), "{head}");
+    // Not an osu! client: 403.
+    let (head, _) = http(bench.http, "User-Agent: curl\r\n", b"").await;
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+    // A huge body: 413 before it is read.
+    let (head, _) =
+        http(bench.http, "User-Agent: osu!\r\nosu-token: x\r\n", &vec![0u8; 4 * 1024 * 1024]).await;
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    // A valid token with garbage frames: that session ends, answered with a restart.
+    let victim = bench.login(20250306, "garbage poster").await;
+    let token = bench.server.registry().by_user(victim.user_id())[0].token().unwrap().to_owned();
+    let (head, body) =
+        http(bench.http, &format!("User-Agent: osu!\r\nosu-token: {token}\r\n"), &[0xff; 64]).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(body, [0x56, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0]);
+    assert!(bench.server.registry().by_user(victim.user_id()).is_empty());
+    bench.still_serves("bad HTTP").await;
+    bystander.recv_until(WAIT, |p| p.name() == "BanchoMessage").await.unwrap();
+}
