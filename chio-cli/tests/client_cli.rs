@@ -145,7 +145,7 @@ mod http {
     }
 
     impl PollHandler for Echo {
-        fn login(&self, _login: OwnedLogin, _peer: Option<SocketAddr>) -> LoginOutcome {
+        async fn login(&self, _login: OwnedLogin, _peer: Option<SocketAddr>) -> LoginOutcome {
             let mut body = Vec::new();
             ServerEvent::LoginReply(LoginResult::Success(55)).write(&mut body, Context::new(BUILD)).unwrap();
             LoginOutcome { token: Some("token".to_owned()), body: Bytes::from(body) }

@@ -48,7 +48,7 @@ fn write(events: &[ServerEvent<'_>]) -> Bytes {
 }
 
 impl PollHandler for Fake {
-    fn login(&self, login: OwnedLogin, _peer: Option<SocketAddr>) -> LoginOutcome {
+    async fn login(&self, login: OwnedLogin, _peer: Option<SocketAddr>) -> LoginOutcome {
         let refused = login.username == "refused";
         self.logins.lock().unwrap().push(login);
         if refused {
@@ -279,7 +279,7 @@ async fn polls_go_on_when_the_server_closes_connections() {
 struct Negotiating;
 
 impl PollHandler for Negotiating {
-    fn login(&self, _login: OwnedLogin, _peer: Option<SocketAddr>) -> LoginOutcome {
+    async fn login(&self, _login: OwnedLogin, _peer: Option<SocketAddr>) -> LoginOutcome {
         let ctx = Context::new(20140528);
         assert_eq!((ctx.protocol(), ctx.slots()), (18, 8));
         let negotiated = ctx.with_protocol(19);

@@ -135,8 +135,8 @@ async fn bad_logins_are_closed_and_harm_no_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_packet_flood_drops_only_the_flooder() {
-    let mut config = ServerConfig::default();
-    config.packet_rate = PacketRate { burst: 500, per_second: 100 };
+    let config =
+        ServerConfig { packet_rate: PacketRate { burst: 500, per_second: 100 }, ..ServerConfig::default() };
     let bench = bench(config).await;
     let mut flooder = bench.login(1000, "flooder").await;
     let mut pong = Vec::new();
@@ -166,10 +166,12 @@ async fn undecodable_packets_are_skipped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_is_dropped() {
-    let mut config = ServerConfig::default();
-    config.outbox = OutboxLimits { max_bytes: 64 * 1024, ..OutboxLimits::default() };
-    config.write_timeout = Duration::from_millis(500);
-    config.packet_rate = PacketRate { burst: 1_000_000, per_second: 1_000_000 };
+    let config = ServerConfig {
+        outbox: OutboxLimits { max_bytes: 64 * 1024, ..OutboxLimits::default() },
+        write_timeout: Duration::from_millis(500),
+        packet_rate: PacketRate { burst: 1_000_000, per_second: 1_000_000 },
+        ..ServerConfig::default()
+    };
     let bench = bench(config).await;
     // Logs in over raw TCP and never reads again.
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
