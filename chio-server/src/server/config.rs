@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
+use chio_packets::Context;
+
 use crate::blocks::channels::ChannelConfig;
+use crate::era::ClientPolicy;
 use crate::http::HttpLimits;
 use crate::login::VersionPolicy;
 use crate::outbox::OutboxLimits;
@@ -68,6 +71,9 @@ pub struct ServerConfig {
     /// How long a TCP write may stall (a client that stopped reading) before the
     /// connection is dropped.
     pub write_timeout: Duration,
+    /// The per-era policy (pings, idle timeouts, poll size) for a client's context:
+    /// [`ClientPolicy::for_context`] unless an operator changes it.
+    pub client_policy: fn(Context) -> ClientPolicy,
 }
 
 impl Default for ServerConfig {
@@ -84,6 +90,7 @@ impl Default for ServerConfig {
             sweep_interval: Duration::from_secs(10),
             restart_delay_ms: 5000,
             write_timeout: Duration::from_secs(30),
+            client_policy: ClientPolicy::for_context,
         }
     }
 }

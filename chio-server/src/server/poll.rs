@@ -14,7 +14,6 @@ use tokio::net::TcpListener;
 
 use super::budget::Budget;
 use super::{Counters, Shared, stopped};
-use crate::era::ClientPolicy;
 use crate::http::{LoginOutcome, PollHandler, PollOutcome, router as http_router};
 use crate::registry::{Registry, SessionHandle};
 use crate::session::SessionId;
@@ -47,7 +46,7 @@ impl Shared {
                 .iter()
                 .filter(|(id, p)| {
                     let timeout = registry.by_id(**id).map_or(std::time::Duration::ZERO, |s| {
-                        ClientPolicy::for_context(s.ctx()).idle_timeout
+                        (self.config.client_policy)(s.ctx()).idle_timeout
                     });
                     now.duration_since(p.last_poll) > timeout
                 })
@@ -65,8 +64,8 @@ impl Shared {
 
 impl Handler {
     /// Whole frames queued for `session`, up to its poll cap.
-    fn drain(session: &SessionHandle) -> Bytes {
-        let cap = ClientPolicy::for_context(session.ctx()).http_poll_cap;
+    fn drain(&self, session: &SessionHandle) -> Bytes {
+        let cap = (self.shared.config.client_policy)(session.ctx()).http_poll_cap;
         let frames = session.outbox().drain_up_to(cap);
         match frames.len() {
             0 => Bytes::new(),
@@ -83,7 +82,7 @@ impl PollHandler for Handler {
             Ok(session) => {
                 let budget = Budget::new(self.shared.config.packet_rate);
                 self.shared.polling().insert(session.id(), Polling { last_poll: Instant::now(), budget });
-                LoginOutcome { token: Some(token), body: Self::drain(&session) }
+                LoginOutcome { token: Some(token), body: self.drain(&session) }
             }
             Err(refusal) => LoginOutcome { token: None, body: refusal },
         }
@@ -144,7 +143,7 @@ impl PollHandler for Handler {
         }
         Counters::add(&shared.counters.packets, frames.len() as u64);
         Counters::add(&shared.counters.bad_packets, bad);
-        let answer = Self::drain(&session);
+        let answer = self.drain(&session);
         if exited {
             self.shared.polling().remove(&session.id());
             shared.end(session.id());

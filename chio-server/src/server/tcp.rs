@@ -15,7 +15,6 @@ use tokio::task::JoinHandle;
 
 use super::budget::Budget;
 use super::{Counters, Shared, stopped};
-use crate::era::ClientPolicy;
 use crate::registry::SessionHandle;
 use crate::tcp_login::read_login;
 
@@ -116,7 +115,7 @@ async fn read_packets(
     writer: &mut JoinHandle<()>,
 ) -> End {
     let ctx = session.ctx();
-    let policy = ClientPolicy::for_context(ctx);
+    let policy = (shared.config.client_policy)(ctx);
     let mut frames = FrameDecoder::<FromClient>::new(ctx);
     let mut decoder = PacketDecoder::<FromClient>::new(ctx);
     let mut budget = Budget::new(shared.config.packet_rate);
