@@ -110,11 +110,6 @@
 //! (`BanchoUserStats`, `OsuMessage`); payload types have plain names (`Match`,
 //! `Message`). The derive attributes are documented in [`attributes`].
 
-/// The README's Rust examples, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
-
 // Lets the derives' generated paths (`::chio_packets::...`) resolve inside this crate too.
 extern crate self as chio_packets;
 

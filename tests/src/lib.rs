@@ -3,6 +3,12 @@
 
 pub mod wire_gen;
 
+/// The README's Rust examples, compiled and run as doctests here, where every crate they
+/// use (the server and the headless client too) is at hand.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// The packets the reference recorded for `build` (`fixtures/server/<build>.json`, one of
 /// the 75 revisions), in order: wire id and uncompressed payload.
 pub fn fixture_packets(build: u32) -> Vec<departures::Recorded> {
