@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chio_server::login::StorageAuthenticator;
 use chio_server::registry::SessionHandle;
 use chio_server::server::{DEFAULT_HTTP_ADDR, DEFAULT_TCP_ADDR, Hooks, Server, ServerConfig};
 use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
@@ -122,8 +121,11 @@ pub(crate) fn serve(args: &ServeArgs) -> ExitCode {
         Ok(storage) => storage,
         Err(e) => return fail("serve", &e),
     };
-    let auth = Arc::new(StorageAuthenticator::new(Arc::clone(&storage), args.open_registration));
-    let server = match Server::with_parts(ServerConfig::default(), storage, auth, Arc::new(DemoBot)) {
+    let server = Server::builder(ServerConfig::default(), storage)
+        .open_registration(args.open_registration)
+        .hooks(DemoBot)
+        .build();
+    let server = match server {
         Ok(server) => server,
         Err(e) => return fail("serve", &format!("cannot set up the bot account: {e}")),
     };

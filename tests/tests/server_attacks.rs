@@ -10,10 +10,8 @@ use chio_packets::events::ChatMessage;
 use chio_packets::events::client::ClientEvent;
 use chio_packets::session::OsuPong;
 use chio_packets::{ClientPacket, Context};
-use chio_server::login::StorageAuthenticator;
 use chio_server::outbox::OutboxLimits;
-use chio_server::registry::Registry;
-use chio_server::server::{NoHooks, PacketRate, Server, ServerConfig};
+use chio_server::server::{PacketRate, Server, ServerConfig};
 use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -29,8 +27,7 @@ struct Bench {
 async fn bench(config: ServerConfig) -> Bench {
     let storage: Arc<dyn Storage> =
         Arc::new(SqliteStorage::in_memory(PasswordPolicy::FAST_FOR_TESTS).unwrap());
-    let auth = Arc::new(StorageAuthenticator::new(Arc::clone(&storage), true));
-    let server = Server::with_parts(config, storage, auth, Arc::new(NoHooks)).unwrap();
+    let server = Server::builder(config, storage).open_registration(true).build().unwrap();
     let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (tcp_addr, http_addr) = (tcp.local_addr().unwrap(), http.local_addr().unwrap());

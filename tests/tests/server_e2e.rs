@@ -14,9 +14,7 @@ use chio_packets::events::ChatMessage;
 use chio_packets::events::client::ClientEvent;
 use chio_packets::multiplayer::{MatchSlot, SlotStatus};
 use chio_server::era::{ClientPolicy, Transport};
-use chio_server::login::StorageAuthenticator;
-use chio_server::registry::Registry;
-use chio_server::server::{Hooks, Server, ServerConfig};
+use chio_server::server::{Server, ServerConfig};
 use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
 use serde_json::Value;
 
@@ -34,12 +32,7 @@ struct Bench {
 
 impl Bench {
     async fn start(config: ServerConfig, storage: Arc<dyn Storage>) -> Self {
-        Self::with_hooks(config, storage, Arc::new(chio_server::server::NoHooks)).await
-    }
-
-    async fn with_hooks(config: ServerConfig, storage: Arc<dyn Storage>, hooks: Arc<dyn Hooks>) -> Self {
-        let auth = Arc::new(StorageAuthenticator::new(Arc::clone(&storage), true));
-        let server = Server::with_parts(config, storage, auth, hooks).unwrap();
+        let server = Server::builder(config, storage).open_registration(true).build().unwrap();
         let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let (tcp_addr, http_addr) = (tcp.local_addr().unwrap(), http.local_addr().unwrap());

@@ -9,9 +9,7 @@ use chio_client::{Client, ClientConfig};
 use chio_packets::Context;
 use chio_packets::events::client::ClientEvent;
 use chio_server::era::ClientPolicy;
-use chio_server::login::StorageAuthenticator;
-use chio_server::registry::Registry;
-use chio_server::server::{NoHooks, Server, ServerConfig};
+use chio_server::server::{Server, ServerConfig};
 use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
 
 const PING_EVERY: Duration = Duration::from_millis(100);
@@ -30,13 +28,12 @@ fn quick(ctx: Context) -> ClientPolicy {
 async fn server() -> (Server, ClientConfig) {
     let storage: Arc<dyn Storage> =
         Arc::new(SqliteStorage::in_memory(PasswordPolicy::FAST_FOR_TESTS).unwrap());
-    let auth = Arc::new(StorageAuthenticator::new(Arc::clone(&storage), true));
     let config = ServerConfig {
         client_policy: quick,
         sweep_interval: Duration::from_millis(100),
         ..ServerConfig::default()
     };
-    let server = Server::with_parts(config, storage, auth, Arc::new(NoHooks)).unwrap();
+    let server = Server::builder(config, storage).open_registration(true).build().unwrap();
     let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = ClientConfig::new(0, "", "")

@@ -91,7 +91,7 @@ struct Shared {
     storage: Arc<dyn Storage>,
     auth: Arc<dyn Authenticator>,
     hooks: Arc<dyn Hooks>,
-    registry: InProcessRegistry,
+    registry: Arc<dyn Registry>,
     ids: SessionIds,
     world: Mutex<World>,
     counters: Counters,
@@ -100,6 +100,80 @@ struct Shared {
     polling: Mutex<HashMap<SessionId, poll::Polling>>,
     /// Whether the timer task runs (started by the first serve call).
     ticking: std::sync::atomic::AtomicBool,
+}
+
+/// How a [`Server`] is put together; from [`Server::builder`].
+pub struct ServerBuilder {
+    config: ServerConfig,
+    storage: Arc<dyn Storage>,
+    auth: Option<Arc<dyn Authenticator>>,
+    open_registration: bool,
+    hooks: Arc<dyn Hooks>,
+    registry: Arc<dyn Registry>,
+}
+
+impl std::fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerBuilder").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl ServerBuilder {
+    /// Checks logins with `auth` instead of the storage.
+    pub fn authenticator(mut self, auth: impl Authenticator) -> Self {
+        self.auth = Some(Arc::new(auth));
+        self
+    }
+
+    /// With the storage's authenticator: whether an unknown name logs in and is
+    /// registered with the password it sent (off by default).
+    pub fn open_registration(mut self, open: bool) -> Self {
+        self.open_registration = open;
+        self
+    }
+
+    /// The game logic.
+    pub fn hooks(mut self, hooks: impl Hooks) -> Self {
+        self.hooks = Arc::new(hooks);
+        self
+    }
+
+    /// Keeps sessions in `registry` instead of the in-process default (the seam for a
+    /// registry shared by several processes).
+    pub fn registry(mut self, registry: impl Registry + 'static) -> Self {
+        self.registry = Arc::new(registry);
+        self
+    }
+
+    /// The server. Registers the bot's system account if there is a bot.
+    ///
+    /// # Errors
+    ///
+    /// A storage error registering the bot.
+    pub fn build(self) -> Result<Server, StorageError> {
+        let Self { config, storage, auth, open_registration, hooks, registry } = self;
+        if let Some(bot) = &config.bot {
+            storage.register_system(bot.id, &bot.name)?;
+        }
+        let auth = auth
+            .unwrap_or_else(|| Arc::new(StorageAuthenticator::new(Arc::clone(&storage), open_registration)));
+        let world = World::new(&config);
+        let (shutdown, _) = watch::channel(false);
+        let shared = Shared {
+            config,
+            storage,
+            auth,
+            hooks,
+            registry,
+            ids: SessionIds::new(),
+            world: Mutex::new(world),
+            counters: Counters::default(),
+            shutdown,
+            polling: Mutex::new(HashMap::new()),
+            ticking: std::sync::atomic::AtomicBool::new(false),
+        };
+        Ok(Server { shared: Arc::new(shared) })
+    }
 }
 
 /// A bancho server; see the [module documentation](self).
@@ -111,7 +185,7 @@ struct Shared {
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let storage = Arc::new(SqliteStorage::open("bancho.db", PasswordPolicy::default())?);
-/// let server = Server::new(ServerConfig::default(), storage)?;
+/// let server = Server::builder(ServerConfig::default(), storage).open_registration(true).build()?;
 /// let tcp = tokio::net::TcpListener::bind("127.0.0.1:13381").await?;
 /// let http = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 /// tokio::try_join!(server.serve_tcp(tcp), server.serve_http(http))?;
@@ -130,46 +204,26 @@ impl std::fmt::Debug for Server {
 
 impl Server {
     /// A server over `storage`, authenticating against it (registration closed), with no
-    /// hooks. Registers the bot's system account if there is a bot.
+    /// hooks and the in-process registry; [`builder`](Self::builder) sets the rest.
     ///
     /// # Errors
     ///
-    /// A storage error registering the bot.
+    /// A storage error registering the bot's system account.
     pub fn new(config: ServerConfig, storage: Arc<dyn Storage>) -> Result<Self, StorageError> {
-        let auth = Arc::new(StorageAuthenticator::new(Arc::clone(&storage), false));
-        Self::with_parts(config, storage, auth, Arc::new(NoHooks))
+        Self::builder(config, storage).build()
     }
 
-    /// A server with its own authenticator and hooks.
-    ///
-    /// # Errors
-    ///
-    /// A storage error registering the bot.
-    pub fn with_parts(
-        config: ServerConfig,
-        storage: Arc<dyn Storage>,
-        auth: Arc<dyn Authenticator>,
-        hooks: Arc<dyn Hooks>,
-    ) -> Result<Self, StorageError> {
-        if let Some(bot) = &config.bot {
-            storage.register_system(bot.id, &bot.name)?;
-        }
-        let world = World::new(&config);
-        let (shutdown, _) = watch::channel(false);
-        let shared = Shared {
+    /// A builder for a server over `storage`, to set its authenticator, hooks and
+    /// registry.
+    pub fn builder(config: ServerConfig, storage: Arc<dyn Storage>) -> ServerBuilder {
+        ServerBuilder {
             config,
             storage,
-            auth,
-            hooks,
-            registry: InProcessRegistry::new(),
-            ids: SessionIds::new(),
-            world: Mutex::new(world),
-            counters: Counters::default(),
-            shutdown,
-            polling: Mutex::new(HashMap::new()),
-            ticking: std::sync::atomic::AtomicBool::new(false),
-        };
-        Ok(Self { shared: Arc::new(shared) })
+            auth: None,
+            open_registration: false,
+            hooks: Arc::new(NoHooks),
+            registry: Arc::new(InProcessRegistry::new()),
+        }
     }
 
     /// The game state, locked. Hold it briefly and never across an `.await`.
@@ -178,8 +232,8 @@ impl Server {
     }
 
     /// The sessions online.
-    pub fn registry(&self) -> &InProcessRegistry {
-        &self.shared.registry
+    pub fn registry(&self) -> &dyn Registry {
+        &*self.shared.registry
     }
 
     /// The storage the server was made with.
@@ -318,9 +372,9 @@ impl Shared {
             let mut world = self.world();
             let inserted = self.registry.insert(session.clone());
             for old in &inserted.replaced {
-                world.replaced(&self.registry, old);
+                world.replaced(&*self.registry, old);
             }
-            world.login(&self.registry, &*self.hooks, &session, &account, &login, friends);
+            world.login(&*self.registry, &*self.hooks, &session, &account, &login, friends);
             world.mail.take_closed()
         };
         self.end_all(closed);
@@ -334,7 +388,7 @@ impl Shared {
         let Some(session) = self.registry.remove(id) else { return false };
         let closed = {
             let mut world = self.world();
-            world.logout(&self.registry, &session);
+            world.logout(&*self.registry, &session);
             world.mail.take_closed()
         };
         session.outbox().close();
@@ -350,7 +404,7 @@ impl Shared {
             let Some(session) = self.registry.remove(id) else { continue };
             Counters::add(&self.counters.dropped, 1);
             let mut world = self.world();
-            world.logout(&self.registry, &session);
+            world.logout(&*self.registry, &session);
             work.extend(world.mail.take_closed());
             drop(world);
             session.outbox().close();

@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use super::budget::Budget;
 use super::{Counters, Shared, stopped};
 use crate::http::{LoginOutcome, PollHandler, PollOutcome, router as http_router};
-use crate::registry::{Registry, SessionHandle};
+use crate::registry::SessionHandle;
 use crate::session::SessionId;
 use crate::tcp_login::OwnedLogin;
 
@@ -132,7 +132,7 @@ impl PollHandler for Handler {
                         break;
                     }
                     Ok(event) => {
-                        world.handle(&shared.registry, &*shared.storage, &*shared.hooks, &session, &event)
+                        world.handle(&*shared.registry, &*shared.storage, &*shared.hooks, &session, &event)
                     }
                     Err(_) => bad += 1,
                 }

@@ -170,7 +170,7 @@ async fn read_packets(
                         }
                         _ => {}
                     }
-                    world.handle(&shared.registry, &*shared.storage, &*shared.hooks, session, &event);
+                    world.handle(&*shared.registry, &*shared.storage, &*shared.hooks, session, &event);
                 }
                 let closed = world.mail.take_closed();
                 drop(world);
