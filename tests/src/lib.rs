@@ -1,6 +1,7 @@
 //! Cross-crate tests of chio-rs, and a packet declared outside `chio-packets` to prove
 //! that downstream crates can define their own with the same derive.
 
+pub mod loopback;
 pub mod wire_gen;
 
 /// The README's Rust examples, compiled and run as doctests here, where every crate they

@@ -2,64 +2,28 @@
 //! a disconnect, and the clients around it notice nothing.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
-use chio_client::{Client, ClientConfig};
 use chio_packets::events::ChatMessage;
 use chio_packets::events::client::ClientEvent;
 use chio_packets::session::OsuPong;
 use chio_packets::{ClientPacket, Context};
 use chio_server::outbox::OutboxLimits;
-use chio_server::server::{PacketRate, Server, ServerConfig};
-use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
+use chio_server::server::{PacketRate, ServerConfig};
+use chio_tests::loopback::{Loopback, WAIT};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const WAIT: Duration = Duration::from_secs(10);
-
-struct Bench {
-    server: Server,
-    tcp: SocketAddr,
-    http: SocketAddr,
-}
-
-async fn bench(config: ServerConfig) -> Bench {
-    let storage: Arc<dyn Storage> =
-        Arc::new(SqliteStorage::in_memory(PasswordPolicy::FAST_FOR_TESTS).unwrap());
-    let server = Server::builder(config, storage).open_registration(true).build().unwrap();
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (tcp_addr, http_addr) = (tcp.local_addr().unwrap(), http.local_addr().unwrap());
-    let s = server.clone();
-    tokio::spawn(async move { s.serve_tcp(tcp).await });
-    let s = server.clone();
-    tokio::spawn(async move { s.serve_http(http).await });
-    Bench { server, tcp: tcp_addr, http: http_addr }
-}
-
-impl Bench {
-    async fn login(&self, build: u32, user: &str) -> Client {
-        let config = ClientConfig::new(build, user, "password")
-            .with_tcp(self.tcp)
-            .with_http(format!("http://{}", self.http))
-            .with_poll_interval(Duration::from_millis(15))
-            .with_login_timeout(WAIT);
-        Client::login(config).await.unwrap_or_else(|e| panic!("b{build} {user}: {e}"))
-    }
-
-    /// Two healthy clients of different eras still trade a message.
-    async fn still_serves(&self, tag: &str) {
-        let a = self.login(20250306, &format!("healthy a {tag}")).await;
-        let mut b = self.login(1000, &format!("healthy b {tag}")).await;
-        let text = format!("still here after {tag}");
-        a.send(&say(&text)).await.unwrap();
-        b.recv_until(WAIT, |p| p.name() == "BanchoMessage" && format!("{p:?}").contains(&text))
-            .await
-            .unwrap();
-        a.logout().await.unwrap();
-        b.logout().await.unwrap();
-    }
+/// Two healthy clients of different eras still trade a message: what the clients around a
+/// misbehaving one must keep.
+async fn still_serves(bench: &Loopback, tag: &str) {
+    let a = bench.login(20250306, &format!("healthy a {tag}")).await;
+    let mut b = bench.login(1000, &format!("healthy b {tag}")).await;
+    let text = format!("still here after {tag}");
+    a.send(&say(&text)).await.unwrap();
+    b.recv_until(WAIT, |p| p.name() == "BanchoMessage" && format!("{p:?}").contains(&text)).await.unwrap();
+    a.logout().await.unwrap();
+    b.logout().await.unwrap();
 }
 
 fn say(content: &str) -> ClientEvent<'static> {
@@ -87,7 +51,7 @@ async fn closed_by_server(stream: &mut TcpStream) -> Vec<u8> {
 async fn bad_logins_are_closed_and_harm_no_one() {
     let mut config = ServerConfig::default();
     config.login.timeout = Duration::from_millis(300);
-    let bench = bench(config).await;
+    let bench = Loopback::with_config(config).await;
     let mut bystander = bench.login(20121224, "bystander").await;
 
     // Garbage lines.
@@ -125,7 +89,7 @@ async fn bad_logins_are_closed_and_harm_no_one() {
     assert!(reply.windows(4).any(|w| w == (-1i32).to_le_bytes()), "{reply:?}");
 
     assert!(bench.server.stats().refused >= 5, "{:?}", bench.server.stats());
-    bench.still_serves("bad logins").await;
+    still_serves(&bench, "bad logins").await;
     // The bystander saw the healthy clients come and go, and nothing else went wrong.
     bystander.recv_until(WAIT, |p| p.name() == "BanchoMessage").await.unwrap();
 }
@@ -134,7 +98,7 @@ async fn bad_logins_are_closed_and_harm_no_one() {
 async fn a_packet_flood_drops_only_the_flooder() {
     let config =
         ServerConfig { packet_rate: PacketRate { burst: 500, per_second: 100 }, ..ServerConfig::default() };
-    let bench = bench(config).await;
+    let bench = Loopback::with_config(config).await;
     let mut flooder = bench.login(1000, "flooder").await;
     let mut pong = Vec::new();
     ClientPacket::from(OsuPong).write(&mut pong, flooder.ctx()).unwrap();
@@ -143,12 +107,12 @@ async fn a_packet_flood_drops_only_the_flooder() {
     // The server hangs up on it.
     while tokio::time::timeout(WAIT, flooder.recv()).await.expect("flooder not dropped").is_some() {}
     assert!(bench.server.stats().dropped >= 1);
-    bench.still_serves("a flood").await;
+    still_serves(&bench, "a flood").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn undecodable_packets_are_skipped() {
-    let bench = bench(ServerConfig::default()).await;
+    let bench = Loopback::in_memory().await;
     let client = bench.login(20250306, "sloppy").await;
     // A status update (id 0) whose payload is cut short, then a real message.
     client.send_raw(&[0, 0, 0, 2, 0, 0, 0, 0xff, 0xff]).await.unwrap();
@@ -169,7 +133,7 @@ async fn a_client_that_never_reads_is_dropped() {
         packet_rate: PacketRate { burst: 1_000_000, per_second: 1_000_000 },
         ..ServerConfig::default()
     };
-    let bench = bench(config).await;
+    let bench = Loopback::with_config(config).await;
     // Logs in over raw TCP and never reads again.
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
@@ -190,7 +154,7 @@ async fn a_client_that_never_reads_is_dropped() {
         talker.flush().await.unwrap();
     }
     talker.logout().await.unwrap();
-    bench.still_serves("a deaf client").await;
+    still_serves(&bench, "a deaf client").await;
 }
 
 /// Sends one HTTP/1.1 request and returns the response head and body.
@@ -209,7 +173,7 @@ async fn http(addr: SocketAddr, headers: &str, body: &[u8]) -> (String, Vec<u8>)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_http_requests_get_clear_answers() {
-    let bench = bench(ServerConfig::default()).await;
+    let bench = Loopback::in_memory().await;
     let mut bystander = bench.login(20250306, "http bystander").await;
     // An unknown token: 200 and a restart packet, so the client logs in again.
     let (head, body) = http(bench.http, "User-Agent: osu!\r\nosu-token: not-a-session\r\n", b"").await;
@@ -233,6 +197,6 @@ async fn bad_http_requests_get_clear_answers() {
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert_eq!(body, [0x56, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0]);
     assert!(bench.server.registry().by_user(victim.user_id()).is_empty());
-    bench.still_serves("bad HTTP").await;
+    still_serves(&bench, "bad HTTP").await;
     bystander.recv_until(WAIT, |p| p.name() == "BanchoMessage").await.unwrap();
 }

@@ -2,7 +2,6 @@
 //! loopback, each over its build's transport, and play through it with clients of other
 //! eras. Each client reads what it receives in its own build's form.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,58 +13,13 @@ use chio_packets::events::ChatMessage;
 use chio_packets::events::client::ClientEvent;
 use chio_packets::multiplayer::{MatchSlot, SlotStatus};
 use chio_server::era::{ClientPolicy, Transport};
-use chio_server::server::{Server, ServerConfig};
+use chio_server::server::ServerConfig;
 use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
+use chio_tests::loopback::{Loopback, WAIT};
 use serde_json::Value;
-
-/// How long a test waits for a packet that should come.
-const WAIT: Duration = Duration::from_secs(10);
 
 /// The era pairs the issue names.
 const ERAS: [u32; 6] = [282, 1788, 20121224, 20130815, 20150915, 20250306];
-
-struct Bench {
-    server: Server,
-    tcp: SocketAddr,
-    http: String,
-}
-
-impl Bench {
-    async fn start(config: ServerConfig, storage: Arc<dyn Storage>) -> Self {
-        let server = Server::builder(config, storage).open_registration(true).build().unwrap();
-        let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let (tcp_addr, http_addr) = (tcp.local_addr().unwrap(), http.local_addr().unwrap());
-        let s = server.clone();
-        tokio::spawn(async move { s.serve_tcp(tcp).await });
-        let s = server.clone();
-        tokio::spawn(async move { s.serve_http(http).await });
-        Self { server, tcp: tcp_addr, http: format!("http://{http_addr}") }
-    }
-
-    async fn in_memory() -> Self {
-        Self::start(ServerConfig::default(), memory()).await
-    }
-
-    fn config(&self, build: u32, user: &str) -> ClientConfig {
-        ClientConfig::new(build, user, format!("{user} password"))
-            .with_tcp(self.tcp)
-            .with_http(self.http.clone())
-            .with_poll_interval(Duration::from_millis(15))
-            .with_login_timeout(WAIT)
-    }
-
-    async fn login(&self, build: u32, user: &str) -> Client {
-        match Client::login(self.config(build, user)).await {
-            Ok(client) => client,
-            Err(e) => panic!("b{build} {user}: login failed: {e}"),
-        }
-    }
-}
-
-fn memory() -> Arc<dyn Storage> {
-    Arc::new(SqliteStorage::in_memory(PasswordPolicy::FAST_FOR_TESTS).unwrap())
-}
 
 fn json(packet: &ServerPacket<'_>) -> Value {
     serde_json::to_value(packet).unwrap()
@@ -125,7 +79,7 @@ fn has_server_packet(build: u32, name: &str) -> bool {
 /// is in #osu, and trades a message in #osu with a client of another era.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_revision_logs_in_and_chats_with_another_era() {
-    let bench = Bench::in_memory().await;
+    let bench = Loopback::in_memory().await;
     let mut modern = bench.login(20250306, "modern partner").await;
     let mut old = bench.login(1788, "old partner").await;
     let mut matrix = Vec::new();
@@ -179,7 +133,7 @@ async fn every_revision_logs_in_and_chats_with_another_era() {
 /// Across the eras, one spectates the other and gets the host's frames in its own form.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spectators_get_frames_reencoded_for_their_build() {
-    let bench = Bench::in_memory().await;
+    let bench = Loopback::in_memory().await;
     for host_build in ERAS {
         for spectator_build in ERAS {
             if host_build == spectator_build {
@@ -208,7 +162,7 @@ async fn spectators_get_frames_reencoded_for_their_build() {
 /// A direct message to an away user comes back with the away message.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dm_to_an_away_user_returns_the_away_message() {
-    let bench = Bench::in_memory().await;
+    let bench = Loopback::in_memory().await;
     let mut away = bench.login(20250306, "away user").await;
     let mut sender = bench.login(1788, "sender").await;
     away.send(&ClientEvent::SetIrcAwayMessage(ChatMessage {
@@ -228,7 +182,7 @@ async fn a_dm_to_an_away_user_returns_the_away_message() {
 /// A second login of a user replaces the first, which is told and disconnected.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_login_replaces_the_first() {
-    let bench = Bench::in_memory().await;
+    let bench = Loopback::in_memory().await;
     let mut first = bench.login(20121224, "twice").await;
     let second = bench.login(20250306, "twice").await;
     assert_eq!(first.user_id(), second.user_id());
@@ -242,7 +196,7 @@ async fn a_second_login_replaces_the_first() {
 /// Logging out tells the others.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logout_tells_the_others() {
-    let bench = Bench::in_memory().await;
+    let bench = Loopback::in_memory().await;
     let mut watcher = bench.login(20250306, "watcher").await;
     let leaver = bench.login(1000, "leaver").await;
     let id = leaver.user_id();
@@ -261,7 +215,7 @@ async fn a_restart_keeps_accounts_and_friends() {
     };
     let (alice_id, bob_id);
     {
-        let bench = Bench::start(ServerConfig::default(), open(&db)).await;
+        let bench = Loopback::start(ServerConfig::default(), open(&db)).await;
         let alice = bench.login(20250306, "alice").await;
         let bob = bench.login(1000, "bob").await;
         (alice_id, bob_id) = (alice.user_id(), bob.user_id());
@@ -271,7 +225,7 @@ async fn a_restart_keeps_accounts_and_friends() {
         bob.logout().await.unwrap();
         bench.server.shutdown();
     }
-    let bench = Bench::start(ServerConfig::default(), open(&db)).await;
+    let bench = Loopback::start(ServerConfig::default(), open(&db)).await;
     let mut alice = bench.login(20250306, "alice").await;
     assert_eq!(alice.user_id(), alice_id);
     let friends = match alice.history().iter().find(|p| p.name() == "BanchoFriendsList") {
@@ -280,7 +234,7 @@ async fn a_restart_keeps_accounts_and_friends() {
     };
     assert_eq!(json(&friends)["data"]["ids"], serde_json::json!([bob_id]));
     // The password is checked: a wrong one is refused.
-    let wrong = ClientConfig::new(20250306, "alice", "not the password").with_http(bench.http.clone());
+    let wrong = ClientConfig::new(20250306, "alice", "not the password").with_http(bench.http_url());
     assert!(matches!(Client::login(wrong).await, Err(ClientError::LoginRefused(-1))));
 }
 
@@ -288,7 +242,7 @@ async fn a_restart_keeps_accounts_and_friends() {
 /// among them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clients_of_two_eras_play_a_match_to_the_end() {
-    let bench = Bench::in_memory().await;
+    let bench = Loopback::in_memory().await;
     // (host, guest): a u8-match-id era with a modern one, an 8-slot HTTP client with a
     // 16-slot one, and two TCP eras.
     for (host_build, guest_build) in

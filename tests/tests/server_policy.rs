@@ -2,15 +2,14 @@
 //! spoken, at most one outstanding, and idle clients dropped on both transports. The
 //! intervals are shortened through `ServerConfig::client_policy`.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use chio_client::{Client, ClientConfig};
+use chio_client::Client;
 use chio_packets::Context;
 use chio_packets::events::client::ClientEvent;
 use chio_server::era::ClientPolicy;
-use chio_server::server::{Server, ServerConfig};
-use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
+use chio_server::server::ServerConfig;
+use chio_tests::loopback::Loopback;
 
 const PING_EVERY: Duration = Duration::from_millis(100);
 const IDLE: Duration = Duration::from_millis(1500);
@@ -25,25 +24,13 @@ fn quick(ctx: Context) -> ClientPolicy {
     policy
 }
 
-async fn server() -> (Server, ClientConfig) {
-    let storage: Arc<dyn Storage> =
-        Arc::new(SqliteStorage::in_memory(PasswordPolicy::FAST_FOR_TESTS).unwrap());
+async fn server() -> Loopback {
     let config = ServerConfig {
         client_policy: quick,
         sweep_interval: Duration::from_millis(100),
         ..ServerConfig::default()
     };
-    let server = Server::builder(config, storage).open_registration(true).build().unwrap();
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = ClientConfig::new(0, "", "")
-        .with_tcp(tcp.local_addr().unwrap())
-        .with_http(format!("http://{}", http.local_addr().unwrap()));
-    let s = server.clone();
-    tokio::spawn(async move { s.serve_tcp(tcp).await });
-    let s = server.clone();
-    tokio::spawn(async move { s.serve_http(http).await });
-    (server, base)
+    Loopback::with_config(config).await
 }
 
 fn pings(packets: &[chio_packets::ServerPacket<'static>]) -> usize {
@@ -52,12 +39,9 @@ fn pings(packets: &[chio_packets::ServerPacket<'static>]) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pings_wait_for_the_client_and_never_pile_up() {
-    let (server, base) = server().await;
-    let mut config = base.clone();
-    config.version = chio_packets::version::ClientVersion::new(20130303);
-    config.username = "pinged".into();
-    config.password = "pw".into();
-    let mut client = Client::login(config.with_auto_pong(false)).await.unwrap();
+    let bench = server().await;
+    let config = bench.config(20130303, "pinged").with_auto_pong(false);
+    let mut client = Client::login(config).await.unwrap();
     // Four intervals without a word from the client: no ping (osuTitanic/anchor#449).
     assert_eq!(pings(&client.recv_for(PING_EVERY * 4).await), 0);
     // It speaks; a ping follows, and only one while it stays unanswered.
@@ -71,31 +55,24 @@ async fn pings_wait_for_the_client_and_never_pile_up() {
     let started = tokio::time::Instant::now();
     while tokio::time::timeout(Duration::from_secs(10), client.recv()).await.unwrap().is_some() {}
     assert!(started.elapsed() >= IDLE - PING_EVERY * 2, "{:?}", started.elapsed());
-    assert!(server.registry().is_empty());
-    assert!(server.stats().dropped >= 1);
+    assert!(bench.server.registry().is_empty());
+    assert!(bench.server.stats().dropped >= 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_sessions_that_stop_polling_are_swept_and_never_pinged() {
-    let (server, base) = server().await;
-    let mut config = base.clone();
-    config.version = chio_packets::version::ClientVersion::new(20250306);
-    config.username = "poller".into();
-    config.password = "pw".into();
-    // Polls often at first: no ping ever comes over HTTP.
-    let mut client =
-        Client::login(config.clone().with_poll_interval(Duration::from_millis(20))).await.unwrap();
+    let bench = server().await;
+    // A client that polls: no ping ever comes over HTTP.
+    let mut client = bench.login(20250306, "poller").await;
     client.send(&ClientEvent::StatusUpdateRequest).await.unwrap();
     assert_eq!(pings(&client.recv_for(PING_EVERY * 5).await), 0);
-    assert_eq!(server.registry().len(), 1);
+    assert_eq!(bench.server.registry().len(), 1);
     // A client that stops polling is swept out after the idle timeout.
-    let quiet = Client::login(
-        ClientConfig { username: "quiet".into(), ..config }.with_poll_interval(Duration::from_secs(600)),
-    )
-    .await
-    .unwrap();
+    let quiet = Client::login(bench.config(20250306, "quiet").with_poll_interval(Duration::from_secs(600)))
+        .await
+        .unwrap();
     let id = quiet.user_id();
     tokio::time::sleep(IDLE + Duration::from_millis(500)).await;
-    assert!(server.registry().by_user(id).is_empty());
-    assert_eq!(server.registry().len(), 1, "the polling client stays");
+    assert!(bench.server.registry().by_user(id).is_empty());
+    assert_eq!(bench.server.registry().len(), 1, "the polling client stays");
 }
