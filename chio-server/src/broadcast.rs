@@ -6,9 +6,11 @@
 //! all recipients of one layout share one allocation. An event's packets for one layout
 //! are pushed as one outbox item (whole packets, never split).
 //!
-//! A broadcast to 10,000 sessions of mixed builds costs at most 75 × protocol × slot
-//! combinations encodings (one per distinct layout present, typically a handful), not
-//! 10,000.
+//! A broadcast to 10,000 sessions of mixed builds costs one encoding per distinct layout
+//! among them, not 10,000: spread over all 75 revisions, each with the protocol versions
+//! and slot counts servers negotiate, they make 144 layouts, so 144 encodings (the
+//! `ten_thousand_sessions_cost_one_encoding_per_layout` test); sessions of a handful of
+//! builds cost a handful.
 //!
 //! The recipients are any iterator, so this works with whatever registry the server
 //! keeps; nothing here holds sessions.
@@ -213,6 +215,8 @@ mod tests {
         let layouts: HashSet<_> = sessions.iter().map(|s| WireLayout::of(s.ctx)).collect();
         let revisions: HashSet<_> = sessions.iter().map(|s| s.ctx.revision().build).collect();
         assert_eq!(revisions.len(), 75);
+        // The figure the module documentation gives.
+        assert_eq!(layouts.len(), 144);
 
         let mut broadcast = Broadcast::new();
         let events = fixtures::events();

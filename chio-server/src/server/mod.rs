@@ -374,7 +374,7 @@ impl Shared {
             for old in &inserted.replaced {
                 world.replaced(&*self.registry, old);
             }
-            world.login(&*self.registry, &*self.hooks, &session, &account, &login, friends);
+            world.login(&*self.hooks, &session, &account, &login, friends);
             world.mail.take_closed()
         };
         self.end_all(closed);

@@ -83,14 +83,12 @@ impl World {
     /// `docs/design/server-research.md` §4), and announces the user to everyone else.
     pub(crate) fn login(
         &mut self,
-        registry: &dyn Registry,
         hooks: &dyn Hooks,
         session: &SessionHandle,
         account: &Account,
         login: &OwnedLogin,
         friends: Vec<i32>,
     ) {
-        let _ = registry;
         let permissions = Permissions::from_bits_retain(account.permissions);
         let info = UserInfo {
             id: account.id,
