@@ -1,0 +1,9 @@
+//! A bancho-aware proxy between an osu! client of any build and its server.
+//!
+//! - [`tap`]: what the proxy sees (logins, packets both ways, ends) handed to observers,
+//!   and the [`Injector`](tap::Injector) through which packets are put into a client's
+//!   stream.
+//! - [`capture`]: the capture file format: a session's bytes with direction and timing.
+
+pub mod capture;
+pub mod tap;
