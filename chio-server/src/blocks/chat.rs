@@ -251,6 +251,8 @@ mod tests {
     use crate::registry::InProcessRegistry;
     use crate::testkit::{Kit, names, received};
 
+    const MODERN: u32 = 20250306;
+
     struct World {
         kit: Kit,
         registry: InProcessRegistry,
@@ -276,6 +278,19 @@ mod tests {
             let s = self.kit.session(user_id, name, build);
             assert!(self.registry.insert(s.clone()).replaced.is_empty());
             s
+        }
+
+        /// Alice (user 1001) online, on a modern build.
+        fn alice(&self) -> SessionHandle {
+            self.online(1001, "Alice", MODERN)
+        }
+
+        /// A world with Alice (user 1001) and Bob (user 1002) online, both on modern builds.
+        fn with_alice_and_bob() -> (Self, SessionHandle, SessionHandle) {
+            let w = Self::new();
+            let a = w.alice();
+            let b = w.online(1002, "Bob", MODERN);
+            (w, a, b)
         }
 
         fn dm(&mut self, from: &SessionHandle, to: &str, text: &str) -> Result<(), ChatError> {
@@ -308,9 +323,9 @@ mod tests {
     #[test]
     fn direct_messages_reach_the_target_only() {
         let mut w = World::new();
-        let a = w.online(1001, "Alice", 20250306);
-        let b = w.online(1002, "Bob Smith", 20250306);
-        let c = w.online(1003, "Carol", 20250306);
+        let a = w.alice();
+        let b = w.online(1002, "Bob Smith", MODERN);
+        let c = w.online(1003, "Carol", MODERN);
         w.dm(&a, "bob_smith", "/me hi").unwrap();
         assert_eq!(messages(&b), [("Alice".into(), 1001, "Bob Smith".into(), "\x01ACTION hi\x01".into())]);
         assert!(names(&a).is_empty() && names(&c).is_empty());
@@ -320,7 +335,7 @@ mod tests {
     #[test]
     fn old_builds_receive_direct_messages() {
         let mut w = World::new();
-        let a = w.online(1001, "Alice", 20250306);
+        let a = w.alice();
         // b294–b319 learn only that it is a direct message; b282 cannot show one.
         let b300 = w.online(1002, "Old", 300);
         let b282 = w.online(1003, "Older", 282);
@@ -336,7 +351,7 @@ mod tests {
     #[test]
     fn offline_targets_get_nothing() {
         let mut w = World::new();
-        let a = w.online(1001, "Alice", 20250306);
+        let a = w.alice();
         assert_eq!(w.dm(&a, "nobody", "hi"), Err(ChatError::Offline));
         assert_eq!(w.dm(&a, &"x".repeat(10_000), "hi"), Err(ChatError::Offline));
         assert!(names(&a).is_empty());
@@ -344,9 +359,7 @@ mod tests {
 
     #[test]
     fn friend_only_dms_block_strangers() {
-        let mut w = World::new();
-        let a = w.online(1001, "Alice", 20250306);
-        let b = w.online(1002, "Bob", 20250306);
+        let (mut w, a, b) = World::with_alice_and_bob();
         let old = w.online(1003, "Old", 20121224);
         w.chat.set_friend_only_dms(b.id(), true);
         assert_eq!(w.dm(&a, "bob", "hi"), Err(ChatError::DmsBlocked));
@@ -368,10 +381,8 @@ mod tests {
 
     #[test]
     fn away_messages_answer_once_per_sender() {
-        let mut w = World::new();
-        let a = w.online(1001, "Alice", 20250306);
-        let b = w.online(1002, "Bob", 20250306);
-        let c = w.online(1003, "Carol", 20250306);
+        let (mut w, a, b) = World::with_alice_and_bob();
+        let c = w.online(1003, "Carol", MODERN);
         w.chat.set_away(b.id(), Some("brb".into()));
         w.dm(&a, "bob", "hi").unwrap();
         w.dm(&a, "bob", "hello?").unwrap();
@@ -399,9 +410,7 @@ mod tests {
 
     #[test]
     fn silences() {
-        let mut w = World::new();
-        let a = w.online(1001, "Alice", 20250306);
-        let b = w.online(1002, "Bob", 20250306);
+        let (mut w, a, b) = World::with_alice_and_bob();
         let old = w.online(1003, "Old", 1000);
         let now = w.now;
         w.chat.silence(&mut w.mail, &w.registry, b.user_id(), 60, now);
@@ -452,7 +461,7 @@ mod tests {
     fn announcements_and_restarts() {
         let w = World::new();
         let mut mail = Mailer::new();
-        let new = w.online(1001, "New", 20250306);
+        let new = w.online(1001, "New", MODERN);
         let mid = w.online(1002, "Mid", 1000);
         let first = w.online(1003, "First", 282);
         announce(&mut mail, [&new, &mid], "hello");

@@ -1054,6 +1054,53 @@ mod tests {
         }
     }
 
+    /// A host (user 1) online, and no match yet.
+    fn lobby() -> (Kit, SessionHandle, Mailer, Multiplayer) {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", MODERN);
+        (kit, host, Mailer::new(), Multiplayer::new())
+    }
+
+    /// A host (user 1) and a guest (user 2), with the matches they are in.
+    struct Room {
+        kit: Kit,
+        host: SessionHandle,
+        guest: SessionHandle,
+        mail: Mailer,
+        mp: Multiplayer,
+    }
+
+    impl Room {
+        /// The host and a guest of `guest_build` online, and no match yet.
+        fn online(guest_build: u32) -> Self {
+            let (kit, host, mail, mp) = lobby();
+            let guest = kit.session(2, "guest", guest_build);
+            Self { kit, host, guest, mail, mp }
+        }
+
+        /// The host has made match 1, "room" without a password, and a guest of
+        /// `guest_build` has joined it.
+        fn of_two(guest_build: u32) -> Self {
+            let mut room = Self::online(guest_build);
+            room.mp.create(&mut room.mail, &room.host, &settings("room", "")).unwrap();
+            room.mp.join(&mut room.mail, &room.guest, 1, "").unwrap();
+            room
+        }
+
+        /// `of_two`, and the host has started the round.
+        fn playing(guest_build: u32) -> Self {
+            let mut room = Self::of_two(guest_build);
+            room.mp.start(&mut room.mail, &room.host).unwrap();
+            room
+        }
+
+        /// Drops what the host and the guest have been sent so far.
+        fn drained(self) -> Self {
+            drain(&[&self.host, &self.guest]);
+            self
+        }
+    }
+
     fn frame(score: u32) -> ScoreFrame<'static> {
         ScoreFrame {
             id: 7,
@@ -1066,12 +1113,8 @@ mod tests {
 
     #[test]
     fn two_players_play_a_match_to_the_end() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let guest = kit.session(2, "guest", 20121224);
+        let Room { kit, host, guest, mut mail, mut mp } = Room::online(20121224);
         let viewer = kit.session(3, "viewer", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
         mp.lobby_join(&mut mail, &viewer);
 
         let joined = mp.create(&mut mail, &host, &settings("room", "")).unwrap();
@@ -1132,13 +1175,10 @@ mod tests {
 
     #[test]
     fn eight_slot_clients_never_see_slots_they_cannot_show() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
+        let (kit, host, mut mail, mut mp) = lobby();
         let eights: Vec<SessionHandle> = (0..7).map(|i| kit.session(10 + i, "eight", EIGHT_SLOTS)).collect();
         let wide = kit.session(2, "wide", MODERN);
         let late = kit.session(3, "late", EIGHT_SLOTS);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
         mp.create(&mut mail, &host, &settings("room", "")).unwrap();
         for s in &eights {
             mp.join(&mut mail, s, 1, "").unwrap();
@@ -1190,14 +1230,7 @@ mod tests {
 
     #[test]
     fn only_the_host_starts() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let guest = kit.session(2, "guest", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
-        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
-        mp.join(&mut mail, &guest, 1, "").unwrap();
-        drain(&[&host, &guest]);
+        let Room { kit, host, guest, mut mail, mut mp } = Room::of_two(MODERN).drained();
         assert_eq!(mp.start(&mut mail, &guest), Err(MatchError::NotHost));
         assert_eq!(mp.abort(&mut mail, &guest), Err(MatchError::NotHost));
         assert_eq!(mp.lock(&mut mail, &guest, 0), Err(MatchError::NotHost));
@@ -1211,12 +1244,8 @@ mod tests {
 
     #[test]
     fn a_password_is_required_and_masked_for_the_lobby() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let guest = kit.session(2, "guest", MODERN);
+        let Room { kit, host, guest, mut mail, mut mp } = Room::online(MODERN);
         let viewer = kit.session(3, "viewer", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
         mp.create(&mut mail, &host, &settings("room", "secret")).unwrap();
         mp.lobby_join(&mut mail, &viewer);
         let (name, shown) = matches(&viewer).pop().unwrap();
@@ -1241,15 +1270,9 @@ mod tests {
 
     #[test]
     fn the_host_leaving_hands_the_match_on_and_the_last_one_disbands_it() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let second = kit.session(2, "second", MODERN);
+        let Room { kit, host, guest: second, mut mail, mut mp } = Room::of_two(MODERN);
         let third = kit.session(3, "third", 1000);
         let viewer = kit.session(4, "viewer", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
-        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
-        mp.join(&mut mail, &second, 1, "").unwrap();
         mp.join(&mut mail, &third, 1, "").unwrap();
         mp.lobby_join(&mut mail, &viewer);
         drain(&[&host, &second, &third, &viewer]);
@@ -1312,14 +1335,7 @@ mod tests {
 
     #[test]
     fn locking_a_player_slot_kicks_the_player() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let guest = kit.session(2, "guest", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
-        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
-        mp.join(&mut mail, &guest, 1, "").unwrap();
-        drain(&[&host, &guest]);
+        let Room { host, guest, mut mail, mut mp, .. } = Room::of_two(MODERN).drained();
         assert_eq!(mp.lock(&mut mail, &host, 0), Err(MatchError::BadSlot));
         for bad in [-1, 16, 99, i32::MIN, i32::MAX] {
             assert_eq!(mp.lock(&mut mail, &host, bad), Err(MatchError::BadSlot));
@@ -1346,14 +1362,7 @@ mod tests {
 
     #[test]
     fn the_completion_timeout_finishes_a_stuck_round() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let guest = kit.session(2, "guest", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
-        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
-        mp.join(&mut mail, &guest, 1, "").unwrap();
-        mp.start(&mut mail, &host).unwrap();
+        let Room { host, guest, mut mail, mut mp, .. } = Room::playing(MODERN);
         let t0 = Instant::now();
         mp.complete(&mut mail, &host, t0).unwrap();
         drain(&[&host, &guest]);
@@ -1373,14 +1382,7 @@ mod tests {
 
     #[test]
     fn the_last_player_still_playing_leaving_ends_the_round() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let guest = kit.session(2, "guest", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
-        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
-        mp.join(&mut mail, &guest, 1, "").unwrap();
-        mp.start(&mut mail, &host).unwrap();
+        let Room { host, guest, mut mail, mut mp, .. } = Room::playing(MODERN);
         mp.complete(&mut mail, &host, Instant::now()).unwrap();
         drain(&[&host, &guest]);
         mp.part(&mut mail, &guest).unwrap();
@@ -1390,10 +1392,7 @@ mod tests {
 
     #[test]
     fn missing_matches_and_repeated_joins_fail() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
+        let (_, host, mut mail, mut mp) = lobby();
         for id in [-1, 0, 1, 70_000] {
             assert_eq!(mp.join(&mut mail, &host, id, ""), Err(MatchError::NotFound));
             assert_eq!(names(&host), ["BanchoMatchDisband", "BanchoMatchJoinFail"]);
@@ -1408,13 +1407,7 @@ mod tests {
 
     #[test]
     fn freemod_splits_the_mods_between_host_and_players() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let guest = kit.session(2, "guest", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
-        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
-        mp.join(&mut mail, &guest, 1, "").unwrap();
+        let Room { host, guest, mut mail, mut mp, .. } = Room::of_two(MODERN);
         assert_eq!(mp.change_mods(&mut mail, &guest, Mods::HIDDEN), Err(MatchError::NotHost));
         mp.change_mods(&mut mail, &host, Mods::DOUBLE_TIME | Mods::NIGHTCORE | Mods::HIDDEN).unwrap();
         assert_eq!(mp.get(1).unwrap().mods, Mods::NIGHTCORE | Mods::HIDDEN);
@@ -1451,11 +1444,7 @@ mod tests {
 
     #[test]
     fn a_new_map_unreadies_everyone_and_text_is_bounded() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let guest = kit.session(2, "guest", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
+        let Room { host, guest, mut mail, mut mp, .. } = Room::online(MODERN);
         let mut long = settings(&"n".repeat(1000), &"p".repeat(1000));
         long.beatmap_text = "t".repeat(10_000).into();
         mp.create(&mut mail, &host, &long).unwrap();
@@ -1494,15 +1483,8 @@ mod tests {
 
     #[test]
     fn clients_without_a_load_packet_are_not_waited_for() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let old = kit.session(2, "old", 320);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
-        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
-        mp.join(&mut mail, &old, 1, "").unwrap();
-        mp.start(&mut mail, &host).unwrap();
-        drain(&[&host, &old]);
+        // The guest is a b320 client: it has no packet to say it has loaded.
+        let Room { host, mut mail, mut mp, .. } = Room::playing(320).drained();
         mp.load_complete(&mut mail, &host).unwrap();
         assert_eq!(names(&host), ["BanchoMatchAllPlayersLoaded"]);
         // Sent once.
@@ -1512,14 +1494,8 @@ mod tests {
 
     #[test]
     fn skipping_waits_for_everyone_and_abort_returns_to_setup() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let guest = kit.session(2, "guest", MODERN);
+        let Room { kit, host, guest, mut mail, mut mp } = Room::of_two(MODERN);
         let idle = kit.session(3, "idle", MODERN);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
-        mp.create(&mut mail, &host, &settings("room", "")).unwrap();
-        mp.join(&mut mail, &guest, 1, "").unwrap();
         mp.join(&mut mail, &idle, 1, "").unwrap();
         mp.no_beatmap(&mut mail, &idle).unwrap();
         mp.start(&mut mail, &host).unwrap();
@@ -1545,12 +1521,8 @@ mod tests {
 
     #[test]
     fn transfer_host_and_lobby_membership() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", MODERN);
-        let guest = kit.session(2, "guest", MODERN);
+        let Room { kit, host, guest, mut mail, mut mp } = Room::online(MODERN);
         let old = kit.session(3, "old", 1000);
-        let mut mail = Mailer::new();
-        let mut mp = Multiplayer::new();
         mp.lobby_join(&mut mail, &old);
         mp.lobby_join(&mut mail, &guest);
         mp.lobby_join(&mut mail, &guest);

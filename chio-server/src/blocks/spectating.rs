@@ -265,6 +265,56 @@ mod tests {
     use super::*;
     use crate::testkit::{Kit, names, received};
 
+    const MODERN: u32 = 20250306;
+
+    /// A modern host (user 1) and two sessions that may watch it: a modern `a` (user 2) and
+    /// `b` (user 3).
+    struct Audience {
+        kit: Kit,
+        host: SessionHandle,
+        a: SessionHandle,
+        b: SessionHandle,
+        mail: Mailer,
+        spec: Spectating,
+    }
+
+    impl Audience {
+        /// `b` is of `b_build`; nobody watches yet.
+        fn new(b_build: u32) -> Self {
+            let (kit, host, mail, spec) = stage(MODERN);
+            let a = kit.session(2, "a", MODERN);
+            let b = kit.session(3, "b", b_build);
+            Self { kit, host, a, b, mail, spec }
+        }
+    }
+
+    /// A host (user 1) of `host_build` online, and nobody watching.
+    fn stage(host_build: u32) -> (Kit, SessionHandle, Mailer, Spectating) {
+        let kit = Kit::new();
+        let host = kit.session(1, "host", host_build);
+        (kit, host, Mailer::new(), Spectating::new())
+    }
+
+    /// Each of `spectators` starts watching `host`; what they were sent is dropped.
+    fn watch_all<'s>(
+        spec: &mut Spectating,
+        mail: &mut Mailer,
+        host: &SessionHandle,
+        spectators: impl IntoIterator<Item = &'s SessionHandle>,
+    ) {
+        for s in spectators {
+            spec.start(mail, s, host).unwrap();
+            received(s);
+        }
+    }
+
+    /// Drops what the sessions have been sent so far.
+    fn drain(sessions: &[&SessionHandle]) {
+        for s in sessions {
+            received(s);
+        }
+    }
+
     fn bundle(action: ReplayAction, frames: usize, time: i32) -> ReplayFrameBundle<'static> {
         ReplayFrameBundle {
             frames: (0..frames)
@@ -301,12 +351,7 @@ mod tests {
 
     #[test]
     fn start_and_stop_tell_the_host_and_the_fellows() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", 20250306);
-        let a = kit.session(2, "a", 20250306);
-        let b = kit.session(3, "b", 1000);
-        let mut mail = Mailer::new();
-        let mut spec = Spectating::new();
+        let Audience { host, a, b, mut mail, mut spec, .. } = Audience::new(1000);
 
         let started = spec.start(&mut mail, &a, &host).unwrap();
         assert_eq!(started, Started { channel: "#spec_1".into(), first_spectator: true, left: None });
@@ -347,11 +392,8 @@ mod tests {
 
     #[test]
     fn self_spectating_is_refused_and_a_new_host_replaces_the_old() {
-        let kit = Kit::new();
-        let (old, new, s) =
-            (kit.session(1, "old", 20250306), kit.session(2, "new", 20250306), kit.session(3, "s", 20250306));
-        let mut mail = Mailer::new();
-        let mut spec = Spectating::new();
+        // Two hosts, `old` (user 1) and `new` (user 2), and a spectator `s`.
+        let Audience { host: old, a: new, b: s, mut mail, mut spec, .. } = Audience::new(MODERN);
         assert_eq!(spec.start(&mut mail, &s, &s), Err(SpectateError::SelfSpectate));
         assert!(names(&s).is_empty());
 
@@ -368,21 +410,15 @@ mod tests {
 
     #[test]
     fn frames_are_encoded_once_per_layout() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", 20250306);
+        let (kit, host, mut mail, mut spec) = stage(MODERN);
         let spectators = [
             kit.session(2, "a", 282),
             kit.session(3, "b", 20121224),
-            kit.session(4, "c", 20250306),
-            kit.session(5, "d", 20250306),
-            kit.session(6, "e", 20250306),
+            kit.session(4, "c", MODERN),
+            kit.session(5, "d", MODERN),
+            kit.session(6, "e", MODERN),
         ];
-        let mut mail = Mailer::new();
-        let mut spec = Spectating::new();
-        for s in &spectators {
-            spec.start(&mut mail, s, &host).unwrap();
-            received(s);
-        }
+        watch_all(&mut spec, &mut mail, &host, &spectators);
         let before = mail.encodings();
         spec.frames(&mut mail, &host, &bundle(ReplayAction::Standard, 3, 0));
         assert_eq!(mail.encodings() - before, 3);
@@ -393,17 +429,11 @@ mod tests {
 
     #[test]
     fn each_build_reads_its_own_form_of_the_same_frames() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", 1000);
+        let (kit, host, mut mail, mut spec) = stage(1000);
         let old = kit.session(2, "old", 282);
         let mid = kit.session(3, "mid", 20121224);
-        let new = kit.session(4, "new", 20250306);
-        let mut mail = Mailer::new();
-        let mut spec = Spectating::new();
-        for s in [&old, &mid, &new] {
-            spec.start(&mut mail, s, &host).unwrap();
-            received(s);
-        }
+        let new = kit.session(4, "new", MODERN);
+        watch_all(&mut spec, &mut mail, &host, [&old, &mid, &new]);
         let sent = bundle(ReplayAction::Standard, 4, 500);
         spec.frames(&mut mail, &host, &sent);
 
@@ -433,11 +463,7 @@ mod tests {
 
     #[test]
     fn a_late_spectator_gets_the_bounded_backlog() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", 20250306);
-        let first = kit.session(2, "first", 20250306);
-        let late = kit.session(3, "late", 1000);
-        let mut mail = Mailer::new();
+        let Audience { host, a: first, b: late, mut mail, .. } = Audience::new(1000);
         let mut spec = Spectating::with_backlog(4);
 
         // No spectators: nothing kept.
@@ -467,12 +493,7 @@ mod tests {
 
     #[test]
     fn the_backlog_bounds_its_frames() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", 20250306);
-        let a = kit.session(2, "a", 20250306);
-        let b = kit.session(3, "b", 20250306);
-        let mut mail = Mailer::new();
-        let mut spec = Spectating::new();
+        let Audience { host, a, b, mut mail, mut spec, .. } = Audience::new(MODERN);
         spec.start(&mut mail, &a, &host).unwrap();
         let mut huge = bundle(ReplayAction::Standard, MAX_BACKLOG_FRAMES + 10, 0);
         huge.score_frame.as_mut().unwrap().checksum = "x".repeat(10_000).into();
@@ -492,19 +513,12 @@ mod tests {
 
     #[test]
     fn cant_spectate_reaches_the_host_and_the_fellows() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", 20250306);
-        let a = kit.session(2, "a", 20250306);
-        let b = kit.session(3, "b", 20121224);
-        let mut mail = Mailer::new();
-        let mut spec = Spectating::new();
+        let Audience { host, a, b, mut mail, mut spec, .. } = Audience::new(20121224);
         spec.cant_spectate(&mut mail, &a);
         assert!(names(&host).is_empty());
         spec.start(&mut mail, &a, &host).unwrap();
         spec.start(&mut mail, &b, &host).unwrap();
-        for s in [&host, &a, &b] {
-            received(s);
-        }
+        drain(&[&host, &a, &b]);
         spec.cant_spectate(&mut mail, &a);
         assert_eq!(names(&host), ["BanchoSpectatorCantSpectate"]);
         assert_eq!(names(&b), ["BanchoSpectatorCantSpectate"]);
@@ -513,20 +527,13 @@ mod tests {
 
     #[test]
     fn removing_a_host_releases_its_spectators() {
-        let kit = Kit::new();
-        let host = kit.session(1, "host", 20250306);
-        let other = kit.session(4, "other", 20250306);
-        let a = kit.session(2, "a", 20250306);
-        let b = kit.session(3, "b", 20250306);
-        let mut mail = Mailer::new();
-        let mut spec = Spectating::new();
+        let Audience { kit, host, a, b, mut mail, mut spec } = Audience::new(MODERN);
+        let other = kit.session(4, "other", MODERN);
         spec.start(&mut mail, &a, &host).unwrap();
         spec.start(&mut mail, &b, &host).unwrap();
         // The host watches someone too.
         spec.start(&mut mail, &host, &other).unwrap();
-        for s in [&host, &other, &a, &b] {
-            received(s);
-        }
+        drain(&[&host, &other, &a, &b]);
 
         let stopped = spec.remove_session(&mut mail, &host);
         assert_eq!(stopped.len(), 3);
