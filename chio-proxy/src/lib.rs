@@ -3,7 +3,10 @@
 //! - [`tap`]: what the proxy sees (logins, packets both ways, ends) handed to observers,
 //!   and the [`Injector`](tap::Injector) through which packets are put into a client's
 //!   stream.
+//! - [`api`]: the osu! client API fed from the traffic: [`TrafficState`](api::TrafficState)
+//!   follows the player and injects applications' notifications.
 //! - [`capture`]: the capture file format: a session's bytes with direction and timing.
 
+pub mod api;
 pub mod capture;
 pub mod tap;
