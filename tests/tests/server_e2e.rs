@@ -312,3 +312,27 @@ async fn clients_of_two_eras_play_a_match_to_the_end() {
         guest.logout().await.unwrap();
     }
 }
+
+/// The operator's announce and silence reach clients of every era, and a silenced user's
+/// messages go nowhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn announcements_and_silences() {
+    let bench = Loopback::in_memory().await;
+    let mut old = bench.login(1000, "old listener").await;
+    let mut new = bench.login(20250306, "loud").await;
+    bench.server.announce("maintenance at noon");
+    for client in [&mut old, &mut new] {
+        let seen = client.recv_until(WAIT, named("BanchoAnnounce")).await.unwrap();
+        assert_eq!(json(&seen)["data"], "maintenance at noon");
+    }
+    bench.server.silence(new.user_id(), 60);
+    let info = new.recv_until(WAIT, named("BanchoSilenceInfo")).await.unwrap();
+    assert_eq!(json(&info)["data"]["seconds"], 60);
+    new.send(&say("#osu", "can anyone hear me")).await.unwrap();
+    new.flush().await.unwrap();
+    let heard = old.recv_for(Duration::from_millis(300)).await;
+    assert!(!heard.iter().any(message_with("can anyone hear me")), "{heard:?}");
+    bench.server.silence(new.user_id(), 0);
+    new.send(&say("#osu", "back again")).await.unwrap();
+    old.recv_until(WAIT, message_with("back again")).await.unwrap();
+}

@@ -303,6 +303,35 @@ impl Server {
         shared.shutdown.send_replace(true);
     }
 
+    /// Shows `text` to every client as an announcement.
+    pub fn announce(&self, text: &str) {
+        let closed = {
+            let mut world = self.shared.world();
+            let sessions = self.shared.registry.sessions();
+            crate::blocks::chat::announce(&mut world.mail, &sessions, text);
+            world.mail.take_closed()
+        };
+        self.shared.end_all(closed);
+    }
+
+    /// Silences a user for `seconds` (0 or less lifts it): their clients are told, and so is
+    /// everyone else (`UserSilenced`); their messages are refused until it ends.
+    pub fn silence(&self, user_id: i32, seconds: i32) {
+        let closed = {
+            let mut guard = self.shared.world();
+            let world = &mut *guard;
+            world.chat.silence(
+                &mut world.mail,
+                &*self.shared.registry,
+                user_id,
+                seconds,
+                std::time::Instant::now(),
+            );
+            world.mail.take_closed()
+        };
+        self.shared.end_all(closed);
+    }
+
     /// Ends a session now (a kick): it is logged out and its connection closes once what
     /// is queued is written.
     pub fn kick(&self, id: SessionId) -> bool {
