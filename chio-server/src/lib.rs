@@ -22,6 +22,8 @@
 //!   bundles, stats pushes, match ids), one table with its sources.
 //! - [`login`]: who may log in: the operator's [`VersionPolicy`](login::VersionPolicy)
 //!   and the [`Authenticator`](login::Authenticator) trait, with a storage-backed default.
+//! - [`throttle`]: login throttling per name and per address, a stated policy against
+//!   password guessing.
 //! - [`tcp_login`]: the TCP front door: the three login lines, bounded in size and time,
 //!   stray HTTP redirected, the first packet bytes kept.
 //! - [`server`]: all of it composed: a [`Server`](server::Server) that every client build
@@ -45,3 +47,4 @@ pub mod storage;
 pub mod tcp_login;
 #[cfg(test)]
 mod testkit;
+pub mod throttle;

@@ -4,12 +4,14 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use chio_client::{Client, ClientConfig, ClientError};
 use chio_packets::events::ChatMessage;
 use chio_packets::events::client::ClientEvent;
 use chio_packets::session::OsuPong;
 use chio_packets::{ClientPacket, Context};
 use chio_server::outbox::OutboxLimits;
 use chio_server::server::{PacketRate, ServerConfig};
+use chio_server::throttle::ThrottlePolicy;
 use chio_tests::loopback::{Loopback, WAIT};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -144,16 +146,25 @@ async fn a_client_that_never_reads_is_dropped() {
         assert!(tokio::time::Instant::now() < deadline, "deaf never logged in");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let talker = bench.login(20250306, "talker").await;
+    // A TCP talker, so nothing waits on polls: it takes some megabytes to fill the
+    // kernel's socket buffers before the server's writes to the deaf client stall.
+    let talker = bench.login(20130815, "talker").await;
     let long = "x".repeat(2000);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while bench.server.registry().by_name("deaf").is_some() {
         assert!(tokio::time::Instant::now() < deadline, "the deaf client was never dropped");
-        for _ in 0..50 {
+        for _ in 0..100 {
             talker.send(&say(&long)).await.unwrap();
         }
-        talker.flush().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(2)).await;
     }
     talker.logout().await.unwrap();
+    // The talker's backlog is handled before its exit: wait for it, so that the healthy
+    // clients below (with this test's small outboxes) are not flooded by it.
+    while bench.server.registry().by_name("talker").is_some() {
+        assert!(tokio::time::Instant::now() < deadline, "the talker never left");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     still_serves(&bench, "a deaf client").await;
 }
 
@@ -199,4 +210,29 @@ async fn bad_http_requests_get_clear_answers() {
     assert!(bench.server.registry().by_user(victim.user_id()).is_empty());
     still_serves(&bench, "bad HTTP").await;
     bystander.recv_until(WAIT, |p| p.name() == "BanchoMessage").await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_guessing_is_throttled_per_name() {
+    let throttle =
+        ThrottlePolicy { per_name: 3, per_address: 50, window: Duration::from_secs(2), max_tracked: 1000 };
+    let bench = Loopback::with_config(ServerConfig { throttle, ..ServerConfig::default() }).await;
+    let victim = bench.login(20250306, "victim").await; // registers "victim password"
+    victim.logout().await.unwrap();
+    let guess =
+        |password: &str| ClientConfig { password: password.to_owned(), ..bench.config(1000, "victim") };
+    for attempt in 0..3 {
+        let refused = Client::login(guess(&format!("guess {attempt}"))).await;
+        assert!(matches!(refused, Err(ClientError::LoginRefused(-1))), "{refused:?}");
+    }
+    // Locked: even the right password is refused, with the reason.
+    let mut s = TcpStream::connect(bench.tcp).await.unwrap();
+    s.write_all(bench.config(1000, "victim").login_body().as_bytes()).await.unwrap();
+    let answer = closed_by_server(&mut s).await;
+    assert!(String::from_utf8_lossy(&answer).contains("Too many failed logins"), "{answer:?}");
+    // Other names from the same address are not locked out.
+    bench.login(1000, "bystander").await.logout().await.unwrap();
+    // Once the failures leave the window, the right password works again.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    Client::login(bench.config(1000, "victim")).await.unwrap().logout().await.unwrap();
 }

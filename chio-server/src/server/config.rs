@@ -10,6 +10,7 @@ use crate::http::HttpLimits;
 use crate::login::VersionPolicy;
 use crate::outbox::OutboxLimits;
 use crate::tcp_login::LoginLimits;
+use crate::throttle::ThrottlePolicy;
 
 /// A bot user: always online, answers through [`Hooks::on_bot_message`](super::Hooks).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +75,8 @@ pub struct ServerConfig {
     /// The per-era policy (pings, idle timeouts, poll size) for a client's context:
     /// [`ClientPolicy::for_context`] unless an operator changes it.
     pub client_policy: fn(Context) -> ClientPolicy,
+    /// Failed-login throttling per name and per address.
+    pub throttle: ThrottlePolicy,
 }
 
 impl Default for ServerConfig {
@@ -91,6 +94,7 @@ impl Default for ServerConfig {
             restart_delay_ms: 5000,
             write_timeout: Duration::from_secs(30),
             client_policy: ClientPolicy::for_context,
+            throttle: ThrottlePolicy::default(),
         }
     }
 }

@@ -31,9 +31,10 @@ mod tcp;
 mod world;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 use chio_packets::Context;
@@ -54,6 +55,7 @@ use crate::registry::{InProcessRegistry, Registry, Session, SessionHandle};
 use crate::session::{SessionId, SessionIds};
 use crate::storage::{Storage, StorageError};
 use crate::tcp_login::OwnedLogin;
+use crate::throttle::Throttle;
 
 /// Counters of what the server has seen, for operators and load tests.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -100,6 +102,8 @@ struct Shared {
     polling: Mutex<HashMap<SessionId, poll::Polling>>,
     /// Whether the timer task runs (started by the first serve call).
     ticking: std::sync::atomic::AtomicBool,
+    /// Failed logins per name and address.
+    throttle: Mutex<Throttle>,
 }
 
 /// How a [`Server`] is put together; from [`Server::builder`].
@@ -158,6 +162,7 @@ impl ServerBuilder {
         let auth = auth
             .unwrap_or_else(|| Arc::new(StorageAuthenticator::new(Arc::clone(&storage), open_registration)));
         let world = World::new(&config);
+        let config_throttle = config.throttle;
         let (shutdown, _) = watch::channel(false);
         let shared = Shared {
             config,
@@ -171,6 +176,7 @@ impl ServerBuilder {
             shutdown,
             polling: Mutex::new(HashMap::new()),
             ticking: std::sync::atomic::AtomicBool::new(false),
+            throttle: Mutex::new(Throttle::new(config_throttle)),
         };
         Ok(Server { shared: Arc::new(shared) })
     }
@@ -362,6 +368,24 @@ impl Shared {
         buf.freeze()
     }
 
+    fn throttle(&self) -> MutexGuard<'_, Throttle> {
+        self.throttle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The frames that refuse a throttled login: when to retry, then `LoginReply(-1)`.
+    fn throttled(build: u32, wait: std::time::Duration) -> Bytes {
+        let ctx = Context::new(build.clamp(OLDEST_BUILD, NEWEST_BUILD));
+        let mut buf = BytesMut::new();
+        let text = format!("Too many failed logins: try again in {} s.", wait.as_secs().max(1));
+        for event in [
+            ServerEvent::Announce(text.into()),
+            ServerEvent::LoginReply(LoginResult::Error(LoginError::InvalidLogin)),
+        ] {
+            let _ = encode_event(&event, ctx, &mut buf);
+        }
+        buf.freeze()
+    }
+
     /// Logs a client in: version, credentials, session, login burst. On success the
     /// session is registered with its burst queued; on refusal the bytes to send before
     /// closing.
@@ -369,6 +393,7 @@ impl Shared {
         self: &Arc<Self>,
         login: OwnedLogin,
         token: Option<String>,
+        peer: Option<IpAddr>,
     ) -> Result<SessionHandle, Bytes> {
         let build = login.version.build;
         let refuse = |error| {
@@ -376,6 +401,11 @@ impl Shared {
             Self::refusal(build, error)
         };
         let ctx = self.config.versions.resolve(&login.version).map_err(refuse)?;
+        let name = login.username.clone();
+        if let Err(wait) = self.throttle().check(&name, peer, Instant::now()) {
+            Counters::add(&self.counters.refused, 1);
+            return Err(Self::throttled(build, wait));
+        }
         let shared = Arc::clone(self);
         let checked = tokio::task::spawn_blocking(move || {
             let account = shared.auth.authenticate(&login)?;
@@ -385,9 +415,15 @@ impl Shared {
         .await;
         let (login, account, friends) = match checked {
             Ok(Ok(checked)) => checked,
-            Ok(Err(error)) => return Err(refuse(error)),
+            Ok(Err(error)) => {
+                if error == LoginError::InvalidLogin {
+                    self.throttle().failed(&name, peer, Instant::now());
+                }
+                return Err(refuse(error));
+            }
             Err(_) => return Err(refuse(LoginError::ServerError)),
         };
+        self.throttle().succeeded(&name);
         let session = SessionHandle::new(Session {
             id: self.ids.next(),
             user_id: account.id,

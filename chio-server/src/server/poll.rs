@@ -76,9 +76,9 @@ impl Handler {
 }
 
 impl PollHandler for Handler {
-    async fn login(&self, login: OwnedLogin, _peer: Option<SocketAddr>) -> LoginOutcome {
+    async fn login(&self, login: OwnedLogin, peer: Option<SocketAddr>) -> LoginOutcome {
         let token = new_token();
-        match self.shared.admit(login, Some(token.clone())).await {
+        match self.shared.admit(login, Some(token.clone()), peer.map(|p| p.ip())).await {
             Ok(session) => {
                 let budget = Budget::new(self.shared.config.packet_rate);
                 self.shared.polling().insert(session.id(), Polling { last_poll: Instant::now(), budget });

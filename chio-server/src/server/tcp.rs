@@ -29,8 +29,8 @@ pub(super) async fn serve(shared: Arc<Shared>, listener: TcpListener) -> std::io
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
-                    tokio::spawn(connection(Arc::clone(&shared), stream));
+                Ok((stream, peer)) => {
+                    tokio::spawn(connection(Arc::clone(&shared), stream, peer.ip()));
                 }
                 // Out of descriptors or a connection reset before accept: keep serving.
                 Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
@@ -49,7 +49,7 @@ enum End {
     Dropped,
 }
 
-async fn connection(shared: Arc<Shared>, mut stream: TcpStream) {
+async fn connection(shared: Arc<Shared>, mut stream: TcpStream, peer: std::net::IpAddr) {
     // Many small packets each way: do not wait to coalesce them.
     let _ = stream.set_nodelay(true);
     let login = match read_login(&mut stream, &shared.config.login).await {
@@ -59,7 +59,7 @@ async fn connection(shared: Arc<Shared>, mut stream: TcpStream) {
             return;
         }
     };
-    let session = match shared.admit(login.request, None).await {
+    let session = match shared.admit(login.request, None, Some(peer)).await {
         Ok(session) => session,
         Err(refusal) => {
             let _ = tokio::time::timeout(FLUSH_GRACE, stream.write_all(&refusal)).await;
