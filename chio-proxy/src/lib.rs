@@ -4,6 +4,9 @@
 //!   and the [`Injector`](tap::Injector) through which packets are put into a client's
 //!   stream.
 //! - [`capture`]: the capture file format: a session's bytes with direction and timing.
+//! - [`replay`]: a captured session played again against a server, and the server's
+//!   answer compared with the capture's, packet by packet.
 
 pub mod capture;
+pub mod replay;
 pub mod tap;
