@@ -222,7 +222,91 @@ fn redact(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use chio_proxy::capture::{CaptureWriter, Start};
+    use serde_json::Value;
+
     use super::*;
+
+    const REPLY: [u8; 11] = [5, 0, 0, 4, 0, 0, 0, 0xe8, 3, 0, 0];
+    const PING: [u8; 7] = [8, 0, 0, 0, 0, 0, 0];
+
+    fn sessions() -> Vec<Session> {
+        let login = chio_client::ClientConfig::new(20250306, "peppy", "pw").login_body().into_bytes();
+        let mut out = Vec::new();
+        let mut w = CaptureWriter::new(&mut out).unwrap();
+        let start =
+            Start { transport: Transport::Tcp, version: "b20250306".into(), build: 20250306, unix_ms: 0 };
+        w.start(1, &start).unwrap();
+        w.start(2, &Start { transport: Transport::Http, ..start.clone() }).unwrap();
+        // A TCP login in two records, a frame across two records, an injected frame.
+        w.record(1, 0, Dir::ClientToServer, Kind::Login, &login[..5]).unwrap();
+        w.record(2, 1, Dir::ClientToServer, Kind::Login, &login).unwrap();
+        w.record(1, 2, Dir::ClientToServer, Kind::Login, &login[5..]).unwrap();
+        w.record(1, 3, Dir::ServerToClient, Kind::Data, &[&PING[..], &REPLY[..4]].concat()).unwrap();
+        w.record(2, 4, Dir::ServerToClient, Kind::Data, &REPLY).unwrap();
+        w.record(1, 5, Dir::ServerToClient, Kind::Injected, &PING).unwrap();
+        w.record(1, 6, Dir::ServerToClient, Kind::Data, &REPLY[4..]).unwrap();
+        w.record(2, 7, Dir::ClientToServer, Kind::Poll, &[4, 0, 0, 0, 0, 0, 0]).unwrap();
+        w.record(2, 8, Dir::ServerToClient, Kind::Data, &REPLY[..3]).unwrap();
+        w.end(1, 9).unwrap();
+        capture::read(out.as_slice()).unwrap()
+    }
+
+    fn lines(session: &Session, dir: CaptureDir) -> (Vec<Value>, Vec<String>) {
+        let (lines, errors) = decode_session(session, dir, Strictness::Lenient);
+        (lines.iter().map(|line| serde_json::from_str(&line.text).unwrap()).collect(), errors)
+    }
+
+    #[test]
+    fn a_tcp_session_decodes_as_streams_with_times_and_injected_frames() {
+        let sessions = sessions();
+        let (tcp, errors) = lines(&sessions[0], CaptureDir::Both);
+        assert!(errors.is_empty(), "{errors:?}");
+        let summary: Vec<(String, u64, String, bool)> = tcp
+            .iter()
+            .map(|l| {
+                let what = l["packet"].as_str().map_or_else(|| "login".to_owned(), str::to_owned);
+                (
+                    l["dir"].as_str().unwrap().to_owned(),
+                    l["t_ms"].as_u64().unwrap(),
+                    what,
+                    l.get("injected").is_some(),
+                )
+            })
+            .collect();
+        let line =
+            |dir: &str, t: u64, what: &str, injected: bool| (dir.to_owned(), t, what.to_owned(), injected);
+        assert_eq!(
+            summary,
+            [
+                line("c2s", 0, "login", false),
+                line("s2c", 3, "BanchoPing", false),
+                // The reply starts in the record of t_ms 3 and ends in that of 6.
+                line("s2c", 3, "BanchoLoginReply", false),
+                line("s2c", 5, "BanchoPing", true),
+            ]
+        );
+        assert_eq!(tcp[0]["login"]["username"], "peppy");
+        assert_eq!(tcp[0]["login"]["password_md5"], REDACTED);
+        assert_eq!(tcp[2]["data"], 1000);
+        assert_eq!(tcp[0]["session"], 1);
+        let (s2c, _) = lines(&sessions[0], CaptureDir::S2c);
+        assert_eq!(s2c.len(), 3);
+        let (c2s, _) = lines(&sessions[0], CaptureDir::C2s);
+        assert_eq!(c2s.len(), 1);
+    }
+
+    #[test]
+    fn an_http_session_decodes_body_by_body() {
+        let sessions = sessions();
+        let (http, errors) = lines(&sessions[1], CaptureDir::Both);
+        let names: Vec<&str> = http.iter().map(|l| l["packet"].as_str().unwrap_or("login")).collect();
+        assert_eq!(names, ["login", "BanchoLoginReply", "OsuPong"]);
+        assert!(http.iter().all(|l| l["session"] == 2));
+        // The last body is cut short: the problem is named, the rest is printed.
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("s2c: byte 0"), "{errors:?}");
+    }
 
     #[test]
     fn the_password_line_is_redacted() {
