@@ -96,6 +96,19 @@ async fn replay_exits_0_when_equal_1_with_the_diff_2_on_errors() {
         assert_eq!(text(&output.stdout), "");
         fresh.server.shutdown();
 
+        let fresh = Loopback::in_memory().await;
+        let mut args = vec!["replay".into(), file.clone(), "--server".into(), address(&fresh)];
+        args.extend(["--unordered", "--timing", "real", "--ignore", "timezone"].map(String::from));
+        let output = run(args).await;
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "b{build}: {}{}",
+            text(&output.stdout),
+            text(&output.stderr)
+        );
+        fresh.server.shutdown();
+
         let welcome =
             ServerConfig { welcome: Some("a server that greets".to_owned()), ..ServerConfig::default() };
         let altered = Loopback::with_config(welcome).await;

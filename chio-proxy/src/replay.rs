@@ -235,7 +235,8 @@ fn hex(bytes: &[u8]) -> String {
 ///
 /// See [`ReplayError`]: a TCP session against an HTTP target (or the other way round), a
 /// session without a login, a connection or request that failed or timed out, an HTTP
-/// login the server refused (no `cho-token`).
+/// login the server refused (no `cho-token`) when the session went on to poll (a session
+/// that is only a login gets the refusal as its answer).
 pub async fn replay(
     session: &Session,
     target: Target,
@@ -366,12 +367,18 @@ async fn replay_http(
     let mut http = HttpTarget::new(url, &session.start.version, options.timeout)?;
     let start = Instant::now();
     let (token, body) = http.post(None, login).await?;
+    let polls = schedule(session, Kind::Poll, options);
     let Some(token) = token.filter(|token| token != "no" && !token.is_empty()) else {
+        // A refused login is an answer to compare if the capture's was refused too (it
+        // polled no more).
+        if polls.is_empty() {
+            return Ok(vec![body]);
+        }
         return Err(ReplayError::Http("the server refused the login: no cho-token".to_owned()));
     };
     let mut bodies = vec![body];
     let login_done = start.elapsed();
-    for (at, bytes) in schedule(session, Kind::Poll, options) {
+    for (at, bytes) in polls {
         let at = if options.timing == Timing::Fast { login_done + options.fast_gap + at } else { at };
         tokio::time::sleep_until(start + at).await;
         let (_, body) = http.post(Some(&token), bytes.to_vec()).await?;

@@ -96,3 +96,40 @@ async fn a_session_replays_only_over_its_transport() {
         replay::replay(&session, Target::Tcp(server.tcp), &ReplayOptions::default()).await.unwrap_err();
     assert!(error.to_string().contains("HTTP session"), "{error}");
 }
+
+/// A refused HTTP login (a taken name, a wrong password) replays as the refusal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_http_login_replays_as_the_refusal() {
+    use chio_client::Client;
+    use chio_tests::relay::HttpRelay;
+
+    async fn taken() -> Loopback {
+        let server = Loopback::in_memory().await;
+        server.login(20250306, "taken").await.logout().await.expect("a logout");
+        server
+    }
+    let server = taken().await;
+    let relay = HttpRelay::start(server.http).await;
+    let config = server.config(20250306, "taken").with_http(relay.url());
+    let config = chio_client::ClientConfig { password: "not the password".to_owned(), ..config };
+    assert!(Client::login(config).await.is_err());
+    let capture = relay.finish();
+    server.server.shutdown();
+    let session = capture::read(capture.as_slice()).expect("a capture").remove(0);
+    let refusal = replay::captured_packets(&session);
+    let reply = refusal.iter().find(|p| p["packet"] == "BanchoLoginReply").expect("a login reply");
+    assert!(reply["data"].as_i64().is_some_and(|code| code < 0), "{refusal:?}");
+
+    let again = taken().await;
+    assert!(differences(&again, &session, &ReplayOptions::default()).await.is_empty());
+    again.server.shutdown();
+    // A server where the name is free logs the client in: a different answer.
+    let free = Loopback::in_memory().await;
+    let diff = differences(&free, &session, &ReplayOptions::default()).await;
+    assert!(
+        diff.iter()
+            .any(|line| line.starts_with("packet ") && line.contains(" BanchoLoginReply: data: captured -")),
+        "{diff:#?}"
+    );
+    free.server.shutdown();
+}
