@@ -610,55 +610,112 @@ pub fn compare(captured: &[Value], replayed: &[Value], ignore: &[String]) -> Vec
     let replayed: Vec<Value> = replayed.iter().map(|v| without_ignored(v, ignore)).collect();
     let names_a: Vec<String> = captured.iter().map(name_of).collect();
     let names_b: Vec<String> = replayed.iter().map(name_of).collect();
-    let (n, m) = (captured.len(), replayed.len());
-    // lcs[i][j]: the longest common subsequence of names_a[i..] and names_b[j..], where a
-    // pair of equal packets counts more than a pair of packets of one name.
-    let score = |i: usize, j: usize| -> usize {
-        if names_a[i] != names_b[j] {
-            0
-        } else if captured[i] == replayed[j] {
-            3
-        } else {
-            2
-        }
-    };
-    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            let pair = match score(i, j) {
-                0 => 0,
-                s => s + lcs[i + 1][j + 1],
-            };
-            lcs[i][j] = pair.max(lcs[i + 1][j]).max(lcs[i][j + 1]);
-        }
-    }
     let mut differences = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < n || j < m {
-        if i < n && j < m {
-            let s = score(i, j);
-            if s > 0 && lcs[i][j] == s + lcs[i + 1][j + 1] {
-                field_differences(i + 1, &names_a[i], &captured[i], &replayed[j], &mut differences);
-                i += 1;
-                j += 1;
-                continue;
+    for step in align(&names_a, &names_b, &captured, &replayed) {
+        match step {
+            Step::Pair(i, j) => {
+                field_differences(i + 1, &names_a[i], &captured[i], &replayed[j], &mut differences)
             }
-            if lcs[i][j] == lcs[i + 1][j] {
-                differences.push(Difference::Missing { index: i + 1, name: names_a[i].clone() });
-                i += 1;
-            } else {
-                differences.push(Difference::Extra { index: j + 1, name: names_b[j].clone() });
-                j += 1;
+            Step::Missing(i) => {
+                differences.push(Difference::Missing { index: i + 1, name: names_a[i].clone() })
             }
-        } else if i < n {
-            differences.push(Difference::Missing { index: i + 1, name: names_a[i].clone() });
-            i += 1;
-        } else {
-            differences.push(Difference::Extra { index: j + 1, name: names_b[j].clone() });
-            j += 1;
+            Step::Extra(j) => differences.push(Difference::Extra { index: j + 1, name: names_b[j].clone() }),
         }
     }
     differences
+}
+
+/// The most cells of the alignment table; a longer differing middle is lined up greedily.
+const MAX_CELLS: usize = 4_000_000;
+
+/// How far ahead the greedy alignment looks for a packet of the same name.
+const LOOKAHEAD: usize = 64;
+
+/// One step of an alignment of two packet lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// Captured packet `i` lines up with replayed packet `j`.
+    Pair(usize, usize),
+    /// Captured packet `i` has no counterpart.
+    Missing(usize),
+    /// Replayed packet `j` has no counterpart.
+    Extra(usize),
+}
+
+/// Lines up `a` and `b` (packets and their names): the equal head and tail pair up, the
+/// middle by a longest common subsequence of names (equal packets weighing more than
+/// packets of one name), or greedily if it is too long for the table.
+fn align(names_a: &[String], names_b: &[String], a: &[Value], b: &[Value]) -> Vec<Step> {
+    let (n, m) = (a.len(), b.len());
+    let head = (0..n.min(m)).take_while(|&k| a[k] == b[k]).count();
+    let tail = (0..(n - head).min(m - head)).take_while(|&k| a[n - 1 - k] == b[m - 1 - k]).count();
+    let mut steps: Vec<Step> = (0..head).map(|k| Step::Pair(k, k)).collect();
+    let (a_end, b_end) = (n - tail, m - tail);
+    let (la, lb) = (a_end - head, b_end - head);
+    if (la + 1).saturating_mul(lb + 1) <= MAX_CELLS {
+        let score = |i: usize, j: usize| -> usize {
+            let (i, j) = (head + i, head + j);
+            if names_a[i] != names_b[j] {
+                0
+            } else if a[i] == b[j] {
+                3
+            } else {
+                2
+            }
+        };
+        // table[i * (lb + 1) + j]: the best score of the middle's a[i..] and b[j..].
+        let width = lb + 1;
+        let mut table = vec![0usize; (la + 1) * width];
+        for i in (0..la).rev() {
+            for j in (0..lb).rev() {
+                let pair = match score(i, j) {
+                    0 => 0,
+                    s => s + table[(i + 1) * width + j + 1],
+                };
+                table[i * width + j] = pair.max(table[(i + 1) * width + j]).max(table[i * width + j + 1]);
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < la || j < lb {
+            if i < la && j < lb {
+                let s = score(i, j);
+                if s > 0 && table[i * width + j] == s + table[(i + 1) * width + j + 1] {
+                    steps.push(Step::Pair(head + i, head + j));
+                    (i, j) = (i + 1, j + 1);
+                } else if table[i * width + j] == table[(i + 1) * width + j] {
+                    steps.push(Step::Missing(head + i));
+                    i += 1;
+                } else {
+                    steps.push(Step::Extra(head + j));
+                    j += 1;
+                }
+            } else if i < la {
+                steps.push(Step::Missing(head + i));
+                i += 1;
+            } else {
+                steps.push(Step::Extra(head + j));
+                j += 1;
+            }
+        }
+    } else {
+        let (mut i, mut j) = (head, head);
+        while i < a_end && j < b_end {
+            if names_a[i] == names_b[j] {
+                steps.push(Step::Pair(i, j));
+                (i, j) = (i + 1, j + 1);
+            } else if let Some(k) = (j + 1..b_end.min(j + LOOKAHEAD)).find(|&k| names_b[k] == names_a[i]) {
+                steps.extend((j..k).map(Step::Extra));
+                j = k;
+            } else {
+                steps.push(Step::Missing(i));
+                i += 1;
+            }
+        }
+        steps.extend((i..a_end).map(Step::Missing));
+        steps.extend((j..b_end).map(Step::Extra));
+    }
+    steps.extend((0..tail).map(|k| Step::Pair(a_end + k, b_end + k)));
+    steps
 }
 
 /// Compares as [`compare`] does, but as multisets: the order packets came in does not
@@ -829,6 +886,28 @@ mod tests {
         // A packet name limits a path to that packet.
         let ignore = vec!["BanchoOther.data".to_owned()];
         assert_eq!(compare(&a, &b, &ignore).len(), 4);
+    }
+
+    #[test]
+    fn long_lists_line_up_without_a_huge_table() {
+        let msg = |k: usize| packet("BanchoMessage", json!({ "content": k.to_string() }));
+        let ping = packet("BanchoPing", Value::Null);
+        let a: Vec<Value> = (0..5000).map(msg).collect();
+        let mut b = a.clone();
+        b.insert(2500, ping.clone());
+        b[10] = msg(99_999);
+        assert_eq!(
+            lines(&compare(&a, &b, &[])),
+            [
+                "packet 11 BanchoMessage: data.content: captured \"10\" != replayed \"99999\"",
+                "extra packet 2501 BanchoPing"
+            ]
+        );
+        // Different all through: the greedy alignment.
+        let c: Vec<Value> = (0..5000).map(|k| if k % 2 == 0 { ping.clone() } else { msg(k) }).collect();
+        let differences = compare(&a, &c, &[]);
+        assert!(differences.iter().any(|d| matches!(d, Difference::Changed { .. })));
+        assert!(differences.iter().any(|d| matches!(d, Difference::Extra { .. })));
     }
 
     #[test]
