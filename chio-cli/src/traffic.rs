@@ -34,6 +34,7 @@ Examples:
   chio decode --build 20250306 --from server --hex <<< '05 00 00 04 00 00 00 e8 03 00 00'
   chio decode --build b20140127.1cuttingedge --from client capture.bin
   chio decode --build 282 --from server body.bin | jq -c 'select(.packet == \"BanchoMessage\") | .data'
+  chio decode --capture proxy.capture --session 2 --dir s2c
 
 Output: one JSON object per frame per line, in stream order:
   {\"packet\":\"BanchoLoginReply\",\"id\":5,\"compressed\":false,\"data\":1000}
@@ -49,6 +50,11 @@ Output: one JSON object per frame per line, in stream order:
 A client stream that starts with the plain-text login of TCP clients (username,
 password hash, client line) gives a first line {\"login\":{...},\"text\":\"...\"}
 (see --login).
+With --capture (a chio-proxy capture), each session is decoded with its own build and
+every line also has \"session\", \"dir\" (c2s or s2c) and \"t_ms\" (when the record
+holding the frame's first byte was captured), and \"injected\": true for frames the
+proxy put into the client's stream; a login's password hash is \"<redacted>\". A stream
+with bad bytes stops there (named on standard error, exit status 1); the others go on.
 On bad input the frames before it are printed, then one line on standard error names
 the byte offset (of the decoded bytes, also with --hex), the packet and the problem,
 and the exit status is 1.")]
