@@ -3,11 +3,13 @@
 
 mod api;
 mod args;
+mod capture;
 mod client;
 mod explore;
 mod layouts;
 mod login;
 mod reference;
+mod replay;
 mod serve;
 mod traffic;
 
@@ -57,6 +59,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// A headless osu! client of any build: log in, print packets, send commands.
     Client(client::ClientArgs),
+    /// Replay a captured session against a server and compare its answer with the capture.
+    Replay(replay::ReplayArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
         Command::Api(command) => api::run(command.clone()),
         Command::Serve(args) => serve::serve(args),
         Command::Client(args) => client::client(args),
+        Command::Replay(args) => replay::replay(args),
     }
 }
 

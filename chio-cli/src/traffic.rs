@@ -34,6 +34,7 @@ Examples:
   chio decode --build 20250306 --from server --hex <<< '05 00 00 04 00 00 00 e8 03 00 00'
   chio decode --build b20140127.1cuttingedge --from client capture.bin
   chio decode --build 282 --from server body.bin | jq -c 'select(.packet == \"BanchoMessage\") | .data'
+  chio decode --capture proxy.capture --session 2 --dir s2c
 
 Output: one JSON object per frame per line, in stream order:
   {\"packet\":\"BanchoLoginReply\",\"id\":5,\"compressed\":false,\"data\":1000}
@@ -49,19 +50,36 @@ Output: one JSON object per frame per line, in stream order:
 A client stream that starts with the plain-text login of TCP clients (username,
 password hash, client line) gives a first line {\"login\":{...},\"text\":\"...\"}
 (see --login).
+With --capture (a chio-proxy capture), each session is decoded with its own build and
+every line also has \"session\", \"dir\" (c2s or s2c) and \"t_ms\" (when the record
+holding the frame's first byte was captured), and \"injected\": true for frames the
+proxy put into the client's stream; a login's password hash is \"<redacted>\". A stream
+with bad bytes stops there (named on standard error, exit status 1); the others go on.
 On bad input the frames before it are printed, then one line on standard error names
 the byte offset (of the decoded bytes, also with --hex), the packet and the problem,
 and the exit status is 1.")]
 pub(crate) struct DecodeArgs {
     /// The client build: a number (20140127) or a version string (b20140127.1cuttingedge).
-    #[arg(long, value_parser = args::parse_build)]
-    build: Build,
+    #[arg(long, value_parser = args::parse_build, required_unless_present = "capture")]
+    build: Option<Build>,
     /// Who sent the bytes.
-    #[arg(long, value_enum)]
-    from: From,
+    #[arg(long, value_enum, required_unless_present = "capture")]
+    from: Option<From>,
     /// The input is hex text (whitespace between bytes is ignored).
     #[arg(long)]
     hex: bool,
+    /// Decode a capture of `chio-proxy` (JSON lines) instead: every session with its own
+    /// build, both directions, each line with "session", "dir" and "t_ms" (and
+    /// "injected": true for frames the proxy put into the client's stream). The password
+    /// hash of logins is printed as "<redacted>".
+    #[arg(long, value_name = "CAPTURE", conflicts_with_all = ["build", "from", "hex", "login", "file"])]
+    capture: Option<PathBuf>,
+    /// With --capture: only this session.
+    #[arg(long, requires = "capture")]
+    session: Option<u64>,
+    /// With --capture: only this direction (c2s: the client's, s2c: the server's).
+    #[arg(long, value_enum, requires = "capture", default_value_t = CaptureDir::Both)]
+    dir: CaptureDir,
     /// Stop at a frame the build has no packet for, and at bytes after a payload's last
     /// field, instead of keeping them.
     #[arg(long)]
@@ -72,6 +90,17 @@ pub(crate) struct DecodeArgs {
     login: LoginMode,
     /// The file to read; standard input if absent or `-`.
     file: Option<PathBuf>,
+}
+
+/// Which directions of a capture to decode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CaptureDir {
+    /// Client to server.
+    C2s,
+    /// Server to client.
+    S2c,
+    /// Both, in the order they were captured.
+    Both,
 }
 
 /// Whether a stream starts with the plain-text login.
@@ -117,7 +146,7 @@ pub(crate) struct EncodeArgs {
 
 /// A packet line of `decode`'s output.
 #[derive(Serialize)]
-struct PacketLineOut<'a> {
+pub(crate) struct PacketLineOut<'a> {
     packet: &'a str,
     id: u16,
     compressed: bool,
@@ -131,7 +160,7 @@ struct PacketLineOut<'a> {
 /// A raw line: a frame kept as it came.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawLine {
+pub(crate) struct RawLine {
     raw: bool,
     id: u16,
     compressed: bool,
@@ -140,9 +169,19 @@ struct RawLine {
 
 /// The login line.
 #[derive(Serialize)]
-struct LoginLineOut<'a> {
-    login: LoginRequest<'a>,
-    text: &'a str,
+pub(crate) struct LoginLineOut<'a> {
+    pub(crate) login: LoginRequest<'a>,
+    pub(crate) text: &'a str,
+}
+
+/// The line of one frame: a packet, or a raw frame.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(crate) enum FrameLine<'a> {
+    /// A decoded packet.
+    Packet(PacketLineOut<'a>),
+    /// A frame the build has no packet for.
+    Raw(RawLine),
 }
 
 /// A packet line of `encode`'s input.
@@ -171,7 +210,7 @@ struct LoginLineIn {
 }
 
 /// What the two standard packet sets need to go to JSON and back.
-trait JsonSet: PacketSet
+pub(crate) trait JsonSet: PacketSet
 where
     for<'a> Self::Packet<'a>: Serialize,
     Self::Packet<'static>: DeserializeOwned,
@@ -183,6 +222,13 @@ impl JsonSet for FromClient {}
 
 /// Runs `chio decode`.
 pub(crate) fn decode(args: &DecodeArgs) -> ExitCode {
+    let strictness = if args.strict { Strictness::Strict } else { Strictness::Lenient };
+    if let Some(path) = &args.capture {
+        return crate::capture::decode(path, args.session, args.dir, strictness);
+    }
+    let (Some(build), Some(from)) = (args.build, args.from) else {
+        return crate::fail("decode", "--build and --from are needed (or --capture)");
+    };
     let input = match args::read_input(args.file.as_ref()) {
         Ok(input) if args.hex => args::unhex(&input),
         other => other,
@@ -191,9 +237,9 @@ pub(crate) fn decode(args: &DecodeArgs) -> ExitCode {
         Ok(input) => input,
         Err(message) => return crate::fail("decode", &message),
     };
-    let result = match args.from {
-        From::Server => decode_stream::<FromServer>(&input, args),
-        From::Client => decode_stream::<FromClient>(&input, args),
+    let result = match from {
+        From::Server => decode_stream::<FromServer>(&input, build, args),
+        From::Client => decode_stream::<FromClient>(&input, build, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -203,7 +249,7 @@ pub(crate) fn decode(args: &DecodeArgs) -> ExitCode {
 }
 
 /// Why a command stopped.
-enum Failure {
+pub(crate) enum Failure {
     /// Bad input: the message for standard error.
     Input(String),
     /// Standard output went away (a closed pipe) or failed.
@@ -238,12 +284,12 @@ fn login_at_start<'a>(
     }
 }
 
-fn decode_stream<S: JsonSet>(input: &[u8], args: &DecodeArgs) -> Result<(), Failure>
+fn decode_stream<S: JsonSet>(input: &[u8], build: Build, args: &DecodeArgs) -> Result<(), Failure>
 where
     for<'a> S::Packet<'a>: Serialize,
     S::Packet<'static>: DeserializeOwned,
 {
-    let ctx = args.build.context();
+    let ctx = build.context();
     let mut out = BufWriter::new(io::stdout().lock());
     let start = match login_at_start(input, args.login, S::DIRECTION).map_err(Failure::Input)? {
         Some((login, len)) => {
@@ -255,16 +301,39 @@ where
         None => 0,
     };
     let strictness = if args.strict { Strictness::Strict } else { Strictness::Lenient };
+    let result = decode_frames::<S>(input, start, ctx, strictness, &mut |_, line| {
+        serde_json::to_writer(&mut out, &line).map_err(io::Error::other)?;
+        out.write_all(b"\n")
+    });
+    out.flush()?;
+    result
+}
+
+/// The frames of `input[start..]`, each handed to `emit` with the offset it starts at: on
+/// bad bytes, the frames before them, then [`Failure::Input`] naming the offset.
+pub(crate) fn decode_frames<S: JsonSet>(
+    input: &[u8],
+    start: usize,
+    ctx: Context,
+    strictness: Strictness,
+    emit: &mut dyn FnMut(usize, FrameLine<'_>) -> io::Result<()>,
+) -> Result<(), Failure>
+where
+    for<'a> S::Packet<'a>: Serialize,
+    S::Packet<'static>: DeserializeOwned,
+{
     let mut packets = PacketDecoder::<S>::new(ctx).with_strictness(strictness);
     // The whole input is at hand: frames are borrowed from it (inflated if compressed).
     let mut frames = packets.frames(&input[start..]).starting_at(start as u64);
-    let result = loop {
+    loop {
         // Where the next frame starts, to name it if it is broken.
         let at = start + frames.position();
         let frame = match frames.next() {
             Some(Ok(frame)) => frame,
-            None => break Ok(()),
-            Some(Err(error)) => break Err(describe(&error, &frame_name(input, at, S::DIRECTION, ctx))),
+            None => return Ok(()),
+            Some(Err(error)) => {
+                return Err(Failure::Input(describe(&error, &frame_name(input, at, S::DIRECTION, ctx))));
+            }
         };
         let wire = &input[at..start + frames.position()];
         match packets.decode(&frame) {
@@ -272,7 +341,7 @@ where
                 let (used, trailing) = (packets.used(), &frame.payload[packets.used()..]);
                 let line =
                     packet_line::<S>(&packet, used, trailing, &frame, wire, ctx).map_err(io::Error::other)?;
-                serde_json::to_writer(&mut out, &line).map_err(io::Error::other)?;
+                emit(at, FrameLine::Packet(line))?;
             }
             Ok(Decoded::Raw(frame)) => {
                 let line = RawLine {
@@ -281,14 +350,13 @@ where
                     compressed: frame.compressed,
                     payload: args::hex(&frame.payload),
                 };
-                serde_json::to_writer(&mut out, &line).map_err(io::Error::other)?;
+                emit(at, FrameLine::Raw(line))?;
             }
-            Err(error) => break Err(describe(&error, &wire_name(S::DIRECTION, frame.wire_id, ctx))),
+            Err(error) => {
+                return Err(Failure::Input(describe(&error, &wire_name(S::DIRECTION, frame.wire_id, ctx))));
+            }
         }
-        out.write_all(b"\n")?;
-    };
-    out.flush()?;
-    result.map_err(Failure::Input)
+    }
 }
 
 /// The line of a decoded packet: its fields on the wire, the bytes after them, and the

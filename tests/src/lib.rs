@@ -2,6 +2,7 @@
 //! that downstream crates can define their own with the same derive.
 
 pub mod loopback;
+pub mod relay;
 pub mod wire_gen;
 
 /// The README's Rust examples, compiled and run as doctests here, where every crate they
