@@ -1,0 +1,365 @@
+//! The HTTP side: a reverse proxy for the polling transport of modern clients.
+//!
+//! Every request is forwarded to the upstream with the headers bancho reads
+//! (`User-Agent`, `osu-token`, `osu-version`, `Content-Type`, `Accept-Encoding`,
+//! `x-mcosu-ver`), and the answer comes back with its status, `cho-token`, `cho-protocol`,
+//! `Content-Type`, `Content-Encoding` and body unchanged. A `POST` without `osu-token` is
+//! a login: its body is parsed for the build, and the `cho-token` of the answer is mapped
+//! to a proxy session so that later polls are attributed. Queued injected frames are
+//! appended to the end of a session's next poll answer.
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use chio_packets::login_request::LoginRequest;
+use chio_packets::wire::PacketDecoder;
+use chio_packets::{Context, FromClient, FromServer};
+use chio_server::outbox::{Outbox, POLL_SOFT_CAP};
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::capture::{Dir, Kind, Transport};
+use crate::proxy::Shared;
+use crate::session::Session;
+
+/// Request headers passed to the upstream.
+const REQUEST_HEADERS: [&str; 6] =
+    ["user-agent", "osu-token", "osu-version", "content-type", "accept-encoding", "x-mcosu-ver"];
+
+/// Response headers passed back to the client.
+const RESPONSE_HEADERS: [&str; 4] = ["cho-token", "cho-protocol", "content-type", "content-encoding"];
+
+/// Where HTTP requests go.
+#[derive(Debug)]
+struct Upstream {
+    /// `host:port` to connect to.
+    addr: String,
+    /// The `Host` header.
+    authority: String,
+    /// The base path, without a trailing `/`.
+    base: String,
+}
+
+impl Upstream {
+    fn parse(url: &str) -> io::Result<Self> {
+        let invalid = |why: String| io::Error::new(io::ErrorKind::InvalidInput, why);
+        if url.starts_with("https://") {
+            return Err(invalid(format!(
+                "{url}: https:// upstreams are not supported yet; use the server's http:// address \
+                 (or a local TLS-terminating proxy in front of it)"
+            )));
+        }
+        let rest =
+            url.strip_prefix("http://").ok_or_else(|| invalid(format!("{url}: not an http:// URL")))?;
+        let (authority, path) = match rest.find('/') {
+            Some(at) => (&rest[..at], &rest[at..]),
+            None => (rest, ""),
+        };
+        if authority.is_empty() {
+            return Err(invalid(format!("{url}: no host")));
+        }
+        let has_port = authority.rsplit_once(':').is_some_and(|(_, port)| !port.contains(']'));
+        let addr = if has_port { authority.to_owned() } else { format!("{authority}:80") };
+        Ok(Self { addr, authority: authority.to_owned(), base: path.trim_end_matches('/').to_owned() })
+    }
+}
+
+/// A logged-in HTTP session.
+struct HttpSession {
+    session: Session,
+    ctx: Context,
+    outbox: Outbox,
+}
+
+/// What the HTTP side keeps.
+pub(crate) struct HttpState {
+    upstream: Option<Upstream>,
+    /// `cho-token` → session.
+    sessions: Mutex<HashMap<String, Arc<HttpSession>>>,
+    /// Idle upstream connections.
+    pool: Mutex<Vec<SendRequest<Full<Bytes>>>>,
+}
+
+impl HttpState {
+    pub(crate) fn new(upstream: Option<&str>) -> io::Result<Self> {
+        Ok(Self {
+            upstream: upstream.map(Upstream::parse).transpose()?,
+            sessions: Mutex::default(),
+            pool: Mutex::default(),
+        })
+    }
+
+    fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<HttpSession>>> {
+        self.sessions.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+pub(crate) async fn serve(shared: Arc<Shared>, listener: TcpListener) -> io::Result<()> {
+    if shared.http.upstream.is_none() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "no upstream HTTP URL configured"));
+    }
+    let app = Router::new().fallback(handle).with_state(Arc::clone(&shared));
+    let stopping = Arc::clone(&shared);
+    let served =
+        axum::serve(listener, app).with_graceful_shutdown(async move { stopping.stopped().await }).await;
+    let ended: Vec<_> = shared.http.sessions().drain().map(|(_, s)| s).collect();
+    for session in ended {
+        end(&shared, &session);
+    }
+    served
+}
+
+/// Ends an HTTP session for the observers.
+fn end(shared: &Shared, session: &HttpSession) {
+    shared.config.injector.close(session.session.id);
+    session.session.capture_end();
+    shared.config.tap.closed(session.session.id);
+}
+
+/// An upstream answer.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+async fn connect(upstream: &Upstream) -> io::Result<SendRequest<Full<Bytes>>> {
+    let stream = TcpStream::connect(&upstream.addr).await?;
+    stream.set_nodelay(true)?;
+    let (sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(io::Error::other)?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(sender)
+}
+
+/// Sends one request upstream, on an idle connection if there is one (again on a new one
+/// if that fails: the server may have closed it).
+async fn forward(
+    state: &HttpState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> io::Result<Answer> {
+    let upstream = state.upstream.as_ref().ok_or_else(|| io::Error::other("no upstream"))?;
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let target = format!("{}{path}", upstream.base);
+    let build = || {
+        let mut request = hyper::Request::builder().method(method.clone()).uri(target.as_str());
+        request = request.header(hyper::header::HOST, upstream.authority.as_str());
+        for name in REQUEST_HEADERS {
+            for value in headers.get_all(name) {
+                request = request.header(name, value.clone());
+            }
+        }
+        request.body(Full::new(body.clone())).map_err(io::Error::other)
+    };
+    let pooled = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+    let mut attempts = 0;
+    let mut sender = pooled;
+    loop {
+        attempts += 1;
+        let fresh = sender.is_none();
+        let mut current = match sender.take() {
+            Some(sender) => sender,
+            None => connect(upstream).await?,
+        };
+        let sent = async {
+            current.ready().await.map_err(io::Error::other)?;
+            let response = current.send_request(build()?).await.map_err(io::Error::other)?;
+            let (parts, body) = response.into_parts();
+            let body = body.collect().await.map_err(io::Error::other)?.to_bytes();
+            Ok::<_, io::Error>(Answer { status: parts.status, headers: parts.headers, body })
+        }
+        .await;
+        match sent {
+            Ok(answer) => {
+                let close = answer
+                    .headers
+                    .get("connection")
+                    .is_some_and(|c| c.as_bytes().eq_ignore_ascii_case(b"close"));
+                if !close && !current.is_closed() {
+                    state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(current);
+                }
+                return Ok(answer);
+            }
+            Err(error) if fresh || attempts > 1 => return Err(error),
+            Err(_) => {}
+        }
+    }
+}
+
+fn respond(answer: &Answer, body: Bytes) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = answer.status;
+    for name in RESPONSE_HEADERS {
+        for value in answer.headers.get_all(name) {
+            response.headers_mut().append(HeaderName::from_static(name), value.clone());
+        }
+    }
+    response
+}
+
+fn bad_gateway(error: &io::Error) -> Response {
+    (StatusCode::BAD_GATEWAY, format!("chio proxy: the upstream failed: {error}\n")).into_response()
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let is_post = method == Method::POST && uri.path() == "/";
+    if !is_post {
+        return match forward(&shared.http, &method, &uri, &headers, body).await {
+            Ok(answer) => {
+                let body = answer.body.clone();
+                respond(&answer, body)
+            }
+            Err(error) => bad_gateway(&error),
+        };
+    }
+    let token = headers.get("osu-token").and_then(|t| t.to_str().ok()).map(str::to_owned);
+    match token {
+        None => login(&shared, &method, &uri, &headers, body).await,
+        Some(token) => poll(&shared, &token, &method, &uri, &headers, body).await,
+    }
+}
+
+async fn login(
+    shared: &Arc<Shared>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Response {
+    let session = Session::new(Arc::clone(shared), Transport::Http);
+    let ctx = match LoginRequest::parse(&body) {
+        Ok(request) => {
+            session.login(&request);
+            Some(request.version.context())
+        }
+        Err(error) => {
+            session.bad_login(&body, &error.to_string());
+            None
+        }
+    };
+    session.capture(Dir::ClientToServer, Kind::Login, &body);
+    let answer = match forward(&shared.http, method, uri, headers, body).await {
+        Ok(answer) => answer,
+        Err(error) => {
+            session.capture_end();
+            if ctx.is_some() {
+                shared.config.tap.closed(session.id);
+            }
+            return bad_gateway(&error);
+        }
+    };
+    session.capture(Dir::ServerToClient, Kind::Data, &answer.body);
+    let plain = !answer.headers.contains_key("content-encoding");
+    if let Some(ctx) = ctx
+        && plain
+    {
+        session.body::<FromServer>(ctx, &answer.body, false);
+    }
+    let token = answer
+        .headers
+        .get("cho-token")
+        .and_then(|t| t.to_str().ok())
+        .filter(|t| !t.is_empty() && *t != chio_server::http::NO_TOKEN);
+    match (ctx, token) {
+        (Some(ctx), Some(token)) => {
+            let outbox = shared.config.injector.open(session.id, ctx);
+            let replaced = shared
+                .http
+                .sessions()
+                .insert(token.to_owned(), Arc::new(HttpSession { session, ctx, outbox }));
+            if let Some(old) = replaced {
+                end(shared, &old);
+            }
+        }
+        (ctx, _) => {
+            session.capture_end();
+            if ctx.is_some() {
+                shared.config.tap.closed(session.id);
+            }
+        }
+    }
+    let body = answer.body.clone();
+    respond(&answer, body)
+}
+
+/// Whether a client body holds an `OsuExit`.
+fn exits(ctx: Context, body: &[u8]) -> bool {
+    let Some(exit) = chio_packets::catalog::find("OsuExit", ctx).map(|info| info.id) else { return false };
+    PacketDecoder::<FromClient>::new(ctx)
+        .frames(body)
+        .map_while(Result::ok)
+        .any(|frame| frame.id == Some(exit))
+}
+
+async fn poll(
+    shared: &Arc<Shared>,
+    token: &str,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Response {
+    let known = shared.http.sessions().get(token).cloned();
+    let Some(known) = known else {
+        // Not a session of this proxy (it restarted, say): passed on, not decoded.
+        return match forward(&shared.http, method, uri, headers, body).await {
+            Ok(answer) => {
+                let body = answer.body.clone();
+                respond(&answer, body)
+            }
+            Err(error) => bad_gateway(&error),
+        };
+    };
+    let session = &known.session;
+    session.capture(Dir::ClientToServer, Kind::Poll, &body);
+    session.body::<FromClient>(known.ctx, &body, false);
+    let exiting = exits(known.ctx, &body);
+    let answer = match forward(&shared.http, method, uri, headers, body).await {
+        Ok(answer) => answer,
+        Err(error) => return bad_gateway(&error),
+    };
+    session.capture(Dir::ServerToClient, Kind::Data, &answer.body);
+    let plain = !answer.headers.contains_key("content-encoding");
+    if plain {
+        session.body::<FromServer>(known.ctx, &answer.body, false);
+    }
+    let mut body = answer.body.clone();
+    if plain && answer.status == StatusCode::OK && !exiting {
+        let injected = known.outbox.drain_up_to(POLL_SOFT_CAP).concat();
+        if !injected.is_empty() {
+            session.capture(Dir::ServerToClient, Kind::Injected, &injected);
+            session.body::<FromServer>(known.ctx, &injected, true);
+            let mut joined = Vec::with_capacity(body.len() + injected.len());
+            joined.extend_from_slice(&body);
+            joined.extend_from_slice(&injected);
+            body = Bytes::from(joined);
+        }
+    }
+    if exiting {
+        let removed = shared.http.sessions().remove(token);
+        if let Some(removed) = removed {
+            end(shared, &removed);
+        }
+    }
+    respond(&answer, body)
+}
