@@ -7,6 +7,7 @@ mod client;
 mod explore;
 mod layouts;
 mod login;
+mod proxy;
 mod reference;
 mod serve;
 mod traffic;
@@ -57,6 +58,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// A headless osu! client of any build: log in, print packets, send commands.
     Client(client::ClientArgs),
+    /// A proxy between osu! clients and their server: logs every packet, captures every byte.
+    Proxy(proxy::ProxyArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Api(command) => api::run(command.clone()),
         Command::Serve(args) => serve::serve(args),
         Command::Client(args) => client::client(args),
+        Command::Proxy(args) => proxy::proxy(args),
     }
 }
 
