@@ -59,7 +59,8 @@ pub(crate) struct ProxyArgs {
     /// Address for HTTP clients [default: 127.0.0.1:8081 when --upstream-http is given].
     #[arg(long)]
     listen_http: Option<SocketAddr>,
-    /// The server's HTTP base URL, such as http://127.0.0.1:8080 (http:// only for now).
+    /// The server's HTTP base URL, such as http://127.0.0.1:8080 or https://c.example.com
+    /// (TLS checked against the Web PKI roots).
     #[arg(long)]
     upstream_http: Option<String>,
     /// Write one JSON line per packet to this file (`-` for standard error).

@@ -7,6 +7,9 @@
 //! a login: its body is parsed for the build, and the `cho-token` of the answer is mapped
 //! to a proxy session so that later polls are attributed. Queued injected frames are
 //! appended to the end of a session's next poll answer.
+//!
+//! An `https://` upstream is reached over TLS (rustls with the ring provider, the Web PKI
+//! roots of webpki-roots, SNI the URL's host); the proxy's own listener speaks plain HTTP.
 
 use std::collections::HashMap;
 use std::io;
@@ -39,7 +42,6 @@ const REQUEST_HEADERS: [&str; 6] =
 const RESPONSE_HEADERS: [&str; 4] = ["cho-token", "cho-protocol", "content-type", "content-encoding"];
 
 /// Where HTTP requests go.
-#[derive(Debug)]
 struct Upstream {
     /// `host:port` to connect to.
     addr: String,
@@ -47,19 +49,44 @@ struct Upstream {
     authority: String,
     /// The base path, without a trailing `/`.
     base: String,
+    /// For `https://`: the TLS client and the name the server's certificate must have.
+    tls: Option<(tokio_rustls::TlsConnector, rustls::pki_types::ServerName<'static>)>,
+}
+
+impl std::fmt::Debug for Upstream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upstream")
+            .field("addr", &self.addr)
+            .field("base", &self.base)
+            .field("tls", &self.tls.is_some())
+            .finish()
+    }
+}
+
+/// A TLS client trusting the Web PKI roots (webpki-roots), with the ring provider.
+fn tls_connector() -> io::Result<tokio_rustls::TlsConnector> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(io::Error::other)?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
 }
 
 impl Upstream {
     fn parse(url: &str) -> io::Result<Self> {
         let invalid = |why: String| io::Error::new(io::ErrorKind::InvalidInput, why);
-        if url.starts_with("https://") {
-            return Err(invalid(format!(
-                "{url}: https:// upstreams are not supported yet; use the server's http:// address \
-                 (or a local TLS-terminating proxy in front of it)"
-            )));
-        }
-        let rest =
-            url.strip_prefix("http://").ok_or_else(|| invalid(format!("{url}: not an http:// URL")))?;
+        let (rest, secure) = if let Some(rest) = url.strip_prefix("https://") {
+            (rest, true)
+        } else if let Some(rest) = url.strip_prefix("http://") {
+            (rest, false)
+        } else {
+            return Err(invalid(format!("{url}: not an http:// or https:// URL")));
+        };
         let (authority, path) = match rest.find('/') {
             Some(at) => (&rest[..at], &rest[at..]),
             None => (rest, ""),
@@ -67,9 +94,19 @@ impl Upstream {
         if authority.is_empty() {
             return Err(invalid(format!("{url}: no host")));
         }
-        let has_port = authority.rsplit_once(':').is_some_and(|(_, port)| !port.contains(']'));
-        let addr = if has_port { authority.to_owned() } else { format!("{authority}:80") };
-        Ok(Self { addr, authority: authority.to_owned(), base: path.trim_end_matches('/').to_owned() })
+        let port = authority.rsplit_once(':').filter(|(_, port)| !port.contains(']'));
+        let host = port.map_or(authority, |(host, _)| host);
+        let default_port = if secure { 443 } else { 80 };
+        let addr = if port.is_some() { authority.to_owned() } else { format!("{authority}:{default_port}") };
+        let tls = if secure {
+            let name = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+            let name =
+                rustls::pki_types::ServerName::try_from(name).map_err(|e| invalid(format!("{url}: {e}")))?;
+            Some((tls_connector()?, name))
+        } else {
+            None
+        };
+        Ok(Self { addr, authority: authority.to_owned(), base: path.trim_end_matches('/').to_owned(), tls })
     }
 }
 
@@ -135,6 +172,15 @@ struct Answer {
 async fn connect(upstream: &Upstream) -> io::Result<SendRequest<Full<Bytes>>> {
     let stream = TcpStream::connect(&upstream.addr).await?;
     stream.set_nodelay(true)?;
+    if let Some((connector, name)) = &upstream.tls {
+        let stream = connector.connect(name.clone(), stream).await?;
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(io::Error::other)?;
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        return Ok(sender);
+    }
     let (sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(io::Error::other)?;
     tokio::spawn(async move {

@@ -34,7 +34,8 @@ pub struct ProxyConfig {
     /// Where HTTP clients connect (used by the CLI; [`Proxy::serve_http`] takes a listener).
     pub listen_http: Option<SocketAddr>,
     /// The bancho server's HTTP base URL (`http://host:port`); needed by
-    /// [`Proxy::serve_http`]. `https://` is refused (not supported yet).
+    /// [`Proxy::serve_http`]. An `https://` URL is reached over TLS (rustls, trusting the
+    /// Web PKI roots; SNI is the URL's host).
     pub upstream_http: Option<String>,
     /// The packet log, if any.
     pub log: Option<Arc<PacketLog>>,
@@ -180,7 +181,7 @@ impl Proxy {
     ///
     /// # Errors
     ///
-    /// `upstream_http` is not an `http://` URL (`https://` is not supported yet).
+    /// `upstream_http` is not an `http://` or `https://` URL.
     pub fn new(config: ProxyConfig) -> io::Result<Self> {
         let http = crate::http::HttpState::new(config.upstream_http.as_deref())?;
         let (shutdown, _) = watch::channel(false);
