@@ -519,3 +519,64 @@ async fn injected_packets_reach_tcp_and_http_clients() {
     http.logout().await.unwrap();
     bench.proxy.shutdown();
 }
+
+/// An injected frame is held while the server's stream is inside a frame, and written
+/// right after that frame ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injection_waits_for_the_end_of_a_server_frame() {
+    let upstream = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream_addr = upstream.local_addr().unwrap();
+    // A login reply (user 1000), sent in two pieces.
+    let reply = [5, 0, 0, 4, 0, 0, 0, 0xe8, 3, 0, 0];
+    let (go, wait) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let (mut server, _) = upstream.accept().await.unwrap();
+        let mut login = Vec::new();
+        let mut buf = [0; 1024];
+        while login.iter().filter(|b| **b == b'\n').count() < 3 {
+            let n = server.read(&mut buf).await.unwrap();
+            assert!(n > 0);
+            login.extend_from_slice(&buf[..n]);
+        }
+        server.write_all(&reply[..5]).await.unwrap();
+        wait.await.unwrap();
+        server.write_all(&reply[5..]).await.unwrap();
+        while server.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+    });
+    let injector = Injector::new();
+    let proxy =
+        Proxy::new(ProxyConfig::default().with_upstream_tcp(upstream_addr).with_injector(injector.clone())).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serving = proxy.clone();
+    tokio::spawn(async move { serving.serve_tcp(listener).await.unwrap() });
+
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    client.write_all(ClientConfig::new(20130815, "edge", "pw").login_body().as_bytes()).await.unwrap();
+    let mut half = [0; 5];
+    tokio::time::timeout(WAIT, client.read_exact(&mut half)).await.unwrap().unwrap();
+    assert_eq!(half, reply[..5]);
+    let sessions = injector.sessions();
+    assert_eq!(sessions.len(), 1);
+    injector.inject(sessions[0].0, &ServerEvent::Announce("between".into())).unwrap();
+    // Held: nothing comes while the server's frame is unfinished.
+    let mut more = [0; 64];
+    let early = tokio::time::timeout(Duration::from_millis(200), client.read(&mut more)).await;
+    assert!(early.is_err(), "bytes came in the middle of a frame: {early:?}");
+    go.send(()).unwrap();
+    let mut rest = [0; 6];
+    tokio::time::timeout(WAIT, client.read_exact(&mut rest)).await.unwrap().unwrap();
+    assert_eq!(rest, reply[5..]);
+    let mut header = [0; 7];
+    tokio::time::timeout(WAIT, client.read_exact(&mut header)).await.unwrap().unwrap();
+    let len = u32::from_le_bytes(header[3..7].try_into().unwrap()) as usize;
+    let mut frame = header.to_vec();
+    frame.resize(7 + len, 0);
+    tokio::time::timeout(WAIT, client.read_exact(&mut frame[7..])).await.unwrap().unwrap();
+    let ctx = Context::new(20130815);
+    let mut decoder = PacketDecoder::<FromServer>::new(ctx);
+    let whole = decoder.frames(&frame).next().unwrap().unwrap();
+    let packet = decoder.decode(&whole).unwrap().into_packet().unwrap();
+    assert_eq!(packet.name(), "BanchoAnnounce");
+    proxy.shutdown();
+}
