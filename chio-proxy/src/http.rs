@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -23,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use chio_packets::login_request::LoginRequest;
 use chio_packets::wire::PacketDecoder;
-use chio_packets::{Context, FromClient, FromServer};
+use chio_packets::{Context, FromClient, FromServer, PacketSet};
 use chio_server::outbox::{Outbox, POLL_SOFT_CAP};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
@@ -110,11 +111,26 @@ impl Upstream {
     }
 }
 
+/// How long an HTTP session may go without a poll before the proxy ends it (a client that
+/// vanished without its exit).
+const IDLE_END: Duration = Duration::from_secs(300);
+
 /// A logged-in HTTP session.
 struct HttpSession {
     session: Session,
     ctx: Context,
     outbox: Outbox,
+    last_seen: Mutex<Instant>,
+}
+
+impl HttpSession {
+    fn seen(&self) {
+        *self.last_seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Instant::now();
+    }
+
+    fn idle(&self) -> Duration {
+        self.last_seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).elapsed()
+    }
 }
 
 /// What the HTTP side keeps.
@@ -137,6 +153,21 @@ impl HttpState {
 
     fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<HttpSession>>> {
         self.sessions.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Ends the sessions that have not polled for [`IDLE_END`].
+fn end_idle(shared: &Shared) {
+    let mut idle = Vec::new();
+    shared.http.sessions().retain(|_, session| {
+        let keep = session.idle() < IDLE_END;
+        if !keep {
+            idle.push(Arc::clone(session));
+        }
+        keep
+    });
+    for session in idle {
+        end(shared, &session);
     }
 }
 
@@ -278,6 +309,7 @@ async fn handle(
             Err(error) => bad_gateway(&error),
         };
     }
+    end_idle(&shared);
     let token = headers.get("osu-token").and_then(|t| t.to_str().ok()).map(str::to_owned);
     match token {
         None => login(&shared, &method, &uri, &headers, body).await,
@@ -329,10 +361,10 @@ async fn login(
     match (ctx, token) {
         (Some(ctx), Some(token)) => {
             let outbox = shared.config.injector.open(session.id, ctx);
-            let replaced = shared
-                .http
-                .sessions()
-                .insert(token.to_owned(), Arc::new(HttpSession { session, ctx, outbox }));
+            let replaced = shared.http.sessions().insert(
+                token.to_owned(),
+                Arc::new(HttpSession { session, ctx, outbox, last_seen: Mutex::new(Instant::now()) }),
+            );
             if let Some(old) = replaced {
                 end(shared, &old);
             }
@@ -348,13 +380,10 @@ async fn login(
     respond(&answer, body)
 }
 
-/// Whether a client body holds an `OsuExit`.
-fn exits(ctx: Context, body: &[u8]) -> bool {
-    let Some(exit) = chio_packets::catalog::find("OsuExit", ctx).map(|info| info.id) else { return false };
-    PacketDecoder::<FromClient>::new(ctx)
-        .frames(body)
-        .map_while(Result::ok)
-        .any(|frame| frame.id == Some(exit))
+/// Whether `body`, frames of set `S`, holds the packet `name`.
+fn holds<S: PacketSet>(ctx: Context, body: &[u8], name: &str) -> bool {
+    let Some(id) = chio_packets::catalog::find(name, ctx).map(|info| info.id) else { return false };
+    PacketDecoder::<S>::new(ctx).frames(body).map_while(Result::ok).any(|frame| frame.id == Some(id))
 }
 
 async fn poll(
@@ -379,18 +408,22 @@ async fn poll(
     let session = &known.session;
     session.capture(Dir::ClientToServer, Kind::Poll, &body);
     session.body::<FromClient>(known.ctx, &body, false);
-    let exiting = exits(known.ctx, &body);
+    known.seen();
+    let exiting = holds::<FromClient>(known.ctx, &body, "OsuExit");
     let answer = match forward(&shared.http, method, uri, headers, body).await {
         Ok(answer) => answer,
         Err(error) => return bad_gateway(&error),
     };
     session.capture(Dir::ServerToClient, Kind::Data, &answer.body);
     let plain = !answer.headers.contains_key("content-encoding");
+    // The server forgot the session (a restart tells the client to log in again).
+    let mut ending = exiting;
     if plain {
         session.body::<FromServer>(known.ctx, &answer.body, false);
+        ending |= holds::<FromServer>(known.ctx, &answer.body, "BanchoRestart");
     }
     let mut body = answer.body.clone();
-    if plain && answer.status == StatusCode::OK && !exiting {
+    if plain && answer.status == StatusCode::OK && !ending {
         let injected = known.outbox.drain_up_to(POLL_SOFT_CAP).concat();
         if !injected.is_empty() {
             session.capture(Dir::ServerToClient, Kind::Injected, &injected);
@@ -401,7 +434,7 @@ async fn poll(
             body = Bytes::from(joined);
         }
     }
-    if exiting {
+    if ending {
         let removed = shared.http.sessions().remove(token);
         if let Some(removed) = removed {
             end(shared, &removed);

@@ -545,7 +545,8 @@ async fn injection_waits_for_the_end_of_a_server_frame() {
     });
     let injector = Injector::new();
     let proxy =
-        Proxy::new(ProxyConfig::default().with_upstream_tcp(upstream_addr).with_injector(injector.clone())).unwrap();
+        Proxy::new(ProxyConfig::default().with_upstream_tcp(upstream_addr).with_injector(injector.clone()))
+            .unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let serving = proxy.clone();
