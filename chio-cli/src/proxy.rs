@@ -35,8 +35,8 @@ It listens on TCP (default 127.0.0.1:13382) only with --upstream-tcp, and on HTT
 --log writes one JSON line per packet, as `chio decode` prints it plus t_ms, session,
 dir (c2s or s2c) and build; frames that do not decode are raw lines; the login line has
 the password hash redacted. --capture writes every byte with direction and timing
-(`chio decode --capture` reads it). A capture holds the password hash as sent: keep it
-private.
+(the chio-proxy crate's capture::read reads it). A capture holds the password hash as
+sent: keep it private.
 
 Pointing real clients at the proxy:
 - TCP builds (up to b20130815): the client connects to a hardcoded bancho IP. Patch it
@@ -63,6 +63,10 @@ pub(crate) struct ProxyArgs {
     /// (TLS checked against the Web PKI roots).
     #[arg(long)]
     upstream_http: Option<String>,
+    /// PEM certificates to trust for an https:// upstream besides the Web PKI roots (a
+    /// private CA, or a test server's self-signed certificate).
+    #[arg(long, requires = "upstream_http")]
+    upstream_ca: Option<PathBuf>,
     /// Write one JSON line per packet to this file (`-` for standard error).
     #[arg(long)]
     log: Option<PathBuf>,
@@ -100,6 +104,10 @@ fn plan(args: &ProxyArgs, tap: Arc<dyn Tap>) -> Result<Plan, String> {
         tap,
         ..ProxyConfig::default()
     };
+    if let Some(path) = &args.upstream_ca {
+        let pem = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        config.upstream_roots_pem = Some(pem);
+    }
     if let Some(path) = &args.log {
         let log = if path.as_os_str() == "-" {
             PacketLog::new(std::io::stderr())

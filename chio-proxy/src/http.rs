@@ -65,9 +65,23 @@ impl std::fmt::Debug for Upstream {
 }
 
 /// A TLS client trusting the Web PKI roots (webpki-roots), with the ring provider.
-fn tls_connector() -> io::Result<tokio_rustls::TlsConnector> {
+fn tls_connector(extra_pem: Option<&[u8]>) -> io::Result<tokio_rustls::TlsConnector> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(pem) = extra_pem {
+        let invalid = |why: String| io::Error::new(io::ErrorKind::InvalidInput, why);
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            let cert = cert.map_err(|e| invalid(format!("the upstream roots: {e}")))?;
+            roots.add(cert).map_err(|e| invalid(format!("the upstream roots: {e}")))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(invalid("the upstream roots: no PEM certificate".to_owned()));
+        }
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -79,7 +93,7 @@ fn tls_connector() -> io::Result<tokio_rustls::TlsConnector> {
 }
 
 impl Upstream {
-    fn parse(url: &str) -> io::Result<Self> {
+    fn parse(url: &str, roots_pem: Option<&[u8]>) -> io::Result<Self> {
         let invalid = |why: String| io::Error::new(io::ErrorKind::InvalidInput, why);
         let (rest, secure) = if let Some(rest) = url.strip_prefix("https://") {
             (rest, true)
@@ -103,7 +117,7 @@ impl Upstream {
             let name = host.trim_start_matches('[').trim_end_matches(']').to_owned();
             let name =
                 rustls::pki_types::ServerName::try_from(name).map_err(|e| invalid(format!("{url}: {e}")))?;
-            Some((tls_connector()?, name))
+            Some((tls_connector(roots_pem)?, name))
         } else {
             None
         };
@@ -143,9 +157,9 @@ pub(crate) struct HttpState {
 }
 
 impl HttpState {
-    pub(crate) fn new(upstream: Option<&str>) -> io::Result<Self> {
+    pub(crate) fn new(upstream: Option<&str>, roots_pem: Option<&[u8]>) -> io::Result<Self> {
         Ok(Self {
-            upstream: upstream.map(Upstream::parse).transpose()?,
+            upstream: upstream.map(|url| Upstream::parse(url, roots_pem)).transpose()?,
             sessions: Mutex::default(),
             pool: Mutex::default(),
         })

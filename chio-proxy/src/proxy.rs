@@ -37,6 +37,9 @@ pub struct ProxyConfig {
     /// [`Proxy::serve_http`]. An `https://` URL is reached over TLS (rustls, trusting the
     /// Web PKI roots; SNI is the URL's host).
     pub upstream_http: Option<String>,
+    /// PEM certificates trusted for an `https://` upstream besides the Web PKI roots (a
+    /// test server's or a private CA's).
+    pub upstream_roots_pem: Option<Vec<u8>>,
     /// The packet log, if any.
     pub log: Option<Arc<PacketLog>>,
     /// The capture, if any.
@@ -68,6 +71,7 @@ impl Default for ProxyConfig {
             upstream_tcp: None,
             listen_http: None,
             upstream_http: None,
+            upstream_roots_pem: None,
             log: None,
             capture: None,
             tap: Arc::new(NoTap),
@@ -88,6 +92,14 @@ impl ProxyConfig {
     #[must_use]
     pub fn with_upstream_http(mut self, url: impl Into<String>) -> Self {
         self.upstream_http = Some(url.into());
+        self
+    }
+
+    /// Trusts the PEM certificates `pem` for an `https://` upstream, besides the Web PKI
+    /// roots.
+    #[must_use]
+    pub fn with_upstream_roots_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.upstream_roots_pem = Some(pem.into());
         self
     }
 
@@ -181,9 +193,13 @@ impl Proxy {
     ///
     /// # Errors
     ///
-    /// `upstream_http` is not an `http://` or `https://` URL.
+    /// `upstream_http` is not an `http://` or `https://` URL, or `upstream_roots_pem` holds
+    /// no certificate.
     pub fn new(config: ProxyConfig) -> io::Result<Self> {
-        let http = crate::http::HttpState::new(config.upstream_http.as_deref())?;
+        let http = crate::http::HttpState::new(
+            config.upstream_http.as_deref(),
+            config.upstream_roots_pem.as_deref(),
+        )?;
         let (shutdown, _) = watch::channel(false);
         Ok(Self { shared: Arc::new(Shared { config, next_session: AtomicU64::new(1), shutdown, http }) })
     }
