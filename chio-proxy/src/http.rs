@@ -35,6 +35,9 @@ use crate::capture::{Dir, Kind, Transport};
 use crate::proxy::Shared;
 use crate::session::Session;
 
+/// The most idle upstream connections kept.
+const MAX_IDLE_CONNECTIONS: usize = 32;
+
 /// Request headers passed to the upstream.
 const REQUEST_HEADERS: [&str; 6] =
     ["user-agent", "osu-token", "osu-version", "content-type", "accept-encoding", "x-mcosu-ver"];
@@ -280,8 +283,9 @@ async fn forward(
                     .headers
                     .get("connection")
                     .is_some_and(|c| c.as_bytes().eq_ignore_ascii_case(b"close"));
-                if !close && !current.is_closed() {
-                    state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(current);
+                let mut pool = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if !close && !current.is_closed() && pool.len() < MAX_IDLE_CONNECTIONS {
+                    pool.push(current);
                 }
                 return Ok(answer);
             }

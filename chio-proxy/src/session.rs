@@ -206,8 +206,9 @@ impl Session {
     pub(crate) fn body<S: Side>(&self, ctx: Context, bytes: &[u8], injected: bool) {
         let mut decoder = StreamDecoder::<S>::new(ctx);
         decoder.feed(self, bytes, injected);
-        if !decoder.lost && decoder.feeder.finish().is_err() {
-            let error = decoder.feeder.finish().unwrap_err();
+        if !decoder.lost
+            && let Err(error) = decoder.feeder.finish()
+        {
             self.framing_lost(S::DIR, ctx, &error);
         }
     }

@@ -429,6 +429,12 @@ async fn four_eras_chat_spectate_and_play_through_the_proxy_unchanged() {
         assert!(frames::<FromClient>(ctx, &polls) > 0);
         assert!(frames::<FromServer>(ctx, &answers) > 0);
     }
+    // A packet line is `chio decode`'s line plus where and when.
+    let reply = lines.iter().find(|l| l["packet"] == "BanchoLoginReply").unwrap();
+    for key in ["t_ms", "session", "dir", "build", "packet", "id", "compressed", "data"] {
+        assert!(reply.get(key).is_some(), "{key} in {reply}");
+    }
+    assert_eq!(reply["dir"], "s2c");
     // Every login was told, redacted in the log, and every session closed.
     let logins: Vec<_> = lines.iter().filter(|l| l.get("login").is_some()).collect();
     assert_eq!(logins.len(), 4);
