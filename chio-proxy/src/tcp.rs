@@ -89,7 +89,7 @@ async fn client_to_server(
     loop {
         let n = client.read(&mut buf).await?;
         if n == 0 {
-            if let Some(partial) = login.take() {
+            if let Some(partial) = login.take().filter(|partial| !partial.is_empty()) {
                 session.bad_login(&partial, "the stream ended before the third login line");
                 session.capture(Dir::ClientToServer, Kind::Login, &partial);
             }
