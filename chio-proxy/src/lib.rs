@@ -1,6 +1,6 @@
 //! A bancho-aware proxy between an osu! client of any build and its server.
 //!
-//! - [`proxy`]: the [`Proxy`](proxy::Proxy) and its [`ProxyConfig`](proxy::ProxyConfig):
+//! - [`proxy`]: the [`Proxy`] and its [`ProxyConfig`]:
 //!   TCP and HTTP front doors forwarding every byte unchanged, decoding on the side.
 //! - [`tap`]: what the proxy sees (logins, packets both ways, ends) handed to observers,
 //!   and the [`Injector`](tap::Injector) through which packets are put into a client's
