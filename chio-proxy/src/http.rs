@@ -237,8 +237,8 @@ async fn connect(upstream: &Upstream) -> io::Result<SendRequest<Full<Bytes>>> {
     Ok(sender)
 }
 
-/// Sends one request upstream, on an idle connection if there is one (again on a new one
-/// if that fails: the server may have closed it).
+/// Sends one request upstream, on an idle connection if there is one (else, or if that one
+/// was closed before the request went out, on a new one).
 async fn forward(
     state: &HttpState,
     method: &Method,
@@ -260,38 +260,38 @@ async fn forward(
         request.body(Full::new(body.clone())).map_err(io::Error::other)
     };
     let pooled = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
-    let mut attempts = 0;
     let mut sender = pooled;
     loop {
-        attempts += 1;
         let fresh = sender.is_none();
         let mut current = match sender.take() {
             Some(sender) => sender,
             None => connect(upstream).await?,
         };
-        let sent = async {
-            current.ready().await.map_err(io::Error::other)?;
-            let response = current.send_request(build()?).await.map_err(io::Error::other)?;
-            let (parts, body) = response.into_parts();
-            let body = body.collect().await.map_err(io::Error::other)?.to_bytes();
-            Ok::<_, io::Error>(Answer { status: parts.status, headers: parts.headers, body })
-        }
-        .await;
-        match sent {
-            Ok(answer) => {
-                let close = answer
-                    .headers
-                    .get("connection")
-                    .is_some_and(|c| c.as_bytes().eq_ignore_ascii_case(b"close"));
-                let mut pool = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                if !close && !current.is_closed() && pool.len() < MAX_IDLE_CONNECTIONS {
-                    pool.push(current);
+        // A request goes out once: an idle connection the server closed is replaced only
+        // when the request was not sent on it (a poll sent twice would repeat packets).
+        let response = match current.ready().await {
+            Ok(()) => match current.try_send_request(build()?).await {
+                Ok(response) => response,
+                Err(mut error) => {
+                    if !fresh && error.take_message().is_some() {
+                        continue;
+                    }
+                    return Err(io::Error::other(error.into_error()));
                 }
-                return Ok(answer);
-            }
-            Err(error) if fresh || attempts > 1 => return Err(error),
-            Err(_) => {}
+            },
+            Err(_) if !fresh => continue,
+            Err(error) => return Err(io::Error::other(error)),
+        };
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(io::Error::other)?.to_bytes();
+        let answer = Answer { status: parts.status, headers: parts.headers, body };
+        let close =
+            answer.headers.get("connection").is_some_and(|c| c.as_bytes().eq_ignore_ascii_case(b"close"));
+        let mut pool = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !close && !current.is_closed() && pool.len() < MAX_IDLE_CONNECTIONS {
+            pool.push(current);
         }
+        return Ok(answer);
     }
 }
 
