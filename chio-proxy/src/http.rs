@@ -259,8 +259,10 @@ async fn forward(
         }
         request.body(Full::new(body.clone())).map_err(io::Error::other)
     };
-    let pooled = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
-    let mut sender = pooled;
+    let mut sender = {
+        let mut pool = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        std::iter::from_fn(|| pool.pop()).find(|sender| !sender.is_closed())
+    };
     loop {
         let fresh = sender.is_none();
         let mut current = match sender.take() {

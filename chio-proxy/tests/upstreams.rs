@@ -1,6 +1,6 @@
-//! An `https://` upstream: a TLS terminator (tokio-rustls, a self-signed certificate for
-//! `localhost` in `tests/fixtures`) in front of a loopback chio-server, reached by the
-//! proxy over TLS with that certificate trusted.
+//! HTTP upstreams: an `https://` one (a TLS terminator with a self-signed certificate for
+//! `localhost` from `tests/fixtures`, in front of a loopback chio-server, reached with that
+//! certificate trusted), URLs that are refused, and an upstream that drops connections.
 
 use std::sync::Arc;
 
@@ -77,4 +77,48 @@ fn upstream_urls_are_checked() {
         ProxyConfig::default().with_upstream_http("https://localhost").with_upstream_roots_pem("nothing");
     assert!(Proxy::new(config).is_err());
     assert!(Proxy::new(ProxyConfig::default().with_upstream_http("https://c.example.com/")).is_ok());
+}
+
+/// An upstream that closes its connection after every answer (without saying so): each
+/// request still goes through, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upstream_that_closes_idle_connections_is_reconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let upstream = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream_addr = upstream.local_addr().unwrap();
+    let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&served);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = upstream.accept().await {
+            let mut request = Vec::new();
+            let mut buf = [0; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let answer = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-type: text/plain\r\n\r\nok";
+            let _ = stream.write_all(answer.as_bytes()).await;
+            // Closed at once, with no `Connection: close`.
+        }
+    });
+    let proxy =
+        Proxy::new(ProxyConfig::default().with_upstream_http(format!("http://{upstream_addr}"))).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serving = proxy.clone();
+    tokio::spawn(async move { serving.serve_http(listener).await.unwrap() });
+    for _ in 0..5 {
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        client.write_all(b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").await.unwrap();
+        let mut answer = Vec::new();
+        client.read_to_end(&mut answer).await.unwrap();
+        let answer = String::from_utf8(answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("ok"), "{answer}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 5);
+    proxy.shutdown();
 }
