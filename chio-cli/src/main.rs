@@ -8,6 +8,7 @@ mod client;
 mod explore;
 mod layouts;
 mod login;
+mod proxy;
 mod reference;
 mod replay;
 mod serve;
@@ -61,6 +62,8 @@ enum Command {
     Client(client::ClientArgs),
     /// Replay a captured session against a server and compare its answer with the capture.
     Replay(replay::ReplayArgs),
+    /// A proxy between osu! clients and their server: logs every packet, captures every byte.
+    Proxy(proxy::ProxyArgs),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(args),
         Command::Client(args) => client::client(args),
         Command::Replay(args) => replay::replay(args),
+        Command::Proxy(args) => proxy::proxy(args),
     }
 }
 

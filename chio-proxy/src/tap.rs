@@ -23,7 +23,9 @@ pub type SessionId = u64;
 
 /// Observes proxied traffic. Every method has a default that does nothing.
 pub trait Tap: Send + Sync + 'static {
-    /// A client logged in (its login lines were forwarded); `ctx` is its build's.
+    /// A client logged in (its login lines were forwarded; whether the server accepts them
+    /// shows in its answer); `ctx` is its build's. A login that does not parse is not
+    /// told, and neither is anything of its session.
     fn login(&self, session: SessionId, login: &OwnedLogin, ctx: Context) {
         let _ = (session, login, ctx);
     }
@@ -33,12 +35,15 @@ pub trait Tap: Send + Sync + 'static {
         let _ = (session, ctx, packet);
     }
 
-    /// The server sent `packet` to the client.
+    /// The server sent `packet` to the client. Injected packets are not told: they did
+    /// not come from the server.
     fn server_packet(&self, session: SessionId, ctx: Context, packet: &ServerPacket<'_>) {
         let _ = (session, ctx, packet);
     }
 
-    /// The session ended.
+    /// The session ended (TCP: the connection closed; HTTP: the client sent its exit, the
+    /// server answered with a restart or refused the login, the session idled five
+    /// minutes, or the proxy stopped). Told only of sessions whose login was told.
     fn closed(&self, session: SessionId) {
         let _ = session;
     }
@@ -49,6 +54,34 @@ pub trait Tap: Send + Sync + 'static {
 pub struct NoTap;
 
 impl Tap for NoTap {}
+
+/// Several taps as one: each is told of everything, in order.
+#[derive(Clone, Default)]
+pub struct FanOut(pub Vec<Arc<dyn Tap>>);
+
+impl std::fmt::Debug for FanOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FanOut({} taps)", self.0.len())
+    }
+}
+
+impl Tap for FanOut {
+    fn login(&self, session: SessionId, login: &OwnedLogin, ctx: Context) {
+        self.0.iter().for_each(|tap| tap.login(session, login, ctx));
+    }
+
+    fn client_packet(&self, session: SessionId, ctx: Context, packet: &ClientPacket<'_>) {
+        self.0.iter().for_each(|tap| tap.client_packet(session, ctx, packet));
+    }
+
+    fn server_packet(&self, session: SessionId, ctx: Context, packet: &ServerPacket<'_>) {
+        self.0.iter().for_each(|tap| tap.server_packet(session, ctx, packet));
+    }
+
+    fn closed(&self, session: SessionId) {
+        self.0.iter().for_each(|tap| tap.closed(session));
+    }
+}
 
 /// Why an injection failed.
 #[derive(Debug, thiserror::Error)]
