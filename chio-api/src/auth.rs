@@ -10,6 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha512};
 use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
 
 use crate::message::Scope;
 use crate::permission::Permissions;
@@ -19,7 +20,8 @@ pub const TOKEN_BYTES: usize = 32;
 
 /// A bearer token: the secret an application presents to skip approval.
 ///
-/// `Debug` does not print it.
+/// `Debug` does not print it, and its text is overwritten with zeroes when it is dropped,
+/// so a token does not linger in freed memory after its session ends.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Token(String);
@@ -49,6 +51,20 @@ impl Token {
         self.0.len() == 2 * TOKEN_BYTES && self.0.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     }
 }
+
+impl Drop for Token {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Zeroize for Token {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for Token {}
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -257,6 +273,15 @@ impl GrantStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_zeroized_when_dropped() {
+        fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        zeroized_on_drop::<Token>();
+        let mut token = Token::generate().unwrap();
+        token.zeroize();
+        assert!(token.as_str().is_empty(), "zeroize leaves no text behind");
+    }
 
     #[test]
     fn tokens_are_256_random_bits_in_hex() {

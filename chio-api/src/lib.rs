@@ -153,6 +153,22 @@
 //! 14. **Names are not identities.** Application names are self-declared: the blacklist
 //!     and the whitelist act on names, which keeps honest applications in line but trusts
 //!     any local program that borrows a name. Tokens are what authenticate.
+//! 15. **`max_combo` is a number.** The concept allows `null` only for `beatmap_id` and
+//!     `beatmapset_id`; `max_combo` is always a number, `0` when the game does not know it
+//!     (an unsubmitted map): no playable map has a maximum combo of 0, so 0 cannot be
+//!     mistaken for a real value. A `null` from another server reads as 0. *Tests*:
+//!     `state::tests::max_combo_is_always_a_number`.
+//! 16. **Field limits.** Counted in characters (Unicode scalar values), not bytes:
+//!     `application` 1 to 64 ([`message::MAX_APPLICATION_CHARS`]) and `description` at most
+//!     512 ([`message::MAX_DESCRIPTION_CHARS`]); over either, auth state `protocol_error` and
+//!     the connection closes. A `notification`'s `message`, trimmed, 1 to 500
+//!     ([`message::MAX_NOTIFICATION_CHARS`], [`server::ServerConfig::max_notification_chars`]);
+//!     over it, `invalid_request` and the session goes on. *Tests*:
+//!     `loopback::protocol::the_documented_field_limits_are_enforced`.
+//! 17. **Tokens in memory.** A [`Token`](auth::Token) overwrites its text with zeroes when
+//!     dropped (`zeroize`), and so do the buffers a frame carrying one is written from: once
+//!     a session ends, its token is not left in freed memory by this crate. *Tests*:
+//!     `auth::tests::tokens_are_zeroized_when_dropped`.
 //!
 //! # Example
 //!

@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 
 use crate::auth::{GrantId, GrantInfo, GrantStore};
 use crate::frame::DEFAULT_MAX_FRAME_LEN;
-use crate::message::{DisconnectReason, Scope};
+use crate::message::{DisconnectReason, MAX_NOTIFICATION_CHARS, Scope};
 use crate::permission::Permissions;
 use crate::session;
 use crate::source::StateSource;
@@ -45,7 +45,8 @@ pub struct ServerConfig {
     pub notification_burst: u32,
     /// Time in which a session regains one notification. Default 5 s.
     pub notification_interval: Duration,
-    /// Longest notification text, in characters. Default 500.
+    /// Longest notification text, in characters, after trimming; longer ones are answered
+    /// `invalid_request`. Default [`MAX_NOTIFICATION_CHARS`] (500).
     pub max_notification_chars: usize,
     /// Connections served at once; more are closed on accept. Default 32.
     pub max_connections: usize,
@@ -61,7 +62,7 @@ impl Default for ServerConfig {
             approval_timeout: Duration::from_secs(60),
             notification_burst: 3,
             notification_interval: Duration::from_secs(5),
-            max_notification_chars: 500,
+            max_notification_chars: MAX_NOTIFICATION_CHARS,
             max_connections: 32,
         }
     }

@@ -6,6 +6,7 @@ use bytes::{Bytes, BytesMut};
 use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::codec::Decoder;
+use zeroize::Zeroize;
 
 use crate::frame::{FrameCodec, FrameError};
 
@@ -73,15 +74,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> FramedStream<S> {
     pub async fn write_frame(&mut self, payload: &[u8]) -> Result<(), FrameError> {
         self.write_buf.clear();
         self.codec.put_frame(payload, &mut self.write_buf)?;
-        self.io.write_all(&self.write_buf).await?;
+        let written = self.io.write_all(&self.write_buf).await;
+        // Frames may carry a token: leave no copy in the reused buffer.
+        self.write_buf[..].zeroize();
+        self.write_buf.clear();
+        written?;
         self.io.flush().await?;
         Ok(())
     }
 
-    /// Writes `message` as one JSON frame.
+    /// Writes `message` as one JSON frame; the serialized copy is zeroed afterwards.
     pub async fn write_message<T: Serialize>(&mut self, message: &T) -> Result<(), TransportError> {
-        let payload = serde_json::to_vec(message)?;
-        Ok(self.write_frame(&payload).await?)
+        let mut payload = serde_json::to_vec(message)?;
+        let written = self.write_frame(&payload).await;
+        payload.zeroize();
+        Ok(written?)
     }
 
     /// Closes the stream: ends the write side, then reads and discards input for a short
