@@ -38,7 +38,7 @@
 //!    `{"type":"auth","application":"My overlay","description":"Shows pp","permissions":"read|subscribe","scope":"user","token":"…"}`
 //!    (`description` and `token` may be left out). Frames before it get
 //!    `{"type":"error","error":"not_authentified"}`; the connection stays open until the auth
-//!    timeout (10 s by default) runs out.
+//!    timeout (5 s by default) runs out.
 //! 2. The server answers `{"type":"auth","state":"…","token":"…"}`, the token only on
 //!    success. Without a valid token the player is asked first, through the host's
 //!    [`Approver`](server::Approver), within the approval timeout.
@@ -69,8 +69,8 @@
 //!
 //! **Errors.** `{"type":"error","error":"…","request":"…"}` with `not_authentified`,
 //! `invalid_request` (malformed JSON, bad fields, a second `auth`, an oversize frame),
-//! `permission_error`, `unsupported_feature` (a `type` the server does not know) or
-//! `rate_limited`. **Disconnect reasons**: `shutdown`, `restart`, `blacklisted`, `revoked`.
+//! `permission_error`, `unsupported_feature` (a `type` the server does not know),
+//! `rate_limited` or `too_many_connections` (ruling 18). **Disconnect reasons**: `shutdown`, `restart`, `blacklisted`, `revoked`.
 //!
 //! # Rulings
 //!
@@ -147,8 +147,8 @@
 //!     `loopback::lifecycle::revoking_a_grant_disconnects_its_sessions_and_kills_the_token`,
 //!     `loopback::client::a_late_notification_error_does_not_confuse_the_next_request`.
 //! 13. **Timeouts.** An approval not given within its timeout is `denied`. A connection
-//!     that has not sent `auth` within the auth timeout is closed without a word. *Tests*:
-//!     `loopback::lifecycle::an_unanswered_approval_is_denied_after_its_timeout`,
+//!     that has not sent `auth` within the auth timeout (5 s) is closed without a word.
+//!     *Tests*: `loopback::lifecycle::an_unanswered_approval_is_denied_after_its_timeout`,
 //!     `a_silent_connection_is_closed_after_the_auth_timeout`.
 //! 14. **Names are not identities.** Application names are self-declared: the blacklist
 //!     and the whitelist act on names, which keeps honest applications in line but trusts
@@ -169,6 +169,19 @@
 //!     dropped (`zeroize`), and so do the buffers a frame carrying one is written from: once
 //!     a session ends, its token is not left in freed memory by this crate. *Tests*:
 //!     `auth::tests::tokens_are_zeroized_when_dropped`.
+//! 18. **Connection budgets.** Unapproved programs must not keep approved applications out.
+//!     Connections not yet authenticated (silent, or whose player is being asked) have a
+//!     budget of their own, [`max_pending`](server::ServerConfig::max_pending) (8), and the
+//!     auth timeout (5 s). Over it, a connection still gets a short window,
+//!     [`overflow_auth_timeout`](server::ServerConfig::overflow_auth_timeout) (1 s, at most 8
+//!     such at once), in which only an `auth` with a valid token admits it; anything else,
+//!     silence included, is answered `{"type":"error","error":"too_many_connections"}` (with
+//!     `"request":"auth"` when it sent one) and closed. Authenticated sessions have their own
+//!     limit, [`max_sessions`](server::ServerConfig::max_sessions) (64), which unauthenticated
+//!     connections never take; over it, the same error answers the `auth`. A refused
+//!     connection always gets that error before the close, never a silent close. *Tests*:
+//!     `loopback::lifecycle::silent_connections_cannot_lock_out_an_approved_application`,
+//!     `authenticated_sessions_have_their_own_limit`.
 //!
 //! # Example
 //!

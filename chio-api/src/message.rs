@@ -171,6 +171,10 @@ pub enum ErrorKind {
     UnsupportedFeature,
     /// Too many notifications too quickly (an extension of the concept).
     RateLimited,
+    /// The server is at its connection limit and closes this connection (an extension of
+    /// the concept): every unauthenticated slot is taken and no valid token was presented
+    /// in time, or every authenticated slot is taken.
+    TooManyConnections,
 }
 
 /// The `error` message.

@@ -16,7 +16,7 @@ use crate::auth::{GrantId, GrantInfo, GrantStore};
 use crate::frame::DEFAULT_MAX_FRAME_LEN;
 use crate::message::{DisconnectReason, MAX_NOTIFICATION_CHARS, Scope};
 use crate::permission::Permissions;
-use crate::session;
+use crate::session::{self, Admission, TcpWire};
 use crate::source::StateSource;
 
 /// The port the server listens on unless told otherwise.
@@ -26,6 +26,8 @@ pub const DEFAULT_PORT: u16 = 13381;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// How long the accept loop pauses after an accept error (out of file descriptors...).
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+/// Refused connections being answered at once; beyond it they are closed without a word.
+const MAX_REFUSALS: usize = 16;
 
 /// What the server accepts and how long it waits.
 #[derive(Clone, Debug)]
@@ -37,7 +39,8 @@ pub struct ServerConfig {
     pub allow_non_loopback: bool,
     /// Largest frame payload accepted and sent. Default 64 KiB.
     pub max_frame_len: u32,
-    /// Time from connecting to sending the `auth` request. Default 10 s.
+    /// Time from connecting to sending the `auth` request; a connection silent that long
+    /// is closed. Default 5 s.
     pub auth_timeout: Duration,
     /// Time the approval callback has to answer; silence is a denial. Default 60 s.
     pub approval_timeout: Duration,
@@ -48,8 +51,17 @@ pub struct ServerConfig {
     /// Longest notification text, in characters, after trimming; longer ones are answered
     /// `invalid_request`. Default [`MAX_NOTIFICATION_CHARS`] (500).
     pub max_notification_chars: usize,
-    /// Connections served at once; more are closed on accept. Default 32.
-    pub max_connections: usize,
+    /// Connections not yet authenticated (including those whose player is being asked).
+    /// Default 8. Over it, a connection is admitted only with a valid token (see
+    /// [`overflow_auth_timeout`](Self::overflow_auth_timeout)).
+    pub max_pending: usize,
+    /// Time a connection over [`max_pending`](Self::max_pending) has to authenticate with a
+    /// valid token; otherwise it gets `too_many_connections`. At most `max_pending` such
+    /// connections wait at once; more get `too_many_connections` at once. Default 1 s.
+    pub overflow_auth_timeout: Duration,
+    /// Authenticated sessions at once; unauthenticated connections never count here.
+    /// Default 64.
+    pub max_sessions: usize,
 }
 
 impl Default for ServerConfig {
@@ -58,12 +70,14 @@ impl Default for ServerConfig {
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT),
             allow_non_loopback: false,
             max_frame_len: DEFAULT_MAX_FRAME_LEN,
-            auth_timeout: Duration::from_secs(10),
+            auth_timeout: Duration::from_secs(5),
             approval_timeout: Duration::from_secs(60),
             notification_burst: 3,
             notification_interval: Duration::from_secs(5),
             max_notification_chars: MAX_NOTIFICATION_CHARS,
-            max_connections: 32,
+            max_pending: 8,
+            overflow_auth_timeout: Duration::from_secs(1),
+            max_sessions: 64,
         }
     }
 }
@@ -158,6 +172,8 @@ pub(crate) struct Shared {
     pub(crate) source: Arc<dyn StateSource>,
     pub(crate) approver: Box<dyn Approver>,
     registry: Mutex<Registry>,
+    /// The budget of authenticated sessions.
+    pub(crate) sessions: Arc<Semaphore>,
     /// Bumped whenever a session may have to go: a revoke, a blacklisting, a shutdown.
     control: watch::Sender<u64>,
 }
@@ -251,6 +267,7 @@ impl ApiServer {
         let listener = TcpListener::bind(addr).await.map_err(|source| ServerError::Bind { addr, source })?;
         let local_addr = listener.local_addr().map_err(|source| ServerError::Bind { addr, source })?;
         let shared = Arc::new(Shared {
+            sessions: Arc::new(Semaphore::new(config.max_sessions)),
             config,
             source,
             approver: Box::new(approver),
@@ -274,7 +291,9 @@ impl ApiServer {
     /// for the sessions to send their `disconnect` and close.
     pub async fn serve(self) {
         let Self { listener, shared, .. } = self;
-        let connections = Arc::new(Semaphore::new(shared.config.max_connections));
+        let pending = Arc::new(Semaphore::new(shared.config.max_pending));
+        let overflow = Arc::new(Semaphore::new(shared.config.max_pending));
+        let refusals = Arc::new(Semaphore::new(MAX_REFUSALS));
         let mut control = shared.control();
         let mut sessions = JoinSet::new();
         loop {
@@ -284,13 +303,21 @@ impl ApiServer {
             tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, peer)) => {
-                        // Over the limit, the connection is dropped unanswered.
-                        if let Ok(permit) = Arc::clone(&connections).try_acquire_owned() {
-                            let shared = Arc::clone(&shared);
-                            sessions.spawn(async move {
-                                session::run(shared, stream, peer).await;
-                                drop(permit);
-                            });
+                        let wire = TcpWire::new(stream, shared.config.max_frame_len);
+                        match admit(&pending, &overflow) {
+                            Some(admission) => {
+                                sessions.spawn(session::run(Arc::clone(&shared), wire, peer, admission));
+                            }
+                            // Over every budget: an error, then the close. Refusals in
+                            // flight are bounded too; past that, the close alone.
+                            None => {
+                                if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {
+                                    sessions.spawn(async move {
+                                        session::refuse(wire).await;
+                                        drop(permit);
+                                    });
+                                }
+                            }
                         }
                     }
                     Err(_) => tokio::time::sleep(ACCEPT_BACKOFF).await,
@@ -302,6 +329,17 @@ impl ApiServer {
         drop(listener);
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, async { while sessions.join_next().await.is_some() {} })
             .await;
+    }
+}
+
+/// How a new connection is admitted: within the unauthenticated budget, over it (token
+/// only), or not at all.
+fn admit(pending: &Arc<Semaphore>, overflow: &Arc<Semaphore>) -> Option<Admission> {
+    if let Ok(permit) = Arc::clone(pending).try_acquire_owned() {
+        Some(Admission { token_only: false, _permit: permit })
+    } else {
+        let permit = Arc::clone(overflow).try_acquire_owned().ok()?;
+        Some(Admission { token_only: true, _permit: permit })
     }
 }
 

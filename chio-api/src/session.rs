@@ -2,12 +2,14 @@
 //! either side ends it.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use tokio::net::TcpStream;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{OwnedSemaphorePermit, broadcast, watch};
 use tokio::time::Instant;
 
 use crate::auth::{GrantId, IssueError, Token};
@@ -23,6 +25,8 @@ use crate::transport::FramedStream;
 
 /// How long one write may wait for the application to read.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the `error` to a refused connection may wait for the application to read.
+const REFUSAL_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// First bytes of an HTTP/1 request line (or the HTTP/2 preface): what a browser sends.
 const HTTP_PREFIXES: [&[u8]; 10] = [
@@ -72,33 +76,119 @@ struct Authenticated {
     application: String,
     permissions: Permissions,
     grant: GrantId,
+    /// Released before the guard unlists the session (fields drop in order).
+    _slot: Option<OwnedSemaphorePermit>,
     _guard: SessionGuard,
 }
 
+/// How a connection was admitted, holding its place in an unauthenticated budget.
+pub(crate) struct Admission {
+    /// `false`: within the budget of unauthenticated connections, it may authenticate any
+    /// way. `true`: over it, admitted only if it sends an `auth` with a valid token within
+    /// the shorter overflow window.
+    pub(crate) token_only: bool,
+    pub(crate) _permit: OwnedSemaphorePermit,
+}
+
+/// Why reading the next payload failed.
+#[derive(Debug)]
+pub(crate) enum ReadFailure {
+    /// The frame (or message) is over the maximum: the stream cannot go on.
+    Oversize,
+    /// The transport broke.
+    Broken,
+}
+
+/// A connection carrying one JSON message per frame: TCP with ULEB128 frames, or WebSocket
+/// with one text message per frame.
+pub(crate) trait Wire: Send + 'static {
+    /// Anything to check before the first frame; `false` to close without a word.
+    fn prelude(&mut self) -> impl Future<Output = bool> + Send {
+        async { true }
+    }
+
+    /// The next payload, or `None` at a clean end. Cancel-safe.
+    fn read_payload(&mut self) -> impl Future<Output = Result<Option<Bytes>, ReadFailure>> + Send;
+
+    /// Writes one message; whether it was written.
+    fn write_message(&mut self, message: &ServerMessage) -> impl Future<Output = bool> + Send;
+
+    /// Closes the connection after everything written.
+    fn close(self) -> impl Future<Output = ()> + Send;
+}
+
+/// TCP with `[ULEB128 length][JSON]` frames.
+pub(crate) struct TcpWire(FramedStream<TcpStream>);
+
+impl TcpWire {
+    pub(crate) fn new(stream: TcpStream, max_frame_len: u32) -> Self {
+        // Frames are small and answers should not wait for Nagle.
+        let _ = stream.set_nodelay(true);
+        Self(FramedStream::new(stream, FrameCodec::new(max_frame_len)))
+    }
+}
+
+impl Wire for TcpWire {
+    async fn prelude(&mut self) -> bool {
+        loop {
+            match sniff(self.0.buffered()) {
+                Sniff::Http => return false,
+                Sniff::Frames => return true,
+                Sniff::Undecided => {
+                    if !matches!(self.0.fill().await, Ok(1..)) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn read_payload(&mut self) -> Result<Option<Bytes>, ReadFailure> {
+        match self.0.read_frame().await {
+            Ok(payload) => Ok(payload),
+            Err(FrameError::TooLarge { .. } | FrameError::LengthOverflow) => Err(ReadFailure::Oversize),
+            Err(_) => Err(ReadFailure::Broken),
+        }
+    }
+
+    async fn write_message(&mut self, message: &ServerMessage) -> bool {
+        self.0.write_message(message).await.is_ok()
+    }
+
+    async fn close(self) {
+        self.0.close().await;
+    }
+}
+
 /// Serves one connection to the end.
-pub(crate) async fn run(shared: Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
-    // Frames are small and answers should not wait for Nagle.
-    let _ = stream.set_nodelay(true);
-    let io = FramedStream::new(stream, FrameCodec::new(shared.config.max_frame_len));
+pub(crate) async fn run<W: Wire>(shared: Arc<Shared>, io: W, peer: SocketAddr, admission: Admission) {
     let mut session = Session { control: shared.control(), shared, io, peer };
-    if let Next::Serve(auth) = session.authenticate().await {
+    if let Next::Serve(auth) = session.authenticate(admission).await {
         session.serve(auth).await;
     }
     session.io.close().await;
 }
 
-struct Session {
+/// Answers a connection over every budget with an `error` and closes it.
+pub(crate) async fn refuse<W: Wire>(mut io: W) {
+    let message = ServerMessage::error(ErrorKind::TooManyConnections, None);
+    if matches!(tokio::time::timeout(REFUSAL_TIMEOUT, io.write_message(&message)).await, Ok(true)) {
+        io.close().await;
+    }
+}
+
+struct Session<W> {
     shared: Arc<Shared>,
-    io: FramedStream<TcpStream>,
+    io: W,
     control: watch::Receiver<u64>,
     peer: SocketAddr,
 }
 
-impl Session {
+impl<W: Wire> Session<W> {
     /// Sends `message`; whether the connection is still usable. An application that stops
     /// reading is dropped once a write has waited [`WRITE_TIMEOUT`].
     async fn send(&mut self, message: &ServerMessage) -> bool {
-        matches!(tokio::time::timeout(WRITE_TIMEOUT, self.io.write_message(message)).await, Ok(Ok(())))
+        matches!(tokio::time::timeout(WRITE_TIMEOUT, self.io.write_message(message)).await, Ok(true))
     }
 
     async fn send_auth(&mut self, state: AuthState, token: Option<Token>) -> bool {
@@ -114,8 +204,15 @@ impl Session {
     }
 
     /// Everything up to the `auth` response, within the auth timeout (approval excepted).
-    async fn authenticate(&mut self) -> Next {
-        let deadline = Instant::now() + self.shared.config.auth_timeout;
+    async fn authenticate(&mut self, admission: Admission) -> Next {
+        let config = &self.shared.config;
+        let token_only = admission.token_only;
+        let timeout = if token_only {
+            config.overflow_auth_timeout.min(config.auth_timeout)
+        } else {
+            config.auth_timeout
+        };
+        let deadline = Instant::now() + timeout;
         let (mut control, shared) = (self.control.clone(), Arc::clone(&self.shared));
         let request = tokio::select! {
             biased;
@@ -123,39 +220,44 @@ impl Session {
                 self.send_disconnect(reason).await;
                 return Next::Close;
             }
-            request = tokio::time::timeout_at(deadline, self.read_auth_request()) => match request {
+            request = tokio::time::timeout_at(deadline, self.read_auth_request(token_only)) => match request {
                 Ok(Some(request)) => request,
-                Ok(None) | Err(_) => return Next::Close,
+                Ok(None) => return Next::Close,
+                Err(_) if token_only => {
+                    self.send_error(ErrorKind::TooManyConnections, None).await;
+                    return Next::Close;
+                }
+                Err(_) => return Next::Close,
             },
         };
-        self.authorize(request).await
+        let next = self.authorize(request, token_only).await;
+        // The connection leaves the unauthenticated budget, whatever the outcome.
+        drop(admission);
+        next
     }
 
     /// Reads until an `auth` request arrives; `None` when the connection must close.
-    async fn read_auth_request(&mut self) -> Option<AuthRequest> {
-        loop {
-            match sniff(self.io.buffered()) {
-                Sniff::Http => return None,
-                Sniff::Frames => break,
-                Sniff::Undecided => {
-                    if !matches!(self.io.fill().await, Ok(1..)) {
-                        return None;
-                    }
-                }
-            }
+    /// Over the budget (`token_only`), anything but `auth` is refused at once.
+    async fn read_auth_request(&mut self, token_only: bool) -> Option<AuthRequest> {
+        if !self.io.prelude().await {
+            return None;
         }
         loop {
-            let payload = match self.io.read_frame().await {
+            let payload = match self.io.read_payload().await {
                 Ok(Some(payload)) => payload,
-                Err(FrameError::TooLarge { .. } | FrameError::LengthOverflow) => {
+                Err(ReadFailure::Oversize) => {
                     self.send_auth(AuthState::ProtocolError, None).await;
                     return None;
                 }
-                Ok(None) | Err(_) => return None,
+                Ok(None) | Err(ReadFailure::Broken) => return None,
             };
             match ClientMessage::parse(&payload) {
                 Ok(ClientMessage::Auth(request)) => return Some(request),
                 Ok(ClientMessage::Disconnect(_)) => return None,
+                _ if token_only => {
+                    self.send_error(ErrorKind::TooManyConnections, None).await;
+                    return None;
+                }
                 Ok(other) => {
                     if !self.send_error(ErrorKind::NotAuthentified, Some(other.kind().wire_name())).await {
                         return None;
@@ -175,11 +277,27 @@ impl Session {
     }
 
     /// Decides an `auth` request, answers it, and registers the session on success.
-    async fn authorize(&mut self, request: AuthRequest) -> Next {
-        let outcome = self.decide(&request).await;
+    async fn authorize(&mut self, request: AuthRequest, token_only: bool) -> Next {
+        let outcome = self.decide(&request, token_only).await;
         let (state, token, grant) = match outcome {
             Decision::Granted { state, token, grant } => (state, Some(token), Some(grant)),
             Decision::Refused(state) => (state, None, None),
+            Decision::Busy => {
+                self.send_error(ErrorKind::TooManyConnections, Some("auth")).await;
+                return Next::Close;
+            }
+        };
+        // Authenticated sessions have a budget of their own, which the unauthenticated
+        // cannot take.
+        let slot = match grant {
+            Some(_) => match Arc::clone(&self.shared.sessions).try_acquire_owned() {
+                Ok(slot) => Some(slot),
+                Err(_) => {
+                    self.send_error(ErrorKind::TooManyConnections, Some("auth")).await;
+                    return Next::Close;
+                }
+            },
+            None => None,
         };
         if !self.send_auth(state, token).await {
             return Next::Close;
@@ -195,10 +313,10 @@ impl Session {
             grant,
             peer,
         });
-        Next::Serve(Authenticated { application, permissions, grant, _guard: guard })
+        Next::Serve(Authenticated { application, permissions, grant, _guard: guard, _slot: slot })
     }
 
-    async fn decide(&mut self, request: &AuthRequest) -> Decision {
+    async fn decide(&mut self, request: &AuthRequest, token_only: bool) -> Decision {
         if !request.is_acceptable() {
             return Decision::Refused(AuthState::ProtocolError);
         }
@@ -227,6 +345,10 @@ impl Session {
                     Some(grant) => escalating = Some(grant.id),
                     None => {}
                 }
+            }
+            // Over the unauthenticated budget, only a valid token gets in.
+            if token_only {
+                return Decision::Busy;
             }
             let whitelisted = registry.whitelist.get(&request.application);
             if whitelisted.is_some_and(|allowed| allowed.contains(request.permissions)) {
@@ -315,17 +437,17 @@ impl Session {
                         }
                     }
                 }
-                frame = self.io.read_frame() => match frame {
+                frame = self.io.read_payload() => match frame {
                     Ok(Some(payload)) => {
                         if self.handle_request(&payload, &auth, &mut state).await == Flow::Close {
                             return;
                         }
                     }
-                    Err(FrameError::TooLarge { .. } | FrameError::LengthOverflow) => {
+                    Err(ReadFailure::Oversize) => {
                         self.send_error(ErrorKind::InvalidRequest, None).await;
                         return;
                     }
-                    Ok(None) | Err(_) => return,
+                    Ok(None) | Err(ReadFailure::Broken) => return,
                 },
             }
         }
@@ -437,8 +559,14 @@ enum Flow {
 
 /// The outcome of an `auth` request.
 enum Decision {
-    Granted { state: AuthState, token: Token, grant: GrantId },
+    Granted {
+        state: AuthState,
+        token: Token,
+        grant: GrantId,
+    },
     Refused(AuthState),
+    /// Over the unauthenticated budget without a valid token: `too_many_connections`.
+    Busy,
 }
 
 /// Issues a grant for `request`, replacing `replacing` (the token it escalates) if any.

@@ -151,14 +151,85 @@ async fn shutdown_while_the_player_is_asked_disconnects() {
 }
 
 #[tokio::test]
-async fn connections_over_the_limit_are_closed_unanswered() {
-    let server =
-        start_with(ServerConfig { max_connections: 1, ..config() }, Answer::Now(Approval::Approve)).await;
+async fn silent_connections_cannot_lock_out_an_approved_application() {
+    let config = ServerConfig {
+        max_pending: 2,
+        auth_timeout: Duration::from_millis(1500),
+        overflow_auth_timeout: Duration::from_millis(300),
+        ..config()
+    };
+    let server = start_with(config, Answer::Now(Approval::Approve)).await;
+    // The player approved the overlay once; it keeps its token.
+    let mut first = Raw::connect(server.addr).await;
+    let token = first.auth("overlay", "read", "client", None).await["token"].as_str().unwrap().to_owned();
+    first.send(json!({"type": "disconnect", "reason": "shutdown"})).await;
+    first.expect_closed().await;
+
+    // A program nobody approved fills the unauthenticated budget with silent connections.
+    let started = tokio::time::Instant::now();
+    let mut silent = Vec::new();
+    for _ in 0..2 {
+        silent.push(Raw::connect(server.addr).await);
+    }
+    tokio::time::sleep(QUIET).await;
+
+    // The approved application still gets in with its token, without a prompt, and is served.
+    let mut app = Raw::connect(server.addr).await;
+    assert_eq!(app.auth("overlay", "read", "client", Some(&token)).await["state"], "ok");
+    app.send(json!({"type": "status"})).await;
+    assert_eq!(app.recv().await["type"], "status");
+    assert_eq!(server.approvals.asked().len(), 1);
+
+    // Over the budget, an application without a token is told why, not asked about.
+    let mut newcomer = Raw::connect(server.addr).await;
+    let answer = newcomer.auth("newcomer", "read", "client", None).await;
+    assert_eq!(answer, json!({"type": "error", "error": "too_many_connections", "request": "auth"}));
+    newcomer.expect_closed().await;
+    assert_eq!(server.approvals.asked().len(), 1);
+
+    // An extra silent connection gets an error message after the short overflow window...
+    let mut extra = Raw::connect(server.addr).await;
+    assert_eq!(extra.recv().await, json!({"type": "error", "error": "too_many_connections"}));
+    extra.expect_closed().await;
+    // ...and at once when the overflow window is full too.
+    let mut overflowing = vec![Raw::connect(server.addr).await, Raw::connect(server.addr).await];
+    tokio::time::sleep(QUIET).await;
+    let mut refused = Raw::connect(server.addr).await;
+    let quick = tokio::time::Instant::now();
+    assert_eq!(refused.recv().await, json!({"type": "error", "error": "too_many_connections"}));
+    assert!(quick.elapsed() < Duration::from_millis(250), "refused after {:?}", quick.elapsed());
+    refused.expect_closed().await;
+    for raw in &mut overflowing {
+        assert_eq!(raw.recv().await["error"], "too_many_connections");
+    }
+
+    // The silent ones time out, without a word, after the auth timeout.
+    for raw in &mut silent {
+        raw.expect_closed().await;
+    }
+    assert!(started.elapsed() >= Duration::from_millis(1400), "closed after {:?}", started.elapsed());
+    // The application was never disturbed.
+    app.send(json!({"type": "status"})).await;
+    assert_eq!(app.recv().await["type"], "status");
+}
+
+#[tokio::test]
+async fn authenticated_sessions_have_their_own_limit() {
+    let config = ServerConfig { max_sessions: 1, ..config() };
+    let server = start_with(config, Answer::Now(Approval::Approve)).await;
     let mut first = authed(&server, "overlay", "read").await;
+    server.handle.whitelist("tracker", "read".parse().unwrap());
     let mut second = Raw::connect(server.addr).await;
+    let answer = second.auth("tracker", "read", "client", None).await;
+    assert_eq!(answer, json!({"type": "error", "error": "too_many_connections", "request": "auth"}));
     second.expect_closed().await;
     first.send(json!({"type": "status"})).await;
     assert_eq!(first.recv().await["type"], "status");
+    // A place frees when a session ends.
+    drop(first);
+    eventually(|| server.handle.sessions().is_empty()).await;
+    let mut third = Raw::connect(server.addr).await;
+    assert_eq!(third.auth("tracker", "read", "client", None).await["state"], "ok");
 }
 
 #[tokio::test]
@@ -173,6 +244,8 @@ async fn binding_beyond_loopback_needs_consent() {
 fn the_default_listener_is_loopback_on_the_documented_port() {
     let config = ServerConfig::default();
     assert!(config.listen.ip().is_loopback());
+    assert_eq!((config.max_pending, config.max_sessions), (8, 64));
+    assert_eq!(config.auth_timeout, Duration::from_secs(5));
     assert_eq!(config.listen.port(), chio_api::server::DEFAULT_PORT);
     assert_eq!(chio_api::server::DEFAULT_PORT, 13381);
     assert!(!config.allow_non_loopback);
