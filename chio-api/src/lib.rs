@@ -60,12 +60,12 @@
 //! | `{"type":"spectating_status"}` | `read` | `spectating_status`: `is_spectating`, `host_status`, `other_spectators`, `beatmap` |
 //! | `{"type":"multiplayer_status"}` | `read` | `multiplayer_status`: `multiplayer_enabled`, `room` |
 //! | `{"type":"subscribe","events":[…]}` | `subscribe` | `subscribe` with every event now subscribed, then the current state of each new one |
-//! | `{"type":"unsubscribe","events":[…]}` | `subscribe` | `unsubscribe` with every event still subscribed |
+//! | `{"type":"unsubscribe","events":[…]}` | none | `unsubscribe` with every event still pushed |
 //! | `{"type":"notification","message":"…"}` | `notify` | none; `error` if refused |
 //! | `{"type":"disconnect","reason":"…"}` | none | the server closes |
 //!
-//! Events are the three read types; while subscribed, each change is pushed as the same
-//! message the request answers. `full` is all four permissions; `interact` has no request yet.
+//! Events are the three read types; each change is pushed as the same message the request
+//! answers, to sessions that subscribed to it or asked for it once (ruling 19). `full` is all four permissions; `interact` has no request yet.
 //!
 //! **Errors.** `{"type":"error","error":"…","request":"…"}` with `not_authentified`,
 //! `invalid_request` (malformed JSON, bad fields, a second `auth`, an oversize frame),
@@ -132,8 +132,8 @@
 //!    `protocol_error`. *Tests*: `permission::tests`, `loopback::auth::malformed_auth_requests_are_protocol_errors`.
 //! 10. **Subscriptions.** `subscribe` works without `read`: a new subscription is followed
 //!     by the event's current state, so a subscriber starts from a known state. Answers list
-//!     the subscribed events in a fixed order (`status`, `spectating_status`,
-//!     `multiplayer_status`). *Tests*: `loopback::subscribe`.
+//!     every event pushed to the session (subscribed, or asked for: ruling 19) in a fixed
+//!     order (`status`, `spectating_status`, `multiplayer_status`). *Tests*: `loopback::subscribe`.
 //! 11. **Unknown requests.** No request of `interact` is defined, and the server cannot
 //!     know which permission an unknown `type` would need, so any unknown `type` is
 //!     `unsupported_feature`, whatever the session holds. A known `type` is checked for
@@ -182,6 +182,18 @@
 //!     connection always gets that error before the close, never a silent close. *Tests*:
 //!     `loopback::lifecycle::silent_connections_cannot_lock_out_an_approved_application`,
 //!     `authenticated_sessions_have_their_own_limit`.
+//! 19. **Pushes as the seeds describe them.** Both seed revisions say the `status`,
+//!     `spectating_status` and `multiplayer_status` answers "should also be sent when a
+//!     change happens". So besides `subscribe`, a session holding `read` that asked for a
+//!     kind once is pushed its changes from then on; `unsubscribe` of that kind stops them,
+//!     and needs no permission (stopping pushes harms nobody). Only the kind whose state
+//!     changed is pushed, and only if it differs from what the session was last sent. Pushes
+//!     are paced per session and kind: at most one per
+//!     [`push_interval`](server::ServerConfig::push_interval) (50 ms); changes within it are
+//!     coalesced and the latest state goes out when it ends, so the last change is never
+//!     dropped. *Tests*: `loopback::subscribe::a_read_request_is_followed_by_its_changes_until_unsubscribed`,
+//!     `only_the_kind_that_changed_is_pushed`, `pushes_are_coalesced_per_kind_the_latest_state_winning`,
+//!     `subscribing_answers_the_list_then_the_current_state`.
 //!
 //! # Example
 //!

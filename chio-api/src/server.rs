@@ -59,6 +59,9 @@ pub struct ServerConfig {
     /// valid token; otherwise it gets `too_many_connections`. At most `max_pending` such
     /// connections wait at once; more get `too_many_connections` at once. Default 1 s.
     pub overflow_auth_timeout: Duration,
+    /// Shortest time between two pushes of one kind to one session; changes within it are
+    /// coalesced, the latest state going out when it ends. Default 50 ms.
+    pub push_interval: Duration,
     /// Authenticated sessions at once; unauthenticated connections never count here.
     /// Default 64.
     pub max_sessions: usize,
@@ -78,6 +81,7 @@ impl Default for ServerConfig {
             max_pending: 8,
             overflow_auth_timeout: Duration::from_secs(1),
             max_sessions: 64,
+            push_interval: Duration::from_millis(50),
         }
     }
 }

@@ -403,12 +403,13 @@ impl<W: Wire> Session<W> {
     async fn serve(&mut self, auth: Authenticated) {
         let config = &self.shared.config;
         let mut state = Served {
-            subscriptions: BTreeSet::new(),
+            pushing: BTreeSet::new(),
             notifications: RateLimiter::new(
                 config.notification_burst,
                 config.notification_interval,
                 Instant::now(),
             ),
+            pacer: Pacer::new(config.push_interval),
         };
         let mut changes = Some(self.shared.source.changes());
         loop {
@@ -431,8 +432,27 @@ impl<W: Wire> Session<W> {
                             Vec::new()
                         }
                     };
+                    let now = Instant::now();
                     for event in events {
-                        if state.subscriptions.contains(&event) && !self.push(event, auth.permissions).await {
+                        if !state.pushing.contains(&event) {
+                            continue;
+                        }
+                        // Within the interval of the last push of this kind, it waits: the
+                        // state at the end of the interval is what goes out.
+                        if state.pacer.may_push(event, now) {
+                            if !self.push_change(event, auth.permissions, &mut state.pacer).await {
+                                return;
+                            }
+                        } else {
+                            state.pacer.defer(event);
+                        }
+                    }
+                }
+                () = sleep_until_due(state.pacer.next_due()) => {
+                    for event in state.pacer.take_due(Instant::now()) {
+                        if state.pushing.contains(&event)
+                            && !self.push_change(event, auth.permissions, &mut state.pacer).await
+                        {
                             return;
                         }
                     }
@@ -479,30 +499,35 @@ impl<W: Wire> Session<W> {
                 return self.answer_error(ErrorKind::InvalidRequest, Some("auth")).await;
             }
             ClientMessage::Disconnect(_) => return Flow::Close,
-            ClientMessage::Status => self.push(EventKind::Status, auth.permissions).await,
-            ClientMessage::SpectatingStatus => self.push(EventKind::SpectatingStatus, auth.permissions).await,
-            ClientMessage::MultiplayerStatus => {
-                self.push(EventKind::MultiplayerStatus, auth.permissions).await
+            ClientMessage::Status | ClientMessage::SpectatingStatus | ClientMessage::MultiplayerStatus => {
+                let event = match kind {
+                    RequestKind::SpectatingStatus => EventKind::SpectatingStatus,
+                    RequestKind::MultiplayerStatus => EventKind::MultiplayerStatus,
+                    _ => EventKind::Status,
+                };
+                // As the concept says, the answer "should also be sent when a change happens".
+                state.pushing.insert(event);
+                self.push(event, auth.permissions, &mut state.pacer).await
             }
             ClientMessage::Subscribe(EventList { events }) => {
                 let added: Vec<EventKind> =
-                    events.into_iter().filter(|event| state.subscriptions.insert(*event)).collect();
-                let answer = EventList { events: state.subscriptions.iter().copied().collect() };
+                    events.into_iter().filter(|event| state.pushing.insert(*event)).collect();
+                let answer = EventList { events: state.pushing.iter().copied().collect() };
                 let mut sent = self.send(&ServerMessage::Subscribe(answer)).await;
                 // A new subscriber starts from the current state, then gets the changes.
                 let mut added = added;
                 added.sort_unstable();
                 added.dedup();
                 for event in added {
-                    sent = sent && self.push(event, auth.permissions).await;
+                    sent = sent && self.push(event, auth.permissions, &mut state.pacer).await;
                 }
                 sent
             }
             ClientMessage::Unsubscribe(EventList { events }) => {
                 for event in &events {
-                    state.subscriptions.remove(event);
+                    state.pushing.remove(event);
                 }
-                let answer = EventList { events: state.subscriptions.iter().copied().collect() };
+                let answer = EventList { events: state.pushing.iter().copied().collect() };
                 self.send(&ServerMessage::Unsubscribe(answer)).await
             }
             ClientMessage::Notification(notification) => {
@@ -525,10 +550,10 @@ impl<W: Wire> Session<W> {
         if self.send_error(error, request).await { Flow::Continue } else { Flow::Close }
     }
 
-    /// Sends the current snapshot of `event`, as this session may see it.
-    async fn push(&mut self, event: EventKind, permissions: Permissions) -> bool {
+    /// The current snapshot of `event`, as this session may see it.
+    fn snapshot(&self, event: EventKind, permissions: Permissions) -> ServerMessage {
         let source = &self.shared.source;
-        let message = match event {
+        match event {
             EventKind::Status => ServerMessage::Status(source.status()),
             EventKind::SpectatingStatus => ServerMessage::SpectatingStatus(source.spectating_status()),
             EventKind::MultiplayerStatus => {
@@ -539,15 +564,113 @@ impl<W: Wire> Session<W> {
                 }
                 ServerMessage::MultiplayerStatus(multiplayer)
             }
-        };
-        self.send(&message).await
+        }
+    }
+
+    /// Sends the current snapshot of `event` (an answer, or the start of a subscription).
+    async fn push(&mut self, event: EventKind, permissions: Permissions, pacer: &mut Pacer) -> bool {
+        let message = self.snapshot(event, permissions);
+        let sent = self.send(&message).await;
+        pacer.sent(event, message, Instant::now());
+        sent
+    }
+
+    /// Pushes a change of `event`, unless this session already has that very state.
+    async fn push_change(&mut self, event: EventKind, permissions: Permissions, pacer: &mut Pacer) -> bool {
+        let message = self.snapshot(event, permissions);
+        if pacer.already_sent(event, &message) {
+            return true;
+        }
+        self.push(event, permissions, pacer).await
+    }
+}
+
+/// Paces one session's pushes: at most one per kind per interval, the latest state winning,
+/// and a change inside an interval is sent when the interval ends (never dropped).
+struct Pacer {
+    interval: Duration,
+    /// Per kind (in [`EventKind::ALL`] order): when it was last sent, what was sent, and
+    /// when a deferred change is due.
+    last: [Option<Instant>; 3],
+    sent: [Option<ServerMessage>; 3],
+    due: [Option<Instant>; 3],
+}
+
+impl Pacer {
+    fn new(interval: Duration) -> Self {
+        Self { interval, last: [None; 3], sent: [None, None, None], due: [None; 3] }
+    }
+
+    fn index(event: EventKind) -> usize {
+        match event {
+            EventKind::Status => 0,
+            EventKind::SpectatingStatus => 1,
+            EventKind::MultiplayerStatus => 2,
+        }
+    }
+
+    /// Whether a change of `event` may go out at `now`: nothing deferred, interval over.
+    fn may_push(&self, event: EventKind, now: Instant) -> bool {
+        let i = Self::index(event);
+        self.due[i].is_none() && self.last[i].is_none_or(|last| now >= last + self.interval)
+    }
+
+    /// Defers a change of `event` to the end of its interval.
+    fn defer(&mut self, event: EventKind) {
+        let i = Self::index(event);
+        if self.due[i].is_none() {
+            let now = Instant::now();
+            self.due[i] = Some(self.last[i].map_or(now, |last| last + self.interval));
+        }
+    }
+
+    /// The earliest deferred change.
+    fn next_due(&self) -> Option<Instant> {
+        self.due.iter().flatten().min().copied()
+    }
+
+    /// The deferred changes due at `now`, no longer deferred.
+    fn take_due(&mut self, now: Instant) -> Vec<EventKind> {
+        EventKind::ALL
+            .into_iter()
+            .filter(|event| {
+                let due = &mut self.due[Self::index(*event)];
+                let ready = due.is_some_and(|at| at <= now);
+                if ready {
+                    *due = None;
+                }
+                ready
+            })
+            .collect()
+    }
+
+    /// Records that `message` (the state of `event`) was sent at `now`.
+    fn sent(&mut self, event: EventKind, message: ServerMessage, now: Instant) {
+        let i = Self::index(event);
+        self.last[i] = Some(now);
+        self.sent[i] = Some(message);
+    }
+
+    /// Whether `message` is what was last sent of `event`.
+    fn already_sent(&self, event: EventKind, message: &ServerMessage) -> bool {
+        self.sent[Self::index(event)].as_ref() == Some(message)
+    }
+}
+
+/// Sleeps until `due`, or forever without one.
+async fn sleep_until_due(due: Option<Instant>) {
+    match due {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 
 /// What a served session keeps between requests.
 struct Served {
-    subscriptions: BTreeSet<EventKind>,
+    /// The kinds pushed on change: subscribed to, or asked for once.
+    pushing: BTreeSet<EventKind>,
     notifications: RateLimiter,
+    pacer: Pacer,
 }
 
 /// Whether to keep the connection after a request.
