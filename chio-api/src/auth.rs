@@ -116,6 +116,11 @@ impl TokenHash {
         }
     }
 
+    /// A hash from its bytes, as a [`Store`](crate::store::Store) kept them.
+    pub const fn from_bytes(bytes: [u8; 64]) -> Self {
+        Self(bytes)
+    }
+
     /// The hash's bytes.
     pub const fn as_bytes(&self) -> &[u8; 64] {
         &self.0
@@ -186,6 +191,9 @@ pub enum IssueError {
     /// A `user`-scope grant needs a logged-in player.
     #[error("scope user needs a logged-in player")]
     NoUser,
+    /// The grant could not be written to the server's store.
+    #[error("the grant could not be stored: {0}")]
+    Store(String),
 }
 
 impl GrantStore {
@@ -243,6 +251,22 @@ impl GrantStore {
             }
         }
         found
+    }
+
+    /// A store holding `grants` (as a [`Store`](crate::store::Store) kept them); new ids
+    /// continue after `last_id` and after the highest of `grants`.
+    pub fn from_stored(grants: Vec<crate::store::StoredGrant>, last_id: u64) -> Self {
+        let next_id = grants.iter().map(|grant| grant.info.id.0).fold(last_id, u64::max);
+        let grants = grants.into_iter().map(|grant| Grant { info: grant.info, hash: grant.hash }).collect();
+        Self { grants, next_id }
+    }
+
+    /// Grant `id` as a store keeps it: its description and its token's hash.
+    pub fn stored(&self, id: GrantId) -> Option<crate::store::StoredGrant> {
+        self.grants
+            .iter()
+            .find(|grant| grant.info.id == id)
+            .map(|grant| crate::store::StoredGrant { info: grant.info.clone(), hash: grant.hash })
     }
 
     /// Whether grant `id` is still in force.

@@ -18,6 +18,9 @@
 //! - [`state`]: status, spectating and multiplayer state with the beatmap object.
 //! - [`permission`]: permission sets and which one each request needs.
 //! - [`auth`]: tokens, their hashes, and the grants the player made.
+//! - [`store`]: where grants, whitelist and blacklist are kept: the [`Store`](store::Store)
+//!   trait, [`MemoryStore`](store::MemoryStore) (the default) and
+//!   [`SqliteStore`](store::SqliteStore), which survives restarts.
 //! - [`rate_limit`]: the token bucket that limits notifications.
 //! - [`source`]: the [`StateSource`](source::StateSource) trait a host implements, and
 //!   [`SharedState`](source::SharedState), a ready-made one.
@@ -194,6 +197,19 @@
 //!     dropped. *Tests*: `loopback::subscribe::a_read_request_is_followed_by_its_changes_until_unsubscribed`,
 //!     `only_the_kind_that_changed_is_pushed`, `pushes_are_coalesced_per_kind_the_latest_state_winning`,
 //!     `subscribing_answers_the_list_then_the_current_state`.
+//! 20. **Grants survive a restart.** Grants, the whitelist and the blacklist are written
+//!     through a [`Store`](store::Store) as they change, one transaction per change (an
+//!     escalated grant replaces the old one, and a blacklisting removes the name's grants
+//!     and whitelisting, in the same transaction), and read once when the server starts.
+//!     The default [`MemoryStore`](store::MemoryStore) lasts as long as the process;
+//!     [`SqliteStore`](store::SqliteStore) (`chio api serve --grants PATH`; without the flag,
+//!     in memory) keeps them in a SQLite file, each grant with its token's SHA-512 hash
+//!     (ruling 1), never the token. Grant ids are never reused, even after a revoke and a
+//!     restart. A grant that cannot be stored is not issued (`invalid_state`); any other
+//!     failed write keeps the change in memory and is reported by
+//!     [`ServerHandle::store_error`](server::ServerHandle::store_error). *Tests*:
+//!     `store::tests`, `loopback::lifecycle::grants_survive_a_restart_in_a_sqlite_store`,
+//!     chio-cli's `api_cli::grants_in_a_file_survive_a_restart`.
 //!
 //! # Example
 //!
@@ -236,4 +252,5 @@ mod session;
 pub mod sim;
 pub mod source;
 pub mod state;
+pub mod store;
 pub mod transport;

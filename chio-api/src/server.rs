@@ -12,12 +12,13 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
-use crate::auth::{GrantId, GrantInfo, GrantStore};
+use crate::auth::{GrantId, GrantInfo, GrantStore, IssueError, Token};
 use crate::frame::DEFAULT_MAX_FRAME_LEN;
 use crate::message::{DisconnectReason, MAX_NOTIFICATION_CHARS, Scope};
 use crate::permission::Permissions;
 use crate::session::{self, Admission, TcpWire};
 use crate::source::StateSource;
+use crate::store::{MemoryStore, Store, StoreError};
 
 /// The port the server listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 13381;
@@ -141,6 +142,9 @@ pub enum ServerError {
     /// The address is not loopback and [`ServerConfig::allow_non_loopback`] is off.
     #[error("refusing to listen on non-loopback address {0} (allow_non_loopback is off)")]
     NonLoopback(SocketAddr),
+    /// The grant store could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// Binding the listener failed.
     #[error("binding {addr}: {source}")]
     Bind {
@@ -182,8 +186,8 @@ pub(crate) struct Shared {
     control: watch::Sender<u64>,
 }
 
-/// The server's mutable records; never locked across an await.
-#[derive(Default)]
+/// The server's mutable records; never locked across an await. Every change to grants,
+/// whitelist and blacklist is written through to the [`Store`].
 pub(crate) struct Registry {
     pub(crate) grants: GrantStore,
     pub(crate) whitelist: HashMap<String, Permissions>,
@@ -191,14 +195,61 @@ pub(crate) struct Registry {
     pub(crate) shutdown: Option<DisconnectReason>,
     sessions: BTreeMap<SessionId, SessionInfo>,
     next_session: u64,
+    store: Arc<dyn Store>,
+    store_error: Option<String>,
 }
 
 impl Registry {
+    fn load(store: Arc<dyn Store>) -> Result<Self, StoreError> {
+        let stored = store.load()?;
+        Ok(Self {
+            grants: GrantStore::from_stored(stored.grants, stored.last_grant_id),
+            whitelist: stored.whitelist.into_iter().collect(),
+            blacklist: stored.blacklist.into_iter().collect(),
+            shutdown: None,
+            sessions: BTreeMap::new(),
+            next_session: 0,
+            store,
+            store_error: None,
+        })
+    }
+
+    /// Remembers a failed write; memory keeps the change.
+    fn stored(&mut self, written: Result<(), StoreError>) {
+        if let Err(error) = written {
+            self.store_error = Some(error.to_string());
+        }
+    }
+
     /// Blacklists `application`: its grants go and its whitelisting with them.
     pub(crate) fn blacklist(&mut self, application: &str) {
         self.blacklist.insert(application.to_owned());
         self.whitelist.remove(application);
         self.grants.revoke_application(application);
+        let written = self.store.blacklist(application);
+        self.stored(written);
+    }
+
+    /// Issues a grant, replacing `replacing`, in memory and in the store: both or neither.
+    pub(crate) fn issue(
+        &mut self,
+        application: &str,
+        scope: Scope,
+        username: Option<&str>,
+        permissions: Permissions,
+        replacing: Option<GrantId>,
+    ) -> Result<(GrantId, Token), IssueError> {
+        let (id, token) = self.grants.issue(application, scope, username, permissions)?;
+        let record = self.grants.stored(id).expect("the grant just issued");
+        if let Err(error) = self.store.put_grant(&record, replacing) {
+            self.grants.revoke(id);
+            self.store_error = Some(error.to_string());
+            return Err(IssueError::Store(error.to_string()));
+        }
+        if let Some(old) = replacing {
+            self.grants.revoke(old);
+        }
+        Ok((id, token))
     }
 
     /// Why a session of `application` on `grant` must end now, if it must.
@@ -258,12 +309,25 @@ pub struct ApiServer {
 }
 
 impl ApiServer {
-    /// Binds `config.listen`, serving `source`'s state and asking `approver` about new applications.
+    /// Binds `config.listen`, serving `source`'s state and asking `approver` about new
+    /// applications; grants are kept in memory ([`MemoryStore`]).
     pub async fn bind(
         config: ServerConfig,
         source: Arc<dyn StateSource>,
         approver: impl Approver,
     ) -> Result<Self, ServerError> {
+        Self::bind_with_store(config, source, approver, Arc::new(MemoryStore::new())).await
+    }
+
+    /// As [`bind`](Self::bind), with grants, whitelist and blacklist read from and kept in
+    /// `store` (a [`SqliteStore`](crate::store::SqliteStore) to survive restarts).
+    pub async fn bind_with_store(
+        config: ServerConfig,
+        source: Arc<dyn StateSource>,
+        approver: impl Approver,
+        store: Arc<dyn Store>,
+    ) -> Result<Self, ServerError> {
+        let registry = Registry::load(store)?;
         let addr = config.listen;
         if !addr.ip().is_loopback() && !config.allow_non_loopback {
             return Err(ServerError::NonLoopback(addr));
@@ -275,7 +339,7 @@ impl ApiServer {
             config,
             source,
             approver: Box::new(approver),
-            registry: Mutex::new(Registry::default()),
+            registry: Mutex::new(registry),
             control: watch::channel(0).0,
         });
         Ok(Self { listener, local_addr, shared })
@@ -359,12 +423,19 @@ impl ServerHandle {
     ///
     /// Names are self-declared: this trusts any local program that uses the name.
     pub fn whitelist(&self, application: &str, permissions: Permissions) {
-        self.shared.registry().whitelist.insert(application.to_owned(), permissions);
+        let mut registry = self.shared.registry();
+        registry.whitelist.insert(application.to_owned(), permissions);
+        let written = registry.store.set_whitelist(application, Some(permissions));
+        registry.stored(written);
     }
 
     /// Takes `application` off the whitelist; whether it was on it.
     pub fn unwhitelist(&self, application: &str) -> bool {
-        self.shared.registry().whitelist.remove(application).is_some()
+        let mut registry = self.shared.registry();
+        let was = registry.whitelist.remove(application).is_some();
+        let written = registry.store.set_whitelist(application, None);
+        registry.stored(written);
+        was
     }
 
     /// Refuses `application` from now on, revokes its grants, and disconnects its sessions
@@ -376,7 +447,11 @@ impl ServerHandle {
 
     /// Takes `application` off the blacklist; whether it was on it.
     pub fn unblacklist(&self, application: &str) -> bool {
-        self.shared.registry().blacklist.remove(application)
+        let mut registry = self.shared.registry();
+        let was = registry.blacklist.remove(application);
+        let written = registry.store.unblacklist(application);
+        registry.stored(written);
+        was
     }
 
     /// Whether `application` is blacklisted.
@@ -391,11 +466,23 @@ impl ServerHandle {
 
     /// Revokes grant `id` and disconnects its sessions with reason `revoked`; whether it existed.
     pub fn revoke(&self, id: GrantId) -> bool {
-        let revoked = self.shared.registry().grants.revoke(id);
+        let revoked = {
+            let mut registry = self.shared.registry();
+            let revoked = registry.grants.revoke(id);
+            let written = registry.store.remove_grant(id);
+            registry.stored(written);
+            revoked
+        };
         if revoked {
             self.shared.wake_sessions();
         }
         revoked
+    }
+
+    /// The last write to the grant store that failed, if any. The change it carried holds
+    /// in memory, but will not survive a restart.
+    pub fn store_error(&self) -> Option<String> {
+        self.shared.registry().store_error.clone()
     }
 
     /// Every authenticated session.

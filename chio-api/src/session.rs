@@ -700,15 +700,12 @@ fn issue(
     state: AuthState,
     replacing: Option<GrantId>,
 ) -> Decision {
-    match registry.grants.issue(&request.application, request.scope, username, request.permissions) {
-        Ok((grant, token)) => {
-            if let Some(old) = replacing {
-                registry.grants.revoke(old);
-            }
-            Decision::Granted { state, token, grant }
+    match registry.issue(&request.application, request.scope, username, request.permissions, replacing) {
+        Ok((grant, token)) => Decision::Granted { state, token, grant },
+        // No randomness, no player, or the grant could not be stored: not now.
+        Err(IssueError::Random(_) | IssueError::NoUser | IssueError::Store(_)) => {
+            Decision::Refused(AuthState::InvalidState)
         }
-        // No randomness (or no player): the grant cannot be made now.
-        Err(IssueError::Random(_) | IssueError::NoUser) => Decision::Refused(AuthState::InvalidState),
     }
 }
 

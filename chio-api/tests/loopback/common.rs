@@ -76,6 +76,15 @@ pub(crate) async fn start(answer: Answer) -> TestServer {
 }
 
 pub(crate) async fn start_with(config: ServerConfig, answer: Answer) -> TestServer {
+    start_with_store(config, answer, Arc::new(chio_api::store::MemoryStore::new())).await
+}
+
+/// A server keeping its grants in `store`.
+pub(crate) async fn start_with_store(
+    config: ServerConfig,
+    answer: Answer,
+    store: Arc<dyn chio_api::store::Store>,
+) -> TestServer {
     let state = Arc::new(SharedState::new());
     state.set_username(Some(PLAYER.into()));
     let approvals = Arc::new(Approvals::default());
@@ -96,7 +105,7 @@ pub(crate) async fn start_with(config: ServerConfig, answer: Answer) -> TestServ
             }
         }
     };
-    let server = ApiServer::bind(config, state.clone(), approver).await.unwrap();
+    let server = ApiServer::bind_with_store(config, state.clone(), approver, store).await.unwrap();
     let addr = server.local_addr();
     let handle = server.handle();
     let task = tokio::spawn(server.serve());

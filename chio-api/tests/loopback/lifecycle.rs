@@ -250,3 +250,62 @@ fn the_default_listener_is_loopback_on_the_documented_port() {
     assert_eq!(chio_api::server::DEFAULT_PORT, 13381);
     assert!(!config.allow_non_loopback);
 }
+
+#[tokio::test]
+async fn grants_survive_a_restart_in_a_sqlite_store() {
+    use chio_api::store::SqliteStore;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grants.sqlite3");
+    let open = || std::sync::Arc::new(SqliteStore::open(&path).unwrap());
+
+    // The player approves an overlay (scope user), whitelists a bot, blacklists a spammer.
+    let server = start_with_store(config(), Answer::Now(Approval::Approve), open()).await;
+    let mut raw = Raw::connect(server.addr).await;
+    let answer = raw.auth("overlay", "read|subscribe", "user", None).await;
+    assert_eq!(answer["state"], "whitelisted");
+    let token = answer["token"].as_str().unwrap().to_owned();
+    server.handle.whitelist("bot", "read".parse().unwrap());
+    server.handle.blacklist("spammer");
+    server.handle.shutdown(DisconnectReason::Restart);
+    assert_eq!(raw.recv().await["reason"], "restart");
+    tokio::time::timeout(PATIENCE, server.task).await.unwrap().unwrap();
+    assert_eq!(server.handle.store_error(), None);
+
+    // The file holds the token's hash, never the token.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(token.len()).any(|window| window == token.as_bytes()));
+    }
+
+    // A new server on the same file: the token opens without asking; the lists hold.
+    let server = start_with_store(config(), Answer::Now(Approval::Deny), open()).await;
+    assert_eq!(server.handle.grants().len(), 1);
+    let mut again = Raw::connect(server.addr).await;
+    let answer = again.auth("overlay", "read", "user", Some(&token)).await;
+    assert_eq!(answer, json!({"type": "auth", "state": "ok", "token": token}));
+    again.send(json!({"type": "status"})).await;
+    assert_eq!(again.recv().await["type"], "status");
+    assert!(server.approvals.asked().is_empty(), "the approval callback was called");
+    let mut bot = Raw::connect(server.addr).await;
+    assert_eq!(bot.auth("bot", "read", "client", None).await["state"], "ok");
+    let mut spammer = Raw::connect(server.addr).await;
+    assert_eq!(spammer.auth("spammer", "read", "client", None).await["state"], "blacklisted");
+    assert!(server.approvals.asked().is_empty());
+
+    // A revoke is kept too: after another restart the token no longer opens.
+    let id = server.handle.grants().iter().map(|grant| grant.id).max().unwrap();
+    let overlay = server.handle.grants()[0].id;
+    assert!(server.handle.revoke(overlay));
+    assert!(server.handle.revoke(id));
+    server.handle.shutdown(DisconnectReason::Shutdown);
+    tokio::time::timeout(PATIENCE, server.task).await.unwrap().unwrap();
+    let server = start_with_store(config(), Answer::Now(Approval::Deny), open()).await;
+    let mut revoked = Raw::connect(server.addr).await;
+    assert_eq!(revoked.auth("overlay", "read", "user", Some(&token)).await["state"], "denied");
+    assert!(server.handle.grants().iter().all(|grant| grant.application != "overlay"));
+    // New grants continue the ids: an old id never names a new grant.
+    server.approvals.set(Answer::Now(Approval::Approve));
+    let mut fresh = Raw::connect(server.addr).await;
+    assert_eq!(fresh.auth("overlay", "read", "user", None).await["state"], "whitelisted");
+    assert!(server.handle.grants().iter().all(|grant| grant.id != id));
+}
