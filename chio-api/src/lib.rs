@@ -26,6 +26,8 @@
 //!   [`SharedState`](source::SharedState), a ready-made one.
 //! - [`server`]: configuration, the approval callback, the listener and its handle (whitelist,
 //!   blacklist, revoke, shutdown). Each connection runs a private session state machine.
+//! - [`websocket`]: the same API over WebSocket for browser overlays, with the Origin
+//!   allow-list and the private-network header.
 //! - [`client`]: the application's side.
 //! - [`sim`]: a simulated osu! client for building applications without the game.
 //!
@@ -35,6 +37,11 @@
 //! frame: a ULEB128 length (chio-core's: at most 5 bytes, at most `u32::MAX`) and that many
 //! bytes of UTF-8 JSON, one object with a string `type`. A frame over the maximum (64 KiB
 //! by default, [`server::ServerConfig::max_frame_len`]) is refused from its length alone.
+//!
+//! **WebSocket.** With [`ws_listen`](server::ServerConfig::ws_listen) (`chio api serve --ws
+//! ADDR`), the same messages also travel over WebSocket, one JSON object per text message
+//! and no length prefix, with the same authentication, permissions, pushes and limits
+//! (ruling 21).
 //!
 //! **Life cycle.**
 //! 1. The application connects and sends `auth`:
@@ -210,6 +217,18 @@
 //!     [`ServerHandle::store_error`](server::ServerHandle::store_error). *Tests*:
 //!     `store::tests`, `loopback::lifecycle::grants_survive_a_restart_in_a_sqlite_store`,
 //!     chio-cli's `api_cli::grants_in_a_file_survive_a_restart`.
+//! 21. **Browser overlays.** The WebSocket endpoint is off unless configured, loopback
+//!     unless [`allow_non_loopback`](server::ServerConfig::allow_non_loopback), and on its own
+//!     port (the TCP port still closes HTTP without a byte, ruling 6). A handshake whose
+//!     `Origin` is not on [`ws_allowed_origins`](server::ServerConfig::ws_allowed_origins)
+//!     (exact `scheme://host[:port]`, ASCII case ignored; default empty) is refused with HTTP
+//!     403 before any message: a web page the player merely visits cannot even ask for
+//!     approval. A handshake without `Origin` is a native application and is allowed, since
+//!     browsers always send one. The handshake response carries
+//!     `Access-Control-Allow-Private-Network: true`, and an `OPTIONS` preflight from an
+//!     allowed origin is answered `204` with it (403 otherwise), as browsers require before
+//!     a public page reaches a loopback address. WebSocket connections share the connection
+//!     budgets of ruling 18. *Tests*: `websocket::tests`, `loopback::websocket`.
 //!
 //! # Example
 //!
@@ -254,3 +273,4 @@ pub mod source;
 pub mod state;
 pub mod store;
 pub mod transport;
+pub mod websocket;

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
@@ -19,6 +19,7 @@ use crate::permission::Permissions;
 use crate::session::{self, Admission, TcpWire};
 use crate::source::StateSource;
 use crate::store::{MemoryStore, Store, StoreError};
+use crate::websocket;
 
 /// The port the server listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 13381;
@@ -60,6 +61,13 @@ pub struct ServerConfig {
     /// valid token; otherwise it gets `too_many_connections`. At most `max_pending` such
     /// connections wait at once; more get `too_many_connections` at once. Default 1 s.
     pub overflow_auth_timeout: Duration,
+    /// Where to serve the WebSocket endpoint for browser overlays, if anywhere (default
+    /// none). Loopback only unless [`allow_non_loopback`](Self::allow_non_loopback).
+    pub ws_listen: Option<SocketAddr>,
+    /// Origins (`scheme://host[:port]`, compared without regard to ASCII case) whose pages
+    /// may open the WebSocket endpoint. A handshake with another `Origin` is refused with
+    /// HTTP 403; one without `Origin` (a native application) is allowed. Default empty.
+    pub ws_allowed_origins: Vec<String>,
     /// Shortest time between two pushes of one kind to one session; changes within it are
     /// coalesced, the latest state going out when it ends. Default 50 ms.
     pub push_interval: Duration,
@@ -83,6 +91,8 @@ impl Default for ServerConfig {
             overflow_auth_timeout: Duration::from_secs(1),
             max_sessions: 64,
             push_interval: Duration::from_millis(50),
+            ws_listen: None,
+            ws_allowed_origins: Vec::new(),
         }
     }
 }
@@ -305,6 +315,8 @@ impl Drop for SessionGuard {
 pub struct ApiServer {
     listener: TcpListener,
     local_addr: SocketAddr,
+    ws_listener: Option<TcpListener>,
+    ws_local_addr: Option<SocketAddr>,
     shared: Arc<Shared>,
 }
 
@@ -334,6 +346,18 @@ impl ApiServer {
         }
         let listener = TcpListener::bind(addr).await.map_err(|source| ServerError::Bind { addr, source })?;
         let local_addr = listener.local_addr().map_err(|source| ServerError::Bind { addr, source })?;
+        let (ws_listener, ws_local_addr) = match config.ws_listen {
+            Some(addr) => {
+                if !addr.ip().is_loopback() && !config.allow_non_loopback {
+                    return Err(ServerError::NonLoopback(addr));
+                }
+                let listener =
+                    TcpListener::bind(addr).await.map_err(|source| ServerError::Bind { addr, source })?;
+                let local = listener.local_addr().map_err(|source| ServerError::Bind { addr, source })?;
+                (Some(listener), Some(local))
+            }
+            None => (None, None),
+        };
         let shared = Arc::new(Shared {
             sessions: Arc::new(Semaphore::new(config.max_sessions)),
             config,
@@ -342,12 +366,17 @@ impl ApiServer {
             registry: Mutex::new(registry),
             control: watch::channel(0).0,
         });
-        Ok(Self { listener, local_addr, shared })
+        Ok(Self { listener, local_addr, ws_listener, ws_local_addr, shared })
     }
 
     /// The address actually bound (with the port the OS chose for port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The WebSocket endpoint's address, when [`ServerConfig::ws_listen`] asked for one.
+    pub fn ws_local_addr(&self) -> Option<SocketAddr> {
+        self.ws_local_addr
     }
 
     /// A handle to manage the server while it serves.
@@ -358,7 +387,8 @@ impl ApiServer {
     /// Accepts and serves connections until [`ServerHandle::shutdown`]; then waits briefly
     /// for the sessions to send their `disconnect` and close.
     pub async fn serve(self) {
-        let Self { listener, shared, .. } = self;
+        let Self { listener, ws_listener, shared, .. } = self;
+        let origins = Arc::new(shared.config.ws_allowed_origins.clone());
         let pending = Arc::new(Semaphore::new(shared.config.max_pending));
         let overflow = Arc::new(Semaphore::new(shared.config.max_pending));
         let refusals = Arc::new(Semaphore::new(MAX_REFUSALS));
@@ -390,13 +420,47 @@ impl ApiServer {
                     }
                     Err(_) => tokio::time::sleep(ACCEPT_BACKOFF).await,
                 },
+                accepted = accept_on(ws_listener.as_ref()) => match accepted {
+                    Ok((stream, peer)) => {
+                        let admission = admit(&pending, &overflow);
+                        let refusal = match admission {
+                            Some(_) => None,
+                            None => match Arc::clone(&refusals).try_acquire_owned() {
+                                Ok(permit) => Some(permit),
+                                Err(_) => continue,
+                            },
+                        };
+                        let shared = Arc::clone(&shared);
+                        let origins = Arc::clone(&origins);
+                        sessions.spawn(async move {
+                            let (timeout, max) = (shared.config.auth_timeout, shared.config.max_frame_len);
+                            let opening = tokio::time::timeout(timeout, websocket::open(stream, origins, max)).await;
+                            let Ok(Some(wire)) = opening else { return };
+                            match admission {
+                                Some(admission) => session::run(shared, wire, peer, admission).await,
+                                None => session::refuse(wire).await,
+                            }
+                            drop(refusal);
+                        });
+                    }
+                    Err(_) => tokio::time::sleep(ACCEPT_BACKOFF).await,
+                },
                 _ = control.changed() => {}
                 Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
             }
         }
         drop(listener);
+        drop(ws_listener);
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, async { while sessions.join_next().await.is_some() {} })
             .await;
+    }
+}
+
+/// The next connection on `listener`, or never without one.
+async fn accept_on(listener: Option<&TcpListener>) -> std::io::Result<(TcpStream, SocketAddr)> {
+    match listener {
+        Some(listener) => listener.accept().await,
+        None => std::future::pending().await,
     }
 }
 

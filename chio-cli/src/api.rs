@@ -58,6 +58,7 @@ Examples:
   chio api serve --approve always --step-ms 500
   chio api serve --listen 127.0.0.1:0 --approve never
   chio api serve --grants ~/.config/chio/api-grants.sqlite3
+  chio api serve --ws 127.0.0.1:13382 --ws-origin http://localhost:3000
 
 Logs (the address, scenes, sessions, notifications, prompts) go to standard error.
 Ctrl-C disconnects every application with reason \"shutdown\" and exits.")]
@@ -82,6 +83,15 @@ pub(crate) struct ServeArgs {
     /// tokens after a restart. Without it they are kept in memory and forgotten on exit.
     #[arg(long, value_name = "PATH")]
     grants: Option<std::path::PathBuf>,
+    /// Also serve the API over WebSocket here, for browser overlays (one JSON message per
+    /// text message, same authentication); loopback only unless --allow-remote. Port 0
+    /// picks a free port.
+    #[arg(long, value_name = "ADDR")]
+    ws: Option<SocketAddr>,
+    /// An origin (`scheme://host[:port]`) whose pages may open the WebSocket endpoint;
+    /// repeat for more. Other origins get HTTP 403; clients sending no Origin are allowed.
+    #[arg(long = "ws-origin", value_name = "ORIGIN", requires = "ws")]
+    ws_origins: Vec<String>,
 }
 
 /// Arguments of `chio api watch`.
@@ -154,6 +164,8 @@ async fn serve(args: ServeArgs) -> ExitCode {
         listen: args.listen,
         allow_non_loopback: args.allow_remote,
         approval_timeout: Duration::from_secs(args.approval_timeout),
+        ws_listen: args.ws,
+        ws_allowed_origins: args.ws_origins.clone(),
         ..ServerConfig::default()
     };
     let approver = match args.approve {
@@ -180,6 +192,10 @@ async fn serve(args: ServeArgs) -> ExitCode {
         "listening on {} (approve: {mode}; grants: {grants}); Ctrl-C to stop",
         server.local_addr()
     ));
+    if let Some(ws) = server.ws_local_addr() {
+        let origins = if args.ws_origins.is_empty() { "none".to_owned() } else { args.ws_origins.join(", ") };
+        log(format_args!("WebSocket on ws://{ws}/ (allowed origins: {origins})"));
+    }
 
     tokio::spawn(simulation.run(Duration::from_millis(args.step_ms), |scene| {
         log(format_args!("scene: {}", scene.label));

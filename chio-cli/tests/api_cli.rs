@@ -155,6 +155,17 @@ fn grants_in_a_file_survive_a_restart() {
 }
 
 #[test]
+fn serve_announces_its_websocket_endpoint() {
+    let server =
+        Server::start_with("always", &["--ws", "127.0.0.1:0", "--ws-origin", "http://localhost:3000"]);
+    let line = server.wait_for("WebSocket on ws://127.0.0.1:");
+    assert!(line.contains("allowed origins: http://localhost:3000"), "{line}");
+    // The TCP API is served as before.
+    let output = finish(server.watch(&["--count", "1"]));
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
 fn watch_only_the_events_asked_for() {
     let server = Server::start("always");
     let output = finish(server.watch(&["--events", "multiplayer_status", "--count", "3"]));

@@ -64,6 +64,7 @@ impl Approvals {
 
 pub(crate) struct TestServer {
     pub(crate) addr: SocketAddr,
+    pub(crate) ws_addr: Option<SocketAddr>,
     pub(crate) handle: ServerHandle,
     pub(crate) state: Arc<SharedState>,
     pub(crate) approvals: Arc<Approvals>,
@@ -107,9 +108,10 @@ pub(crate) async fn start_with_store(
     };
     let server = ApiServer::bind_with_store(config, state.clone(), approver, store).await.unwrap();
     let addr = server.local_addr();
+    let ws_addr = server.ws_local_addr();
     let handle = server.handle();
     let task = tokio::spawn(server.serve());
-    TestServer { addr, handle, state, approvals, task }
+    TestServer { addr, ws_addr, handle, state, approvals, task }
 }
 
 /// A client that speaks raw frames, so tests can send anything.
