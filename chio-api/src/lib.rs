@@ -189,9 +189,12 @@
 //!     `"request":"auth"` when it sent one) and closed. Authenticated sessions have their own
 //!     limit, [`max_sessions`](server::ServerConfig::max_sessions) (64), which unauthenticated
 //!     connections never take; over it, the same error answers the `auth`. A refused
-//!     connection always gets that error before the close, never a silent close. *Tests*:
+//!     connection always gets that error before the close, never a silent close (a connection
+//!     refused on arrival gets it at once, before anything is read, so ruling 6 applies
+//!     to admitted connections only). *Tests*:
 //!     `loopback::lifecycle::silent_connections_cannot_lock_out_an_approved_application`,
-//!     `authenticated_sessions_have_their_own_limit`.
+//!     `authenticated_sessions_have_their_own_limit`,
+//!     `loopback::websocket::a_refused_websocket_gets_the_error_message_too`.
 //! 19. **Pushes as the seeds describe them.** Both seed revisions say the `status`,
 //!     `spectating_status` and `multiplayer_status` answers "should also be sent when a
 //!     change happens". So besides `subscribe`, a session holding `read` that asked for a

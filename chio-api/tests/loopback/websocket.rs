@@ -138,3 +138,18 @@ async fn the_websocket_endpoint_is_loopback_unless_allowed() {
     .await;
     assert!(matches!(refused, Err(chio_api::server::ServerError::NonLoopback(_))));
 }
+
+#[tokio::test]
+async fn a_refused_websocket_gets_the_error_message_too() {
+    // No room for unauthenticated connections at all: every connection is refused, with words.
+    let config = ServerConfig { ws_listen: Some("127.0.0.1:0".parse().unwrap()), max_pending: 0, ..config() };
+    let server = start_with(config, Answer::Now(Approval::Approve)).await;
+    let (mut socket, _) = connect(server.ws_addr.unwrap(), None).await.expect("handshake");
+    assert_eq!(recv(&mut socket).await, json!({"type": "error", "error": "too_many_connections"}));
+    let end = tokio::time::timeout(PATIENCE, socket.next()).await.expect("the server closes");
+    assert!(matches!(end, None | Some(Ok(Message::Close(_))) | Some(Err(_))), "{end:?}");
+
+    let mut raw = Raw::connect(server.addr).await;
+    assert_eq!(raw.recv().await, json!({"type": "error", "error": "too_many_connections"}));
+    raw.expect_closed().await;
+}
