@@ -422,6 +422,16 @@ impl<W: Wire> Session<W> {
                         return;
                     }
                 }
+                // Before the changes, so a stream of them cannot hold up a deferred push.
+                () = sleep_until_due(state.pacer.next_due()) => {
+                    for event in state.pacer.take_due(Instant::now()) {
+                        if state.pushing.contains(&event)
+                            && !self.push_change(event, auth.permissions, &mut state.pacer).await
+                        {
+                            return;
+                        }
+                    }
+                }
                 change = next_change(&mut changes) => {
                     let events: Vec<EventKind> = match change {
                         Ok(event) => vec![event],
@@ -445,15 +455,6 @@ impl<W: Wire> Session<W> {
                             }
                         } else {
                             state.pacer.defer(event);
-                        }
-                    }
-                }
-                () = sleep_until_due(state.pacer.next_due()) => {
-                    for event in state.pacer.take_due(Instant::now()) {
-                        if state.pushing.contains(&event)
-                            && !self.push_change(event, auth.permissions, &mut state.pacer).await
-                        {
-                            return;
                         }
                     }
                 }
@@ -746,5 +747,32 @@ mod tests {
         // A 71-byte frame starts with 'G' too, but its JSON does not continue with 'E'.
         assert_eq!(sniff(b"G{\"type\""), Sniff::Frames);
         assert_eq!(sniff(b"\x10{"), Sniff::Frames);
+    }
+
+    #[test]
+    fn the_pacer_defers_within_the_interval_and_forgets_nothing() {
+        use crate::state::{Status, UserStatus};
+        let status = |mods| {
+            ServerMessage::Status(Status { status: UserStatus::Idle, gamemode: 0, mods, beatmap: None })
+        };
+        let interval = Duration::from_millis(50);
+        let mut pacer = Pacer::new(interval);
+        let start = Instant::now();
+        assert!(pacer.may_push(EventKind::Status, start), "nothing sent yet");
+        pacer.sent(EventKind::Status, status(1), start);
+        // Inside the interval: deferred to its end, once.
+        assert!(!pacer.may_push(EventKind::Status, start + interval / 2));
+        pacer.defer(EventKind::Status);
+        pacer.defer(EventKind::Status);
+        assert_eq!(pacer.next_due(), Some(start + interval));
+        // Other kinds are paced apart.
+        assert!(pacer.may_push(EventKind::MultiplayerStatus, start));
+        assert!(pacer.take_due(start + interval / 2).is_empty());
+        assert_eq!(pacer.take_due(start + interval), vec![EventKind::Status]);
+        assert_eq!(pacer.next_due(), None);
+        // What the session already has is not news.
+        assert!(pacer.already_sent(EventKind::Status, &status(1)));
+        assert!(!pacer.already_sent(EventKind::Status, &status(2)));
+        assert!(pacer.may_push(EventKind::Status, start + interval));
     }
 }
