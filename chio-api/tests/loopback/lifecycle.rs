@@ -154,8 +154,8 @@ async fn shutdown_while_the_player_is_asked_disconnects() {
 async fn silent_connections_cannot_lock_out_an_approved_application() {
     let config = ServerConfig {
         max_pending: 2,
-        auth_timeout: Duration::from_millis(1500),
-        overflow_auth_timeout: Duration::from_millis(300),
+        auth_timeout: Duration::from_millis(3000),
+        overflow_auth_timeout: Duration::from_millis(800),
         ..config()
     };
     let server = start_with(config, Answer::Now(Approval::Approve)).await;
@@ -197,7 +197,7 @@ async fn silent_connections_cannot_lock_out_an_approved_application() {
     let mut refused = Raw::connect(server.addr).await;
     let quick = tokio::time::Instant::now();
     assert_eq!(refused.recv().await, json!({"type": "error", "error": "too_many_connections"}));
-    assert!(quick.elapsed() < Duration::from_millis(250), "refused after {:?}", quick.elapsed());
+    assert!(quick.elapsed() < Duration::from_millis(600), "refused after {:?}", quick.elapsed());
     refused.expect_closed().await;
     for raw in &mut overflowing {
         assert_eq!(raw.recv().await["error"], "too_many_connections");
@@ -207,7 +207,7 @@ async fn silent_connections_cannot_lock_out_an_approved_application() {
     for raw in &mut silent {
         raw.expect_closed().await;
     }
-    assert!(started.elapsed() >= Duration::from_millis(1400), "closed after {:?}", started.elapsed());
+    assert!(started.elapsed() >= Duration::from_millis(2900), "closed after {:?}", started.elapsed());
     // The application was never disturbed.
     app.send(json!({"type": "status"})).await;
     assert_eq!(app.recv().await["type"], "status");

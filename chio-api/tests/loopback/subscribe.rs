@@ -173,7 +173,9 @@ async fn pushes_are_coalesced_per_kind_the_latest_state_winning() {
     assert!(!pushes.is_empty() && pushes.len() <= 2, "{} pushes", pushes.len());
     assert_eq!(pushes.last().unwrap().1["mods"], 30, "the last state is never dropped");
 
-    // Steady changes every 10 ms for 400 ms: pushes come at most once per interval.
+    // Steady changes every 10 ms for 400 ms: pushes come at most once per interval (the
+    // count is bounded by the time taken, which holds however late the reader reads).
+    let started = tokio::time::Instant::now();
     let changes = tokio::spawn({
         let state = server.state.clone();
         async move {
@@ -183,14 +185,18 @@ async fn pushes_are_coalesced_per_kind_the_latest_state_winning() {
             }
         }
     });
-    let pushes = drain(&mut raw, std::time::Duration::from_millis(700)).await;
-    changes.await.unwrap();
-    assert!(pushes.len() >= 3 && pushes.len() <= 8, "{} pushes", pushes.len());
-    for pair in pushes.windows(2) {
-        let gap = pair[1].0 - pair[0].0;
-        assert!(gap >= interval - std::time::Duration::from_millis(15), "pushes {gap:?} apart");
+    let mut pushes = 0u128;
+    loop {
+        let pushed = raw.recv().await;
+        pushes += 1;
+        if pushed["mods"] == 139 {
+            break;
+        }
     }
-    assert_eq!(pushes.last().unwrap().1["mods"], 139);
+    let bound = started.elapsed().as_millis() / interval.as_millis() + 2;
+    changes.await.unwrap();
+    assert!((2..=bound).contains(&pushes), "{pushes} pushes, at most {bound} allowed");
+    raw.expect_silence().await;
 
     // A change pushed at once, then a change and its undoing within the interval: the
     // deferred push would repeat what the session has, so it is not sent.
