@@ -1,5 +1,5 @@
-//! The osu! client API: a local, authenticated TCP API through which desktop applications
-//! (overlays, stream tools, trackers) read state from, and send notifications to, a running
+//! The osu! client API: a local, authenticated TCP (and optionally WebSocket) API through
+//! which desktop applications and browser overlays (overlays, stream tools, trackers) read state from, and send notifications to, a running
 //! osu! client.
 //!
 //! It builds the "osu! client API" concept (ekgame/osu-client-api-concept), in its later
@@ -69,18 +69,20 @@
 //! | `{"type":"status"}` | `read` | `status`: `status`, `gamemode`, `mods`, `beatmap` |
 //! | `{"type":"spectating_status"}` | `read` | `spectating_status`: `is_spectating`, `host_status`, `other_spectators`, `beatmap` |
 //! | `{"type":"multiplayer_status"}` | `read` | `multiplayer_status`: `multiplayer_enabled`, `room` |
-//! | `{"type":"subscribe","events":[…]}` | `subscribe` | `subscribe` with every event now subscribed, then the current state of each new one |
+//! | `{"type":"subscribe","events":[…]}` | `subscribe` | `subscribe` with every event now pushed, then the current state of each new one |
 //! | `{"type":"unsubscribe","events":[…]}` | none | `unsubscribe` with every event still pushed |
 //! | `{"type":"notification","message":"…"}` | `notify` | none; `error` if refused |
 //! | `{"type":"disconnect","reason":"…"}` | none | the server closes |
 //!
 //! Events are the three read types; each change is pushed as the same message the request
-//! answers, to sessions that subscribed to it or asked for it once (ruling 19). `full` is all four permissions; `interact` has no request yet.
+//! answers, to sessions that subscribed to it or asked for it once (ruling 19). `full` is
+//! all four permissions; `interact` has no request yet.
 //!
 //! **Errors.** `{"type":"error","error":"…","request":"…"}` with `not_authentified`,
 //! `invalid_request` (malformed JSON, bad fields, a second `auth`, an oversize frame),
 //! `permission_error`, `unsupported_feature` (a `type` the server does not know),
-//! `rate_limited` or `too_many_connections` (ruling 18). **Disconnect reasons**: `shutdown`, `restart`, `blacklisted`, `revoked`.
+//! `rate_limited` or `too_many_connections` (ruling 18). **Disconnect reasons**: `shutdown`,
+//! `restart`, `blacklisted`, `revoked`.
 //!
 //! # Rulings
 //!
