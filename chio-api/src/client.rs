@@ -193,7 +193,10 @@ impl ApiClient {
         let Some(payload) = self.io.read_frame().await.map_err(TransportError::from)? else {
             return Ok(None);
         };
-        serde_json::from_slice(&payload).map(Some).map_err(ClientError::Decode)
+        let message = serde_json::from_slice(&payload).map(Some).map_err(ClientError::Decode);
+        // An `auth` answer holds the token: leave no copy of it in the read buffer.
+        crate::transport::wipe(payload);
+        message
     }
 
     /// Reads until the answer to `request` arrives, keeping every other message.

@@ -178,9 +178,13 @@
 //!     over it, `invalid_request` and the session goes on. *Tests*:
 //!     `loopback::protocol::the_documented_field_limits_are_enforced`.
 //! 17. **Tokens in memory.** A [`Token`](auth::Token) overwrites its text with zeroes when
-//!     dropped (`zeroize`), and so do the buffers a frame carrying one is written from: once
-//!     a session ends, its token is not left in freed memory by this crate. *Tests*:
-//!     `auth::tests::tokens_are_zeroized_when_dropped`.
+//!     dropped (`zeroize`), and so do the buffers a frame carrying one is written from, and
+//!     (over TCP, on both sides) the frame an `auth` request or answer was read into once
+//!     parsed, when it owns its memory ([`transport::wipe`]): once a session ends, its token
+//!     is not left in freed memory by this crate. Copies outside it (the kernel's socket
+//!     buffers, the WebSocket library's buffers) are out of its reach. *Tests*:
+//!     `auth::tests::tokens_are_zeroized_when_dropped`,
+//!     `transport::tests::a_frame_read_alone_owns_its_memory_and_can_be_wiped`.
 //! 18. **Connection budgets.** Unapproved programs must not keep approved applications out.
 //!     Connections not yet authenticated (silent, or whose player is being asked) have a
 //!     budget of their own, [`max_pending`](server::ServerConfig::max_pending) (8), and the

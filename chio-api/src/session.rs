@@ -251,7 +251,10 @@ impl<W: Wire> Session<W> {
                 }
                 Ok(None) | Err(ReadFailure::Broken) => return None,
             };
-            match ClientMessage::parse(&payload) {
+            let parsed = ClientMessage::parse(&payload);
+            // The frame may hold a token: leave no copy of it behind.
+            crate::transport::wipe(payload);
+            match parsed {
                 Ok(ClientMessage::Auth(request)) => return Some(request),
                 Ok(ClientMessage::Disconnect(_)) => return None,
                 _ if token_only => {

@@ -29,6 +29,18 @@ pub enum TransportError {
     Serialize(#[from] serde_json::Error),
 }
 
+/// Overwrites `payload` with zeroes if it is the only owner of its memory (a frame that
+/// may carry a token, once parsed); whether it could.
+pub fn wipe(payload: Bytes) -> bool {
+    match payload.try_into_mut() {
+        Ok(mut owned) => {
+            owned[..].zeroize();
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 /// A stream of frames over `S`.
 #[derive(Debug)]
 pub struct FramedStream<S> {
@@ -47,9 +59,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> FramedStream<S> {
     /// The next frame's payload, or `None` when the stream ends cleanly between frames.
     ///
     /// Cancel-safe: bytes already read stay buffered for the next call.
+    ///
+    /// When the frame was the last byte read, the buffer lets go of its memory, so the
+    /// frame is the only owner and can be wiped (see [`wipe`]).
     pub async fn read_frame(&mut self) -> Result<Option<Bytes>, FrameError> {
         loop {
             if let Some(frame) = self.codec.decode(&mut self.read_buf)? {
+                if self.read_buf.is_empty() {
+                    self.read_buf = BytesMut::with_capacity(INITIAL_READ_BUFFER);
+                }
                 return Ok(Some(frame));
             }
             if self.fill().await? == 0 {
@@ -118,5 +136,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> FramedStream<S> {
     /// The underlying stream, mutably; bytes written to it directly bypass the framing.
     pub fn get_mut(&mut self) -> &mut S {
         &mut self.io
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_frame_read_alone_owns_its_memory_and_can_be_wiped() {
+        let (client, server) = tokio::io::duplex(1024);
+        let mut writer = FramedStream::new(client, FrameCodec::new(1024));
+        let mut reader = FramedStream::new(server, FrameCodec::new(1024));
+        writer.write_frame(b"{\"token\":\"secret\"}").await.unwrap();
+        let frame = reader.read_frame().await.unwrap().unwrap();
+        assert_eq!(&frame[..], b"{\"token\":\"secret\"}");
+        assert!(wipe(frame), "the frame should own its memory");
     }
 }
