@@ -189,10 +189,13 @@
 //!     Connections not yet authenticated (silent, or whose player is being asked) have a
 //!     budget of their own, [`max_pending`](server::ServerConfig::max_pending) (8), and the
 //!     auth timeout (5 s). Over it, a connection still gets a short window,
-//!     [`overflow_auth_timeout`](server::ServerConfig::overflow_auth_timeout) (1 s, at most 8
-//!     such at once), in which only an `auth` with a valid token admits it; anything else,
-//!     silence included, is answered `{"type":"error","error":"too_many_connections"}` (with
-//!     `"request":"auth"` when it sent one) and closed. Authenticated sessions have their own
+//!     [`overflow_auth_timeout`](server::ServerConfig::overflow_auth_timeout) (1 s), in which
+//!     only an `auth` with a valid token admits it; anything else, silence included, is
+//!     answered `{"type":"error","error":"too_many_connections"}` (with `"request":"auth"`
+//!     when it sent one) and closed. At most 8 connections wait in that window; a newer one
+//!     takes the place of the oldest (which gets the error at once), so silent connections
+//!     cannot hold the window either: an application that sends its `auth` on connecting
+//!     is read first. Authenticated sessions have their own
 //!     limit, [`max_sessions`](server::ServerConfig::max_sessions) (64), which unauthenticated
 //!     connections never take; over it, the same error answers the `auth`. A refused
 //!     connection always gets that error before the close, never a silent close (a connection

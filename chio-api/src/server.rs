@@ -1,15 +1,15 @@
 //! The server: its configuration, the approval callback, the listener, and the handle a host
 //! uses to whitelist, blacklist, revoke and shut down.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::auth::{GrantId, GrantInfo, GrantStore, IssueError, Token};
@@ -59,7 +59,8 @@ pub struct ServerConfig {
     pub max_pending: usize,
     /// Time a connection over [`max_pending`](Self::max_pending) has to authenticate with a
     /// valid token; otherwise it gets `too_many_connections`. At most `max_pending` such
-    /// connections wait at once; more get `too_many_connections` at once. Default 1 s.
+    /// connections wait at once: a newer one takes the place of the oldest, which gets
+    /// `too_many_connections` at once. Default 1 s.
     pub overflow_auth_timeout: Duration,
     /// Where to serve the WebSocket endpoint for browser overlays, if anywhere (default
     /// none). Loopback only unless [`allow_non_loopback`](Self::allow_non_loopback).
@@ -390,7 +391,7 @@ impl ApiServer {
         let Self { listener, ws_listener, shared, .. } = self;
         let origins = Arc::new(shared.config.ws_allowed_origins.clone());
         let pending = Arc::new(Semaphore::new(shared.config.max_pending));
-        let overflow = Arc::new(Semaphore::new(shared.config.max_pending));
+        let mut overflow = VecDeque::new();
         let refusals = Arc::new(Semaphore::new(MAX_REFUSALS));
         let mut control = shared.control();
         let mut sessions = JoinSet::new();
@@ -402,7 +403,7 @@ impl ApiServer {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, peer)) => {
                         let wire = TcpWire::new(stream, shared.config.max_frame_len);
-                        match admit(&pending, &overflow) {
+                        match admit(&pending, &mut overflow, shared.config.max_pending) {
                             Some(admission) => {
                                 sessions.spawn(session::run(Arc::clone(&shared), wire, peer, admission));
                             }
@@ -422,7 +423,7 @@ impl ApiServer {
                 },
                 accepted = accept_on(ws_listener.as_ref()) => match accepted {
                     Ok((stream, peer)) => {
-                        let admission = admit(&pending, &overflow);
+                        let admission = admit(&pending, &mut overflow, shared.config.max_pending);
                         let refusal = match admission {
                             Some(_) => None,
                             None => match Arc::clone(&refusals).try_acquire_owned() {
@@ -464,15 +465,33 @@ async fn accept_on(listener: Option<&TcpListener>) -> std::io::Result<(TcpStream
     }
 }
 
-/// How a new connection is admitted: within the unauthenticated budget, over it (token
-/// only), or not at all.
-fn admit(pending: &Arc<Semaphore>, overflow: &Arc<Semaphore>) -> Option<Admission> {
+/// How a new connection is admitted: within the unauthenticated budget, or over it into the
+/// overflow window (token only), where it takes the place of the oldest waiter when the
+/// window is full; with no budget at all, not at all.
+///
+/// Evicting the oldest rather than refusing the newest means silent connections cannot fill
+/// the window for long: an application that sends its `auth` at once is read before
+/// `max_pending` newer connections push it out.
+fn admit(
+    pending: &Arc<Semaphore>,
+    overflow: &mut VecDeque<Weak<Notify>>,
+    max_pending: usize,
+) -> Option<Admission> {
     if let Ok(permit) = Arc::clone(pending).try_acquire_owned() {
-        Some(Admission { token_only: false, _permit: permit })
-    } else {
-        let permit = Arc::clone(overflow).try_acquire_owned().ok()?;
-        Some(Admission { token_only: true, _permit: permit })
+        return Some(Admission { token_only: false, evicted: None, _permit: Some(permit) });
     }
+    if max_pending == 0 {
+        return None;
+    }
+    overflow.retain(|waiter| waiter.strong_count() > 0);
+    while overflow.len() >= max_pending {
+        if let Some(oldest) = overflow.pop_front().and_then(|waiter| waiter.upgrade()) {
+            oldest.notify_one();
+        }
+    }
+    let signal = Arc::new(Notify::new());
+    overflow.push_back(Arc::downgrade(&signal));
+    Some(Admission { token_only: true, evicted: Some(signal), _permit: None })
 }
 
 /// Manages a running server; cheap to clone.

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::net::TcpStream;
-use tokio::sync::{OwnedSemaphorePermit, broadcast, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, broadcast, watch};
 use tokio::time::Instant;
 
 use crate::auth::{GrantId, IssueError, Token};
@@ -87,7 +87,11 @@ pub(crate) struct Admission {
     /// way. `true`: over it, admitted only if it sends an `auth` with a valid token within
     /// the shorter overflow window.
     pub(crate) token_only: bool,
-    pub(crate) _permit: OwnedSemaphorePermit,
+    /// Over the budget: signalled when a newer connection takes this one's place in the
+    /// overflow window. The server holds it weakly: dropping it leaves the window.
+    pub(crate) evicted: Option<Arc<Notify>>,
+    /// Within the budget: the place.
+    pub(crate) _permit: Option<OwnedSemaphorePermit>,
 }
 
 /// Why reading the next payload failed.
@@ -204,7 +208,8 @@ impl<W: Wire> Session<W> {
     }
 
     /// Everything up to the `auth` response, within the auth timeout (approval excepted).
-    async fn authenticate(&mut self, admission: Admission) -> Next {
+    async fn authenticate(&mut self, mut admission: Admission) -> Next {
+        let evicted = admission.evicted.take();
         let config = &self.shared.config;
         let token_only = admission.token_only;
         let timeout = if token_only {
@@ -220,6 +225,11 @@ impl<W: Wire> Session<W> {
                 self.send_disconnect(reason).await;
                 return Next::Close;
             }
+            // A newer connection took this one's place in the overflow window.
+            () = wait_evicted(evicted.as_deref()) => {
+                self.send_error(ErrorKind::TooManyConnections, None).await;
+                return Next::Close;
+            }
             request = tokio::time::timeout_at(deadline, self.read_auth_request(token_only)) => match request {
                 Ok(Some(request)) => request,
                 Ok(None) => return Next::Close,
@@ -230,6 +240,8 @@ impl<W: Wire> Session<W> {
                 Err(_) => return Next::Close,
             },
         };
+        // Its request is read: no longer in the overflow window.
+        drop(evicted);
         let next = self.authorize(request, token_only).await;
         // The connection leaves the unauthenticated budget, whatever the outcome.
         drop(admission);
@@ -710,6 +722,14 @@ fn issue(
         Err(IssueError::Random(_) | IssueError::NoUser | IssueError::Store(_)) => {
             Decision::Refused(AuthState::InvalidState)
         }
+    }
+}
+
+/// Waits for an eviction, or forever without a signal to wait on.
+async fn wait_evicted(evicted: Option<&Notify>) {
+    match evicted {
+        Some(signal) => signal.notified().await,
+        None => std::future::pending().await,
     }
 }
 
