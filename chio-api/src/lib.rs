@@ -222,8 +222,8 @@
 //!     and whitelisting, in the same transaction), and read once when the server starts.
 //!     The default [`MemoryStore`](store::MemoryStore) lasts as long as the process;
 //!     [`SqliteStore`](store::SqliteStore) (`chio api serve --grants PATH`; without the flag,
-//!     in memory) keeps them in a SQLite file, each grant with its token's SHA-512 hash
-//!     (ruling 1), never the token. Grant ids are never reused, even after a revoke and a
+//!     in memory) keeps them in a SQLite file (created readable by its owner only), each
+//!     grant with its token's SHA-512 hash (ruling 1), never the token. Grant ids are never reused, even after a revoke and a
 //!     restart. A grant that cannot be stored is not issued (`invalid_state`); any other
 //!     failed write keeps the change in memory and is reported by
 //!     [`ServerHandle::store_error`](server::ServerHandle::store_error). *Tests*:

@@ -159,8 +159,16 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (or creates) the store at `path`.
+    /// Opens (or creates) the store at `path`. On Unix a new file is readable by its owner
+    /// only (SQLite gives its journal files the same mode).
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Create it private before SQLite does; an existing file keeps its mode.
+            let _ = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
+        }
         Self::with_connection(Connection::open(path)?)
     }
 
@@ -368,6 +376,12 @@ mod tests {
             let store = SqliteStore::open(&path).unwrap();
             store.put_grant(&grant(7, "overlay", &token), None).unwrap();
             store.set_whitelist("obs", Some(Permissions::READ)).unwrap();
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "the store is private to its owner");
         }
         let store = SqliteStore::open(&path).unwrap();
         let stored = store.load().unwrap();
