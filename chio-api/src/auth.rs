@@ -10,6 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha512};
 use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
 
 use crate::message::Scope;
 use crate::permission::Permissions;
@@ -19,7 +20,8 @@ pub const TOKEN_BYTES: usize = 32;
 
 /// A bearer token: the secret an application presents to skip approval.
 ///
-/// `Debug` does not print it.
+/// `Debug` does not print it, and its text is overwritten with zeroes when it is dropped,
+/// so a token does not linger in freed memory after its session ends.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Token(String);
@@ -49,6 +51,20 @@ impl Token {
         self.0.len() == 2 * TOKEN_BYTES && self.0.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     }
 }
+
+impl Drop for Token {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Zeroize for Token {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for Token {}
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -98,6 +114,11 @@ impl TokenHash {
             Scope::Client => Some(Self::client(token)),
             Scope::User => username.map(|name| Self::user(token, name)),
         }
+    }
+
+    /// A hash from its bytes, as a [`Store`](crate::store::Store) kept them.
+    pub const fn from_bytes(bytes: [u8; 64]) -> Self {
+        Self(bytes)
     }
 
     /// The hash's bytes.
@@ -170,6 +191,9 @@ pub enum IssueError {
     /// A `user`-scope grant needs a logged-in player.
     #[error("scope user needs a logged-in player")]
     NoUser,
+    /// The grant could not be written to the server's store.
+    #[error("the grant could not be stored: {0}")]
+    Store(String),
 }
 
 impl GrantStore {
@@ -229,6 +253,22 @@ impl GrantStore {
         found
     }
 
+    /// A store holding `grants` (as a [`Store`](crate::store::Store) kept them); new ids
+    /// continue after `last_id` and after the highest of `grants`.
+    pub fn from_stored(grants: Vec<crate::store::StoredGrant>, last_id: u64) -> Self {
+        let next_id = grants.iter().map(|grant| grant.info.id.0).fold(last_id, u64::max);
+        let grants = grants.into_iter().map(|grant| Grant { info: grant.info, hash: grant.hash }).collect();
+        Self { grants, next_id }
+    }
+
+    /// Grant `id` as a store keeps it: its description and its token's hash.
+    pub fn stored(&self, id: GrantId) -> Option<crate::store::StoredGrant> {
+        self.grants
+            .iter()
+            .find(|grant| grant.info.id == id)
+            .map(|grant| crate::store::StoredGrant { info: grant.info.clone(), hash: grant.hash })
+    }
+
     /// Whether grant `id` is still in force.
     pub fn contains(&self, id: GrantId) -> bool {
         self.grants.iter().any(|grant| grant.info.id == id)
@@ -257,6 +297,15 @@ impl GrantStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_zeroized_when_dropped() {
+        fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        zeroized_on_drop::<Token>();
+        let mut token = Token::generate().unwrap();
+        token.zeroize();
+        assert!(token.as_str().is_empty(), "zeroize leaves no text behind");
+    }
 
     #[test]
     fn tokens_are_256_random_bits_in_hex() {

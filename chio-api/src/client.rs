@@ -3,7 +3,9 @@
 //!
 //! Answers and pushes share one stream. A method that waits for an answer keeps every
 //! other message it reads (pushes, errors of earlier notifications) for
-//! [`next_message`](ApiClient::next_message), in order. An `error` is matched to its request
+//! [`next_message`](ApiClient::next_message), in order; of the pushed states, only the
+//! latest of each kind is kept. The server pushes a state kind to a session once it asked
+//! for it (or subscribed); [`unsubscribe`](ApiClient::unsubscribe) stops that. An `error` is matched to its request
 //! by the `request` field the server adds.
 
 use std::collections::VecDeque;
@@ -191,7 +193,10 @@ impl ApiClient {
         let Some(payload) = self.io.read_frame().await.map_err(TransportError::from)? else {
             return Ok(None);
         };
-        serde_json::from_slice(&payload).map(Some).map_err(ClientError::Decode)
+        let message = serde_json::from_slice(&payload).map(Some).map_err(ClientError::Decode);
+        // An `auth` answer holds the token: leave no copy of it in the read buffer.
+        crate::transport::wipe(payload);
+        message
     }
 
     /// Reads until the answer to `request` arrives, keeping every other message.
@@ -219,8 +224,24 @@ impl ApiClient {
                 ServerMessage::Disconnect(Disconnect { reason }) => {
                     return Err(ClientError::Disconnected(reason));
                 }
-                other => self.kept.push_back(other),
+                other => self.keep(other),
             }
         }
+    }
+
+    /// Keeps `message` for [`next_message`](Self::next_message). The server pushes a state
+    /// kind after it was asked for once, so a client that only polls would keep pushes
+    /// without end: a kept state message replaces an older kept one of its kind.
+    fn keep(&mut self, message: ServerMessage) {
+        let kind = message.wire_type();
+        if matches!(
+            message,
+            ServerMessage::Status(_)
+                | ServerMessage::SpectatingStatus(_)
+                | ServerMessage::MultiplayerStatus(_)
+        ) {
+            self.kept.retain(|kept| kept.wire_type() != kind);
+        }
+        self.kept.push_back(message);
     }
 }

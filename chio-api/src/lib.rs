@@ -1,5 +1,5 @@
-//! The osu! client API: a local, authenticated TCP API through which desktop applications
-//! (overlays, stream tools, trackers) read state from, and send notifications to, a running
+//! The osu! client API: a local, authenticated TCP (and optionally WebSocket) API through
+//! which desktop applications and browser overlays (overlays, stream tools, trackers) read state from, and send notifications to, a running
 //! osu! client.
 //!
 //! It builds the "osu! client API" concept (ekgame/osu-client-api-concept), in its later
@@ -18,11 +18,16 @@
 //! - [`state`]: status, spectating and multiplayer state with the beatmap object.
 //! - [`permission`]: permission sets and which one each request needs.
 //! - [`auth`]: tokens, their hashes, and the grants the player made.
+//! - [`store`]: where grants, whitelist and blacklist are kept: the [`Store`](store::Store)
+//!   trait, [`MemoryStore`](store::MemoryStore) (the default) and
+//!   [`SqliteStore`](store::SqliteStore), which survives restarts.
 //! - [`rate_limit`]: the token bucket that limits notifications.
 //! - [`source`]: the [`StateSource`](source::StateSource) trait a host implements, and
 //!   [`SharedState`](source::SharedState), a ready-made one.
 //! - [`server`]: configuration, the approval callback, the listener and its handle (whitelist,
 //!   blacklist, revoke, shutdown). Each connection runs a private session state machine.
+//! - [`websocket`]: the same API over WebSocket for browser overlays, with the Origin
+//!   allow-list and the private-network header.
 //! - [`client`]: the application's side.
 //! - [`sim`]: a simulated osu! client for building applications without the game.
 //!
@@ -33,12 +38,17 @@
 //! bytes of UTF-8 JSON, one object with a string `type`. A frame over the maximum (64 KiB
 //! by default, [`server::ServerConfig::max_frame_len`]) is refused from its length alone.
 //!
+//! **WebSocket.** With [`ws_listen`](server::ServerConfig::ws_listen) (`chio api serve --ws
+//! ADDR`), the same messages also travel over WebSocket, one JSON object per text message
+//! and no length prefix, with the same authentication, permissions, pushes and limits
+//! (ruling 21).
+//!
 //! **Life cycle.**
 //! 1. The application connects and sends `auth`:
 //!    `{"type":"auth","application":"My overlay","description":"Shows pp","permissions":"read|subscribe","scope":"user","token":"…"}`
 //!    (`description` and `token` may be left out). Frames before it get
 //!    `{"type":"error","error":"not_authentified"}`; the connection stays open until the auth
-//!    timeout (10 s by default) runs out.
+//!    timeout (5 s by default) runs out.
 //! 2. The server answers `{"type":"auth","state":"…","token":"…"}`, the token only on
 //!    success. Without a valid token the player is asked first, through the host's
 //!    [`Approver`](server::Approver), within the approval timeout.
@@ -59,18 +69,20 @@
 //! | `{"type":"status"}` | `read` | `status`: `status`, `gamemode`, `mods`, `beatmap` |
 //! | `{"type":"spectating_status"}` | `read` | `spectating_status`: `is_spectating`, `host_status`, `other_spectators`, `beatmap` |
 //! | `{"type":"multiplayer_status"}` | `read` | `multiplayer_status`: `multiplayer_enabled`, `room` |
-//! | `{"type":"subscribe","events":[…]}` | `subscribe` | `subscribe` with every event now subscribed, then the current state of each new one |
-//! | `{"type":"unsubscribe","events":[…]}` | `subscribe` | `unsubscribe` with every event still subscribed |
+//! | `{"type":"subscribe","events":[…]}` | `subscribe` | `subscribe` with every event now pushed, then the current state of each new one |
+//! | `{"type":"unsubscribe","events":[…]}` | none | `unsubscribe` with every event still pushed |
 //! | `{"type":"notification","message":"…"}` | `notify` | none; `error` if refused |
 //! | `{"type":"disconnect","reason":"…"}` | none | the server closes |
 //!
-//! Events are the three read types; while subscribed, each change is pushed as the same
-//! message the request answers. `full` is all four permissions; `interact` has no request yet.
+//! Events are the three read types; each change is pushed as the same message the request
+//! answers, to sessions that subscribed to it or asked for it once (ruling 19). `full` is
+//! all four permissions; `interact` has no request yet.
 //!
 //! **Errors.** `{"type":"error","error":"…","request":"…"}` with `not_authentified`,
 //! `invalid_request` (malformed JSON, bad fields, a second `auth`, an oversize frame),
-//! `permission_error`, `unsupported_feature` (a `type` the server does not know) or
-//! `rate_limited`. **Disconnect reasons**: `shutdown`, `restart`, `blacklisted`, `revoked`.
+//! `permission_error`, `unsupported_feature` (a `type` the server does not know),
+//! `rate_limited` or `too_many_connections` (ruling 18). **Disconnect reasons**: `shutdown`,
+//! `restart`, `blacklisted`, `revoked`.
 //!
 //! # Rulings
 //!
@@ -132,8 +144,8 @@
 //!    `protocol_error`. *Tests*: `permission::tests`, `loopback::auth::malformed_auth_requests_are_protocol_errors`.
 //! 10. **Subscriptions.** `subscribe` works without `read`: a new subscription is followed
 //!     by the event's current state, so a subscriber starts from a known state. Answers list
-//!     the subscribed events in a fixed order (`status`, `spectating_status`,
-//!     `multiplayer_status`). *Tests*: `loopback::subscribe`.
+//!     every event pushed to the session (subscribed, or asked for: ruling 19) in a fixed
+//!     order (`status`, `spectating_status`, `multiplayer_status`). *Tests*: `loopback::subscribe`.
 //! 11. **Unknown requests.** No request of `interact` is defined, and the server cannot
 //!     know which permission an unknown `type` would need, so any unknown `type` is
 //!     `unsupported_feature`, whatever the session holds. A known `type` is checked for
@@ -147,12 +159,88 @@
 //!     `loopback::lifecycle::revoking_a_grant_disconnects_its_sessions_and_kills_the_token`,
 //!     `loopback::client::a_late_notification_error_does_not_confuse_the_next_request`.
 //! 13. **Timeouts.** An approval not given within its timeout is `denied`. A connection
-//!     that has not sent `auth` within the auth timeout is closed without a word. *Tests*:
-//!     `loopback::lifecycle::an_unanswered_approval_is_denied_after_its_timeout`,
+//!     that has not sent `auth` within the auth timeout (5 s) is closed without a word.
+//!     *Tests*: `loopback::lifecycle::an_unanswered_approval_is_denied_after_its_timeout`,
 //!     `a_silent_connection_is_closed_after_the_auth_timeout`.
 //! 14. **Names are not identities.** Application names are self-declared: the blacklist
 //!     and the whitelist act on names, which keeps honest applications in line but trusts
 //!     any local program that borrows a name. Tokens are what authenticate.
+//! 15. **`max_combo` is a number.** The concept allows `null` only for `beatmap_id` and
+//!     `beatmapset_id`; `max_combo` is always a number, `0` when the game does not know it
+//!     (an unsubmitted map): no playable map has a maximum combo of 0, so 0 cannot be
+//!     mistaken for a real value. A `null` from another server reads as 0. *Tests*:
+//!     `state::tests::max_combo_is_always_a_number`.
+//! 16. **Field limits.** Counted in characters (Unicode scalar values), not bytes:
+//!     `application` 1 to 64 ([`message::MAX_APPLICATION_CHARS`]) and `description` at most
+//!     512 ([`message::MAX_DESCRIPTION_CHARS`]); over either, auth state `protocol_error` and
+//!     the connection closes. A `notification`'s `message`, trimmed, 1 to 500
+//!     ([`message::MAX_NOTIFICATION_CHARS`], [`server::ServerConfig::max_notification_chars`]);
+//!     over it, `invalid_request` and the session goes on. *Tests*:
+//!     `loopback::protocol::the_documented_field_limits_are_enforced`.
+//! 17. **Tokens in memory.** A [`Token`](auth::Token) overwrites its text with zeroes when
+//!     dropped (`zeroize`), and so do the buffers a frame carrying one is written from, and
+//!     (over TCP, on both sides) the frame an `auth` request or answer was read into once
+//!     parsed, when it owns its memory ([`transport::wipe`]): once a session ends, its token
+//!     is not left in freed memory by this crate. Copies outside it (the kernel's socket
+//!     buffers, the WebSocket library's buffers) are out of its reach. *Tests*:
+//!     `auth::tests::tokens_are_zeroized_when_dropped`,
+//!     `transport::tests::a_frame_read_alone_owns_its_memory_and_can_be_wiped`.
+//! 18. **Connection budgets.** Unapproved programs must not keep approved applications out.
+//!     Connections not yet authenticated (silent, or whose player is being asked) have a
+//!     budget of their own, [`max_pending`](server::ServerConfig::max_pending) (8), and the
+//!     auth timeout (5 s). Over it, a connection still gets a short window,
+//!     [`overflow_auth_timeout`](server::ServerConfig::overflow_auth_timeout) (1 s), in which
+//!     only an `auth` with a valid token admits it; anything else, silence included, is
+//!     answered `{"type":"error","error":"too_many_connections"}` (with `"request":"auth"`
+//!     when it sent one) and closed. At most 8 connections wait in that window; a newer one
+//!     takes the place of the oldest (which gets the error at once), so silent connections
+//!     cannot hold the window either: an application that sends its `auth` on connecting
+//!     is read first. Authenticated sessions have their own
+//!     limit, [`max_sessions`](server::ServerConfig::max_sessions) (64), which unauthenticated
+//!     connections never take; over it, the same error answers the `auth`. A refused
+//!     connection always gets that error before the close, never a silent close (a connection
+//!     refused on arrival gets it at once, before anything is read, so ruling 6 applies
+//!     to admitted connections only). *Tests*:
+//!     `loopback::lifecycle::silent_connections_cannot_lock_out_an_approved_application`,
+//!     `authenticated_sessions_have_their_own_limit`,
+//!     `loopback::websocket::a_refused_websocket_gets_the_error_message_too`.
+//! 19. **Pushes as the seeds describe them.** Both seed revisions say the `status`,
+//!     `spectating_status` and `multiplayer_status` answers "should also be sent when a
+//!     change happens". So besides `subscribe`, a session holding `read` that asked for a
+//!     kind once is pushed its changes from then on; `unsubscribe` of that kind stops them,
+//!     and needs no permission (stopping pushes harms nobody). Only the kind whose state
+//!     changed is pushed, and only if it differs from what the session was last sent. Pushes
+//!     are paced per session and kind: at most one per
+//!     [`push_interval`](server::ServerConfig::push_interval) (50 ms); changes within it are
+//!     coalesced and the latest state goes out when it ends, so the last change is never
+//!     dropped. *Tests*: `loopback::subscribe::a_read_request_is_followed_by_its_changes_until_unsubscribed`,
+//!     `only_the_kind_that_changed_is_pushed`, `pushes_are_coalesced_per_kind_the_latest_state_winning`,
+//!     `subscribing_answers_the_list_then_the_current_state`.
+//! 20. **Grants survive a restart.** Grants, the whitelist and the blacklist are written
+//!     through a [`Store`](store::Store) as they change, one transaction per change (an
+//!     escalated grant replaces the old one, and a blacklisting removes the name's grants
+//!     and whitelisting, in the same transaction), and read once when the server starts.
+//!     The default [`MemoryStore`](store::MemoryStore) lasts as long as the process;
+//!     [`SqliteStore`](store::SqliteStore) (`chio api serve --grants PATH`; without the flag,
+//!     in memory) keeps them in a SQLite file (created readable by its owner only), each
+//!     grant with its token's SHA-512 hash (ruling 1), never the token. Grant ids are never reused, even after a revoke and a
+//!     restart. A grant that cannot be stored is not issued (`invalid_state`); any other
+//!     failed write keeps the change in memory and is reported by
+//!     [`ServerHandle::store_error`](server::ServerHandle::store_error). *Tests*:
+//!     `store::tests`, `loopback::lifecycle::grants_survive_a_restart_in_a_sqlite_store`,
+//!     chio-cli's `api_cli::grants_in_a_file_survive_a_restart`.
+//! 21. **Browser overlays.** The WebSocket endpoint is off unless configured, loopback
+//!     unless [`allow_non_loopback`](server::ServerConfig::allow_non_loopback), and on its own
+//!     port (the TCP port still closes HTTP without a byte, ruling 6). A handshake whose
+//!     `Origin` is not on [`ws_allowed_origins`](server::ServerConfig::ws_allowed_origins)
+//!     (exact `scheme://host[:port]`, ASCII case ignored; default empty) is refused with HTTP
+//!     403 before any message: a web page the player merely visits cannot even ask for
+//!     approval. A handshake without `Origin` is a native application and is allowed, since
+//!     browsers always send one. The handshake response carries
+//!     `Access-Control-Allow-Private-Network: true`, and an `OPTIONS` preflight from an
+//!     allowed origin is answered `204` with it (403 otherwise), as browsers require before
+//!     a public page reaches a loopback address. WebSocket connections share the connection
+//!     budgets of ruling 18. *Tests*: `websocket::tests`, `loopback::websocket`.
 //!
 //! # Example
 //!
@@ -195,4 +283,6 @@ mod session;
 pub mod sim;
 pub mod source;
 pub mod state;
+pub mod store;
 pub mod transport;
+pub mod websocket;

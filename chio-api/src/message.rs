@@ -66,6 +66,11 @@ pub enum Scope {
 }
 
 /// The `auth` request: who the application is, what it wants, and an earlier token if any.
+///
+/// Field limits, counted in Unicode scalar values (`char`s): `application` 1 to
+/// [`MAX_APPLICATION_CHARS`] (64), `description` at most [`MAX_DESCRIPTION_CHARS`] (512).
+/// A request over either limit is refused with auth state `protocol_error` and the
+/// connection closes (see [`AuthRequest::is_acceptable`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuthRequest {
     /// The application's name, shown to the player (1 to 64 characters).
@@ -86,6 +91,9 @@ pub struct AuthRequest {
 pub const MAX_APPLICATION_CHARS: usize = 64;
 /// Longest application description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 512;
+/// Longest notification text, in characters, after trimming surrounding white space: the
+/// default of [`ServerConfig::max_notification_chars`](crate::server::ServerConfig::max_notification_chars).
+pub const MAX_NOTIFICATION_CHARS: usize = 500;
 
 impl AuthRequest {
     /// A request without a token.
@@ -163,6 +171,10 @@ pub enum ErrorKind {
     UnsupportedFeature,
     /// Too many notifications too quickly (an extension of the concept).
     RateLimited,
+    /// The server is at its connection limit and closes this connection (an extension of
+    /// the concept): every unauthenticated slot is taken and no valid token was presented
+    /// in time, or every authenticated slot is taken.
+    TooManyConnections,
 }
 
 /// The `error` message.
@@ -281,6 +293,11 @@ pub struct EventList {
 }
 
 /// The `notification` request.
+///
+/// `message` is trimmed; it must then hold 1 to [`MAX_NOTIFICATION_CHARS`] (500) characters
+/// (the server's [`max_notification_chars`](crate::server::ServerConfig::max_notification_chars)),
+/// or the answer is `{"type":"error","error":"invalid_request","request":"notification"}`
+/// and nothing is shown; the session goes on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     /// The text to show.

@@ -180,16 +180,19 @@ impl RequestKind {
         Self::ALL.into_iter().find(|kind| kind.wire_name() == name)
     }
 
-    /// The permission a session needs to make this request (none for `disconnect` and `auth`).
+    /// The permission a session needs to make this request (none for `unsubscribe`,
+    /// `disconnect` and `auth`).
     ///
     /// `interact` has no request yet: the server answers any `type` it does not know with
     /// `unsupported_feature`, whatever permission that request would need.
     pub const fn required_permission(self) -> Permissions {
         match self {
             Self::Status | Self::SpectatingStatus | Self::MultiplayerStatus => Permissions::READ,
-            Self::Subscribe | Self::Unsubscribe => Permissions::SUBSCRIBE,
+            Self::Subscribe => Permissions::SUBSCRIBE,
             Self::Notification => Permissions::NOTIFY,
-            Self::Disconnect | Self::Auth => Permissions::NONE,
+            // Stopping pushes harms nobody, and a reader (pushed to since its request) may
+            // not hold subscribe.
+            Self::Unsubscribe | Self::Disconnect | Self::Auth => Permissions::NONE,
         }
     }
 }
@@ -225,7 +228,7 @@ mod tests {
             assert_eq!(RequestKind::from_wire_name(kind.wire_name()), Some(kind));
         }
         assert_eq!(RequestKind::Status.required_permission(), Permissions::READ);
-        assert_eq!(RequestKind::Unsubscribe.required_permission(), Permissions::SUBSCRIBE);
+        assert!(RequestKind::Unsubscribe.required_permission().is_empty());
         assert_eq!(RequestKind::Notification.required_permission(), Permissions::NOTIFY);
         assert!(RequestKind::Disconnect.required_permission().is_empty());
         assert_eq!(RequestKind::from_wire_name("join_room"), None);

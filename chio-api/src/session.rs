@@ -2,12 +2,14 @@
 //! either side ends it.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use tokio::net::TcpStream;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, broadcast, watch};
 use tokio::time::Instant;
 
 use crate::auth::{GrantId, IssueError, Token};
@@ -23,6 +25,8 @@ use crate::transport::FramedStream;
 
 /// How long one write may wait for the application to read.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the `error` to a refused connection may wait for the application to read.
+const REFUSAL_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// First bytes of an HTTP/1 request line (or the HTTP/2 preface): what a browser sends.
 const HTTP_PREFIXES: [&[u8]; 10] = [
@@ -72,33 +76,123 @@ struct Authenticated {
     application: String,
     permissions: Permissions,
     grant: GrantId,
+    /// Released before the guard unlists the session (fields drop in order).
+    _slot: Option<OwnedSemaphorePermit>,
     _guard: SessionGuard,
 }
 
+/// How a connection was admitted, holding its place in an unauthenticated budget.
+pub(crate) struct Admission {
+    /// `false`: within the budget of unauthenticated connections, it may authenticate any
+    /// way. `true`: over it, admitted only if it sends an `auth` with a valid token within
+    /// the shorter overflow window.
+    pub(crate) token_only: bool,
+    /// Over the budget: signalled when a newer connection takes this one's place in the
+    /// overflow window. The server holds it weakly: dropping it leaves the window.
+    pub(crate) evicted: Option<Arc<Notify>>,
+    /// Within the budget: the place.
+    pub(crate) _permit: Option<OwnedSemaphorePermit>,
+}
+
+/// Why reading the next payload failed.
+#[derive(Debug)]
+pub(crate) enum ReadFailure {
+    /// The frame (or message) is over the maximum: the stream cannot go on.
+    Oversize,
+    /// The transport broke.
+    Broken,
+}
+
+/// A connection carrying one JSON message per frame: TCP with ULEB128 frames, or WebSocket
+/// with one text message per frame.
+pub(crate) trait Wire: Send + 'static {
+    /// Anything to check before the first frame; `false` to close without a word.
+    fn prelude(&mut self) -> impl Future<Output = bool> + Send {
+        async { true }
+    }
+
+    /// The next payload, or `None` at a clean end. Cancel-safe.
+    fn read_payload(&mut self) -> impl Future<Output = Result<Option<Bytes>, ReadFailure>> + Send;
+
+    /// Writes one message; whether it was written.
+    fn write_message(&mut self, message: &ServerMessage) -> impl Future<Output = bool> + Send;
+
+    /// Closes the connection after everything written.
+    fn close(self) -> impl Future<Output = ()> + Send;
+}
+
+/// TCP with `[ULEB128 length][JSON]` frames.
+pub(crate) struct TcpWire(FramedStream<TcpStream>);
+
+impl TcpWire {
+    pub(crate) fn new(stream: TcpStream, max_frame_len: u32) -> Self {
+        // Frames are small and answers should not wait for Nagle.
+        let _ = stream.set_nodelay(true);
+        Self(FramedStream::new(stream, FrameCodec::new(max_frame_len)))
+    }
+}
+
+impl Wire for TcpWire {
+    async fn prelude(&mut self) -> bool {
+        loop {
+            match sniff(self.0.buffered()) {
+                Sniff::Http => return false,
+                Sniff::Frames => return true,
+                Sniff::Undecided => {
+                    if !matches!(self.0.fill().await, Ok(1..)) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn read_payload(&mut self) -> Result<Option<Bytes>, ReadFailure> {
+        match self.0.read_frame().await {
+            Ok(payload) => Ok(payload),
+            Err(FrameError::TooLarge { .. } | FrameError::LengthOverflow) => Err(ReadFailure::Oversize),
+            Err(_) => Err(ReadFailure::Broken),
+        }
+    }
+
+    async fn write_message(&mut self, message: &ServerMessage) -> bool {
+        self.0.write_message(message).await.is_ok()
+    }
+
+    async fn close(self) {
+        self.0.close().await;
+    }
+}
+
 /// Serves one connection to the end.
-pub(crate) async fn run(shared: Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
-    // Frames are small and answers should not wait for Nagle.
-    let _ = stream.set_nodelay(true);
-    let io = FramedStream::new(stream, FrameCodec::new(shared.config.max_frame_len));
+pub(crate) async fn run<W: Wire>(shared: Arc<Shared>, io: W, peer: SocketAddr, admission: Admission) {
     let mut session = Session { control: shared.control(), shared, io, peer };
-    if let Next::Serve(auth) = session.authenticate().await {
+    if let Next::Serve(auth) = session.authenticate(admission).await {
         session.serve(auth).await;
     }
     session.io.close().await;
 }
 
-struct Session {
+/// Answers a connection over every budget with an `error` and closes it.
+pub(crate) async fn refuse<W: Wire>(mut io: W) {
+    let message = ServerMessage::error(ErrorKind::TooManyConnections, None);
+    if matches!(tokio::time::timeout(REFUSAL_TIMEOUT, io.write_message(&message)).await, Ok(true)) {
+        io.close().await;
+    }
+}
+
+struct Session<W> {
     shared: Arc<Shared>,
-    io: FramedStream<TcpStream>,
+    io: W,
     control: watch::Receiver<u64>,
     peer: SocketAddr,
 }
 
-impl Session {
+impl<W: Wire> Session<W> {
     /// Sends `message`; whether the connection is still usable. An application that stops
     /// reading is dropped once a write has waited [`WRITE_TIMEOUT`].
     async fn send(&mut self, message: &ServerMessage) -> bool {
-        matches!(tokio::time::timeout(WRITE_TIMEOUT, self.io.write_message(message)).await, Ok(Ok(())))
+        matches!(tokio::time::timeout(WRITE_TIMEOUT, self.io.write_message(message)).await, Ok(true))
     }
 
     async fn send_auth(&mut self, state: AuthState, token: Option<Token>) -> bool {
@@ -114,8 +208,16 @@ impl Session {
     }
 
     /// Everything up to the `auth` response, within the auth timeout (approval excepted).
-    async fn authenticate(&mut self) -> Next {
-        let deadline = Instant::now() + self.shared.config.auth_timeout;
+    async fn authenticate(&mut self, mut admission: Admission) -> Next {
+        let evicted = admission.evicted.take();
+        let config = &self.shared.config;
+        let token_only = admission.token_only;
+        let timeout = if token_only {
+            config.overflow_auth_timeout.min(config.auth_timeout)
+        } else {
+            config.auth_timeout
+        };
+        let deadline = Instant::now() + timeout;
         let (mut control, shared) = (self.control.clone(), Arc::clone(&self.shared));
         let request = tokio::select! {
             biased;
@@ -123,39 +225,54 @@ impl Session {
                 self.send_disconnect(reason).await;
                 return Next::Close;
             }
-            request = tokio::time::timeout_at(deadline, self.read_auth_request()) => match request {
+            // A newer connection took this one's place in the overflow window.
+            () = wait_evicted(evicted.as_deref()) => {
+                self.send_error(ErrorKind::TooManyConnections, None).await;
+                return Next::Close;
+            }
+            request = tokio::time::timeout_at(deadline, self.read_auth_request(token_only)) => match request {
                 Ok(Some(request)) => request,
-                Ok(None) | Err(_) => return Next::Close,
+                Ok(None) => return Next::Close,
+                Err(_) if token_only => {
+                    self.send_error(ErrorKind::TooManyConnections, None).await;
+                    return Next::Close;
+                }
+                Err(_) => return Next::Close,
             },
         };
-        self.authorize(request).await
+        // Its request is read: no longer in the overflow window.
+        drop(evicted);
+        let next = self.authorize(request, token_only).await;
+        // The connection leaves the unauthenticated budget, whatever the outcome.
+        drop(admission);
+        next
     }
 
     /// Reads until an `auth` request arrives; `None` when the connection must close.
-    async fn read_auth_request(&mut self) -> Option<AuthRequest> {
-        loop {
-            match sniff(self.io.buffered()) {
-                Sniff::Http => return None,
-                Sniff::Frames => break,
-                Sniff::Undecided => {
-                    if !matches!(self.io.fill().await, Ok(1..)) {
-                        return None;
-                    }
-                }
-            }
+    /// Over the budget (`token_only`), anything but `auth` is refused at once.
+    async fn read_auth_request(&mut self, token_only: bool) -> Option<AuthRequest> {
+        if !self.io.prelude().await {
+            return None;
         }
         loop {
-            let payload = match self.io.read_frame().await {
+            let payload = match self.io.read_payload().await {
                 Ok(Some(payload)) => payload,
-                Err(FrameError::TooLarge { .. } | FrameError::LengthOverflow) => {
+                Err(ReadFailure::Oversize) => {
                     self.send_auth(AuthState::ProtocolError, None).await;
                     return None;
                 }
-                Ok(None) | Err(_) => return None,
+                Ok(None) | Err(ReadFailure::Broken) => return None,
             };
-            match ClientMessage::parse(&payload) {
+            let parsed = ClientMessage::parse(&payload);
+            // The frame may hold a token: leave no copy of it behind.
+            crate::transport::wipe(payload);
+            match parsed {
                 Ok(ClientMessage::Auth(request)) => return Some(request),
                 Ok(ClientMessage::Disconnect(_)) => return None,
+                _ if token_only => {
+                    self.send_error(ErrorKind::TooManyConnections, None).await;
+                    return None;
+                }
                 Ok(other) => {
                     if !self.send_error(ErrorKind::NotAuthentified, Some(other.kind().wire_name())).await {
                         return None;
@@ -175,11 +292,27 @@ impl Session {
     }
 
     /// Decides an `auth` request, answers it, and registers the session on success.
-    async fn authorize(&mut self, request: AuthRequest) -> Next {
-        let outcome = self.decide(&request).await;
+    async fn authorize(&mut self, request: AuthRequest, token_only: bool) -> Next {
+        let outcome = self.decide(&request, token_only).await;
         let (state, token, grant) = match outcome {
             Decision::Granted { state, token, grant } => (state, Some(token), Some(grant)),
             Decision::Refused(state) => (state, None, None),
+            Decision::Busy => {
+                self.send_error(ErrorKind::TooManyConnections, Some("auth")).await;
+                return Next::Close;
+            }
+        };
+        // Authenticated sessions have a budget of their own, which the unauthenticated
+        // cannot take.
+        let slot = match grant {
+            Some(_) => match Arc::clone(&self.shared.sessions).try_acquire_owned() {
+                Ok(slot) => Some(slot),
+                Err(_) => {
+                    self.send_error(ErrorKind::TooManyConnections, Some("auth")).await;
+                    return Next::Close;
+                }
+            },
+            None => None,
         };
         if !self.send_auth(state, token).await {
             return Next::Close;
@@ -195,10 +328,10 @@ impl Session {
             grant,
             peer,
         });
-        Next::Serve(Authenticated { application, permissions, grant, _guard: guard })
+        Next::Serve(Authenticated { application, permissions, grant, _guard: guard, _slot: slot })
     }
 
-    async fn decide(&mut self, request: &AuthRequest) -> Decision {
+    async fn decide(&mut self, request: &AuthRequest, token_only: bool) -> Decision {
         if !request.is_acceptable() {
             return Decision::Refused(AuthState::ProtocolError);
         }
@@ -227,6 +360,10 @@ impl Session {
                     Some(grant) => escalating = Some(grant.id),
                     None => {}
                 }
+            }
+            // Over the unauthenticated budget, only a valid token gets in.
+            if token_only {
+                return Decision::Busy;
             }
             let whitelisted = registry.whitelist.get(&request.application);
             if whitelisted.is_some_and(|allowed| allowed.contains(request.permissions)) {
@@ -281,12 +418,13 @@ impl Session {
     async fn serve(&mut self, auth: Authenticated) {
         let config = &self.shared.config;
         let mut state = Served {
-            subscriptions: BTreeSet::new(),
+            pushing: BTreeSet::new(),
             notifications: RateLimiter::new(
                 config.notification_burst,
                 config.notification_interval,
                 Instant::now(),
             ),
+            pacer: Pacer::new(config.push_interval),
         };
         let mut changes = Some(self.shared.source.changes());
         loop {
@@ -299,6 +437,16 @@ impl Session {
                         return;
                     }
                 }
+                // Before the changes, so a stream of them cannot hold up a deferred push.
+                () = sleep_until_due(state.pacer.next_due()) => {
+                    for event in state.pacer.take_due(Instant::now()) {
+                        if state.pushing.contains(&event)
+                            && !self.push_change(event, auth.permissions, &mut state.pacer).await
+                        {
+                            return;
+                        }
+                    }
+                }
                 change = next_change(&mut changes) => {
                     let events: Vec<EventKind> = match change {
                         Ok(event) => vec![event],
@@ -309,23 +457,33 @@ impl Session {
                             Vec::new()
                         }
                     };
+                    let now = Instant::now();
                     for event in events {
-                        if state.subscriptions.contains(&event) && !self.push(event, auth.permissions).await {
-                            return;
+                        if !state.pushing.contains(&event) {
+                            continue;
+                        }
+                        // Within the interval of the last push of this kind, it waits: the
+                        // state at the end of the interval is what goes out.
+                        if state.pacer.may_push(event, now) {
+                            if !self.push_change(event, auth.permissions, &mut state.pacer).await {
+                                return;
+                            }
+                        } else {
+                            state.pacer.defer(event);
                         }
                     }
                 }
-                frame = self.io.read_frame() => match frame {
+                frame = self.io.read_payload() => match frame {
                     Ok(Some(payload)) => {
                         if self.handle_request(&payload, &auth, &mut state).await == Flow::Close {
                             return;
                         }
                     }
-                    Err(FrameError::TooLarge { .. } | FrameError::LengthOverflow) => {
+                    Err(ReadFailure::Oversize) => {
                         self.send_error(ErrorKind::InvalidRequest, None).await;
                         return;
                     }
-                    Ok(None) | Err(_) => return,
+                    Ok(None) | Err(ReadFailure::Broken) => return,
                 },
             }
         }
@@ -357,30 +515,35 @@ impl Session {
                 return self.answer_error(ErrorKind::InvalidRequest, Some("auth")).await;
             }
             ClientMessage::Disconnect(_) => return Flow::Close,
-            ClientMessage::Status => self.push(EventKind::Status, auth.permissions).await,
-            ClientMessage::SpectatingStatus => self.push(EventKind::SpectatingStatus, auth.permissions).await,
-            ClientMessage::MultiplayerStatus => {
-                self.push(EventKind::MultiplayerStatus, auth.permissions).await
+            ClientMessage::Status | ClientMessage::SpectatingStatus | ClientMessage::MultiplayerStatus => {
+                let event = match kind {
+                    RequestKind::SpectatingStatus => EventKind::SpectatingStatus,
+                    RequestKind::MultiplayerStatus => EventKind::MultiplayerStatus,
+                    _ => EventKind::Status,
+                };
+                // As the concept says, the answer "should also be sent when a change happens".
+                state.pushing.insert(event);
+                self.push(event, auth.permissions, &mut state.pacer).await
             }
             ClientMessage::Subscribe(EventList { events }) => {
                 let added: Vec<EventKind> =
-                    events.into_iter().filter(|event| state.subscriptions.insert(*event)).collect();
-                let answer = EventList { events: state.subscriptions.iter().copied().collect() };
+                    events.into_iter().filter(|event| state.pushing.insert(*event)).collect();
+                let answer = EventList { events: state.pushing.iter().copied().collect() };
                 let mut sent = self.send(&ServerMessage::Subscribe(answer)).await;
                 // A new subscriber starts from the current state, then gets the changes.
                 let mut added = added;
                 added.sort_unstable();
                 added.dedup();
                 for event in added {
-                    sent = sent && self.push(event, auth.permissions).await;
+                    sent = sent && self.push(event, auth.permissions, &mut state.pacer).await;
                 }
                 sent
             }
             ClientMessage::Unsubscribe(EventList { events }) => {
                 for event in &events {
-                    state.subscriptions.remove(event);
+                    state.pushing.remove(event);
                 }
-                let answer = EventList { events: state.subscriptions.iter().copied().collect() };
+                let answer = EventList { events: state.pushing.iter().copied().collect() };
                 self.send(&ServerMessage::Unsubscribe(answer)).await
             }
             ClientMessage::Notification(notification) => {
@@ -403,10 +566,10 @@ impl Session {
         if self.send_error(error, request).await { Flow::Continue } else { Flow::Close }
     }
 
-    /// Sends the current snapshot of `event`, as this session may see it.
-    async fn push(&mut self, event: EventKind, permissions: Permissions) -> bool {
+    /// The current snapshot of `event`, as this session may see it.
+    fn snapshot(&self, event: EventKind, permissions: Permissions) -> ServerMessage {
         let source = &self.shared.source;
-        let message = match event {
+        match event {
             EventKind::Status => ServerMessage::Status(source.status()),
             EventKind::SpectatingStatus => ServerMessage::SpectatingStatus(source.spectating_status()),
             EventKind::MultiplayerStatus => {
@@ -417,15 +580,113 @@ impl Session {
                 }
                 ServerMessage::MultiplayerStatus(multiplayer)
             }
-        };
-        self.send(&message).await
+        }
+    }
+
+    /// Sends the current snapshot of `event` (an answer, or the start of a subscription).
+    async fn push(&mut self, event: EventKind, permissions: Permissions, pacer: &mut Pacer) -> bool {
+        let message = self.snapshot(event, permissions);
+        let sent = self.send(&message).await;
+        pacer.sent(event, message, Instant::now());
+        sent
+    }
+
+    /// Pushes a change of `event`, unless this session already has that very state.
+    async fn push_change(&mut self, event: EventKind, permissions: Permissions, pacer: &mut Pacer) -> bool {
+        let message = self.snapshot(event, permissions);
+        if pacer.already_sent(event, &message) {
+            return true;
+        }
+        self.push(event, permissions, pacer).await
+    }
+}
+
+/// Paces one session's pushes: at most one per kind per interval, the latest state winning,
+/// and a change inside an interval is sent when the interval ends (never dropped).
+struct Pacer {
+    interval: Duration,
+    /// Per kind (in [`EventKind::ALL`] order): when it was last sent, what was sent, and
+    /// when a deferred change is due.
+    last: [Option<Instant>; 3],
+    sent: [Option<ServerMessage>; 3],
+    due: [Option<Instant>; 3],
+}
+
+impl Pacer {
+    fn new(interval: Duration) -> Self {
+        Self { interval, last: [None; 3], sent: [None, None, None], due: [None; 3] }
+    }
+
+    fn index(event: EventKind) -> usize {
+        match event {
+            EventKind::Status => 0,
+            EventKind::SpectatingStatus => 1,
+            EventKind::MultiplayerStatus => 2,
+        }
+    }
+
+    /// Whether a change of `event` may go out at `now`: nothing deferred, interval over.
+    fn may_push(&self, event: EventKind, now: Instant) -> bool {
+        let i = Self::index(event);
+        self.due[i].is_none() && self.last[i].is_none_or(|last| now >= last + self.interval)
+    }
+
+    /// Defers a change of `event` to the end of its interval.
+    fn defer(&mut self, event: EventKind) {
+        let i = Self::index(event);
+        if self.due[i].is_none() {
+            let now = Instant::now();
+            self.due[i] = Some(self.last[i].map_or(now, |last| last + self.interval));
+        }
+    }
+
+    /// The earliest deferred change.
+    fn next_due(&self) -> Option<Instant> {
+        self.due.iter().flatten().min().copied()
+    }
+
+    /// The deferred changes due at `now`, no longer deferred.
+    fn take_due(&mut self, now: Instant) -> Vec<EventKind> {
+        EventKind::ALL
+            .into_iter()
+            .filter(|event| {
+                let due = &mut self.due[Self::index(*event)];
+                let ready = due.is_some_and(|at| at <= now);
+                if ready {
+                    *due = None;
+                }
+                ready
+            })
+            .collect()
+    }
+
+    /// Records that `message` (the state of `event`) was sent at `now`.
+    fn sent(&mut self, event: EventKind, message: ServerMessage, now: Instant) {
+        let i = Self::index(event);
+        self.last[i] = Some(now);
+        self.sent[i] = Some(message);
+    }
+
+    /// Whether `message` is what was last sent of `event`.
+    fn already_sent(&self, event: EventKind, message: &ServerMessage) -> bool {
+        self.sent[Self::index(event)].as_ref() == Some(message)
+    }
+}
+
+/// Sleeps until `due`, or forever without one.
+async fn sleep_until_due(due: Option<Instant>) {
+    match due {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 
 /// What a served session keeps between requests.
 struct Served {
-    subscriptions: BTreeSet<EventKind>,
+    /// The kinds pushed on change: subscribed to, or asked for once.
+    pushing: BTreeSet<EventKind>,
     notifications: RateLimiter,
+    pacer: Pacer,
 }
 
 /// Whether to keep the connection after a request.
@@ -437,8 +698,14 @@ enum Flow {
 
 /// The outcome of an `auth` request.
 enum Decision {
-    Granted { state: AuthState, token: Token, grant: GrantId },
+    Granted {
+        state: AuthState,
+        token: Token,
+        grant: GrantId,
+    },
     Refused(AuthState),
+    /// Over the unauthenticated budget without a valid token: `too_many_connections`.
+    Busy,
 }
 
 /// Issues a grant for `request`, replacing `replacing` (the token it escalates) if any.
@@ -449,15 +716,20 @@ fn issue(
     state: AuthState,
     replacing: Option<GrantId>,
 ) -> Decision {
-    match registry.grants.issue(&request.application, request.scope, username, request.permissions) {
-        Ok((grant, token)) => {
-            if let Some(old) = replacing {
-                registry.grants.revoke(old);
-            }
-            Decision::Granted { state, token, grant }
+    match registry.issue(&request.application, request.scope, username, request.permissions, replacing) {
+        Ok((grant, token)) => Decision::Granted { state, token, grant },
+        // No randomness, no player, or the grant could not be stored: not now.
+        Err(IssueError::Random(_) | IssueError::NoUser | IssueError::Store(_)) => {
+            Decision::Refused(AuthState::InvalidState)
         }
-        // No randomness (or no player): the grant cannot be made now.
-        Err(IssueError::Random(_) | IssueError::NoUser) => Decision::Refused(AuthState::InvalidState),
+    }
+}
+
+/// Waits for an eviction, or forever without a signal to wait on.
+async fn wait_evicted(evicted: Option<&Notify>) {
+    match evicted {
+        Some(signal) => signal.notified().await,
+        None => std::future::pending().await,
     }
 }
 
@@ -498,5 +770,32 @@ mod tests {
         // A 71-byte frame starts with 'G' too, but its JSON does not continue with 'E'.
         assert_eq!(sniff(b"G{\"type\""), Sniff::Frames);
         assert_eq!(sniff(b"\x10{"), Sniff::Frames);
+    }
+
+    #[test]
+    fn the_pacer_defers_within_the_interval_and_forgets_nothing() {
+        use crate::state::{Status, UserStatus};
+        let status = |mods| {
+            ServerMessage::Status(Status { status: UserStatus::Idle, gamemode: 0, mods, beatmap: None })
+        };
+        let interval = Duration::from_millis(50);
+        let mut pacer = Pacer::new(interval);
+        let start = Instant::now();
+        assert!(pacer.may_push(EventKind::Status, start), "nothing sent yet");
+        pacer.sent(EventKind::Status, status(1), start);
+        // Inside the interval: deferred to its end, once.
+        assert!(!pacer.may_push(EventKind::Status, start + interval / 2));
+        pacer.defer(EventKind::Status);
+        pacer.defer(EventKind::Status);
+        assert_eq!(pacer.next_due(), Some(start + interval));
+        // Other kinds are paced apart.
+        assert!(pacer.may_push(EventKind::MultiplayerStatus, start));
+        assert!(pacer.take_due(start + interval / 2).is_empty());
+        assert_eq!(pacer.take_due(start + interval), vec![EventKind::Status]);
+        assert_eq!(pacer.next_due(), None);
+        // What the session already has is not news.
+        assert!(pacer.already_sent(EventKind::Status, &status(1)));
+        assert!(!pacer.already_sent(EventKind::Status, &status(2)));
+        assert!(pacer.may_push(EventKind::Status, start + interval));
     }
 }

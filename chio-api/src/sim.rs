@@ -162,7 +162,7 @@ fn lullaby() -> Beatmap {
         file_md5: "0c9e3a8b1d2f4a5b6c7d8e9f0a1b2c3d".into(),
         gamemode: 0,
         tags: "simulation demo chio".into(),
-        max_combo: Some(1024),
+        max_combo: 1024,
     }
 }
 
@@ -188,7 +188,7 @@ fn marathon() -> Beatmap {
         file_md5: "f1e2d3c4b5a697887766554433221100".into(),
         gamemode: 0,
         tags: "long unsubmitted".into(),
-        max_combo: None,
+        max_combo: 0,
     }
 }
 

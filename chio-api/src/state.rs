@@ -206,8 +206,16 @@ pub struct Beatmap {
     pub gamemode: u8,
     /// Space-separated search tags.
     pub tags: String,
-    /// The highest combo the map allows, if known.
-    pub max_combo: Option<u32>,
+    /// The highest combo the map allows; `0` when the game does not know it (an
+    /// unsubmitted or unparsed map). Always a number on the wire, as in the concept; a
+    /// `null` from another server reads as `0`.
+    #[serde(deserialize_with = "null_as_zero")]
+    pub max_combo: u32,
+}
+
+/// Reads a number, or `null` as `0`.
+fn null_as_zero<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    Ok(Option::<u32>::deserialize(deserializer)?.unwrap_or(0))
 }
 
 /// The player's status, answered to `status` and pushed to its subscribers.
@@ -328,5 +336,21 @@ mod tests {
             serde_json::to_value(&user).unwrap(),
             json!({"slot": 0, "username": "a", "user_id": 1, "status": "ready"})
         );
+    }
+
+    #[test]
+    fn max_combo_is_always_a_number() {
+        // The simulation's unsubmitted map: ids null, max_combo 0 (unknown), never null.
+        let map = crate::sim::scenes()
+            .into_iter()
+            .find_map(|scene| scene.status.beatmap.filter(|map| map.beatmap_id.is_none()))
+            .expect("an unsubmitted map");
+        let value = serde_json::to_value(&map).unwrap();
+        assert_eq!(value["beatmap_id"], json!(null));
+        assert_eq!(value["max_combo"], json!(0));
+        // Another server's null reads as 0.
+        let mut sent = value;
+        sent["max_combo"] = json!(null);
+        assert_eq!(serde_json::from_value::<Beatmap>(sent).unwrap().max_combo, 0);
     }
 }

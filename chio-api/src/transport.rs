@@ -6,6 +6,7 @@ use bytes::{Bytes, BytesMut};
 use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::codec::Decoder;
+use zeroize::Zeroize;
 
 use crate::frame::{FrameCodec, FrameError};
 
@@ -28,6 +29,18 @@ pub enum TransportError {
     Serialize(#[from] serde_json::Error),
 }
 
+/// Overwrites `payload` with zeroes if it is the only owner of its memory (a frame that
+/// may carry a token, once parsed); whether it could.
+pub fn wipe(payload: Bytes) -> bool {
+    match payload.try_into_mut() {
+        Ok(mut owned) => {
+            owned[..].zeroize();
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 /// A stream of frames over `S`.
 #[derive(Debug)]
 pub struct FramedStream<S> {
@@ -46,9 +59,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> FramedStream<S> {
     /// The next frame's payload, or `None` when the stream ends cleanly between frames.
     ///
     /// Cancel-safe: bytes already read stay buffered for the next call.
+    ///
+    /// When the frame was the last byte read, the buffer lets go of its memory, so the
+    /// frame is the only owner and can be wiped (see [`wipe`]).
     pub async fn read_frame(&mut self) -> Result<Option<Bytes>, FrameError> {
         loop {
             if let Some(frame) = self.codec.decode(&mut self.read_buf)? {
+                if self.read_buf.is_empty() {
+                    self.read_buf = BytesMut::with_capacity(INITIAL_READ_BUFFER);
+                }
                 return Ok(Some(frame));
             }
             if self.fill().await? == 0 {
@@ -73,15 +92,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> FramedStream<S> {
     pub async fn write_frame(&mut self, payload: &[u8]) -> Result<(), FrameError> {
         self.write_buf.clear();
         self.codec.put_frame(payload, &mut self.write_buf)?;
-        self.io.write_all(&self.write_buf).await?;
+        let written = self.io.write_all(&self.write_buf).await;
+        // Frames may carry a token: leave no copy in the reused buffer.
+        self.write_buf[..].zeroize();
+        self.write_buf.clear();
+        written?;
         self.io.flush().await?;
         Ok(())
     }
 
-    /// Writes `message` as one JSON frame.
+    /// Writes `message` as one JSON frame; the serialized copy is zeroed afterwards.
     pub async fn write_message<T: Serialize>(&mut self, message: &T) -> Result<(), TransportError> {
-        let payload = serde_json::to_vec(message)?;
-        Ok(self.write_frame(&payload).await?)
+        let mut payload = serde_json::to_vec(message)?;
+        let written = self.write_frame(&payload).await;
+        payload.zeroize();
+        Ok(written?)
     }
 
     /// Closes the stream: ends the write side, then reads and discards input for a short
@@ -111,5 +136,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> FramedStream<S> {
     /// The underlying stream, mutably; bytes written to it directly bypass the framing.
     pub fn get_mut(&mut self) -> &mut S {
         &mut self.io
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_frame_read_alone_owns_its_memory_and_can_be_wiped() {
+        let (client, server) = tokio::io::duplex(1024);
+        let mut writer = FramedStream::new(client, FrameCodec::new(1024));
+        let mut reader = FramedStream::new(server, FrameCodec::new(1024));
+        writer.write_frame(b"{\"token\":\"secret\"}").await.unwrap();
+        let frame = reader.read_frame().await.unwrap().unwrap();
+        assert_eq!(&frame[..], b"{\"token\":\"secret\"}");
+        assert!(wipe(frame), "the frame should own its memory");
     }
 }

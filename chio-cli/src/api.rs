@@ -21,6 +21,7 @@ use chio_api::server::{
 };
 use chio_api::sim::Simulation;
 use chio_api::source::SharedState;
+use chio_api::store::{MemoryStore, SqliteStore, Store};
 use clap::ValueEnum;
 use tokio::sync::{Mutex, mpsc};
 
@@ -56,6 +57,8 @@ Examples:
   chio api serve
   chio api serve --approve always --step-ms 500
   chio api serve --listen 127.0.0.1:0 --approve never
+  chio api serve --grants ~/.config/chio/api-grants.sqlite3
+  chio api serve --ws 127.0.0.1:13382 --ws-origin http://localhost:3000
 
 Logs (the address, scenes, sessions, notifications, prompts) go to standard error.
 Ctrl-C disconnects every application with reason \"shutdown\" and exits.")]
@@ -75,6 +78,20 @@ pub(crate) struct ServeArgs {
     /// Accept a non-loopback --listen address (the API has no encryption: trusted networks only).
     #[arg(long)]
     allow_remote: bool,
+    /// Keep approvals, whitelist and blacklist in this SQLite file (created if missing;
+    /// tokens only as their SHA-512 hashes), so approved applications reconnect with their
+    /// tokens after a restart. Without it they are kept in memory and forgotten on exit.
+    #[arg(long, value_name = "PATH")]
+    grants: Option<std::path::PathBuf>,
+    /// Also serve the API over WebSocket here, for browser overlays (one JSON message per
+    /// text message, same authentication); loopback only unless --allow-remote. Port 0
+    /// picks a free port.
+    #[arg(long, value_name = "ADDR")]
+    ws: Option<SocketAddr>,
+    /// An origin (`scheme://host[:port]`) whose pages may open the WebSocket endpoint;
+    /// repeat for more. Other origins get HTTP 403; clients sending no Origin are allowed.
+    #[arg(long = "ws-origin", value_name = "ORIGIN", requires = "ws")]
+    ws_origins: Vec<String>,
 }
 
 /// Arguments of `chio api watch`.
@@ -147,6 +164,8 @@ async fn serve(args: ServeArgs) -> ExitCode {
         listen: args.listen,
         allow_non_loopback: args.allow_remote,
         approval_timeout: Duration::from_secs(args.approval_timeout),
+        ws_listen: args.ws,
+        ws_allowed_origins: args.ws_origins.clone(),
         ..ServerConfig::default()
     };
     let approver = match args.approve {
@@ -154,13 +173,29 @@ async fn serve(args: ServeArgs) -> ExitCode {
         ApproveMode::Never => DemoApprover::Never,
         ApproveMode::Prompt => DemoApprover::Prompt(Arc::new(Prompter::on_stdin())),
     };
-    let server = match ApiServer::bind(config, state.clone(), approver).await {
+    let store: Arc<dyn Store> = match &args.grants {
+        Some(path) => match SqliteStore::open(path) {
+            Ok(store) => Arc::new(store),
+            Err(error) => return fail("api serve", &format!("{}: {error}", path.display())),
+        },
+        None => Arc::new(MemoryStore::new()),
+    };
+    let server = match ApiServer::bind_with_store(config, state.clone(), approver, store).await {
         Ok(server) => server,
         Err(error) => return fail("api serve", &error.to_string()),
     };
     let handle = server.handle();
     let mode = args.approve.to_possible_value().map(|value| value.get_name().to_owned()).unwrap_or_default();
-    log(format_args!("listening on {} (approve: {mode}); Ctrl-C to stop", server.local_addr()));
+    let grants =
+        args.grants.as_ref().map_or_else(|| "in memory".to_owned(), |path| path.display().to_string());
+    log(format_args!(
+        "listening on {} (approve: {mode}; grants: {grants}); Ctrl-C to stop",
+        server.local_addr()
+    ));
+    if let Some(ws) = server.ws_local_addr() {
+        let origins = if args.ws_origins.is_empty() { "none".to_owned() } else { args.ws_origins.join(", ") };
+        log(format_args!("WebSocket on ws://{ws}/ (allowed origins: {origins})"));
+    }
 
     tokio::spawn(simulation.run(Duration::from_millis(args.step_ms), |scene| {
         log(format_args!("scene: {}", scene.label));

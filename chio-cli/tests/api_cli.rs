@@ -21,8 +21,13 @@ struct Server {
 
 impl Server {
     fn start(approve: &str) -> Self {
+        Self::start_with(approve, &[])
+    }
+
+    fn start_with(approve: &str, extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_chio"))
             .args(["api", "serve", "--listen", "127.0.0.1:0", "--approve", approve, "--step-ms", "50"])
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -127,6 +132,37 @@ fn watch_prints_the_state_then_each_change_and_its_token_works_again() {
     let again = finish(server.watch(&["--count", "1", "--token", token]));
     assert!(again.status.success());
     assert!(stderr(&again).contains("authenticated (ok)"), "{}", stderr(&again));
+}
+
+#[test]
+fn grants_in_a_file_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grants.sqlite3");
+    let path = path.to_str().unwrap();
+    let server = Server::start_with("always", &["--grants", path]);
+    let output = finish(server.watch(&["--count", "1"]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let log = stderr(&output);
+    let token = log.split("token ").nth(1).and_then(|rest| rest.split_whitespace().next()).expect("a token");
+    let token = token.to_owned();
+    drop(server);
+
+    // A new server that would deny anyone: the token still opens.
+    let server = Server::start_with("never", &["--grants", path]);
+    let again = finish(server.watch(&["--count", "1", "--token", &token]));
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stderr(&again).contains("authenticated (ok)"), "{}", stderr(&again));
+}
+
+#[test]
+fn serve_announces_its_websocket_endpoint() {
+    let server =
+        Server::start_with("always", &["--ws", "127.0.0.1:0", "--ws-origin", "http://localhost:3000"]);
+    let line = server.wait_for("WebSocket on ws://127.0.0.1:");
+    assert!(line.contains("allowed origins: http://localhost:3000"), "{line}");
+    // The TCP API is served as before.
+    let output = finish(server.watch(&["--count", "1"]));
+    assert!(output.status.success(), "{}", stderr(&output));
 }
 
 #[test]

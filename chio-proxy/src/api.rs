@@ -75,8 +75,8 @@ pub struct Metadata {
     pub hit_length: u32,
     /// Seconds in total.
     pub total_length: u32,
-    /// The highest combo.
-    pub max_combo: Option<u32>,
+    /// The highest combo (0 when unknown, as the API writes it).
+    pub max_combo: u32,
 }
 
 /// The default provider: knows nothing, so those fields are zero or empty.

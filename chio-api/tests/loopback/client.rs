@@ -117,3 +117,26 @@ async fn a_server_shutdown_reaches_a_waiting_client() {
     // A request on a server that is going away fails with a typed error, not a hang.
     assert!(client.status().await.is_err());
 }
+
+#[tokio::test]
+async fn a_polling_client_keeps_only_the_latest_push_of_each_kind() {
+    let server = start(Answer::Now(Approval::Approve)).await;
+    let mut client = ApiClient::connect(server.addr).await.unwrap();
+    client.authenticate(request(Permissions::READ)).await.unwrap();
+    // Asking once makes the server push status changes from then on.
+    assert_eq!(client.status().await.unwrap().mods, 0);
+    for mods in 1..=5 {
+        let mut status = server.state.status();
+        status.mods = mods;
+        server.state.set_status(status);
+        tokio::time::sleep(std::time::Duration::from_millis(70)).await;
+    }
+    // Reading an answer keeps the pushes read on the way, one per kind.
+    client.multiplayer_status().await.unwrap();
+    match client.next_message().await.unwrap() {
+        Some(ServerMessage::Status(status)) => assert_eq!(status.mods, 5),
+        other => panic!("expected the latest status, got {other:?}"),
+    }
+    let more = tokio::time::timeout(QUIET, client.next_message()).await;
+    assert!(more.is_err(), "older pushes were kept: {more:?}");
+}

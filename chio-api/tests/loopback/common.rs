@@ -64,6 +64,7 @@ impl Approvals {
 
 pub(crate) struct TestServer {
     pub(crate) addr: SocketAddr,
+    pub(crate) ws_addr: Option<SocketAddr>,
     pub(crate) handle: ServerHandle,
     pub(crate) state: Arc<SharedState>,
     pub(crate) approvals: Arc<Approvals>,
@@ -76,6 +77,15 @@ pub(crate) async fn start(answer: Answer) -> TestServer {
 }
 
 pub(crate) async fn start_with(config: ServerConfig, answer: Answer) -> TestServer {
+    start_with_store(config, answer, Arc::new(chio_api::store::MemoryStore::new())).await
+}
+
+/// A server keeping its grants in `store`.
+pub(crate) async fn start_with_store(
+    config: ServerConfig,
+    answer: Answer,
+    store: Arc<dyn chio_api::store::Store>,
+) -> TestServer {
     let state = Arc::new(SharedState::new());
     state.set_username(Some(PLAYER.into()));
     let approvals = Arc::new(Approvals::default());
@@ -96,11 +106,12 @@ pub(crate) async fn start_with(config: ServerConfig, answer: Answer) -> TestServ
             }
         }
     };
-    let server = ApiServer::bind(config, state.clone(), approver).await.unwrap();
+    let server = ApiServer::bind_with_store(config, state.clone(), approver, store).await.unwrap();
     let addr = server.local_addr();
+    let ws_addr = server.ws_local_addr();
     let handle = server.handle();
     let task = tokio::spawn(server.serve());
-    TestServer { addr, handle, state, approvals, task }
+    TestServer { addr, ws_addr, handle, state, approvals, task }
 }
 
 /// A client that speaks raw frames, so tests can send anything.

@@ -8,3 +8,4 @@ mod lifecycle;
 mod permissions;
 mod protocol;
 mod subscribe;
+mod websocket;

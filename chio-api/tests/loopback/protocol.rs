@@ -226,3 +226,38 @@ async fn notifications_are_rate_limited_and_checked() {
         ("tracker", "from tracker")
     );
 }
+
+#[tokio::test]
+async fn the_documented_field_limits_are_enforced() {
+    use chio_api::message::{MAX_APPLICATION_CHARS, MAX_DESCRIPTION_CHARS, MAX_NOTIFICATION_CHARS};
+    assert_eq!((MAX_APPLICATION_CHARS, MAX_DESCRIPTION_CHARS, MAX_NOTIFICATION_CHARS), (64, 512, 500));
+    let config = ServerConfig { max_notification_chars: MAX_NOTIFICATION_CHARS, ..config() };
+    let server = start_with(config, Answer::Now(Approval::Approve)).await;
+
+    // A name of 65 characters, or a description of 513: protocol_error, and the connection closes.
+    for (application, description) in [("n".repeat(65), String::new()), ("overlay".into(), "d".repeat(513))] {
+        let mut raw = Raw::connect(server.addr).await;
+        raw.send(json!({"type": "auth", "application": application, "description": description,
+            "permissions": "read", "scope": "client"}))
+            .await;
+        assert_eq!(raw.recv().await, json!({"type": "auth", "state": "protocol_error"}));
+        raw.expect_closed().await;
+    }
+    // Exactly at the limits (counted in characters, not bytes) is fine.
+    let mut raw = Raw::connect(server.addr).await;
+    raw.send(json!({"type": "auth", "application": "é".repeat(64), "description": "ß".repeat(512),
+        "permissions": "notify", "scope": "client"}))
+        .await;
+    assert_eq!(raw.recv().await["state"], "whitelisted");
+    assert!(server.approvals.asked().len() == 1);
+
+    // A notification of 501 characters: invalid_request, the session goes on; 500 is shown.
+    let mut shown = server.state.notifications();
+    raw.send(json!({"type": "notification", "message": "x".repeat(501)})).await;
+    assert_eq!(
+        raw.recv().await,
+        json!({"type": "error", "error": "invalid_request", "request": "notification"})
+    );
+    raw.send(json!({"type": "notification", "message": "ü".repeat(500)})).await;
+    assert_eq!(shown.recv().await.unwrap().message.chars().count(), 500);
+}
