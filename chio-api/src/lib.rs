@@ -72,11 +72,12 @@
 //! | `{"type":"subscribe","events":[…]}` | `subscribe` | `subscribe` with every event now pushed, then the current state of each new one |
 //! | `{"type":"unsubscribe","events":[…]}` | none | `unsubscribe` with every event still pushed |
 //! | `{"type":"notification","message":"…"}` | `notify` | none; `error` if refused |
+//! | `{"type":"get_attention"}` | `interact` | none; `unsupported_feature` if the game cannot act (ruling 22) |
 //! | `{"type":"disconnect","reason":"…"}` | none | the server closes |
 //!
 //! Events are the three read types; each change is pushed as the same message the request
 //! answers, to sessions that subscribed to it or asked for it once (ruling 19). `full` is
-//! all four permissions; `interact` has no request yet.
+//! all four permissions.
 //!
 //! **Errors.** `{"type":"error","error":"…","request":"…"}` with `not_authentified`,
 //! `invalid_request` (malformed JSON, bad fields, a second `auth`, an oversize frame),
@@ -146,9 +147,9 @@
 //!     by the event's current state, so a subscriber starts from a known state. Answers list
 //!     every event pushed to the session (subscribed, or asked for: ruling 19) in a fixed
 //!     order (`status`, `spectating_status`, `multiplayer_status`). *Tests*: `loopback::subscribe`.
-//! 11. **Unknown requests.** No request of `interact` is defined, and the server cannot
-//!     know which permission an unknown `type` would need, so any unknown `type` is
-//!     `unsupported_feature`, whatever the session holds. A known `type` is checked for
+//! 11. **Unknown requests.** The server cannot know which permission an unknown `type`
+//!     would need, so any unknown `type` is `unsupported_feature`, whatever the session
+//!     holds. A known `type` is checked for
 //!     permission before its fields. *Tests*: `loopback::permissions::every_permission_against_every_request`,
 //!     `permission_is_checked_before_the_fields`.
 //! 12. **Extensions.** Errors carry `request`, the `type` they answer, so an application can
@@ -241,6 +242,14 @@
 //!     allowed origin is answered `204` with it (403 otherwise), as browsers require before
 //!     a public page reaches a loopback address. WebSocket connections share the connection
 //!     budgets of ruling 18. *Tests*: `websocket::tests`, `loopback::websocket`.
+//! 22. **Interactions.** The seeds name the `interact` permission but no request for it.
+//!     `get_attention` is the first: it asks the game to flash its window
+//!     ([`StateSource::interact`](source::StateSource::interact) with
+//!     [`Interaction::GetAttention`](source::Interaction::GetAttention)). It needs
+//!     `interact`; it has no answer when the game acted, and `unsupported_feature` when the
+//!     game cannot (the simulation cannot; `chio proxy --api` injects `BanchoGetAttention`
+//!     into the player's bancho stream). *Tests*:
+//!     `loopback::permissions::get_attention_needs_interact_and_a_game_that_can`.
 //!
 //! # Example
 //!

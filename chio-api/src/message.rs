@@ -29,6 +29,9 @@ pub enum ClientMessage {
     Unsubscribe(EventList),
     /// Pop up a notification in the game (needs `notify`); no answer when it succeeds.
     Notification(Notification),
+    /// Draw the player's attention to the game (its window flashes; needs `interact`); no
+    /// answer when it succeeds, `unsupported_feature` when the game cannot do it now.
+    GetAttention,
     /// Close the connection.
     Disconnect(Disconnect),
 }
@@ -361,6 +364,7 @@ impl ClientMessage {
             Self::Subscribe(_) => RequestKind::Subscribe,
             Self::Unsubscribe(_) => RequestKind::Unsubscribe,
             Self::Notification(_) => RequestKind::Notification,
+            Self::GetAttention => RequestKind::GetAttention,
             Self::Disconnect(_) => RequestKind::Disconnect,
         }
     }

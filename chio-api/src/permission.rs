@@ -142,6 +142,8 @@ pub enum RequestKind {
     Unsubscribe,
     /// `notification`.
     Notification,
+    /// `get_attention`.
+    GetAttention,
     /// `disconnect`.
     Disconnect,
     /// `auth` (only valid as the first message).
@@ -150,13 +152,14 @@ pub enum RequestKind {
 
 impl RequestKind {
     /// Every request kind.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Status,
         Self::SpectatingStatus,
         Self::MultiplayerStatus,
         Self::Subscribe,
         Self::Unsubscribe,
         Self::Notification,
+        Self::GetAttention,
         Self::Disconnect,
         Self::Auth,
     ];
@@ -170,6 +173,7 @@ impl RequestKind {
             Self::Subscribe => "subscribe",
             Self::Unsubscribe => "unsubscribe",
             Self::Notification => "notification",
+            Self::GetAttention => "get_attention",
             Self::Disconnect => "disconnect",
             Self::Auth => "auth",
         }
@@ -183,13 +187,14 @@ impl RequestKind {
     /// The permission a session needs to make this request (none for `unsubscribe`,
     /// `disconnect` and `auth`).
     ///
-    /// `interact` has no request yet: the server answers any `type` it does not know with
-    /// `unsupported_feature`, whatever permission that request would need.
+    /// `interact` covers `get_attention`; the server answers any `type` it does not know
+    /// with `unsupported_feature`, whatever permission that request would need.
     pub const fn required_permission(self) -> Permissions {
         match self {
             Self::Status | Self::SpectatingStatus | Self::MultiplayerStatus => Permissions::READ,
             Self::Subscribe => Permissions::SUBSCRIBE,
             Self::Notification => Permissions::NOTIFY,
+            Self::GetAttention => Permissions::INTERACT,
             // Stopping pushes harms nobody, and a reader (pushed to since its request) may
             // not hold subscribe.
             Self::Unsubscribe | Self::Disconnect | Self::Auth => Permissions::NONE,

@@ -21,6 +21,7 @@ use crate::message::{
 use crate::permission::{Permissions, RequestKind};
 use crate::rate_limit::RateLimiter;
 use crate::server::{Approval, ApprovalRequest, Registry, SessionGuard, SessionInfo, Shared};
+use crate::source::Interaction;
 use crate::transport::FramedStream;
 
 /// How long one write may wait for the application to read.
@@ -545,6 +546,12 @@ impl<W: Wire> Session<W> {
                 }
                 let answer = EventList { events: state.pushing.iter().copied().collect() };
                 self.send(&ServerMessage::Unsubscribe(answer)).await
+            }
+            ClientMessage::GetAttention => {
+                if !self.shared.source.interact(&auth.application, Interaction::GetAttention) {
+                    return self.answer_error(ErrorKind::UnsupportedFeature, Some("get_attention")).await;
+                }
+                true
             }
             ClientMessage::Notification(notification) => {
                 let text = notification.message.trim();

@@ -34,6 +34,30 @@ pub trait StateSource: Send + Sync + 'static {
 
     /// A receiver of change announcements.
     fn changes(&self) -> broadcast::Receiver<EventKind>;
+
+    /// Acts on the game for `application` (its self-declared name); whether the game could.
+    /// The default can do nothing, so `interact` requests are `unsupported_feature`.
+    fn interact(&self, application: &str, interaction: Interaction) -> bool {
+        let _ = (application, interaction);
+        false
+    }
+}
+
+/// What an application holding `interact` can make the game do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Interaction {
+    /// Flash the game's window to draw the player's attention (`get_attention`).
+    GetAttention,
+}
+
+/// An interaction an application asked for, as observers of a [`SharedState`] see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestedInteraction {
+    /// The application's self-declared name.
+    pub application: String,
+    /// What it asked for.
+    pub interaction: Interaction,
 }
 
 /// A notification an application asked the game to show.
@@ -59,6 +83,7 @@ pub struct SharedState {
     snapshot: Mutex<Snapshot>,
     changes: broadcast::Sender<EventKind>,
     notifications: broadcast::Sender<ShownNotification>,
+    interactions: broadcast::Sender<RequestedInteraction>,
 }
 
 /// How many announcements a slow session may fall behind before it re-reads everything.
@@ -83,6 +108,7 @@ impl SharedState {
             }),
             changes: broadcast::channel(CHANGE_BACKLOG).0,
             notifications: broadcast::channel(NOTIFICATION_BACKLOG).0,
+            interactions: broadcast::channel(NOTIFICATION_BACKLOG).0,
         }
     }
 
@@ -135,6 +161,13 @@ impl SharedState {
     pub fn notifications(&self) -> broadcast::Receiver<ShownNotification> {
         self.notifications.subscribe()
     }
+
+    /// A receiver of the interactions applications ask for, from now on. Interactions are
+    /// refused (`unsupported_feature`) while nobody holds one: only a host that can carry
+    /// them out (the proxy) subscribes.
+    pub fn interactions(&self) -> broadcast::Receiver<RequestedInteraction> {
+        self.interactions.subscribe()
+    }
 }
 
 impl Default for SharedState {
@@ -168,6 +201,11 @@ impl StateSource for SharedState {
 
     fn changes(&self) -> broadcast::Receiver<EventKind> {
         self.changes.subscribe()
+    }
+
+    fn interact(&self, application: &str, interaction: Interaction) -> bool {
+        let requested = RequestedInteraction { application: application.to_owned(), interaction };
+        self.interactions.send(requested).is_ok()
     }
 }
 

@@ -13,6 +13,8 @@ enum Allowed {
     Answer(&'static str),
     /// Nothing (a notification).
     Silence,
+    /// `unsupported_feature`: the game cannot do it (no host carries interactions out).
+    Unsupported,
 }
 
 /// Each request, the permission it needs (`None`: no request defines it; `""`: none), and
@@ -26,7 +28,9 @@ fn requests() -> Vec<(Value, Option<&'static str>, Allowed)> {
         // Stopping pushes needs no permission ("": none).
         (json!({"type": "unsubscribe", "events": ["status"]}), Some(""), Allowed::Answer("unsubscribe")),
         (json!({"type": "notification", "message": "hello"}), Some("notify"), Allowed::Silence),
-        // What an interact request might look like: none is defined.
+        // With interact, but no host that carries it out here: unsupported (see below).
+        (json!({"type": "get_attention"}), Some("interact"), Allowed::Unsupported),
+        // A request no revision defines.
         (json!({"type": "open_beatmap", "beatmap_id": 1}), None, Allowed::Silence),
     ]
 }
@@ -55,6 +59,11 @@ async fn every_permission_against_every_request() {
                 (Some(_), false, _) => assert_eq!(
                     raw.recv().await,
                     json!({"type": "error", "error": "permission_error", "request": request_type}),
+                    "{permission} × {request}"
+                ),
+                (Some(_), true, Allowed::Unsupported) => assert_eq!(
+                    raw.recv().await,
+                    json!({"type": "error", "error": "unsupported_feature", "request": request_type}),
                     "{permission} × {request}"
                 ),
                 (Some(_), true, Allowed::Answer(kind)) => {
@@ -141,4 +150,31 @@ async fn only_interact_sees_the_room_password() {
     let pushed = subscriber.recv().await;
     assert_eq!(pushed["type"], "multiplayer_status");
     assert!(pushed["room"].get("password").is_none());
+}
+
+#[tokio::test]
+async fn get_attention_needs_interact_and_a_game_that_can() {
+    let server = start(Answer::Now(Approval::Deny)).await;
+    // Without interact: refused, whatever else the session holds.
+    let mut reader = authed(&server, "reader", "read|subscribe|notify").await;
+    reader.send(json!({"type": "get_attention"})).await;
+    assert_eq!(
+        reader.recv().await,
+        json!({"type": "error", "error": "permission_error", "request": "get_attention"})
+    );
+    // With interact but nothing that can carry it out (a simulation): unsupported.
+    let mut app = authed(&server, "alerts", "interact").await;
+    app.send(json!({"type": "get_attention"})).await;
+    assert_eq!(
+        app.recv().await,
+        json!({"type": "error", "error": "unsupported_feature", "request": "get_attention"})
+    );
+    // A host that carries interactions out (the proxy) sees it; the app gets no answer.
+    let mut interactions = server.state.interactions();
+    app.send(json!({"type": "get_attention"})).await;
+    let requested = interactions.recv().await.unwrap();
+    assert_eq!(requested.application, "alerts");
+    assert_eq!(requested.interaction, chio_api::source::Interaction::GetAttention);
+    app.send(json!({"type": "probe"})).await;
+    assert_eq!(app.recv().await["request"], "probe", "no answer came before the probe's");
 }
