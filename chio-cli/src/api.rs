@@ -168,17 +168,10 @@ async fn serve(args: ServeArgs) -> ExitCode {
         ws_allowed_origins: args.ws_origins.clone(),
         ..ServerConfig::default()
     };
-    let approver = match args.approve {
-        ApproveMode::Always => DemoApprover::Always,
-        ApproveMode::Never => DemoApprover::Never,
-        ApproveMode::Prompt => DemoApprover::Prompt(Arc::new(Prompter::on_stdin())),
-    };
-    let store: Arc<dyn Store> = match &args.grants {
-        Some(path) => match SqliteStore::open(path) {
-            Ok(store) => Arc::new(store),
-            Err(error) => return fail("api serve", &format!("{}: {error}", path.display())),
-        },
-        None => Arc::new(MemoryStore::new()),
+    let approver = DemoApprover::new(args.approve);
+    let store = match grant_store(args.grants.as_deref()) {
+        Ok(store) => store,
+        Err(error) => return fail("api serve", &error),
     };
     let server = match ApiServer::bind_with_store(config, state.clone(), approver, store).await {
         Ok(server) => server,
@@ -243,8 +236,30 @@ async fn log_sessions(sessions: impl Fn() -> Vec<SessionInfo>) {
     }
 }
 
+/// Where grants are kept: the SQLite file at `path`, or memory.
+pub(crate) fn grant_store(path: Option<&std::path::Path>) -> Result<Arc<dyn Store>, String> {
+    match path {
+        Some(path) => match SqliteStore::open(path) {
+            Ok(store) => Ok(Arc::new(store)),
+            Err(error) => Err(format!("{}: {error}", path.display())),
+        },
+        None => Ok(Arc::new(MemoryStore::new())),
+    }
+}
+
+impl DemoApprover {
+    /// The approver of `mode`.
+    pub(crate) fn new(mode: ApproveMode) -> Self {
+        match mode {
+            ApproveMode::Always => Self::Always,
+            ApproveMode::Never => Self::Never,
+            ApproveMode::Prompt => Self::Prompt(Arc::new(Prompter::on_stdin())),
+        }
+    }
+}
+
 /// The approval policy chosen with `--approve`.
-enum DemoApprover {
+pub(crate) enum DemoApprover {
     Always,
     Never,
     Prompt(Arc<Prompter>),
@@ -270,13 +285,13 @@ impl Approver for DemoApprover {
 }
 
 /// Asks approvals on the terminal, one at a time.
-struct Prompter {
+pub(crate) struct Prompter {
     /// Lines typed on standard input, read by a thread of their own.
     lines: Mutex<mpsc::UnboundedReceiver<String>>,
 }
 
 impl Prompter {
-    fn on_stdin() -> Self {
+    pub(crate) fn on_stdin() -> Self {
         let (sender, lines) = mpsc::unbounded_channel();
         // A plain thread: a blocking read of stdin must not hold up the runtime's shutdown.
         std::thread::spawn(move || {

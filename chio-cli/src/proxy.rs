@@ -6,10 +6,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chio_api::message::DisconnectReason;
+use chio_api::server::{ApiServer, ServerConfig as ApiConfig};
+use chio_api::source::SharedState;
+use chio_proxy::api::TrafficState;
 use chio_proxy::log::PacketLog;
 use chio_proxy::proxy::{Proxy, ProxyConfig, shared_capture};
-use chio_proxy::tap::{FanOut, Tap};
+use chio_proxy::tap::{FanOut, Injector, Tap};
 
+use crate::api::{ApproveMode, DemoApprover, grant_store};
 use crate::fail;
 
 /// The TCP address listened on when `--upstream-tcp` is given without `--listen-tcp`.
@@ -73,6 +78,19 @@ pub(crate) struct ProxyArgs {
     /// Write a capture of every session's bytes to this file.
     #[arg(long)]
     capture: Option<PathBuf>,
+    /// Serve the osu! client API from the traffic of the player who logs in through the
+    /// proxy, on this address [default when given without one: 127.0.0.1:13381, the
+    /// concept's port]. Applications' notifications and get_attention requests are
+    /// injected into the player's stream.
+    #[arg(long, num_args = 0..=1, default_missing_value = "127.0.0.1:13381", value_name = "ADDR")]
+    api: Option<SocketAddr>,
+    /// How the client API answers applications that ask for approval.
+    #[arg(long, value_enum, default_value_t = ApproveMode::Prompt, requires = "api")]
+    api_approve: ApproveMode,
+    /// Keep the client API's grants in this SQLite file (tokens only as their hashes), so
+    /// approved applications reconnect after a restart; in memory otherwise.
+    #[arg(long, value_name = "PATH", requires = "api")]
+    api_grants: Option<PathBuf>,
 }
 
 /// What `chio proxy` serves: the listeners resolved from the arguments.
@@ -127,30 +145,61 @@ fn plan(args: &ProxyArgs, tap: Arc<dyn Tap>) -> Result<Plan, String> {
     Ok(Plan { config, tcp, http })
 }
 
-/// What observes the proxied traffic besides the log and the capture: every tap here is
-/// told of every login, packet and end. None yet; an API state source is added here.
-fn taps(_args: &ProxyArgs) -> Vec<Arc<dyn Tap>> {
-    Vec::new()
+/// The client API side of the proxy: the state the traffic feeds and its server's settings.
+struct Api {
+    traffic: Arc<TrafficState>,
+    listen: SocketAddr,
+    approve: ApproveMode,
+    grants: Option<PathBuf>,
 }
 
 pub(crate) fn proxy(args: &ProxyArgs) -> ExitCode {
-    let tap: Arc<dyn Tap> = Arc::new(FanOut(taps(args)));
-    let plan = match plan(args, tap) {
+    let injector = Injector::new();
+    // What observes the traffic besides the log and the capture: the client API's state.
+    let api = args.api.map(|listen| Api {
+        traffic: Arc::new(TrafficState::new(Arc::new(SharedState::new()), injector.clone())),
+        listen,
+        approve: args.api_approve,
+        grants: args.api_grants.clone(),
+    });
+    let taps: Vec<Arc<dyn Tap>> = api.iter().map(|api| Arc::clone(&api.traffic) as Arc<dyn Tap>).collect();
+    let mut plan = match plan(args, Arc::new(FanOut(taps))) {
         Ok(plan) => plan,
         Err(e) => return fail("proxy", &e),
     };
+    plan.config.injector = injector;
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => return fail("proxy", &format!("cannot start the runtime: {e}")),
     };
-    match runtime.block_on(run(plan)) {
+    match runtime.block_on(run(plan, api)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail("proxy", &e),
     }
 }
 
-async fn run(plan: Plan) -> Result<(), String> {
+/// Serves the client API from the traffic until the proxy stops.
+async fn serve_api(api: Api) -> Result<chio_api::server::ServerHandle, String> {
+    let store = grant_store(api.grants.as_deref())?;
+    let config = ApiConfig { listen: api.listen, ..ApiConfig::default() };
+    let state = Arc::clone(api.traffic.state());
+    let server = ApiServer::bind_with_store(config, state, DemoApprover::new(api.approve), store)
+        .await
+        .map_err(|e| format!("client API: {e}"))?;
+    println!("listening api {}", server.local_addr());
+    let handle = server.handle();
+    tokio::spawn(server.serve());
+    // Notifications and interactions go into the player's stream.
+    drop(api.traffic.spawn_write_side());
+    Ok(handle)
+}
+
+async fn run(plan: Plan, api: Option<Api>) -> Result<(), String> {
     let proxy = Proxy::new(plan.config).map_err(|e| e.to_string())?;
+    let api = match api {
+        Some(api) => Some(serve_api(api).await?),
+        None => None,
+    };
     let mut tasks = tokio::task::JoinSet::new();
     for (name, addr) in [("tcp", plan.tcp), ("http", plan.http)] {
         let Some(addr) = addr else { continue };
@@ -171,6 +220,9 @@ async fn run(plan: Plan) -> Result<(), String> {
                 return Err(format!("proxying failed: {e}"));
             }
         }
+    }
+    if let Some(api) = api {
+        api.shutdown(DisconnectReason::Shutdown);
     }
     while tasks.join_next().await.is_some() {}
     Ok(())

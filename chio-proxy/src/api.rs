@@ -19,14 +19,19 @@
 //!
 //! # Write side
 //!
-//! A `notification` from an application holding `notify` is injected into the player's
-//! stream as `BanchoAnnounce` (`"<application>: <message>"`), the packet every build shows
-//! as a notification; over HTTP it rides on the next poll answer.
+//! What applications ask for is injected into the player's bancho stream (between two
+//! server frames on TCP; appended to the next poll answer on HTTP), and marked as injected
+//! in the proxy's log and capture:
+//!
+//! - a `notification` (needs `notify`) as `BanchoAnnounce` (`"<application>: <message>"`),
+//!   the packet every build shows as a notification;
+//! - a `get_attention` (needs `interact`) as `BanchoGetAttention`, which flashes the game's
+//!   window; builds without that packet get nothing.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use chio_api::source::SharedState;
+use chio_api::source::{Interaction, SharedState};
 use chio_api::state::{
     Beatmap, HostStatus, MatchType as ApiMatchType, MultiplayerStatus, Room, RoomUser,
     ScoringType as ApiScoring, SlotStatus as ApiSlotStatus, Specials, SpectatingStatus, Status, Team,
@@ -163,20 +168,42 @@ impl TrafficState {
         self.injector.inject(session, &ServerEvent::Announce(text.into())).is_ok()
     }
 
-    /// Forwards every notification applications send through the API to the player, until
-    /// the state is dropped. Needs a tokio runtime.
-    pub fn spawn_notifier(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+    /// Draws the player's attention: `BanchoGetAttention` injected into its stream.
+    /// Returns whether a player was there and its build has the packet.
+    pub fn get_attention(&self) -> bool {
+        let Some(session) = self.player_session() else { return false };
+        self.injector.inject(session, &ServerEvent::GetAttention).is_ok()
+    }
+
+    /// Carries out what applications ask through the API (notifications, interactions)
+    /// on the player's stream, until the state is dropped. Needs a tokio runtime.
+    pub fn spawn_write_side(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        use tokio::sync::broadcast::error::RecvError;
         let mut notifications = self.state.notifications();
+        let mut interactions = self.state.interactions();
         let this = Arc::downgrade(self);
         tokio::spawn(async move {
             loop {
-                match notifications.recv().await {
-                    Ok(shown) => {
-                        let Some(this) = this.upgrade() else { return };
-                        this.show_notification(&shown.application, &shown.message);
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                tokio::select! {
+                    shown = notifications.recv() => match shown {
+                        Ok(shown) => {
+                            let Some(this) = this.upgrade() else { return };
+                            this.show_notification(&shown.application, &shown.message);
+                        }
+                        Err(RecvError::Lagged(_)) => {}
+                        Err(RecvError::Closed) => return,
+                    },
+                    asked = interactions.recv() => match asked {
+                        Ok(asked) => {
+                            let Some(this) = this.upgrade() else { return };
+                            match asked.interaction {
+                                Interaction::GetAttention => this.get_attention(),
+                                _ => false,
+                            };
+                        }
+                        Err(RecvError::Lagged(_)) => {}
+                        Err(RecvError::Closed) => return,
+                    },
                 }
             }
         })
@@ -668,7 +695,7 @@ mod tests {
     async fn notifications_are_injected_into_the_player_stream() {
         let injector = Injector::new();
         let tap = Arc::new(TrafficState::new(Arc::new(SharedState::new()), injector.clone()));
-        let _notifier = tap.spawn_notifier();
+        let _write_side = tap.spawn_write_side();
         assert!(!tap.show_notification("app", "nobody to show it to"));
         let queue = injector.open(1, ctx());
         tap.login(1, &login("peppy"), ctx());
