@@ -93,3 +93,53 @@ async fn the_proxy_logs_and_captures_clients_of_both_transports() {
         assert!(session.ended);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_proxy_serves_the_client_api_from_the_traffic() {
+    use chio_api::client::ApiClient;
+    use chio_api::message::{AuthRequest, Scope};
+    use chio_api::permission::Permissions;
+
+    let server = Loopback::in_memory().await;
+    let dir = tempfile::tempdir().unwrap();
+    let grants = dir.path().join("grants.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chio"))
+        .args(["proxy", "--listen-http", "127.0.0.1:0", "--upstream-http", &server.http_url()])
+        .args(["--api", "127.0.0.1:0", "--api-approve", "always", "--api-grants"])
+        .arg(&grants)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("chio proxy runs");
+    let stdout = child.stdout.take().unwrap();
+    let _running = Running(child);
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let addr = |line: String| line.rsplit(' ').next().unwrap().to_owned();
+    let api = addr(line_with(&rx, "listening api "));
+    let http = addr(line_with(&rx, "listening http "));
+    let player =
+        Client::login(server.config(20250306, "streamer").with_http(format!("http://{http}"))).await.unwrap();
+
+    let mut app = ApiClient::connect(api.as_str()).await.unwrap();
+    app.authenticate(AuthRequest::new("overlay", "reads the player", Permissions::READ, Scope::Client))
+        .await
+        .unwrap();
+    // The API knows the player who logged in through the proxy.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let status = app.multiplayer_status().await.unwrap();
+        if status.multiplayer_enabled {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the API never saw the player");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    player.logout().await.unwrap();
+    assert!(std::fs::metadata(&grants).is_ok(), "grants kept in the file");
+}
