@@ -101,7 +101,7 @@ async fn a_session_replays_only_over_its_transport() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_http_login_replays_as_the_refusal() {
     use chio_client::Client;
-    use chio_tests::relay::HttpRelay;
+    use chio_tests::relay::Recording;
 
     async fn taken() -> Loopback {
         let server = Loopback::in_memory().await;
@@ -109,11 +109,11 @@ async fn a_refused_http_login_replays_as_the_refusal() {
         server
     }
     let server = taken().await;
-    let relay = HttpRelay::start(server.http).await;
-    let config = server.config(20250306, "taken").with_http(relay.url());
+    let recording = Recording::start(&server).await;
+    let config = recording.through(server.config(20250306, "taken"));
     let config = chio_client::ClientConfig { password: "not the password".to_owned(), ..config };
     assert!(Client::login(config).await.is_err());
-    let capture = relay.finish();
+    let capture = recording.finish().await;
     server.server.shutdown();
     let session = capture::read(capture.as_slice()).expect("a capture").remove(0);
     let refusal = replay::captured_packets(&session);
