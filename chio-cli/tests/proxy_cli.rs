@@ -38,26 +38,22 @@ async fn the_proxy_logs_and_captures_clients_of_both_transports() {
     let server = Loopback::in_memory().await;
     let dir = tempfile::tempdir().unwrap();
     let (log, capture) = (dir.path().join("log.jsonl"), dir.path().join("capture"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chio"))
-        .args(["proxy", "--listen-tcp", "127.0.0.1:0", "--listen-http", "127.0.0.1:0"])
-        .args(["--upstream-tcp", &server.tcp.to_string(), "--upstream-http", &server.http_url()])
-        .arg("--log")
-        .arg(&log)
-        .arg("--capture")
-        .arg(&capture)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("chio proxy runs");
-    let stdout = child.stdout.take().unwrap();
-    let _running = Running(child);
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (log_path, capture_path) = (log.to_str().unwrap(), capture.to_str().unwrap());
+    let (tcp_upstream, http_upstream) = (server.tcp.to_string(), server.http_url());
+    let (_running, rx) = start_proxy(&[
+        "--listen-tcp",
+        "127.0.0.1:0",
+        "--listen-http",
+        "127.0.0.1:0",
+        "--upstream-tcp",
+        &tcp_upstream,
+        "--upstream-http",
+        &http_upstream,
+        "--log",
+        log_path,
+        "--capture",
+        capture_path,
+    ]);
     let addr = |line: String| line.rsplit(' ').next().unwrap().to_owned();
     let tcp = addr(line_with(&rx, "listening tcp "));
     let http = addr(line_with(&rx, "listening http "));
@@ -94,24 +90,15 @@ async fn the_proxy_logs_and_captures_clients_of_both_transports() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_proxy_serves_the_client_api_from_the_traffic() {
-    use chio_api::client::ApiClient;
-    use chio_api::message::{AuthRequest, Scope};
-    use chio_api::permission::Permissions;
-
-    let server = Loopback::in_memory().await;
-    let dir = tempfile::tempdir().unwrap();
-    let grants = dir.path().join("grants.db");
+/// Starts `chio proxy` with `args`, returning it and its `listening` lines.
+fn start_proxy(args: &[&str]) -> (Running, Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chio"))
-        .args(["proxy", "--listen-http", "127.0.0.1:0", "--upstream-http", &server.http_url()])
-        .args(["--api", "127.0.0.1:0", "--api-approve", "always", "--api-grants"])
-        .arg(&grants)
+        .arg("proxy")
+        .args(args)
         .stdout(Stdio::piped())
         .spawn()
         .expect("chio proxy runs");
     let stdout = child.stdout.take().unwrap();
-    let _running = Running(child);
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -120,26 +107,68 @@ async fn the_proxy_serves_the_client_api_from_the_traffic() {
             }
         }
     });
-    let addr = |line: String| line.rsplit(' ').next().unwrap().to_owned();
-    let api = addr(line_with(&rx, "listening api "));
-    let http = addr(line_with(&rx, "listening http "));
-    let player =
-        Client::login(server.config(20250306, "streamer").with_http(format!("http://{http}"))).await.unwrap();
+    (Running(child), rx)
+}
 
-    let mut app = ApiClient::connect(api.as_str()).await.unwrap();
-    app.authenticate(AuthRequest::new("overlay", "reads the player", Permissions::READ, Scope::Client))
-        .await
-        .unwrap();
-    // The API knows the player who logged in through the proxy.
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let status = app.multiplayer_status().await.unwrap();
-        if status.multiplayer_enabled {
-            break;
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_proxy_serves_the_client_api_from_the_traffic() {
+    use chio_api::client::ApiClient;
+    use chio_api::message::{AuthRequest, AuthState, Scope};
+    use chio_api::permission::Permissions;
+
+    let server = Loopback::in_memory().await;
+    let dir = tempfile::tempdir().unwrap();
+    let grants = dir.path().join("grants.db");
+    let grants = grants.to_str().unwrap();
+    let upstream = server.http_url();
+    let addr = |line: String| line.rsplit(' ').next().unwrap().to_owned();
+    let request = || AuthRequest::new("overlay", "reads the player", Permissions::READ, Scope::Client);
+
+    let token = {
+        let (_proxy, lines) = start_proxy(&[
+            "--listen-http",
+            "127.0.0.1:0",
+            "--upstream-http",
+            &upstream,
+            "--api",
+            "127.0.0.1:0",
+            "--api-approve",
+            "always",
+            "--api-grants",
+            grants,
+        ]);
+        let api = addr(line_with(&lines, "listening api "));
+        let http = addr(line_with(&lines, "listening http "));
+        let player = Client::login(server.config(20250306, "streamer").with_http(format!("http://{http}")))
+            .await
+            .unwrap();
+        let mut app = ApiClient::connect(api.as_str()).await.unwrap();
+        assert_eq!(app.authenticate(request()).await.unwrap(), AuthState::Whitelisted);
+        // The API knows the player who logged in through the proxy.
+        let deadline = Instant::now() + WAIT;
+        while !app.multiplayer_status().await.unwrap().multiplayer_enabled {
+            assert!(Instant::now() < deadline, "the API never saw the player");
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        assert!(Instant::now() < deadline, "the API never saw the player");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    player.logout().await.unwrap();
-    assert!(std::fs::metadata(&grants).is_ok(), "grants kept in the file");
+        player.logout().await.unwrap();
+        app.token().unwrap().clone()
+    };
+    // Restarted, refusing every new approval: the token from before still gets in.
+    let (_proxy, lines) = start_proxy(&[
+        "--listen-http",
+        "127.0.0.1:0",
+        "--upstream-http",
+        &upstream,
+        "--api",
+        "127.0.0.1:0",
+        "--api-approve",
+        "never",
+        "--api-grants",
+        grants,
+    ]);
+    let api = addr(line_with(&lines, "listening api "));
+    let mut app = ApiClient::connect(api.as_str()).await.unwrap().with_token(token);
+    assert_eq!(app.authenticate(request()).await.unwrap(), AuthState::Ok);
+    let mut stranger = ApiClient::connect(api.as_str()).await.unwrap();
+    assert!(stranger.authenticate(request()).await.is_err(), "a new application is refused");
 }
