@@ -14,7 +14,6 @@ use std::process::ExitCode;
 
 use chio_packets::catalog::{self, PacketInfo};
 use chio_packets::frame::{self, Compression, Header, HeaderFormat};
-use chio_packets::layout::{Encoding, Layout, Shape};
 use chio_packets::login_request::LoginRequest;
 use chio_packets::wire::{Decoded, Strictness};
 use chio_packets::{
@@ -392,60 +391,7 @@ where
     })
 }
 
-/// The payload of a packet enum, which serializes as `{"packet": <type name>, "data": ...}`.
-pub(crate) fn payload_json(packet: &impl Serialize) -> serde_json::Result<Value> {
-    let mut value = serde_json::to_value(packet)?;
-    Ok(value.get_mut("data").map(Value::take).unwrap_or(Value::Null))
-}
-
-/// `data` without the fields `ctx`'s build does not put on the wire.
-pub(crate) fn on_the_wire(mut data: Value, direction: Direction, name: &str, ctx: Context) -> Value {
-    if let Some(info) = catalog::find(name, ctx).filter(|info| info.direction == direction) {
-        keep_on_the_wire(&mut data, info.layout, ctx);
-    }
-    data
-}
-
-/// Removes from `value` (the JSON of a value of `layout`) every field absent for `ctx`.
-/// Fields present under a condition on other values stay.
-fn keep_on_the_wire(value: &mut Value, layout: &Layout, ctx: Context) {
-    match &layout.shape {
-        Shape::Struct { fields } => {
-            // A newtype serializes as its field's value.
-            if let [field] = fields
-                && field.name == "0"
-            {
-                if let Some(Encoding::Wire(inner)) = field.window(ctx).map(|window| &window.encoding) {
-                    keep_on_the_wire(value, inner, ctx);
-                }
-                return;
-            }
-            let Value::Object(object) = value else { return };
-            for field in *fields {
-                match field.window(ctx) {
-                    None => {
-                        object.remove(field.name);
-                    }
-                    Some(window) => {
-                        if let (Encoding::Wire(inner), Some(value)) =
-                            (&window.encoding, object.get_mut(field.name))
-                        {
-                            keep_on_the_wire(value, inner, ctx);
-                        }
-                    }
-                }
-            }
-        }
-        Shape::List { item, .. } => {
-            if let Value::Array(items) = value {
-                for item_value in items {
-                    keep_on_the_wire(item_value, item, ctx);
-                }
-            }
-        }
-        Shape::Primitive | Shape::Enum { .. } | Shape::Flags { .. } => {}
-    }
-}
+pub(crate) use chio_packets::json::{on_the_wire, payload as payload_json};
 
 /// A packet's payload followed by bytes after its fields.
 struct WithTrailing<'p, P> {

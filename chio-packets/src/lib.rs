@@ -127,6 +127,8 @@ pub use catalog::{ClientPacket, FromClient, FromServer, ServerPacket};
 pub mod chat;
 pub mod country;
 pub mod events;
+#[cfg(feature = "serde")]
+pub mod json;
 pub mod login;
 pub mod login_request;
 pub mod multiplayer;

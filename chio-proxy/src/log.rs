@@ -23,10 +23,8 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use chio_packets::catalog;
-use chio_packets::layout::{Encoding, Layout, Shape};
 use chio_packets::login_request::LoginRequest;
-use chio_packets::{Context, Direction};
+
 use serde_json::{Map, Value};
 
 use crate::capture::{Dir, Transport};
@@ -94,52 +92,6 @@ pub(crate) fn bad_login_fields(transport: Transport, bytes: &[u8], error: &str) 
     fields.insert("login_error".into(), Value::from(error));
     fields.insert("payload".into(), Value::from(hex(bytes)));
     fields
-}
-
-/// `data` without the fields `ctx`'s build does not put on the wire (as `chio decode`).
-pub(crate) fn on_the_wire(mut data: Value, direction: Direction, name: &str, ctx: Context) -> Value {
-    if let Some(info) = catalog::find(name, ctx).filter(|info| info.direction == direction) {
-        keep_on_the_wire(&mut data, info.layout, ctx);
-    }
-    data
-}
-
-fn keep_on_the_wire(value: &mut Value, layout: &Layout, ctx: Context) {
-    match &layout.shape {
-        Shape::Struct { fields } => {
-            if let [field] = fields
-                && field.name == "0"
-            {
-                if let Some(Encoding::Wire(inner)) = field.window(ctx).map(|window| &window.encoding) {
-                    keep_on_the_wire(value, inner, ctx);
-                }
-                return;
-            }
-            let Value::Object(object) = value else { return };
-            for field in *fields {
-                match field.window(ctx) {
-                    None => {
-                        object.remove(field.name);
-                    }
-                    Some(window) => {
-                        if let (Encoding::Wire(inner), Some(value)) =
-                            (&window.encoding, object.get_mut(field.name))
-                        {
-                            keep_on_the_wire(value, inner, ctx);
-                        }
-                    }
-                }
-            }
-        }
-        Shape::List { item, .. } => {
-            if let Value::Array(items) = value {
-                for item_value in items {
-                    keep_on_the_wire(item_value, item, ctx);
-                }
-            }
-        }
-        Shape::Primitive | Shape::Enum { .. } | Shape::Flags { .. } => {}
-    }
 }
 
 /// Lowercase hex.

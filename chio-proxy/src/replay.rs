@@ -15,8 +15,6 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
-use chio_packets::catalog;
-use chio_packets::layout::{Encoding, Layout, Shape};
 use chio_packets::wire::{Decoded, Strictness};
 use chio_packets::{Context, Direction, FromClient, FromServer, PacketDecoder, PacketSet};
 use http_body_util::{BodyExt, Full};
@@ -151,13 +149,8 @@ where
         match decoder.decode(&frame) {
             Ok(Decoded::Packet(packet)) => {
                 let name = S::name(&packet);
-                let mut data = serde_json::to_value(&packet)
-                    .ok()
-                    .and_then(|mut value| value.get_mut("data").map(Value::take))
-                    .unwrap_or(Value::Null);
-                if let Some(info) = catalog::find(name, ctx).filter(|info| info.direction == S::DIRECTION) {
-                    keep_on_the_wire(&mut data, info.layout, ctx);
-                }
+                let data = chio_packets::json::payload(&packet).unwrap_or(Value::Null);
+                let data = chio_packets::json::on_the_wire(data, S::DIRECTION, name, ctx);
                 let mut line = json!({
                     "packet": name,
                     "id": frame.wire_id,
@@ -183,46 +176,6 @@ where
         }
     }
     out
-}
-
-/// Removes from `value` (the JSON of a value of `layout`) every field absent for `ctx`,
-/// as `chio decode` does.
-fn keep_on_the_wire(value: &mut Value, layout: &Layout, ctx: Context) {
-    match &layout.shape {
-        Shape::Struct { fields } => {
-            if let [field] = fields
-                && field.name == "0"
-            {
-                if let Some(Encoding::Wire(inner)) = field.window(ctx).map(|window| &window.encoding) {
-                    keep_on_the_wire(value, inner, ctx);
-                }
-                return;
-            }
-            let Value::Object(object) = value else { return };
-            for field in *fields {
-                match field.window(ctx) {
-                    None => {
-                        object.remove(field.name);
-                    }
-                    Some(window) => {
-                        if let (Encoding::Wire(inner), Some(value)) =
-                            (&window.encoding, object.get_mut(field.name))
-                        {
-                            keep_on_the_wire(value, inner, ctx);
-                        }
-                    }
-                }
-            }
-        }
-        Shape::List { item, .. } => {
-            if let Value::Array(items) = value {
-                for item_value in items {
-                    keep_on_the_wire(item_value, item, ctx);
-                }
-            }
-        }
-        Shape::Primitive | Shape::Enum { .. } | Shape::Flags { .. } => {}
-    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -152,7 +152,7 @@ impl Session {
                 fields.insert("packet".into(), Value::from(name));
                 fields.insert("id".into(), Value::from(frame.wire_id));
                 fields.insert("compressed".into(), Value::from(frame.compressed));
-                fields.insert("data".into(), log::on_the_wire(data, S::DIRECTION, name, ctx));
+                fields.insert("data".into(), chio_packets::json::on_the_wire(data, S::DIRECTION, name, ctx));
                 let trailing = &frame.payload[packets.used().min(frame.payload.len())..];
                 if !trailing.is_empty() {
                     fields.insert("trailing".into(), Value::from(hex(trailing)));
