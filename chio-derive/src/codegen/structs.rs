@@ -15,12 +15,10 @@ use crate::sanitization::{
 };
 use crate::source;
 
-/// A struct being derived: the item with its fields.
+/// A struct being derived: the item (through `Deref`) with its fields.
 struct Item<'c, 'a> {
     container: &'c Container<'a>,
-    fields: &'c [Field<'a>],
-    style: Style,
-    newtype: bool,
+    body: &'c Struct<'a>,
 }
 
 impl<'a> Deref for Item<'_, 'a> {
@@ -31,15 +29,8 @@ impl<'a> Deref for Item<'_, 'a> {
     }
 }
 
-impl Item<'_, '_> {
-    /// A newtype (one unnamed field) is transparent: its field adds no path segment.
-    fn is_newtype(&self) -> bool {
-        self.newtype
-    }
-}
-
 pub(crate) fn expand(container: &Container<'_>, data: &Struct<'_>, lib: &Lib) -> TokenStream {
-    let item = &Item { container, fields: &data.fields, style: data.style, newtype: data.is_newtype() };
+    let item = &Item { container, body: data };
     let encode = encode_impl(item, lib);
     let decode = decode_impl(item, lib);
     let describe = describe_impl(item, lib);
@@ -59,9 +50,9 @@ pub(crate) fn expand(container: &Container<'_>, data: &Struct<'_>, lib: &Lib) ->
 /// `head { a, b }` (or the tuple or unit form) from one expression per field; `head` is
 /// `Self` or the struct's name.
 fn construct(item: &Item<'_, '_>, head: &TokenStream, values: &[TokenStream]) -> TokenStream {
-    match item.style {
+    match item.body.style {
         Style::Named => {
-            let names = item.fields.iter().map(|f| &f.binding);
+            let names = item.body.fields.iter().map(|f| &f.binding);
             quote!(#head { #(#names: #values),* })
         }
         Style::Tuple => quote!(#head(#(#values),*)),
@@ -85,6 +76,7 @@ fn owned_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
             // Binds every field by value (`self` is owned here).
             let destructure = destructure(item);
             let values: Vec<TokenStream> = item
+                .body
                 .fields
                 .iter()
                 .map(|field| {
@@ -138,7 +130,7 @@ fn default_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
     }
     let ident = &item.input.ident;
     let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
-    let lets = item.fields.iter().map(|field| {
+    let lets = item.body.fields.iter().map(|field| {
         let binding = &field.binding;
         let ty = field.ty;
         let value = match field.default.as_ref().map(|d| &d.value) {
@@ -151,7 +143,7 @@ fn default_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
         };
         quote!(let #binding: #ty = #value;)
     });
-    let bindings: Vec<TokenStream> = item.fields.iter().map(|f| f.binding.to_token_stream()).collect();
+    let bindings: Vec<TokenStream> = item.body.fields.iter().map(|f| f.binding.to_token_stream()).collect();
     let construct = construct(item, &quote!(Self), &bindings);
     quote! {
         #[automatically_derived]
@@ -168,8 +160,8 @@ fn default_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
 /// `let Self { a, b } = self;` (or the tuple form), binding every field: by reference in
 /// `&self` methods, by value where `self` is owned.
 fn destructure(item: &Item<'_, '_>) -> TokenStream {
-    let bindings = item.fields.iter().map(|f| &f.binding);
-    match item.style {
+    let bindings = item.body.fields.iter().map(|f| &f.binding);
+    match item.body.style {
         // Named fields are bound under their own names, so `when` expressions can use them.
         Style::Named => quote!(let Self { #(#bindings),* } = self;),
         Style::Tuple => quote!(let Self(#(#bindings),*) = self;),
@@ -212,7 +204,7 @@ fn window_condition(window: &WindowAttr, earlier: Option<&[Field<'_>]>) -> Optio
 /// The `map_err` that adds this field (and, at a packet's root, the packet name) to a path.
 fn path_mapper(item: &Item<'_, '_>, field: &Field<'_>) -> TokenStream {
     let mut steps = Vec::new();
-    if !item.is_newtype() {
+    if !item.body.is_newtype() {
         let name = &field.name;
         steps.push(quote!(.in_field(#name)));
     }
@@ -302,7 +294,7 @@ fn encode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
     let destructure = destructure(item);
     let mut lens = Vec::new();
     let mut writes = Vec::new();
-    for field in item.fields {
+    for field in &item.body.fields {
         let mapper = path_mapper(item, field);
         let mut len_branches = Vec::new();
         let mut write_branches = Vec::new();
@@ -388,11 +380,11 @@ fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
 
     let mut reads = Vec::new();
     let mut min_lens = Vec::new();
-    for (index, field) in item.fields.iter().enumerate() {
+    for (index, field) in item.body.fields.iter().enumerate() {
         let binding = &field.binding;
         let ty = field.ty;
         let mapper = path_mapper(item, field);
-        let earlier = &item.fields[..index];
+        let earlier = &item.body.fields[..index];
         let mut branches = Vec::new();
         let all = windows(field);
         for (window, codec) in &all {
@@ -423,8 +415,8 @@ fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
             min_lens.push(codec_min_len(lib, &de, field, all[0].1));
         }
     }
-    let bindings = item.fields.iter().map(|f| &f.binding);
-    let construct = match item.style {
+    let bindings = item.body.fields.iter().map(|f| &f.binding);
+    let construct = match item.body.style {
         Style::Named => quote!(Self { #(#bindings),* }),
         Style::Tuple => quote!(Self(#(#bindings),*)),
         Style::Unit => quote!(Self),
@@ -466,7 +458,7 @@ fn describe_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
     let ident = &item.input.ident;
     let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
     let name = packet_name(item).unwrap_or_else(|| ident.to_string());
-    let fields = item.fields.iter().map(|field| {
+    let fields = item.body.fields.iter().map(|field| {
         let field_name = &field.name;
         let rust_type = source::ty(field.ty);
         let windows = windows(field).into_iter().map(|(window, codec)| {
