@@ -1,4 +1,5 @@
-//! Stage 1 of the pipeline: `#[bancho(...)]` attributes parsed into a typed IR.
+//! Stage 1 of the pipeline: the item and its `#[bancho(...)]` attributes parsed into one
+//! typed IR for every derive, [`Container`], by [`parse`].
 //!
 //! Parsing records every malformed or unknown key in the [`Ctxt`] and keeps going, so all
 //! problems surface in one compile. Rules that relate several attributes live in

@@ -5,7 +5,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::sanitization::{Lib, TRY_FROM, VALUE, WIRE};
+use crate::sanitization::{FROM, Lib, TRY_FROM, VALUE, WIRE};
 
 /// The integer types a derived enum or flag set converts to with `wire = ...`.
 const INTEGERS: &[&str] = &["u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64"];
@@ -34,7 +34,7 @@ pub(crate) fn wire_casts(
                 fn to_wire(&self) -> #result<#wire, #encode_error_kind> {
                     let #VALUE: #int = #to_int;
                     <#wire as #TRY_FROM<#int>>::try_from(#VALUE).map_err(|_| {
-                        #encode_out_of_range { value: i128::from(#VALUE), wire: #wire_name }
+                        #encode_out_of_range { value: <i128 as #FROM<#int>>::from(#VALUE), wire: #wire_name }
                     })
                 }
                 #[inline]

@@ -11,7 +11,8 @@ use super::casts::wire_casts;
 use super::{identity_owned, wrap};
 use crate::ir::Container;
 use crate::sanitization::{
-    BITS_TYPE, BUF, BUF_TYPE, CTX, FLAG, Lib, NAMED_FLAGS, READER, SIZE_OF, TRY_FROM, VEC, WIRE, de_lifetime,
+    BITS_TYPE, BUF, BUF_TYPE, CTX, FLAG, FROM, Lib, NAMED_FLAGS, READER, SIZE_OF, TRY_FROM, VEC, WIRE,
+    de_lifetime,
 };
 
 pub(crate) fn expand(item: &Container<'_>, lib: &Lib) -> TokenStream {
@@ -40,7 +41,7 @@ pub(crate) fn expand(item: &Container<'_>, lib: &Lib) -> TokenStream {
         quote! {
             <#BITS_TYPE as #TRY_FROM<#wire>>::try_from(#WIRE)
                 .map(#flags::from_bits_retain)
-                .map_err(|_| #decode_out_of_range { value: i128::from(#WIRE), ty: #name })
+                .map_err(|_| #decode_out_of_range { value: <i128 as #FROM<#wire>>::from(#WIRE), ty: #name })
         }
     });
     let owned = identity_owned(lib, ident);
