@@ -53,9 +53,11 @@ fn print(tokens: &impl ToTokens, syntax: Syntax) -> String {
 
 /// Whether the space between `prev` (the end of `out`) and `next` goes in an expression.
 fn expr_glue(out: &str, prev: Option<char>, next: Option<char>) -> bool {
-    // The operator before `prev`, if `prev` is a unary `-`, `*`, `!` or `&`.
+    // `prev` ends a unary `-`, `*`, `!` or `&` (or a run of them, `&&x`) when what comes
+    // before the run is an operator or nothing; after an operand the run is binary (`a && b`).
     let unary = matches!(prev, Some('-' | '*' | '!' | '&'))
-        && out[..out.len() - 1]
+        && out
+            .trim_end_matches(['-', '*', '!', '&'])
             .trim_end()
             .chars()
             .last()
@@ -71,4 +73,25 @@ fn expr_glue(out: &str, prev: Option<char>, next: Option<char>) -> bool {
 fn type_glue(prev: Option<char>, next: Option<char>) -> bool {
     matches!(prev, Some('<' | '&' | '(' | '[' | ':' | '\''))
         || matches!(next, Some('<' | '>' | ',' | ')' | ']' | ':' | ';'))
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn expressions_keep_binary_operators_apart() {
+        assert_eq!(super::expr(&quote!(*action != Status::Unknown)), "*action != Status::Unknown");
+        assert_eq!(super::expr(&quote!(a < b && f(x, -1))), "a < b && f(x, -1)");
+        assert_eq!(super::expr(&quote!(a - -b == &&c)), "a - -b == &&c");
+        assert_eq!(super::expr(&quote!(self.mods.contains(Mods::DT))), "self.mods.contains(Mods::DT)");
+    }
+
+    #[test]
+    fn types_and_paths_glue_their_punctuation() {
+        assert_eq!(super::ty(&quote!(Cow<'a, str>)), "Cow<'a, str>");
+        assert_eq!(super::ty(&quote!(&'a [u8; 4])), "&'a [u8; 4]");
+        assert_eq!(super::path(&quote!(crate::codec::bytes)), "crate::codec::bytes");
+        assert_eq!(super::path(&quote!(::chio_packets)), "::chio_packets");
+    }
 }
