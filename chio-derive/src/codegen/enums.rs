@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::casts::wire_casts;
-use super::{identity_owned, wrap};
+use super::{bug, identity_owned, wrap};
 use crate::ir::{Container, Enum};
 use crate::sanitization::{
     BUF, BUF_TYPE, CTX, FROM, Lib, OTHER, READER, SIZE_OF, START, STRINGIFY, TRY_FROM, VALUE, WIRE,
@@ -36,9 +36,8 @@ pub(crate) fn expand(item: &Container<'_>, data: &Enum<'_>, lib: &Lib) -> TokenS
     } = lib;
     let ident = &item.input.ident;
     let Some(repr) = &data.repr else {
-        // The checks require a repr; reaching here is a bug in the macro.
-        return syn::Error::new_spanned(ident, "chio-derive failed without an error message (a bug)")
-            .to_compile_error();
+        // The checks require a repr.
+        return bug(ident);
     };
     let de = de_lifetime();
     let name = ident.to_string();

@@ -22,12 +22,15 @@ pub(crate) fn expand(item: &Container<'_>) -> TokenStream {
         Data::Struct(data) => structs::expand(item, data, &lib),
         Data::Enum(data) => enums::expand(item, data, &lib),
         Data::Flags => flags::expand(item, &lib),
-        // The checks report an unfit item; reaching here is a bug in the macro.
-        Data::Unfit => {
-            syn::Error::new_spanned(&item.input.ident, "chio-derive failed without an error message (a bug)")
-                .to_compile_error()
-        }
+        // The checks report an unfit item.
+        Data::Unfit => bug(&item.input.ident),
     }
+}
+
+/// The error for an item the checks passed but codegen cannot expand: a bug in the macro,
+/// reported politely instead of panicking.
+fn bug(ident: &syn::Ident) -> TokenStream {
+    syn::Error::new_spanned(ident, "chio-derive failed without an error message (a bug)").to_compile_error()
 }
 
 /// The library's items under the crate root the generated code refers to.
