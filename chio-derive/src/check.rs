@@ -2,16 +2,76 @@
 //! Each reports into the [`Ctxt`] at the span of the attribute to blame.
 
 use crate::ctxt::Ctxt;
-use crate::ir::{Codec, ContainerAttrs, DefaultValue, Derive, Direction, Field, Spanned, Struct, WindowAttr};
+use crate::ir::{
+    Codec, Container, ContainerAttrs, Data, Derive, Direction, Enum, Field, Spanned, Struct, WindowAttr,
+    vec_item,
+};
+use crate::sanitization::RESERVED_PREFIX;
+
+/// Runs every check of an item, in the order its errors are reported.
+pub(crate) fn check(cx: &Ctxt, item: &Container<'_>) {
+    match &item.data {
+        Data::Struct(data) => check_struct(cx, item, data),
+        Data::Enum(data) => {
+            check_container(cx, &item.attrs, item.derive);
+            check_generics(cx, &item.input.generics);
+            check_enum(cx, item, data);
+        }
+        Data::Flags => {
+            check_container(cx, &item.attrs, item.derive);
+            check_generics(cx, &item.input.generics);
+        }
+        Data::Unfit => {
+            check_container(cx, &item.attrs, item.derive);
+            check_fit(cx, item);
+        }
+    }
+}
+
+/// Each derive goes on one kind of item.
+fn check_fit(cx: &Ctxt, item: &Container<'_>) {
+    let ident = &item.input.ident;
+    match item.derive {
+        Derive::Packet | Derive::Payload => cx.error_spanned_by(
+            ident,
+            format!("{} goes on a struct; use BanchoEnum for enums", item.derive.name()),
+        ),
+        Derive::Enum => {
+            cx.error_spanned_by(ident, "BanchoEnum goes on an enum; use BanchoPayload for structs")
+        }
+        Derive::Flags => {
+            cx.error_spanned_by(ident, "BanchoFlags goes on a struct declared with `bitflags!`");
+            check_generics(cx, &item.input.generics);
+        }
+    }
+}
+
+/// An enum needs an integer `#[repr]`, unit variants and literal discriminants.
+fn check_enum(cx: &Ctxt, item: &Container<'_>, data: &Enum<'_>) {
+    if data.repr.is_none() {
+        cx.error_spanned_by(
+            &item.input.ident,
+            "BanchoEnum needs an integer representation: add `#[repr(u8)]` (or i8, u16, i16, u32, i32, i64)",
+        );
+    }
+    for variant in &data.variants {
+        if !matches!(variant.syntax.fields, syn::Fields::Unit) {
+            cx.error_spanned_by(variant.syntax, "BanchoEnum variants cannot have fields");
+        }
+        if let Some(expr) = variant.bad_discriminant {
+            cx.error_spanned_by(expr, "BanchoEnum discriminants must be integer literals");
+        }
+    }
+}
 
 /// Runs every struct check.
-pub(crate) fn check_struct(cx: &Ctxt, item: &Struct<'_>) {
+fn check_struct(cx: &Ctxt, item: &Container<'_>, data: &Struct<'_>) {
     check_generics(cx, &item.input.generics);
     check_container(cx, &item.attrs, item.derive);
     check_packet_identity(cx, item);
-    for (index, field) in item.fields.iter().enumerate() {
+    for (index, field) in data.fields.iter().enumerate() {
         check_reserved_name(cx, field);
-        check_when_uses_earlier_fields(cx, &item.fields[index..], field);
+        check_when_uses_earlier_fields(cx, &data.fields[index..], field);
         if field.parse_failed {
             // The windows are incomplete; checking them would only add false errors.
             continue;
@@ -28,7 +88,7 @@ pub(crate) fn check_struct(cx: &Ctxt, item: &Struct<'_>) {
 
 /// Derived types may borrow from the input through one lifetime; type and const
 /// parameters are not supported.
-pub(crate) fn check_generics(cx: &Ctxt, generics: &syn::Generics) {
+fn check_generics(cx: &Ctxt, generics: &syn::Generics) {
     let mut lifetimes = 0;
     for param in &generics.params {
         match param {
@@ -46,7 +106,7 @@ pub(crate) fn check_generics(cx: &Ctxt, generics: &syn::Generics) {
 }
 
 /// Runs the checks of container keys that only some derives take.
-pub(crate) fn check_container(cx: &Ctxt, attrs: &ContainerAttrs, derive: Derive) {
+fn check_container(cx: &Ctxt, attrs: &ContainerAttrs, derive: Derive) {
     check_container_default(cx, attrs, derive);
     check_large(cx, attrs, derive);
 }
@@ -94,7 +154,7 @@ fn check_large(cx: &Ctxt, attrs: &ContainerAttrs, derive: Derive) {
 }
 
 /// A packet needs an id and a direction, and its build window must not be empty.
-fn check_packet_identity(cx: &Ctxt, item: &Struct<'_>) {
+fn check_packet_identity(cx: &Ctxt, item: &Container<'_>) {
     let Some(packet) = &item.attrs.packet else {
         return;
     };
@@ -114,8 +174,11 @@ fn check_packet_identity(cx: &Ctxt, item: &Struct<'_>) {
 
 /// Generated code names its own variables `__chio_*`; fields may not.
 fn check_reserved_name(cx: &Ctxt, field: &Field<'_>) {
-    if field.name.starts_with("__chio") {
-        cx.error_at(field.span, "field names starting with `__chio` are reserved for the generated code");
+    if field.name.starts_with(RESERVED_PREFIX) {
+        cx.error_at(
+            field.span,
+            format!("field names starting with `{RESERVED_PREFIX}` are reserved for the generated code"),
+        );
     }
 }
 
@@ -233,24 +296,6 @@ fn check_default(cx: &Ctxt, field: &Field<'_>) {
     }
 }
 
-/// The element type of a `Vec<T>` written as such.
-pub(crate) fn vec_item(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != "Vec" {
-        return None;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match &args.args[0] {
-            syn::GenericArgument::Type(item) => Some(item),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// Build and protocol bounds widened so that "no upper bound" is past every value.
 fn bounds(window: &WindowAttr) -> ((u64, u64), (u64, u64)) {
     let (bs, bu) = window.build_bounds();
@@ -305,15 +350,5 @@ fn describe(window: &WindowAttr) -> String {
         (s, u8::MAX) => format!("{builds}, protocol >= {s}"),
         (0, u) => format!("{builds}, protocol < {u}"),
         (s, u) => format!("{builds}, protocol {s}..{u}"),
-    }
-}
-
-impl DefaultValue {
-    /// The default as source text, for layouts.
-    pub(crate) fn source(&self) -> String {
-        match self {
-            Self::Trait => "Default::default()".to_owned(),
-            Self::Expr(expr) => crate::codegen::expr_source(&quote::quote!(#expr)),
-        }
     }
 }

@@ -1,4 +1,5 @@
-//! Stage 1 of the pipeline: `#[bancho(...)]` attributes parsed into a typed IR.
+//! Stage 1 of the pipeline: the item and its `#[bancho(...)]` attributes parsed into one
+//! typed IR for every derive, [`Container`], by [`parse`].
 //!
 //! Parsing records every malformed or unknown key in the [`Ctxt`] and keeps going, so all
 //! problems surface in one compile. Rules that relate several attributes live in
@@ -11,6 +12,7 @@ use syn::{Expr, Ident, LitInt, LitStr, Token};
 
 use crate::ctxt::Ctxt;
 use crate::symbol::{self, Symbol};
+use crate::{sanitization, source};
 
 /// A value from an attribute with the span to blame for it.
 #[derive(Clone)]
@@ -113,11 +115,29 @@ pub(crate) struct Field<'a> {
     pub(crate) parse_failed: bool,
 }
 
-/// A struct being derived.
-pub(crate) struct Struct<'a> {
+/// An item being derived: the one IR every derive produces, from [`parse`].
+pub(crate) struct Container<'a> {
     pub(crate) input: &'a syn::DeriveInput,
     pub(crate) derive: Derive,
     pub(crate) attrs: ContainerAttrs,
+    pub(crate) data: Data<'a>,
+}
+
+/// What the derive found in the item.
+pub(crate) enum Data<'a> {
+    /// A packet or payload struct.
+    Struct(Struct<'a>),
+    /// A fieldless enum.
+    Enum(Enum<'a>),
+    /// A `bitflags` flag set: the derive uses only the `bitflags::Flags` trait, so it needs
+    /// nothing from the item but its name.
+    Flags,
+    /// Not the kind of item the derive goes on (reported by the checks).
+    Unfit,
+}
+
+/// A struct's fields.
+pub(crate) struct Struct<'a> {
     pub(crate) fields: Vec<Field<'a>>,
     pub(crate) style: Style,
 }
@@ -134,6 +154,28 @@ impl Struct<'_> {
     /// A newtype (one unnamed field) is transparent: its field adds no path segment.
     pub(crate) fn is_newtype(&self) -> bool {
         self.style == Style::Tuple && self.fields.len() == 1
+    }
+}
+
+/// A fieldless enum: its repr and each variant with its value.
+pub(crate) struct Enum<'a> {
+    /// The integer `#[repr]`, if it has one of [`ENUM_REPRS`] (the checks require it).
+    pub(crate) repr: Option<Ident>,
+    pub(crate) variants: Vec<Variant<'a>>,
+}
+
+/// One enum variant.
+pub(crate) struct Variant<'a> {
+    pub(crate) syntax: &'a syn::Variant,
+    /// Its explicit literal, or one more than the previous variant.
+    pub(crate) value: i128,
+    /// The discriminant when it is not an integer literal (the checks reject it).
+    pub(crate) bad_discriminant: Option<&'a Expr>,
+}
+
+impl Variant<'_> {
+    pub(crate) fn ident(&self) -> &Ident {
+        &self.syntax.ident
     }
 }
 
@@ -158,40 +200,60 @@ impl Derive {
     }
 }
 
-/// Parses a struct's container and field attributes.
-pub(crate) fn parse_struct<'a>(
-    cx: &Ctxt,
-    input: &'a syn::DeriveInput,
-    data: &'a syn::DataStruct,
-    derive: Derive,
-) -> Struct<'a> {
+/// Parses an item for `derive`: the single entry point of the stage.
+///
+/// A struct derive on anything but a struct reports only that, so the item's attributes
+/// are not parsed for it.
+pub(crate) fn parse<'a>(cx: &Ctxt, input: &'a syn::DeriveInput, derive: Derive) -> Container<'a> {
+    let is_struct = matches!(input.data, syn::Data::Struct(_));
+    if matches!(derive, Derive::Packet | Derive::Payload) && !is_struct {
+        return Container { input, derive, attrs: ContainerAttrs::empty(derive), data: Data::Unfit };
+    }
+    // Container attributes first: their errors come before the fields'.
     let attrs = parse_container(cx, &input.attrs, derive);
+    let data = match (derive, &input.data) {
+        (Derive::Packet | Derive::Payload, syn::Data::Struct(data)) => Data::Struct(parse_struct(cx, data)),
+        (Derive::Enum, syn::Data::Enum(data)) => Data::Enum(parse_enum(input, data)),
+        (Derive::Flags, syn::Data::Struct(_)) => Data::Flags,
+        _ => Data::Unfit,
+    };
+    Container { input, derive, attrs, data }
+}
+
+/// Parses a struct's field attributes.
+fn parse_struct<'a>(cx: &Ctxt, data: &'a syn::DataStruct) -> Struct<'a> {
     let style = match data.fields {
         syn::Fields::Named(_) => Style::Named,
         syn::Fields::Unnamed(_) => Style::Tuple,
         syn::Fields::Unit => Style::Unit,
     };
     let fields = data.fields.iter().enumerate().map(|(i, f)| parse_field(cx, i, f)).collect();
-    Struct { input, derive, attrs, fields, style }
+    Struct { fields, style }
+}
+
+impl ContainerAttrs {
+    fn empty(derive: Derive) -> Self {
+        Self {
+            parse_failed: false,
+            krate: None,
+            default: None,
+            large: None,
+            packet: (derive == Derive::Packet).then_some(PacketAttrs {
+                name: None,
+                id: None,
+                from: None,
+                since: None,
+                until: None,
+            }),
+        }
+    }
 }
 
 /// Parses container attributes: packet keys on packets, `default` on payloads, `crate`
 /// everywhere. `default` and `large` are parsed on every derive, so that the checks can
 /// say where they belong instead of calling them unknown.
-pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Derive) -> ContainerAttrs {
-    let mut out = ContainerAttrs {
-        parse_failed: false,
-        krate: None,
-        default: None,
-        large: None,
-        packet: (derive == Derive::Packet).then_some(PacketAttrs {
-            name: None,
-            id: None,
-            from: None,
-            since: None,
-            until: None,
-        }),
-    };
+fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Derive) -> ContainerAttrs {
+    let mut out = ContainerAttrs::empty(derive);
     let mut failed = false;
     for attr in attrs.iter().filter(|a| a.path() == symbol::BANCHO) {
         let result = attr.parse_nested_meta(|meta| {
@@ -284,7 +346,7 @@ pub(crate) fn parse_container(cx: &Ctxt, attrs: &[syn::Attribute], derive: Deriv
 fn parse_field<'a>(cx: &Ctxt, index: usize, field: &'a syn::Field) -> Field<'a> {
     let (binding, name) = match &field.ident {
         Some(ident) => (ident.clone(), syn::ext::IdentExt::unraw(ident).to_string()),
-        None => (quote::format_ident!("__chio_field{}", index), index.to_string()),
+        None => (quote::format_ident!("{}{}", sanitization::FIELD_PREFIX, index), index.to_string()),
     };
     let mut out = Field {
         binding,
@@ -377,7 +439,7 @@ fn parse_field<'a>(cx: &Ctxt, index: usize, field: &'a syn::Field) -> Field<'a> 
 /// Records an unknown key and skips its value so parsing can go on.
 fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>, known: &[Symbol]) -> syn::Result<()> {
     let path = &meta.path;
-    let key = quote::quote!(#path).to_string().replace(' ', "");
+    let key = source::path(path);
     cx.error_spanned_by(
         &meta.path,
         format!("unknown bancho attribute `{key}`; expected {}", symbol::list(known)),
@@ -479,20 +541,12 @@ where
 /// The integer types an enum may use as `#[repr]`.
 ///
 /// `u64` is left out: enum values are handled as `i64`, and no bancho enum needs more.
-const ENUM_REPRS: &[&str] = &["u8", "i8", "u16", "i16", "u32", "i32", "i64"];
+pub(crate) const ENUM_REPRS: &[&str] = &["u8", "i8", "u16", "i16", "u32", "i32", "i64"];
 
-/// Parses a fieldless enum with an integer `#[repr]` and computes each variant's value
-/// (explicit literals, or one more than the previous variant).
-pub(crate) fn parse_enum<'a>(
-    cx: &Ctxt,
-    input: &'a syn::DeriveInput,
-    attrs: ContainerAttrs,
-) -> Option<crate::codegen::enums::Enum<'a>> {
-    let syn::Data::Enum(data) = &input.data else {
-        cx.error_spanned_by(&input.ident, "BanchoEnum goes on an enum; use BanchoPayload for structs");
-        return None;
-    };
-    crate::check::check_generics(cx, &input.generics);
+/// Reads a fieldless enum's integer `#[repr]` and computes each variant's value (explicit
+/// literals, or one more than the previous variant). What is wrong with it is left to the
+/// checks.
+fn parse_enum<'a>(input: &'a syn::DeriveInput, data: &'a syn::DataEnum) -> Enum<'a> {
     let mut repr = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("repr")) {
         let _ = attr.parse_nested_meta(|meta| {
@@ -504,32 +558,20 @@ pub(crate) fn parse_enum<'a>(
             Ok(())
         });
     }
-    if repr.is_none() {
-        cx.error_spanned_by(
-            &input.ident,
-            "BanchoEnum needs an integer representation: add `#[repr(u8)]` (or i8, u16, i16, u32, i32, i64)",
-        );
-    }
     let mut variants = Vec::new();
     let mut next: i128 = 0;
     for variant in &data.variants {
-        if !matches!(variant.fields, syn::Fields::Unit) {
-            cx.error_spanned_by(variant, "BanchoEnum variants cannot have fields");
-        }
-        let value = match &variant.discriminant {
-            None => next,
+        let (value, bad_discriminant) = match &variant.discriminant {
+            None => (next, None),
             Some((_, expr)) => match literal_value(expr) {
-                Some(value) => value,
-                None => {
-                    cx.error_spanned_by(expr, "BanchoEnum discriminants must be integer literals");
-                    next
-                }
+                Some(value) => (value, None),
+                None => (next, Some(expr)),
             },
         };
-        variants.push((&variant.ident, value));
+        variants.push(Variant { syntax: variant, value, bad_discriminant });
         next = value + 1;
     }
-    Some(crate::codegen::enums::Enum { input, attrs, repr: repr?, variants })
+    Enum { repr, variants }
 }
 
 /// The value of `12`, `-1` or `0x0b`.
@@ -539,6 +581,24 @@ fn literal_value(expr: &Expr) -> Option<i128> {
         Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => literal_value(expr).map(|v| -v),
         Expr::Group(group) => literal_value(&group.expr),
         Expr::Paren(paren) => literal_value(&paren.expr),
+        _ => None,
+    }
+}
+
+/// The element type of a `Vec<T>` written as such.
+pub(crate) fn vec_item(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match &args.args[0] {
+            syn::GenericArgument::Type(item) => Some(item),
+            _ => None,
+        },
         _ => None,
     }
 }

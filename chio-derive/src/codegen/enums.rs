@@ -4,140 +4,133 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::krate_path;
-use crate::ir::ContainerAttrs;
+use super::casts::wire_casts;
+use super::{bug, identity_owned, wrap};
+use crate::ir::{Container, Enum};
+use crate::sanitization::{
+    BUF, BUF_TYPE, CTX, FROM, Lib, OTHER, READER, SIZE_OF, START, STRINGIFY, TRY_FROM, VALUE, WIRE,
+    de_lifetime,
+};
 
-/// The integer types a derived enum or flag set converts to with `wire = ...`.
-pub(crate) const INTEGERS: &[&str] = &["u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64"];
-
-/// A checked enum: its repr and each variant with its value.
-pub(crate) struct Enum<'a> {
-    pub(crate) input: &'a syn::DeriveInput,
-    pub(crate) attrs: ContainerAttrs,
-    pub(crate) repr: syn::Ident,
-    pub(crate) variants: Vec<(&'a syn::Ident, i128)>,
-}
-
-pub(crate) fn expand(item: &Enum<'_>) -> TokenStream {
-    let krate = krate_path(&item.attrs);
+pub(crate) fn expand(item: &Container<'_>, data: &Enum<'_>, lib: &Lib) -> TokenStream {
+    let Lib {
+        encode,
+        decode,
+        describe,
+        context,
+        reader,
+        layout,
+        encode_error,
+        decode_error,
+        decode_error_new,
+        decode_error_kind,
+        result,
+        ok,
+        err,
+        option,
+        some,
+        buf_mut,
+        invalid_enum,
+        shape_enum,
+        ..
+    } = lib;
     let ident = &item.input.ident;
+    let Some(repr) = &data.repr else {
+        // The checks require a repr.
+        return bug(ident);
+    };
+    let de = de_lifetime();
     let name = ident.to_string();
-    let repr = &item.repr;
-    let names: Vec<_> = item.variants.iter().map(|(v, _)| *v).collect();
-    let values: Vec<TokenStream> = item.variants.iter().map(|(_, value)| int_literal(*value)).collect();
+    let names: Vec<_> = data.variants.iter().map(|v| v.ident()).collect();
+    let values: Vec<TokenStream> = data.variants.iter().map(|v| int_literal(v.value)).collect();
     let variant_names: Vec<String> = names.iter().map(|v| v.to_string()).collect();
     let variant_values: Vec<i64> =
-        item.variants.iter().map(|(_, v)| i64::try_from(*v).unwrap_or(i64::MAX)).collect();
-    let casts = INTEGERS.iter().map(|wire| {
-        let wire = syn::Ident::new(wire, proc_macro2::Span::call_site());
-        let wire_name = wire.to_string();
-        quote! {
-            #[automatically_derived]
-            impl #krate::WireCast<#wire> for #ident {
-                #[inline]
-                fn to_wire(&self) -> #krate::__private::Result<#wire, #krate::EncodeErrorKind> {
-                    let __value: i64 = match self { #(Self::#names => #values,)* };
-                    <#wire as ::core::convert::TryFrom<i64>>::try_from(__value).map_err(|_| {
-                        #krate::EncodeErrorKind::OutOfRange { value: i128::from(__value), wire: #wire_name }
-                    })
+        data.variants.iter().map(|v| i64::try_from(v.value).unwrap_or(i64::MAX)).collect();
+    let casts =
+        wire_casts(lib, ident, &quote!(i64), &quote!(match self { #(Self::#names => #values,)* }), |wire| {
+            quote! {
+                let #VALUE = <i64 as #TRY_FROM<#wire>>::try_from(#WIRE).unwrap_or(i64::MAX);
+                match #VALUE {
+                    #(#values => #ok(Self::#names),)*
+                    #OTHER => #err(#invalid_enum(#name, #OTHER)),
                 }
-                #[inline]
-                fn from_wire(__wire: #wire) -> #krate::__private::Result<Self, #krate::DecodeErrorKind> {
-                    let __value = <i64 as ::core::convert::TryFrom<#wire>>::try_from(__wire).unwrap_or(i64::MAX);
-                    match __value {
-                        #(#values => #krate::__private::Ok(Self::#names),)*
-                        __other => #krate::__private::Err(#krate::__private::invalid_enum(#name, __other)),
-                    }
+            }
+        });
+    let owned = identity_owned(lib, ident);
+    wrap(quote! {
+        #[automatically_derived]
+        impl #encode for #ident {
+            const FIXED_LEN: #option<usize> =
+                #some(#SIZE_OF::<#repr>());
+            #[inline]
+            fn encoded_len(&self, _: #context) -> usize {
+                #SIZE_OF::<#repr>()
+            }
+            #[inline]
+            fn encode<#BUF_TYPE: #buf_mut + ?Sized>(
+                &self,
+                #BUF: &mut #BUF_TYPE,
+                #CTX: #context,
+            ) -> #result<(), #encode_error> {
+                let #VALUE: #repr = match self { #(Self::#names => #values,)* };
+                #encode::encode(&#VALUE, #BUF, #CTX)
+            }
+        }
+
+        #[automatically_derived]
+        impl<#de> #decode<#de> for #ident {
+            const MIN_LEN: usize = #SIZE_OF::<#repr>();
+            #[inline]
+            fn decode(
+                #READER: &mut #reader<#de>,
+                #CTX: #context,
+            ) -> #result<Self, #decode_error> {
+                let #START = #READER.position();
+                match <#repr as #decode<#de>>::decode(#READER, #CTX)? {
+                    #(#values => #ok(Self::#names),)*
+                    #OTHER => #err(#decode_error_new(
+                        #invalid_enum(#name, <i64 as #TRY_FROM<#repr>>::try_from(#OTHER).unwrap_or(i64::MAX)),
+                        #START,
+                    )),
                 }
             }
         }
-    });
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
-        const _: () = {
-            #[automatically_derived]
-            impl #krate::Encode for #ident {
-                const FIXED_LEN: #krate::__private::Option<usize> =
-                    #krate::__private::Option::Some(::core::mem::size_of::<#repr>());
-                #[inline]
-                fn encoded_len(&self, _: #krate::Context) -> usize {
-                    ::core::mem::size_of::<#repr>()
-                }
-                #[inline]
-                fn encode<__ChioBuf: #krate::__private::BufMut + ?Sized>(
-                    &self,
-                    __chio_buf: &mut __ChioBuf,
-                    __chio_ctx: #krate::Context,
-                ) -> #krate::__private::Result<(), #krate::EncodeError> {
-                    let __value: #repr = match self { #(Self::#names => #values,)* };
-                    #krate::Encode::encode(&__value, __chio_buf, __chio_ctx)
+
+        #[automatically_derived]
+        impl #FROM<#ident> for #repr {
+            #[inline]
+            fn from(#VALUE: #ident) -> #repr {
+                match #VALUE { #(#ident::#names => #values,)* }
+            }
+        }
+
+        #[automatically_derived]
+        impl #TRY_FROM<#repr> for #ident {
+            type Error = #decode_error_kind;
+            #[inline]
+            fn try_from(#VALUE: #repr) -> #result<Self, Self::Error> {
+                match #VALUE {
+                    #(#values => #ok(Self::#names),)*
+                    #OTHER => #err(#invalid_enum(#name, <i64 as #TRY_FROM<#repr>>::try_from(#OTHER).unwrap_or(i64::MAX))),
                 }
             }
+        }
 
-            #[automatically_derived]
-            impl<'__chio_de> #krate::Decode<'__chio_de> for #ident {
-                const MIN_LEN: usize = ::core::mem::size_of::<#repr>();
-                #[inline]
-                fn decode(
-                    __chio_reader: &mut #krate::Reader<'__chio_de>,
-                    __chio_ctx: #krate::Context,
-                ) -> #krate::__private::Result<Self, #krate::DecodeError> {
-                    let __start = __chio_reader.position();
-                    match <#repr as #krate::Decode<'__chio_de>>::decode(__chio_reader, __chio_ctx)? {
-                        #(#values => #krate::__private::Ok(Self::#names),)*
-                        __other => #krate::__private::Err(#krate::DecodeError::new(
-                            #krate::__private::invalid_enum(#name, <i64 as ::core::convert::TryFrom<#repr>>::try_from(__other).unwrap_or(i64::MAX)),
-                            __start,
-                        )),
-                    }
-                }
-            }
+        #owned
 
-            #[automatically_derived]
-            impl ::core::convert::From<#ident> for #repr {
-                #[inline]
-                fn from(__value: #ident) -> #repr {
-                    match __value { #(#ident::#names => #values,)* }
-                }
-            }
+        #casts
 
-            #[automatically_derived]
-            impl ::core::convert::TryFrom<#repr> for #ident {
-                type Error = #krate::DecodeErrorKind;
-                #[inline]
-                fn try_from(__value: #repr) -> #krate::__private::Result<Self, Self::Error> {
-                    match __value {
-                        #(#values => #krate::__private::Ok(Self::#names),)*
-                        __other => #krate::__private::Err(#krate::__private::invalid_enum(#name, <i64 as ::core::convert::TryFrom<#repr>>::try_from(__other).unwrap_or(i64::MAX))),
-                    }
-                }
-            }
-
-            // Borrows nothing: detached as it is.
-            #[automatically_derived]
-            impl #krate::IntoOwned for #ident {
-                type Owned = Self;
-                #[inline(always)]
-                fn into_owned(self) -> Self {
-                    self
-                }
-            }
-
-            #(#casts)*
-
-            #[automatically_derived]
-            impl #krate::Describe for #ident {
-                const LAYOUT: &'static #krate::Layout = &#krate::Layout {
-                    name: #name,
-                    shape: #krate::__private::Shape::Enum {
-                        repr: stringify!(#repr),
-                        variants: &[#((#variant_names, #variant_values)),*],
-                    },
-                };
-            }
-        };
-    }
+        #[automatically_derived]
+        impl #describe for #ident {
+            const LAYOUT: &'static #layout = &#layout {
+                name: #name,
+                shape: #shape_enum {
+                    repr: #STRINGIFY!(#repr),
+                    variants: &[#((#variant_names, #variant_values)),*],
+                },
+            };
+        }
+    })
 }
 
 /// An integer literal; a negative one is a minus sign and the absolute value, as Rust

@@ -7,102 +7,97 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::enums::INTEGERS;
-use super::krate_path;
-use crate::ir::ContainerAttrs;
+use super::casts::wire_casts;
+use super::{identity_owned, wrap};
+use crate::ir::Container;
+use crate::sanitization::{
+    BITS_TYPE, BUF, BUF_TYPE, CTX, FLAG, FROM, Lib, NAMED_FLAGS, READER, SIZE_OF, TRY_FROM, VEC, WIRE,
+    de_lifetime,
+};
 
-pub(crate) fn expand(input: &syn::DeriveInput, attrs: &ContainerAttrs) -> TokenStream {
-    let krate = krate_path(attrs);
-    let ident = &input.ident;
+pub(crate) fn expand(item: &Container<'_>, lib: &Lib) -> TokenStream {
+    let Lib {
+        encode,
+        decode,
+        describe,
+        context,
+        reader,
+        layout,
+        encode_error,
+        decode_error,
+        decode_out_of_range,
+        result,
+        option,
+        some,
+        buf_mut,
+        flags,
+        shape_flags,
+        ..
+    } = lib;
+    let ident = &item.input.ident;
+    let de = de_lifetime();
     let name = ident.to_string();
-    let flags = quote!(#krate::__private::bitflags::Flags);
-    let casts = INTEGERS.iter().map(|wire| {
-        let wire = syn::Ident::new(wire, proc_macro2::Span::call_site());
-        let wire_name = wire.to_string();
+    let casts = wire_casts(lib, ident, &quote!(#BITS_TYPE), &quote!(#flags::bits(self)), |wire| {
         quote! {
-            #[automatically_derived]
-            impl #krate::WireCast<#wire> for #ident {
-                #[inline]
-                fn to_wire(&self) -> #krate::__private::Result<#wire, #krate::EncodeErrorKind> {
-                    let __bits: __Bits = #flags::bits(self);
-                    <#wire as ::core::convert::TryFrom<__Bits>>::try_from(__bits).map_err(|_| {
-                        #krate::EncodeErrorKind::OutOfRange { value: i128::from(__bits), wire: #wire_name }
-                    })
-                }
-                #[inline]
-                fn from_wire(__wire: #wire) -> #krate::__private::Result<Self, #krate::DecodeErrorKind> {
-                    <__Bits as ::core::convert::TryFrom<#wire>>::try_from(__wire)
-                        .map(#flags::from_bits_retain)
-                        .map_err(|_| #krate::DecodeErrorKind::OutOfRange { value: i128::from(__wire), ty: #name })
-                }
-            }
+            <#BITS_TYPE as #TRY_FROM<#wire>>::try_from(#WIRE)
+                .map(#flags::from_bits_retain)
+                .map_err(|_| #decode_out_of_range { value: <i128 as #FROM<#wire>>::from(#WIRE), ty: #name })
         }
     });
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
-        const _: () = {
-            type __Bits = <#ident as #flags>::Bits;
+    let owned = identity_owned(lib, ident);
+    wrap(quote! {
+        type #BITS_TYPE = <#ident as #flags>::Bits;
 
-            #[automatically_derived]
-            impl #krate::Encode for #ident {
-                const FIXED_LEN: #krate::__private::Option<usize> =
-                    #krate::__private::Option::Some(::core::mem::size_of::<__Bits>());
-                #[inline]
-                fn encoded_len(&self, _: #krate::Context) -> usize {
-                    ::core::mem::size_of::<__Bits>()
-                }
-                #[inline]
-                fn encode<__ChioBuf: #krate::__private::BufMut + ?Sized>(
-                    &self,
-                    __chio_buf: &mut __ChioBuf,
-                    __chio_ctx: #krate::Context,
-                ) -> #krate::__private::Result<(), #krate::EncodeError> {
-                    #krate::Encode::encode(&#flags::bits(self), __chio_buf, __chio_ctx)
-                }
+        #[automatically_derived]
+        impl #encode for #ident {
+            const FIXED_LEN: #option<usize> =
+                #some(#SIZE_OF::<#BITS_TYPE>());
+            #[inline]
+            fn encoded_len(&self, _: #context) -> usize {
+                #SIZE_OF::<#BITS_TYPE>()
             }
-
-            #[automatically_derived]
-            impl<'__chio_de> #krate::Decode<'__chio_de> for #ident {
-                const MIN_LEN: usize = ::core::mem::size_of::<__Bits>();
-                #[inline]
-                fn decode(
-                    __chio_reader: &mut #krate::Reader<'__chio_de>,
-                    __chio_ctx: #krate::Context,
-                ) -> #krate::__private::Result<Self, #krate::DecodeError> {
-                    <__Bits as #krate::Decode<'__chio_de>>::decode(__chio_reader, __chio_ctx).map(#flags::from_bits_retain)
-                }
+            #[inline]
+            fn encode<#BUF_TYPE: #buf_mut + ?Sized>(
+                &self,
+                #BUF: &mut #BUF_TYPE,
+                #CTX: #context,
+            ) -> #result<(), #encode_error> {
+                #encode::encode(&#flags::bits(self), #BUF, #CTX)
             }
+        }
 
-            // Borrows nothing: detached as it is.
-            #[automatically_derived]
-            impl #krate::IntoOwned for #ident {
-                type Owned = Self;
-                #[inline(always)]
-                fn into_owned(self) -> Self {
-                    self
-                }
+        #[automatically_derived]
+        impl<#de> #decode<#de> for #ident {
+            const MIN_LEN: usize = #SIZE_OF::<#BITS_TYPE>();
+            #[inline]
+            fn decode(
+                #READER: &mut #reader<#de>,
+                #CTX: #context,
+            ) -> #result<Self, #decode_error> {
+                <#BITS_TYPE as #decode<#de>>::decode(#READER, #CTX).map(#flags::from_bits_retain)
             }
+        }
 
-            #(#casts)*
+        #owned
 
-            fn __named_flags() -> ::std::vec::Vec<(&'static str, u64)> {
-                <#ident as #flags>::FLAGS
-                    .iter()
-                    .map(|__flag| (__flag.name(), #flags::bits(__flag.value()) as u64))
-                    .collect()
-            }
+        #casts
 
-            #[automatically_derived]
-            impl #krate::Describe for #ident {
-                const LAYOUT: &'static #krate::Layout = &#krate::Layout {
-                    name: #name,
-                    shape: #krate::__private::Shape::Flags {
-                        repr: <__Bits as #krate::Describe>::LAYOUT.name,
-                        flags: __named_flags,
-                    },
-                };
-            }
-        };
-    }
+        fn #NAMED_FLAGS() -> #VEC<(&'static str, u64)> {
+            <#ident as #flags>::FLAGS
+                .iter()
+                .map(|#FLAG| (#FLAG.name(), #flags::bits(#FLAG.value()) as u64))
+                .collect()
+        }
+
+        #[automatically_derived]
+        impl #describe for #ident {
+            const LAYOUT: &'static #layout = &#layout {
+                name: #name,
+                shape: #shape_flags {
+                    repr: <#BITS_TYPE as #describe>::LAYOUT.name,
+                    flags: #NAMED_FLAGS,
+                },
+            };
+        }
+    })
 }

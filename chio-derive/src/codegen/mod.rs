@@ -1,74 +1,69 @@
 //! Stage 3 of the pipeline: code generation from the checked IR.
 //!
-//! Generated code names every item by its full path from the crate root given by
-//! `#[bancho(crate = "...")]` (default `::chio_packets`), so it works in any module of any
-//! crate without imports, and marks impls `#[automatically_derived]`.
+//! Generated code names every item by its full path (see [`crate::sanitization`]), so it
+//! works in any module of any crate without imports, and marks impls
+//! `#[automatically_derived]`.
 
-pub(crate) mod enums;
-pub(crate) mod flags;
-pub(crate) mod structs;
+mod casts;
+mod enums;
+mod flags;
+mod structs;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::ContainerAttrs;
+use crate::ir::{Container, ContainerAttrs, Data};
+use crate::sanitization::{DEFAULT_ROOT, Lib};
 
-/// Path of the crate the generated code refers to.
-pub(crate) fn krate_path(attrs: &ContainerAttrs) -> TokenStream {
+/// The impls for a checked item.
+pub(crate) fn expand(item: &Container<'_>) -> TokenStream {
+    let lib = lib(&item.attrs);
+    match &item.data {
+        Data::Struct(data) => structs::expand(item, data, &lib),
+        Data::Enum(data) => enums::expand(item, data, &lib),
+        Data::Flags => flags::expand(item, &lib),
+        // The checks report an unfit item.
+        Data::Unfit => bug(&item.input.ident),
+    }
+}
+
+/// The error for an item the checks passed but codegen cannot expand: a bug in the macro,
+/// reported politely instead of panicking.
+fn bug(ident: &syn::Ident) -> TokenStream {
+    syn::Error::new_spanned(ident, "chio-derive failed without an error message (a bug)").to_compile_error()
+}
+
+/// The library's items under the crate root the generated code refers to.
+fn lib(attrs: &ContainerAttrs) -> Lib {
     match &attrs.krate {
-        Some(path) => quote!(#path),
-        None => quote!(::chio_packets),
+        Some(path) => Lib::new(quote!(#path)),
+        None => Lib::new(quote!(#DEFAULT_ROOT)),
     }
 }
 
-/// An expression as source text, spaced the way people write it: `proc_macro2` prints
-/// `* action != Status :: Unknown` for `*action != Status::Unknown`, and layouts show the
-/// latter (conditions and defaults in the generated protocol reference).
-pub(crate) fn expr_source(tokens: &TokenStream) -> String {
-    let raw = tokens.to_string();
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ' ' {
-            let prev = out.chars().last();
-            let next = chars.peek().copied();
-            // The operator before `prev`, if `prev` is a unary `-`, `*`, `!` or `&`.
-            let unary = matches!(prev, Some('-' | '*' | '!' | '&'))
-                && out[..out.len() - 1]
-                    .trim_end()
-                    .chars()
-                    .last()
-                    .is_none_or(|before| "=<>!&|(,[+-*/".contains(before));
-            let call = next == Some('(') && prev.is_some_and(|p| p.is_alphanumeric() || p == '_');
-            let glue = unary
-                || call
-                || matches!(prev, Some('(' | '[' | '.' | ':'))
-                || matches!(next, Some(')' | ']' | ',' | '.' | ':'));
-            if glue {
-                continue;
-            }
-        }
-        out.push(c);
+/// `#[doc(hidden)] const _: () = { ... };` around an item's impls, with the lints generated
+/// code must not trigger.
+fn wrap(impls: TokenStream) -> TokenStream {
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+        const _: () = {
+            #impls
+        };
     }
-    out
 }
 
-/// A type as source text, spaced the way people write it (`Cow<'a, str>`).
-pub(crate) fn type_source(ty: &syn::Type) -> String {
-    let raw = quote!(#ty).to_string();
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ' ' {
-            let prev = out.chars().last();
-            let next = chars.peek().copied();
-            let glue = matches!(prev, Some('<' | '&' | '(' | '[' | ':' | '\''))
-                || matches!(next, Some('<' | '>' | ',' | ')' | ']' | ':' | ';'));
-            if glue {
-                continue;
+/// `IntoOwned` for a type that borrows nothing (enums, flag sets): it is detached as it is.
+fn identity_owned(lib: &Lib, ident: &syn::Ident) -> TokenStream {
+    let into_owned = &lib.into_owned;
+    quote! {
+        #[automatically_derived]
+        impl #into_owned for #ident {
+            type Owned = Self;
+            #[inline(always)]
+            fn into_owned(self) -> Self {
+                self
             }
         }
-        out.push(c);
     }
-    out
 }

@@ -2,42 +2,57 @@
 //! `Describe`, `IntoOwned` with an inherent `into_owned`, `Default` when asked and, for
 //! packets, `Packet`.
 
+use std::ops::Deref;
+
 use proc_macro2::TokenStream;
-use quote::{ToTokens as _, format_ident, quote, quote_spanned};
+use quote::{ToTokens as _, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
-use super::{expr_source, krate_path, type_source};
-use crate::check::vec_item;
-use crate::ir::{Codec, DefaultValue, Direction, Field, Struct, Style, WindowAttr};
+use super::wrap;
+use crate::ir::{Codec, Container, DefaultValue, Direction, Field, Struct, Style, WindowAttr, vec_item};
+use crate::sanitization::{
+    BUF, BUF_TYPE, CTX, DEFAULT, ERROR, FIELD_DEFAULT, INTO, INTO_OWNED_FIELD, Lib, READER, de_lifetime,
+};
+use crate::source;
 
-pub(crate) fn expand(item: &Struct<'_>) -> TokenStream {
-    let krate = krate_path(&item.attrs);
-    let encode = encode_impl(item, &krate);
-    let decode = decode_impl(item, &krate);
-    let describe = describe_impl(item, &krate);
-    let packet = packet_impl(item, &krate);
-    let owned = owned_impl(item, &krate);
-    let default = default_impl(item, &krate);
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
-        const _: () = {
-            #encode
-            #decode
-            #describe
-            #packet
-            #owned
-            #default
-        };
+/// A struct being derived: the item (through `Deref`) with its fields.
+struct Item<'c, 'a> {
+    container: &'c Container<'a>,
+    body: &'c Struct<'a>,
+}
+
+impl<'a> Deref for Item<'_, 'a> {
+    type Target = Container<'a>;
+
+    fn deref(&self) -> &Container<'a> {
+        self.container
     }
+}
+
+pub(crate) fn expand(container: &Container<'_>, data: &Struct<'_>, lib: &Lib) -> TokenStream {
+    let item = &Item { container, body: data };
+    let encode = encode_impl(item, lib);
+    let decode = decode_impl(item, lib);
+    let describe = describe_impl(item, lib);
+    let packet = packet_impl(item, lib);
+    let owned = owned_impl(item, lib);
+    let default = default_impl(item, lib);
+    wrap(quote! {
+        #encode
+        #decode
+        #describe
+        #packet
+        #owned
+        #default
+    })
 }
 
 /// `head { a, b }` (or the tuple or unit form) from one expression per field; `head` is
 /// `Self` or the struct's name.
-fn construct(item: &Struct<'_>, head: &TokenStream, values: &[TokenStream]) -> TokenStream {
-    match item.style {
+fn construct(item: &Item<'_, '_>, head: &TokenStream, values: &[TokenStream]) -> TokenStream {
+    match item.body.style {
         Style::Named => {
-            let names = item.fields.iter().map(|f| &f.binding);
+            let names = item.body.fields.iter().map(|f| &f.binding);
             quote!(#head { #(#names: #values),* })
         }
         Style::Tuple => quote!(#head(#(#values),*)),
@@ -51,7 +66,7 @@ fn construct(item: &Struct<'_>, head: &TokenStream, values: &[TokenStream]) -> T
 /// `IntoOwned` (a field type without it is an error at the field); one without a lifetime
 /// borrows nothing and is returned as it is. The inherent method saves users an import;
 /// it clashes with a hand-written inherent `into_owned`, which the derive replaces.
-fn owned_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
+fn owned_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
     let ident = &item.input.ident;
     let vis = &item.input.vis;
     let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
@@ -61,12 +76,14 @@ fn owned_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             // Binds every field by value (`self` is owned here).
             let destructure = destructure(item);
             let values: Vec<TokenStream> = item
+                .body
                 .fields
                 .iter()
                 .map(|field| {
                     let binding = &field.binding;
                     let ty = field.ty;
-                    quote_spanned!(ty.span()=> #krate::__private::into_owned::<#ty, _>(#binding))
+                    let into_owned = lib.at(INTO_OWNED_FIELD, ty.span());
+                    quote_spanned!(ty.span()=> #into_owned::<#ty, _>(#binding))
                 })
                 .collect();
             // `Self` is the borrowed type here: the owned value is built by the struct's
@@ -77,11 +94,12 @@ fn owned_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     };
     let doc = format!(
         "Detaches the value from the input it was decoded from: borrowed strings are copied, everything else is moved. The same as [`IntoOwned::into_owned`]({}::IntoOwned::into_owned), without importing the trait.",
-        krate.to_string().replace(' ', "")
+        lib.root_source()
     );
+    let into_owned = &lib.into_owned;
     quote! {
         #[automatically_derived]
-        impl #impl_generics #krate::IntoOwned for #ident #ty_generics #where_clause {
+        impl #impl_generics #into_owned for #ident #ty_generics #where_clause {
             type Owned = #owned_ty;
             #[inline]
             fn into_owned(self) -> #owned_ty {
@@ -95,7 +113,7 @@ fn owned_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             #[doc = #doc]
             #[inline]
             #vis fn into_owned(self) -> #owned_ty {
-                <Self as #krate::IntoOwned>::into_owned(self)
+                <Self as #into_owned>::into_owned(self)
             }
         }
     }
@@ -106,29 +124,30 @@ fn owned_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
 ///
 /// The fields are bound in order, as decoding binds them, so a `default = ...` sees the
 /// same earlier fields in both.
-fn default_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
+fn default_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
     if item.attrs.default.is_none() {
         return quote!();
     }
     let ident = &item.input.ident;
     let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
-    let lets = item.fields.iter().map(|field| {
+    let lets = item.body.fields.iter().map(|field| {
         let binding = &field.binding;
         let ty = field.ty;
         let value = match field.default.as_ref().map(|d| &d.value) {
             Some(DefaultValue::Expr(expr)) => quote!(#expr),
             // Through a helper whose message names `#[bancho(default)]`, at the field.
             Some(DefaultValue::Trait) | None => {
-                quote_spanned!(ty.span()=> <#ty as #krate::__private::FieldDefault>::field_default())
+                let field_default = lib.at(FIELD_DEFAULT, ty.span());
+                quote_spanned!(ty.span()=> <#ty as #field_default>::field_default())
             }
         };
         quote!(let #binding: #ty = #value;)
     });
-    let bindings: Vec<TokenStream> = item.fields.iter().map(|f| f.binding.to_token_stream()).collect();
+    let bindings: Vec<TokenStream> = item.body.fields.iter().map(|f| f.binding.to_token_stream()).collect();
     let construct = construct(item, &quote!(Self), &bindings);
     quote! {
         #[automatically_derived]
-        impl #impl_generics ::core::default::Default for #ident #ty_generics #where_clause {
+        impl #impl_generics #DEFAULT for #ident #ty_generics #where_clause {
             #[inline]
             fn default() -> Self {
                 #(#lets)*
@@ -140,9 +159,9 @@ fn default_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
 
 /// `let Self { a, b } = self;` (or the tuple form), binding every field: by reference in
 /// `&self` methods, by value where `self` is owned.
-fn destructure(item: &Struct<'_>) -> TokenStream {
-    let bindings = item.fields.iter().map(|f| &f.binding);
-    match item.style {
+fn destructure(item: &Item<'_, '_>) -> TokenStream {
+    let bindings = item.body.fields.iter().map(|f| &f.binding);
+    match item.body.style {
         // Named fields are bound under their own names, so `when` expressions can use them.
         Style::Named => quote!(let Self { #(#bindings),* } = self;),
         Style::Tuple => quote!(let Self(#(#bindings),*) = self;),
@@ -158,17 +177,17 @@ fn window_condition(window: &WindowAttr, earlier: Option<&[Field<'_>]>) -> Optio
     let mut parts = Vec::new();
     let (since, until) = window.build_bounds();
     if since > 0 {
-        parts.push(quote!(__chio_ctx.build() >= #since));
+        parts.push(quote!(#CTX.build() >= #since));
     }
     if until < u32::MAX {
-        parts.push(quote!(__chio_ctx.build() < #until));
+        parts.push(quote!(#CTX.build() < #until));
     }
     let (since_protocol, until_protocol) = window.protocol_bounds();
     if since_protocol > 0 {
-        parts.push(quote!(__chio_ctx.protocol() >= #since_protocol));
+        parts.push(quote!(#CTX.protocol() >= #since_protocol));
     }
     if until_protocol < u8::MAX {
-        parts.push(quote!(__chio_ctx.protocol() < #until_protocol));
+        parts.push(quote!(#CTX.protocol() < #until_protocol));
     }
     if let Some(when) = &window.when {
         match earlier {
@@ -183,55 +202,67 @@ fn window_condition(window: &WindowAttr, earlier: Option<&[Field<'_>]>) -> Optio
 }
 
 /// The `map_err` that adds this field (and, at a packet's root, the packet name) to a path.
-fn path_mapper(item: &Struct<'_>, field: &Field<'_>) -> TokenStream {
+fn path_mapper(item: &Item<'_, '_>, field: &Field<'_>) -> TokenStream {
     let mut steps = Vec::new();
-    if !item.is_newtype() {
+    if !item.body.is_newtype() {
         let name = &field.name;
         steps.push(quote!(.in_field(#name)));
     }
     if let Some(name) = packet_name(item) {
         steps.push(quote!(.in_type(#name)));
     }
-    quote!(.map_err(|__chio_e| __chio_e #(#steps)*))
+    quote!(.map_err(|#ERROR| #ERROR #(#steps)*))
 }
 
-fn codec_len(krate: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
+fn codec_len(lib: &Lib, field: &Field<'_>, codec: &Codec) -> TokenStream {
+    let Lib { encode, list_encoded_len, wire_len, .. } = lib;
     let binding = &field.binding;
     let ty = field.ty;
     match codec {
-        Codec::Native => quote!(#krate::Encode::encoded_len(#binding, __chio_ctx)),
-        Codec::Wire(wire) => quote!(#krate::__private::wire_len::<#ty, #wire>(#binding, __chio_ctx)),
+        Codec::Native => quote!(#encode::encoded_len(#binding, #CTX)),
+        Codec::Wire(wire) => quote!(#wire_len::<#ty, #wire>(#binding, #CTX)),
         Codec::Count(count) => {
-            quote!(#krate::__private::list::encoded_len::<#count, _>(#binding, __chio_ctx))
+            quote!(#list_encoded_len::<#count, _>(#binding, #CTX))
         }
-        Codec::With(path) => quote_spanned!(path.span()=> #path::encoded_len(#binding, __chio_ctx)),
+        Codec::With(path) => {
+            let ctx = CTX.at(path.span());
+            quote_spanned!(path.span()=> #path::encoded_len(#binding, #ctx))
+        }
     }
 }
 
-fn codec_encode(krate: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
+fn codec_encode(lib: &Lib, field: &Field<'_>, codec: &Codec) -> TokenStream {
+    let Lib { encode, list_encode, put_wire, .. } = lib;
     let binding = &field.binding;
     let ty = field.ty;
     match codec {
-        Codec::Native => quote!(#krate::Encode::encode(#binding, __chio_buf, __chio_ctx)),
+        Codec::Native => quote!(#encode::encode(#binding, #BUF, #CTX)),
         Codec::Wire(wire) => {
-            quote!(#krate::__private::put_wire::<#ty, #wire, __ChioBuf>(#binding, __chio_buf, __chio_ctx))
+            quote!(#put_wire::<#ty, #wire, #BUF_TYPE>(#binding, #BUF, #CTX))
         }
         Codec::Count(count) => {
-            quote!(#krate::__private::list::encode::<#count, _, __ChioBuf>(#binding, __chio_buf, __chio_ctx))
+            quote!(#list_encode::<#count, _, #BUF_TYPE>(#binding, #BUF, #CTX))
         }
-        Codec::With(path) => quote_spanned!(path.span()=> #path::encode(#binding, __chio_buf, __chio_ctx)),
+        Codec::With(path) => {
+            let (buf, ctx) = (BUF.at(path.span()), CTX.at(path.span()));
+            quote_spanned!(path.span()=> #path::encode(#binding, #buf, #ctx))
+        }
     }
 }
 
-fn codec_decode(krate: &TokenStream, de: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
+fn codec_decode(lib: &Lib, de: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
+    let Lib { decode, list_decode, read_wire, .. } = lib;
     let ty = field.ty;
     match codec {
-        Codec::Native => quote!(<#ty as #krate::Decode<#de>>::decode(__chio_reader, __chio_ctx)),
-        Codec::Wire(wire) => quote!(#krate::__private::read_wire::<#ty, #wire>(__chio_reader, __chio_ctx)),
+        Codec::Native => quote!(<#ty as #decode<#de>>::decode(#READER, #CTX)),
+        Codec::Wire(wire) => quote!(#read_wire::<#ty, #wire>(#READER, #CTX)),
         Codec::Count(count) => {
-            quote!(#krate::__private::list::decode::<#count, _>(__chio_reader, __chio_ctx))
+            quote!(#list_decode::<#count, _>(#READER, #CTX))
         }
-        Codec::With(path) => quote_spanned!(path.span()=> #path::decode(__chio_reader, __chio_ctx)),
+        Codec::With(path) => {
+            let (reader, ctx) = (READER.at(path.span()), CTX.at(path.span()));
+            quote_spanned!(path.span()=> #path::decode(#reader, #ctx))
+        }
     }
 }
 
@@ -256,20 +287,21 @@ fn chain(branches: Vec<(Option<TokenStream>, TokenStream)>, fallback: TokenStrea
     out
 }
 
-fn encode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
+fn encode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
+    let Lib { buf_mut, context, encode, encode_error, ok, result, .. } = lib;
     let ident = &item.input.ident;
     let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
     let destructure = destructure(item);
     let mut lens = Vec::new();
     let mut writes = Vec::new();
-    for field in &item.fields {
+    for field in &item.body.fields {
         let mapper = path_mapper(item, field);
         let mut len_branches = Vec::new();
         let mut write_branches = Vec::new();
         for (window, codec) in windows(field) {
             let condition = window.and_then(|w| window_condition(w, None));
-            let len = codec_len(krate, field, codec);
-            let write = codec_encode(krate, field, codec);
+            let len = codec_len(lib, field, codec);
+            let write = codec_encode(lib, field, codec);
             len_branches.push((condition.clone(), quote!(#len)));
             write_branches.push((condition, quote!(#write #mapper?;)));
         }
@@ -279,16 +311,16 @@ fn encode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     // A packet knows who sends it, and the sides write some values differently (empty
     // strings): its payload is encoded as its sender writes it.
     let sender = item.attrs.packet.as_ref().map(|packet| {
-        let direction = direction_variant(packet);
-        quote!(let __chio_ctx = __chio_ctx.sent_by(#krate::Direction::#direction);)
+        let direction = direction_variant(lib, packet);
+        quote!(let #CTX = #CTX.sent_by(#direction);)
     });
     quote! {
         #[automatically_derived]
-        impl #impl_generics #krate::Encode for #ident #ty_generics #where_clause {
+        impl #impl_generics #encode for #ident #ty_generics #where_clause {
             // Always inlined, like `decode`: the frame writer then sees the whole payload.
             #[inline(always)]
             #[allow(unused_variables)]
-            fn encoded_len(&self, __chio_ctx: #krate::Context) -> usize {
+            fn encoded_len(&self, #CTX: #context) -> usize {
                 #sender
                 #destructure
                 0usize #(+ #lens)*
@@ -296,72 +328,81 @@ fn encode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
 
             #[inline(always)]
             #[allow(unused_variables)]
-            fn encode<__ChioBuf: #krate::__private::BufMut + ?Sized>(
+            fn encode<#BUF_TYPE: #buf_mut + ?Sized>(
                 &self,
-                __chio_buf: &mut __ChioBuf,
-                __chio_ctx: #krate::Context,
-            ) -> #krate::__private::Result<(), #krate::EncodeError> {
+                #BUF: &mut #BUF_TYPE,
+                #CTX: #context,
+            ) -> #result<(), #encode_error> {
                 #sender
                 #destructure
                 #(#writes)*
-                #krate::__private::Ok(())
+                #ok(())
             }
         }
     }
 }
 
 /// The lifetime decoded values borrow from: the struct's own, or a fresh one.
-fn de_lifetime(item: &Struct<'_>) -> (TokenStream, bool) {
+fn decode_lifetime(item: &Item<'_, '_>) -> (TokenStream, bool) {
     match item.input.generics.lifetimes().next() {
         Some(param) => {
             let lifetime = &param.lifetime;
             (quote!(#lifetime), true)
         }
-        None => (quote!('__chio_de), false),
+        None => (de_lifetime().to_token_stream(), false),
     }
 }
 
-fn codec_min_len(krate: &TokenStream, de: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
+fn codec_min_len(lib: &Lib, de: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
+    let Lib { count_prefix, decode, .. } = lib;
     let ty = field.ty;
     match codec {
-        Codec::Native => quote!(<#ty as #krate::Decode<#de>>::MIN_LEN),
-        Codec::Wire(wire) => quote!(<#wire as #krate::Decode<#de>>::MIN_LEN),
-        Codec::Count(count) => quote!(<#count as #krate::CountPrefix>::LEN),
+        Codec::Native => quote!(<#ty as #decode<#de>>::MIN_LEN),
+        Codec::Wire(wire) => quote!(<#wire as #decode<#de>>::MIN_LEN),
+        Codec::Count(count) => quote!(<#count as #count_prefix>::LEN),
         Codec::With(_) => quote!(0usize),
     }
 }
 
-fn decode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
+fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
+    let Lib {
+        context, decode, decode_custom, decode_error, decode_error_new, err, ok, reader, result, ..
+    } = lib;
     let ident = &item.input.ident;
     let (_, ty_generics, where_clause) = item.input.generics.split_for_impl();
-    let (de, own_lifetime) = de_lifetime(item);
-    let impl_generics = if own_lifetime { quote!(<#de>) } else { quote!(<'__chio_de>) };
+    let (de, own_lifetime) = decode_lifetime(item);
+    let impl_generics = if own_lifetime {
+        quote!(<#de>)
+    } else {
+        let de = de_lifetime();
+        quote!(<#de>)
+    };
 
     let mut reads = Vec::new();
     let mut min_lens = Vec::new();
-    for (index, field) in item.fields.iter().enumerate() {
+    for (index, field) in item.body.fields.iter().enumerate() {
         let binding = &field.binding;
         let ty = field.ty;
         let mapper = path_mapper(item, field);
-        let earlier = &item.fields[..index];
+        let earlier = &item.body.fields[..index];
         let mut branches = Vec::new();
         let all = windows(field);
         for (window, codec) in &all {
             let condition = window.and_then(|w| window_condition(w, Some(earlier)));
-            let read = codec_decode(krate, &de, field, codec);
+            let read = codec_decode(lib, &de, field, codec);
             branches.push((condition, quote!(#read #mapper?)));
         }
         let fallback = match &field.default {
             Some(default) => match &default.value {
-                DefaultValue::Trait => quote!(<#ty as ::core::default::Default>::default()),
+                DefaultValue::Trait => quote!(<#ty as #DEFAULT>::default()),
                 DefaultValue::Expr(expr) => quote!(#expr),
             },
             // The checks guarantee the windows cover every context; this branch only runs
             // if they did not, and reports it instead of panicking.
-            None => quote!(return #krate::__private::Err(
-                #krate::DecodeError::new(
-                    #krate::DecodeErrorKind::Custom(::std::borrow::Cow::Borrowed("no window applies to this context")),
-                    __chio_reader.position(),
+            None => quote!(return #err(
+                #decode_error_new(
+                    #decode_custom(#INTO("no window applies to this context")),
+                    #READER.position(),
                 )
             ) #mapper),
         };
@@ -371,18 +412,18 @@ fn decode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
         // A field on the wire everywhere with one encoding has that encoding's minimum size.
         let always = all.len() == 1 && all[0].0.is_none_or(|w| window_condition(w, None).is_none());
         if always {
-            min_lens.push(codec_min_len(krate, &de, field, all[0].1));
+            min_lens.push(codec_min_len(lib, &de, field, all[0].1));
         }
     }
-    let bindings = item.fields.iter().map(|f| &f.binding);
-    let construct = match item.style {
+    let bindings = item.body.fields.iter().map(|f| &f.binding);
+    let construct = match item.body.style {
         Style::Named => quote!(Self { #(#bindings),* }),
         Style::Tuple => quote!(Self(#(#bindings),*)),
         Style::Unit => quote!(Self),
     };
     quote! {
         #[automatically_derived]
-        impl #impl_generics #krate::Decode<#de> for #ident #ty_generics #where_clause {
+        impl #impl_generics #decode<#de> for #ident #ty_generics #where_clause {
             const MIN_LEN: usize = 0usize #(+ #min_lens)*;
 
             // Always inlined: a payload's fields are then read straight into the packet
@@ -391,38 +432,50 @@ fn decode_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             #[inline(always)]
             #[allow(unused_variables)]
             fn decode(
-                __chio_reader: &mut #krate::Reader<#de>,
-                __chio_ctx: #krate::Context,
-            ) -> #krate::__private::Result<Self, #krate::DecodeError> {
+                #READER: &mut #reader<#de>,
+                #CTX: #context,
+            ) -> #result<Self, #decode_error> {
                 #(#reads)*
-                #krate::__private::Ok(#construct)
+                #ok(#construct)
             }
         }
     }
 }
 
-fn describe_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
+fn describe_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
+    let Lib {
+        build_range_new,
+        describe,
+        layout,
+        layout_field,
+        layout_window,
+        none,
+        protocol_range_new,
+        shape_struct,
+        some,
+        ..
+    } = lib;
     let ident = &item.input.ident;
     let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
     let name = packet_name(item).unwrap_or_else(|| ident.to_string());
-    let fields = item.fields.iter().map(|field| {
+    let fields = item.body.fields.iter().map(|field| {
         let field_name = &field.name;
-        let rust_type = type_source(field.ty);
+        let rust_type = source::ty(field.ty);
         let windows = windows(field).into_iter().map(|(window, codec)| {
             let (since, until) = window.map_or((0, u32::MAX), WindowAttr::build_bounds);
             let (since_protocol, until_protocol) = window.map_or((0, u8::MAX), WindowAttr::protocol_bounds);
             let condition = match window.and_then(|w| w.when.as_ref()) {
                 Some(when) => {
-                    let source = expr_source(&quote!(#when));
-                    quote!(#krate::__private::Option::Some(#source))
+                    let source = source::expr(when);
+                    quote!(#some(#source))
                 }
-                None => quote!(#krate::__private::Option::None),
+                None => quote!(#none),
             };
-            let encoding = layout_encoding(krate, field, codec);
+            let encoding = layout_encoding(lib, field, codec);
             quote! {
-                #krate::__private::Window {
-                    builds: #krate::__private::BuildRange::new(#since, #until),
-                    protocols: #krate::__private::ProtocolRange::new(#since_protocol, #until_protocol),
+                #layout_window {
+                    builds: #build_range_new(#since, #until),
+                    protocols: #protocol_range_new(#since_protocol, #until_protocol),
                     condition: #condition,
                     encoding: #encoding,
                 }
@@ -430,13 +483,13 @@ fn describe_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
         });
         let default = match &field.default {
             Some(default) => {
-                let source = default.value.source();
-                quote!(#krate::__private::Option::Some(#source))
+                let source = default_source(&default.value);
+                quote!(#some(#source))
             }
-            None => quote!(#krate::__private::Option::None),
+            None => quote!(#none),
         };
         quote! {
-            #krate::__private::Field {
+            #layout_field {
                 name: #field_name,
                 rust_type: #rust_type,
                 windows: &[#(#windows),*],
@@ -446,57 +499,67 @@ fn describe_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     });
     quote! {
         #[automatically_derived]
-        impl #impl_generics #krate::Describe for #ident #ty_generics #where_clause {
-            const LAYOUT: &'static #krate::Layout = &#krate::Layout {
+        impl #impl_generics #describe for #ident #ty_generics #where_clause {
+            const LAYOUT: &'static #layout = &#layout {
                 name: #name,
-                shape: #krate::__private::Shape::Struct { fields: &[#(#fields),*] },
+                shape: #shape_struct { fields: &[#(#fields),*] },
             };
         }
     }
 }
 
-fn layout_encoding(krate: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
+fn layout_encoding(lib: &Lib, field: &Field<'_>, codec: &Codec) -> TokenStream {
+    let Lib { describe, encoding_wire, encoding_with, layout, shape_list, .. } = lib;
     let ty = field.ty;
     match codec {
         Codec::Native => {
-            quote!(#krate::__private::Encoding::Wire(<#ty as #krate::Describe>::LAYOUT))
+            quote!(#encoding_wire(<#ty as #describe>::LAYOUT))
         }
         Codec::Wire(wire) => {
-            quote!(#krate::__private::Encoding::Wire(<#wire as #krate::Describe>::LAYOUT))
+            quote!(#encoding_wire(<#wire as #describe>::LAYOUT))
         }
         Codec::Count(count) => {
             // The checks reject `count` on anything but `Vec<T>`; fall back to the field type.
             let item = vec_item(ty).unwrap_or(ty);
-            let count_name = type_source(count);
-            quote!(#krate::__private::Encoding::Wire(&#krate::Layout {
+            let count_name = source::ty(count);
+            quote!(#encoding_wire(&#layout {
                 name: "list",
-                shape: #krate::__private::Shape::List {
+                shape: #shape_list {
                     count: #count_name,
-                    item: <#item as #krate::Describe>::LAYOUT,
+                    item: <#item as #describe>::LAYOUT,
                 },
             }))
         }
         Codec::With(path) => {
-            let source = quote!(#path).to_string().replace(' ', "");
-            quote!(#krate::__private::Encoding::With(#source))
+            let source = source::path(path);
+            quote!(#encoding_with(#source))
         }
     }
 }
 
-fn packet_name(item: &Struct<'_>) -> Option<String> {
+/// A field's default as source text, for layouts.
+fn default_source(value: &DefaultValue) -> String {
+    match value {
+        DefaultValue::Trait => "Default::default()".to_owned(),
+        DefaultValue::Expr(expr) => source::expr(expr),
+    }
+}
+
+fn packet_name(item: &Item<'_, '_>) -> Option<String> {
     let packet = item.attrs.packet.as_ref()?;
     Some(packet.name.as_ref().map_or_else(|| item.input.ident.to_string(), |n| n.value.clone()))
 }
 
 /// The `Direction` variant naming who sends a packet.
-fn direction_variant(packet: &crate::ir::PacketAttrs) -> proc_macro2::Ident {
+fn direction_variant<'l>(lib: &'l Lib, packet: &crate::ir::PacketAttrs) -> &'l TokenStream {
     match packet.from.as_ref().map(|d| d.value) {
-        Some(Direction::Client) => format_ident!("ClientToServer"),
-        _ => format_ident!("ServerToClient"),
+        Some(Direction::Client) => &lib.client_to_server,
+        _ => &lib.server_to_client,
     }
 }
 
-fn packet_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
+fn packet_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
+    let Lib { build_range, build_range_new, direction: direction_type, packet: packet_trait, .. } = lib;
     let Some(packet) = &item.attrs.packet else {
         return quote!();
     };
@@ -504,7 +567,7 @@ fn packet_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
     let name = packet_name(item);
     let id = packet.id.as_ref().map_or(0, |id| id.value);
-    let direction = direction_variant(packet);
+    let direction = direction_variant(lib, packet);
     let since = packet.since.as_ref().map_or(0, |s| s.value);
     let until = packet.until.as_ref().map_or(u32::MAX, |s| s.value);
     let large = item.attrs.large.map(|_| {
@@ -514,11 +577,11 @@ fn packet_impl(item: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     });
     quote! {
         #[automatically_derived]
-        impl #impl_generics #krate::Packet for #ident #ty_generics #where_clause {
+        impl #impl_generics #packet_trait for #ident #ty_generics #where_clause {
             const NAME: &'static str = #name;
             const ID: u16 = #id;
-            const DIRECTION: #krate::Direction = #krate::Direction::#direction;
-            const BUILDS: #krate::__private::BuildRange = #krate::__private::BuildRange::new(#since, #until);
+            const DIRECTION: #direction_type = #direction;
+            const BUILDS: #build_range = #build_range_new(#since, #until);
             #large
         }
     }
