@@ -314,6 +314,12 @@ impl<'a> ClientHashes<'a> {
         if field.is_empty() {
             return Ok(None);
         }
+        // Verbatim, but not control characters: a `\r` here would be read as the end of
+        // the line by the next parse of the written body.
+        if let Some((at, ch)) = field.char_indices().find(|&(_, c)| c.is_control()) {
+            let kind = LoginRequestErrorKind::ControlChar { ch };
+            return Err(LoginRequestError::new(LoginField::ClientHashes, base + at, kind));
+        }
         let parts = field.strip_suffix(':').unwrap_or(field);
         let count = parts.split(':').count();
         if count > 5 {

@@ -561,3 +561,14 @@ proptest! {
         prop_assert_eq!(LoginRequest::parse_str(unterminated), Ok(login));
     }
 }
+
+/// Found by `parse_never_panics_on_login_like_text`: a body whose last line ends in a lone
+/// `\r` read that `\r` as the client hashes, and wrote a body that read back without them.
+/// Control characters in the hashes are refused, as in the username.
+#[test]
+fn control_characters_in_the_client_hashes_are_refused() {
+    let body = b"peppy\na0a0aaaa0aaaaaa000aa0a00000aaa0a\nb1661|0|0|\r";
+    let e = error(body);
+    assert_eq!((e.field, e.offset), (LoginField::ClientHashes, body.len() - 1), "{e}");
+    assert_eq!(e.kind, Kind::ControlChar { ch: '\r' });
+}
