@@ -163,8 +163,8 @@ impl SharedState {
     }
 
     /// A receiver of the interactions applications ask for, from now on. Interactions are
-    /// refused (`unsupported_feature`) while nobody holds one: only a host that can carry
-    /// them out (the proxy) subscribes.
+    /// refused (`unsupported_feature`) while nobody holds one (only a host that can carry
+    /// them out, the proxy, subscribes) and while no player is logged in.
     pub fn interactions(&self) -> broadcast::Receiver<RequestedInteraction> {
         self.interactions.subscribe()
     }
@@ -204,6 +204,10 @@ impl StateSource for SharedState {
     }
 
     fn interact(&self, application: &str, interaction: Interaction) -> bool {
+        // Nobody logged in: there is no game session to act on.
+        if self.lock().username.is_none() {
+            return false;
+        }
         let requested = RequestedInteraction { application: application.to_owned(), interaction };
         self.interactions.send(requested).is_ok()
     }

@@ -178,3 +178,16 @@ async fn get_attention_needs_interact_and_a_game_that_can() {
     app.send(json!({"type": "probe"})).await;
     assert_eq!(app.recv().await["request"], "probe", "no answer came before the probe's");
 }
+
+#[tokio::test]
+async fn get_attention_needs_a_logged_in_player() {
+    let server = start(Answer::Now(Approval::Deny)).await;
+    let _interactions = server.state.interactions();
+    server.state.set_username(None);
+    let mut app = authed(&server, "alerts", "interact").await;
+    app.send(json!({"type": "get_attention"})).await;
+    assert_eq!(
+        app.recv().await,
+        json!({"type": "error", "error": "unsupported_feature", "request": "get_attention"})
+    );
+}
