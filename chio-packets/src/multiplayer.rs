@@ -482,8 +482,12 @@ match_packets! {
     /// The host changes the password (the whole match is sent).
     OsuMatchChangePassword = 90, client, since = 20120703;
     /// The host picks another map (b323–b339 only; wire id 50, then 51).
-    OsuMatchChangeBeatmap = 65534, client, since = 323, until = 340;
+    OsuMatchChangeBeatmap = 0xFFFE, client, since = 323, until = 340;
 }
+
+// The derive takes the id as a literal; the legacy id is stated in `ids`.
+const _: () =
+    assert!(<OsuMatchChangeBeatmap<'static> as crate::Packet>::ID == crate::ids::MATCH_CHANGE_BEATMAP);
 
 /// The match starts: empty in b312–b333, the whole match from b334.
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]

@@ -1,8 +1,8 @@
 //! The small packets of a session: keep-alive, exit, permissions, friends, server
 //! notices and the id-list requests for statistics and presence.
 //!
-//! Server packets are named without the reference's `Bancho` prefix, client packets keep
-//! their `Osu` prefix; [`Packet::NAME`](crate::Packet::NAME) is the reference's name.
+//! Packets carry the reference's names: server packets with its `Bancho` prefix, client
+//! packets with its `Osu` prefix; [`Packet::NAME`](crate::Packet::NAME) is that name.
 
 use std::borrow::Cow;
 
