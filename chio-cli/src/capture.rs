@@ -6,7 +6,7 @@ use std::io::{self, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use chio_packets::wire::Strictness;
 use chio_packets::{Context, FromClient, FromServer};
 use chio_proxy::capture::{self, Dir, Kind, Record, Session, Transport};

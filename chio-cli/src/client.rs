@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chio_client::{Client, ClientConfig, ClientError, Transport, command};
 use chio_packets::events::client::ClientEvent;
-use chio_packets::version::ClientVersion;
+use chio_packets::login::version::ClientVersion;
 use chio_packets::{Context, Direction, ServerPacket};
 use serde::Serialize;
 use serde_json::Value;

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use serde::Serialize;
 
 use crate::args;

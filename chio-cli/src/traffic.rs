@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use chio_packets::catalog::{self, PacketInfo};
 use chio_packets::frame::{self, Compression, Header, HeaderFormat};
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use chio_packets::wire::{Decoded, Strictness};
 use chio_packets::{
     BufMut, Context, DecodeError, Direction, Encode, EncodeError, Frame, FromClient, FromServer,

@@ -46,7 +46,8 @@
 //! - **A server** reads [`FromClient`] packets and writes [`FromServer`] ones. Describe
 //!   what happens with [`events::ServerEvent`] and let it write the packets each client's
 //!   build understands (`chio-server` builds the rest: transports, sessions, broadcast).
-//!   [`login_request`] parses the login body, [`version`] the client's version string.
+//!   [`login::request`] parses the login body, [`login::version`] the client's version
+//!   string.
 //! - **A bot, test client or proxy** reads [`FromServer`] packets and writes
 //!   [`FromClient`] ones, as a real client writes them (empty strings as `0b 00`);
 //!   [`events::client`] turns client packets into what the client meant and back. In
@@ -130,7 +131,6 @@ pub mod events;
 #[cfg(feature = "serde")]
 pub mod json;
 pub mod login;
-pub mod login_request;
 pub mod multiplayer;
 pub mod presence;
 #[cfg(feature = "serde")]
