@@ -12,9 +12,10 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 
+use crate::auth::Scope;
 use crate::auth::{GrantId, GrantInfo, GrantStore, IssueError, Token};
 use crate::frame::DEFAULT_MAX_FRAME_LEN;
-use crate::message::{DisconnectReason, MAX_NOTIFICATION_CHARS, Scope};
+use crate::message::{DisconnectReason, MAX_NOTIFICATION_CHARS};
 use crate::permission::Permissions;
 use crate::session::{self, Admission, TcpWire};
 use crate::source::StateSource;

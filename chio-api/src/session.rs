@@ -12,11 +12,11 @@ use tokio::net::TcpStream;
 use tokio::sync::{Notify, OwnedSemaphorePermit, broadcast, watch};
 use tokio::time::Instant;
 
-use crate::auth::{GrantId, IssueError, Token};
+use crate::auth::{GrantId, IssueError, Scope, Token};
 use crate::frame::{FrameCodec, FrameError};
 use crate::message::{
     AuthRequest, AuthResponse, AuthState, ClientMessage, Disconnect, DisconnectReason, ErrorKind, EventKind,
-    EventList, ParseError, Scope, ServerMessage,
+    EventList, ParseError, ServerMessage,
 };
 use crate::permission::{Permissions, RequestKind};
 use crate::rate_limit::RateLimiter;
