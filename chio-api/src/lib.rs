@@ -64,12 +64,15 @@
 //! # });
 //! ```
 
+mod approval;
 pub mod auth;
 pub mod client;
+mod config;
 pub mod frame;
 pub mod message;
 pub mod permission;
 pub mod rate_limit;
+mod registry;
 pub mod server;
 mod session;
 pub mod sim;
