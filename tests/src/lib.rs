@@ -274,7 +274,7 @@ pub mod departures {
     use chio_packets::chat::BanchoIrcQuit;
     use chio_packets::events::ServerEvent;
     use chio_packets::ids::wire_id;
-    use chio_packets::session::QuitState;
+    use chio_packets::presence::QuitState;
     use chio_packets::{Context, Encode};
 
     use crate::hex;

@@ -16,7 +16,7 @@ use chio_packets::build::REVISIONS;
 use chio_packets::catalog::ServerPacket;
 use chio_packets::events::ServerEvent;
 use chio_packets::ids::canonical_id;
-use chio_packets::session::QuitState;
+use chio_packets::presence::QuitState;
 use chio_packets::{Context, FromServer, PacketSet, Reader};
 use chio_tests::departures::{
     COMPACT_PRESENCE_BUILD, Departure, IRC_IN_PRESENCE_BUILD, Recorded, USER_PRESENCE, compare, encode,
