@@ -104,12 +104,24 @@
 //!
 //! # Map
 //!
-//! Packets are grouped by domain: [`login`], [`presence`], [`chat`], [`spectating`],
-//! [`multiplayer`], [`beatmaps`] and [`session`] (pings, friends, server notices and
-//! other small packets); [`types`] holds the enums and flag sets they share, [`ids`]
-//! the packet id of each build. Packet structs carry the reference's packet names
-//! (`BanchoUserStats`, `OsuMessage`); payload types have plain names (`Match`,
-//! `Message`). The derive attributes are documented in [`attributes`].
+//! The modules fall in three groups.
+//!
+//! **Packets**, grouped by domain: [`login`] (the login packets, the plain-text
+//! [`login::request`] and the [`login::version`] string), [`presence`] (status,
+//! statistics, and the user-quit packets of every era), [`chat`], [`spectating`],
+//! [`multiplayer`], [`beatmaps`] and [`session`] (pings, friends, server notices and other
+//! small packets); [`types`] holds the enums and flag sets they share, [`country`] the
+//! country codes. Packet structs carry the reference's packet names (`BanchoUserStats`,
+//! `OsuMessage`); payload types have plain names (`Match`, `Message`). Above them,
+//! [`events`] says what happens and writes the packets each build understands.
+//!
+//! **Wire**: [`wire`] (frames, readers, [`PacketDecoder`], [`PacketEncoder`]), [`frame`]
+//! (headers and compression per era), [`ids`] (the packet id of each build), [`build`]
+//! (the revision table), [`primitives`] and the [`Context`] every read and write takes.
+//!
+//! **Tools**: [`catalog`] (every packet type, by name, id and build, and the packet enums),
+//! [`layout`] (the layouts of [`Describe`]), `json` (packets as JSON, feature `serde`)
+//! and [`attributes`] (the derive attributes).
 
 // Lets the derives' generated paths (`::chio_packets::...`) resolve inside this crate too.
 extern crate self as chio_packets;
