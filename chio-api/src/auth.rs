@@ -6,14 +6,57 @@
 //! constant time.
 
 use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha512};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
-use crate::message::Scope;
 use crate::permission::Permissions;
+
+/// Whom a grant is for: the logged-in player only, or the game installation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The grant (and its token) is bound to the player logged in when it was approved.
+    User,
+    /// The grant (and its token) holds for whoever is logged in.
+    Client,
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::User => "user",
+            Self::Client => "client",
+        })
+    }
+}
+
+impl FromStr for Scope {
+    type Err = UnknownName;
+
+    fn from_str(name: &str) -> Result<Self, UnknownName> {
+        match name {
+            "user" => Ok(Self::User),
+            "client" => Ok(Self::Client),
+            _ => Err(UnknownName { what: "scope", name: name.to_owned(), expected: "user, client" }),
+        }
+    }
+}
+
+/// A name that is not one of a closed set of wire names.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {name:?}; expected one of: {expected}")]
+pub struct UnknownName {
+    /// What was being named.
+    pub what: &'static str,
+    /// The name given.
+    pub name: String,
+    /// The names accepted.
+    pub expected: &'static str,
+}
 
 /// Random bytes in a token (256 bits).
 pub const TOKEN_BYTES: usize = 32;

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::auth::Token;
+use crate::auth::{Scope, Token, UnknownName};
 use crate::permission::{Permissions, RequestKind};
 use crate::state::{MultiplayerStatus, SpectatingStatus, Status};
 
@@ -56,16 +56,6 @@ pub enum ServerMessage {
     Subscribe(EventList),
     /// The events subscribed to after an `unsubscribe`.
     Unsubscribe(EventList),
-}
-
-/// Whom a grant is for: the logged-in player only, or the game installation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    /// The grant (and its token) is bound to the player logged in when it was approved.
-    User,
-    /// The grant (and its token) holds for whoever is logged in.
-    Client,
 }
 
 /// The `auth` request: who the application is, what it wants, and an earlier token if any.
@@ -243,18 +233,6 @@ impl fmt::Display for EventKind {
     }
 }
 
-/// A name that is not one of a closed set of wire names.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} {name:?}; expected one of: {expected}")]
-pub struct UnknownName {
-    /// What was being named.
-    pub what: &'static str,
-    /// The name given.
-    pub name: String,
-    /// The names accepted.
-    pub expected: &'static str,
-}
-
 impl FromStr for EventKind {
     type Err = UnknownName;
 
@@ -264,27 +242,6 @@ impl FromStr for EventKind {
             name: name.to_owned(),
             expected: "status, spectating_status, multiplayer_status",
         })
-    }
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::User => "user",
-            Self::Client => "client",
-        })
-    }
-}
-
-impl FromStr for Scope {
-    type Err = UnknownName;
-
-    fn from_str(name: &str) -> Result<Self, UnknownName> {
-        match name {
-            "user" => Ok(Self::User),
-            "client" => Ok(Self::Client),
-            _ => Err(UnknownName { what: "scope", name: name.to_owned(), expected: "user, client" }),
-        }
     }
 }
 

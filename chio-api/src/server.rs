@@ -1,28 +1,27 @@
-//! The server: its configuration, the approval callback, the listener, and the handle a host
-//! uses to whitelist, blacklist, revoke and shut down.
+//! The server: the listener and the handle a host uses to whitelist, blacklist, revoke and
+//! shut down, with its configuration and the approval callback.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::future::Future;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 
-use crate::auth::{GrantId, GrantInfo, GrantStore, IssueError, Token};
-use crate::frame::DEFAULT_MAX_FRAME_LEN;
-use crate::message::{DisconnectReason, MAX_NOTIFICATION_CHARS, Scope};
+use crate::auth::{GrantId, GrantInfo};
+use crate::message::DisconnectReason;
 use crate::permission::Permissions;
 use crate::session::{self, Admission, TcpWire};
 use crate::source::StateSource;
 use crate::store::{MemoryStore, Store, StoreError};
 use crate::websocket;
 
-/// The port the server listens on unless told otherwise.
-pub const DEFAULT_PORT: u16 = 13381;
+pub use crate::approval::{Approval, ApprovalRequest, Approver};
+pub use crate::config::{DEFAULT_PORT, ServerConfig};
+use crate::registry::{Registry, Shared};
+pub use crate::registry::{SessionId, SessionInfo};
 
 /// How long [`ApiServer::serve`] waits for sessions to say goodbye after a shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -30,122 +29,6 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 /// Refused connections being answered at once; beyond it they are closed without a word.
 const MAX_REFUSALS: usize = 16;
-
-/// What the server accepts and how long it waits.
-#[derive(Clone, Debug)]
-pub struct ServerConfig {
-    /// Where to listen. Default `127.0.0.1:13381`.
-    pub listen: SocketAddr,
-    /// Whether an address other than loopback may be used. Default `false`: the API has no
-    /// transport encryption and is meant for applications on the same machine.
-    pub allow_non_loopback: bool,
-    /// Largest frame payload accepted and sent. Default 64 KiB.
-    pub max_frame_len: u32,
-    /// Time from connecting to sending the `auth` request; a connection silent that long
-    /// is closed. Default 5 s.
-    pub auth_timeout: Duration,
-    /// Time the approval callback has to answer; silence is a denial. Default 60 s.
-    pub approval_timeout: Duration,
-    /// Notifications a session may send at once. Default 3.
-    pub notification_burst: u32,
-    /// Time in which a session regains one notification. Default 5 s.
-    pub notification_interval: Duration,
-    /// Longest notification text, in characters, after trimming; longer ones are answered
-    /// `invalid_request`. Default [`MAX_NOTIFICATION_CHARS`] (500).
-    pub max_notification_chars: usize,
-    /// Connections not yet authenticated (including those whose player is being asked).
-    /// Default 8. Over it, a connection is admitted only with a valid token (see
-    /// [`overflow_auth_timeout`](Self::overflow_auth_timeout)).
-    pub max_pending: usize,
-    /// Time a connection over [`max_pending`](Self::max_pending) has to authenticate with a
-    /// valid token; otherwise it gets `too_many_connections`. At most `max_pending` such
-    /// connections wait at once: a newer one takes the place of the oldest, which gets
-    /// `too_many_connections` at once. Default 1 s.
-    pub overflow_auth_timeout: Duration,
-    /// Where to serve the WebSocket endpoint for browser overlays, if anywhere (default
-    /// none). Loopback only unless [`allow_non_loopback`](Self::allow_non_loopback).
-    pub ws_listen: Option<SocketAddr>,
-    /// Origins (`scheme://host[:port]`, compared without regard to ASCII case) whose pages
-    /// may open the WebSocket endpoint. A handshake with another `Origin` is refused with
-    /// HTTP 403; one without `Origin` (a native application) is allowed. Default empty.
-    pub ws_allowed_origins: Vec<String>,
-    /// Shortest time between two pushes of one kind to one session; changes within it are
-    /// coalesced, the latest state going out when it ends. Default 50 ms.
-    pub push_interval: Duration,
-    /// Authenticated sessions at once; unauthenticated connections never count here.
-    /// Default 64.
-    pub max_sessions: usize,
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        Self {
-            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT),
-            allow_non_loopback: false,
-            max_frame_len: DEFAULT_MAX_FRAME_LEN,
-            auth_timeout: Duration::from_secs(5),
-            approval_timeout: Duration::from_secs(60),
-            notification_burst: 3,
-            notification_interval: Duration::from_secs(5),
-            max_notification_chars: MAX_NOTIFICATION_CHARS,
-            max_pending: 8,
-            overflow_auth_timeout: Duration::from_secs(1),
-            max_sessions: 64,
-            push_interval: Duration::from_millis(50),
-            ws_listen: None,
-            ws_allowed_origins: Vec::new(),
-        }
-    }
-}
-
-/// What the player is asked to approve.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApprovalRequest {
-    /// The application's self-declared name.
-    pub application: String,
-    /// Its self-declared description.
-    pub description: String,
-    /// The permissions it asks for.
-    pub permissions: Permissions,
-    /// The scope it asks for.
-    pub scope: Scope,
-    /// The player the grant would be bound to (scope `user`).
-    pub username: Option<String>,
-    /// Where it connects from.
-    pub peer: SocketAddr,
-}
-
-/// The player's answer to an [`ApprovalRequest`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Approval {
-    /// Allow it: the application gets a token (`whitelisted`).
-    Approve,
-    /// Refuse it this time (`denied`).
-    Deny,
-    /// The player cannot answer now, for example while playing (`invalid_state`).
-    Busy,
-    /// Refuse it for good: the name is blacklisted (`blacklisted`).
-    Blacklist,
-}
-
-/// The host's approval callback: asks the player, and answers asynchronously.
-///
-/// Any `Fn(ApprovalRequest) -> impl Future<Output = Approval>` closure is one. The server
-/// stops waiting after [`ServerConfig::approval_timeout`] and drops the future.
-pub trait Approver: Send + Sync + 'static {
-    /// Asks the player about `request`.
-    fn approve(&self, request: ApprovalRequest) -> Pin<Box<dyn Future<Output = Approval> + Send + 'static>>;
-}
-
-impl<F, Fut> Approver for F
-where
-    F: Fn(ApprovalRequest) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Approval> + Send + 'static,
-{
-    fn approve(&self, request: ApprovalRequest) -> Pin<Box<dyn Future<Output = Approval> + Send + 'static>> {
-        Box::pin(self(request))
-    }
-}
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -164,152 +47,6 @@ pub enum ServerError {
         /// The failure.
         source: std::io::Error,
     },
-}
-
-/// Names one authenticated connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SessionId(pub u64);
-
-/// An authenticated connection, as a host lists it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SessionInfo {
-    /// The session's id.
-    pub id: SessionId,
-    /// The application's self-declared name.
-    pub application: String,
-    /// The permissions the session holds.
-    pub permissions: Permissions,
-    /// The grant it authenticated with.
-    pub grant: GrantId,
-    /// Where it connects from.
-    pub peer: SocketAddr,
-}
-
-/// What every session and the handle share.
-pub(crate) struct Shared {
-    pub(crate) config: ServerConfig,
-    pub(crate) source: Arc<dyn StateSource>,
-    pub(crate) approver: Box<dyn Approver>,
-    registry: Mutex<Registry>,
-    /// The budget of authenticated sessions.
-    pub(crate) sessions: Arc<Semaphore>,
-    /// Bumped whenever a session may have to go: a revoke, a blacklisting, a shutdown.
-    control: watch::Sender<u64>,
-}
-
-/// The server's mutable records; never locked across an await. Every change to grants,
-/// whitelist and blacklist is written through to the [`Store`].
-pub(crate) struct Registry {
-    pub(crate) grants: GrantStore,
-    pub(crate) whitelist: HashMap<String, Permissions>,
-    pub(crate) blacklist: HashSet<String>,
-    pub(crate) shutdown: Option<DisconnectReason>,
-    sessions: BTreeMap<SessionId, SessionInfo>,
-    next_session: u64,
-    store: Arc<dyn Store>,
-    store_error: Option<String>,
-}
-
-impl Registry {
-    fn load(store: Arc<dyn Store>) -> Result<Self, StoreError> {
-        let stored = store.load()?;
-        Ok(Self {
-            grants: GrantStore::from_stored(stored.grants, stored.last_grant_id),
-            whitelist: stored.whitelist.into_iter().collect(),
-            blacklist: stored.blacklist.into_iter().collect(),
-            shutdown: None,
-            sessions: BTreeMap::new(),
-            next_session: 0,
-            store,
-            store_error: None,
-        })
-    }
-
-    /// Remembers a failed write; memory keeps the change.
-    fn stored(&mut self, written: Result<(), StoreError>) {
-        if let Err(error) = written {
-            self.store_error = Some(error.to_string());
-        }
-    }
-
-    /// Blacklists `application`: its grants go and its whitelisting with them.
-    pub(crate) fn blacklist(&mut self, application: &str) {
-        self.blacklist.insert(application.to_owned());
-        self.whitelist.remove(application);
-        self.grants.revoke_application(application);
-        let written = self.store.blacklist(application);
-        self.stored(written);
-    }
-
-    /// Issues a grant, replacing `replacing`, in memory and in the store: both or neither.
-    pub(crate) fn issue(
-        &mut self,
-        application: &str,
-        scope: Scope,
-        username: Option<&str>,
-        permissions: Permissions,
-        replacing: Option<GrantId>,
-    ) -> Result<(GrantId, Token), IssueError> {
-        let (id, token) = self.grants.issue(application, scope, username, permissions)?;
-        let record = self.grants.stored(id).expect("the grant just issued");
-        if let Err(error) = self.store.put_grant(&record, replacing) {
-            self.grants.revoke(id);
-            self.store_error = Some(error.to_string());
-            return Err(IssueError::Store(error.to_string()));
-        }
-        if let Some(old) = replacing {
-            self.grants.revoke(old);
-        }
-        Ok((id, token))
-    }
-
-    /// Why a session of `application` on `grant` must end now, if it must.
-    pub(crate) fn disconnect_reason(&self, application: &str, grant: GrantId) -> Option<DisconnectReason> {
-        if let Some(reason) = self.shutdown {
-            Some(reason)
-        } else if self.blacklist.contains(application) {
-            Some(DisconnectReason::Blacklisted)
-        } else if !self.grants.contains(grant) {
-            Some(DisconnectReason::Revoked)
-        } else {
-            None
-        }
-    }
-}
-
-impl Shared {
-    pub(crate) fn registry(&self) -> MutexGuard<'_, Registry> {
-        self.registry.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(crate) fn control(&self) -> watch::Receiver<u64> {
-        self.control.subscribe()
-    }
-
-    pub(crate) fn wake_sessions(&self) {
-        self.control.send_modify(|generation| *generation = generation.wrapping_add(1));
-    }
-
-    /// Records a newly authenticated session; the guard forgets it when dropped.
-    pub(crate) fn register(self: &Arc<Self>, info: impl FnOnce(SessionId) -> SessionInfo) -> SessionGuard {
-        let mut registry = self.registry();
-        registry.next_session += 1;
-        let id = SessionId(registry.next_session);
-        registry.sessions.insert(id, info(id));
-        SessionGuard { shared: Arc::clone(self), id }
-    }
-}
-
-/// Removes a session from the registry when the session ends, however it ends.
-pub(crate) struct SessionGuard {
-    shared: Arc<Shared>,
-    id: SessionId,
-}
-
-impl Drop for SessionGuard {
-    fn drop(&mut self) {
-        self.shared.registry().sessions.remove(&self.id);
-    }
 }
 
 /// A bound server, ready to [`serve`](Self::serve).

@@ -12,15 +12,16 @@ use tokio::net::TcpStream;
 use tokio::sync::{Notify, OwnedSemaphorePermit, broadcast, watch};
 use tokio::time::Instant;
 
-use crate::auth::{GrantId, IssueError, Token};
+use crate::approval::{Approval, ApprovalRequest};
+use crate::auth::{GrantId, IssueError, Scope, Token};
 use crate::frame::{FrameCodec, FrameError};
 use crate::message::{
     AuthRequest, AuthResponse, AuthState, ClientMessage, Disconnect, DisconnectReason, ErrorKind, EventKind,
-    EventList, ParseError, Scope, ServerMessage,
+    EventList, ParseError, ServerMessage,
 };
 use crate::permission::{Permissions, RequestKind};
 use crate::rate_limit::RateLimiter;
-use crate::server::{Approval, ApprovalRequest, Registry, SessionGuard, SessionInfo, Shared};
+use crate::registry::{Registry, SessionGuard, SessionInfo, Shared};
 use crate::source::Interaction;
 use crate::transport::FramedStream;
 

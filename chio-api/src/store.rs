@@ -12,8 +12,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::auth::Scope;
 use crate::auth::{GrantId, GrantInfo, TokenHash};
-use crate::message::Scope;
 use crate::permission::Permissions;
 
 /// A grant as stored: what it allows, and its token's hash (never the token).

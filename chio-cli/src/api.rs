@@ -12,9 +12,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chio_api::auth::Scope;
 use chio_api::auth::Token;
 use chio_api::client::{ApiClient, ClientError};
-use chio_api::message::{AuthRequest, AuthState, DisconnectReason, EventKind, Scope, ServerMessage};
+use chio_api::message::{AuthRequest, AuthState, DisconnectReason, EventKind, ServerMessage};
 use chio_api::permission::Permissions;
 use chio_api::server::{
     ApiServer, Approval, ApprovalRequest, Approver, ServerConfig, SessionId, SessionInfo,

@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use chio_packets::build::OLDEST_BUILD;
-use chio_packets::version::ClientVersion;
+use chio_packets::login::version::ClientVersion;
 use chio_packets::{Context, Direction};
 
 /// A client build given as a number (`20140127`, `b282`) or a version string

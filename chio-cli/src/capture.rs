@@ -6,7 +6,7 @@ use std::io::{self, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use chio_packets::wire::Strictness;
 use chio_packets::{Context, FromClient, FromServer};
 use chio_proxy::capture::{self, Dir, Kind, Record, Session, Transport};
@@ -45,11 +45,11 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Session>, String> {
 pub(crate) fn decode(path: &Path, only: Option<u64>, dir: CaptureDir, strictness: Strictness) -> ExitCode {
     let sessions = match read(path) {
         Ok(sessions) => sessions,
-        Err(message) => return crate::fail("decode", &message),
+        Err(message) => return crate::output::fail("decode", &message),
     };
     if let Some(id) = only.filter(|id| !sessions.iter().any(|s| s.id == *id)) {
         let known: Vec<String> = sessions.iter().map(|s| s.id.to_string()).collect();
-        return crate::fail(
+        return crate::output::fail(
             "decode",
             &format!("no session {id} in the capture (sessions: {})", known.join(", ")),
         );
@@ -60,7 +60,7 @@ pub(crate) fn decode(path: &Path, only: Option<u64>, dir: CaptureDir, strictness
         let (lines, errors) = decode_session(session, dir, strictness);
         for line in lines {
             if let Err(error) = out.write_all(line.text.as_bytes()).and_then(|()| out.write_all(b"\n")) {
-                return crate::output_failed(&error);
+                return crate::output::output_failed(&error);
             }
         }
         for error in errors {
@@ -69,7 +69,7 @@ pub(crate) fn decode(path: &Path, only: Option<u64>, dir: CaptureDir, strictness
         }
     }
     if let Err(error) = out.flush() {
-        return crate::output_failed(&error);
+        return crate::output::output_failed(&error);
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

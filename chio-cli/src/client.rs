@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chio_client::{Client, ClientConfig, ClientError, Transport, command};
 use chio_packets::events::client::ClientEvent;
-use chio_packets::version::ClientVersion;
+use chio_packets::login::version::ClientVersion;
 use chio_packets::{Context, Direction, ServerPacket};
 use serde::Serialize;
 use serde_json::Value;
@@ -72,12 +72,12 @@ enum TransportArg {
 pub(crate) fn client(args: &ClientArgs) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
-        Err(error) => return crate::fail("client", &format!("starting the runtime: {error}")),
+        Err(error) => return crate::output::fail("client", &format!("starting the runtime: {error}")),
     };
     match runtime.block_on(run(args)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Output(error)) => crate::output_failed(&error),
-        Err(Failure::Message(message)) => crate::fail("client", &message),
+        Err(Failure::Output(error)) => crate::output::output_failed(&error),
+        Err(Failure::Message(message)) => crate::output::fail("client", &message),
     }
 }
 

@@ -74,7 +74,7 @@ pub(crate) fn builds(args: &BuildsArgs) -> ExitCode {
         protocol: u8,
         summary: &'static str,
     }
-    crate::print(|out| {
+    crate::output::print(|out| {
         for Revision { build, protocol, summary } in REVISIONS.iter().copied() {
             if args.json {
                 serde_json::to_writer(&mut *out, &Line { build, protocol, summary })
@@ -95,7 +95,7 @@ pub(crate) fn packets(args: &PacketsArgs) -> ExitCode {
         Some(from) => vec![from.direction()],
         None => vec![Direction::ServerToClient, Direction::ClientToServer],
     };
-    crate::print(|out| {
+    crate::output::print(|out| {
         if !args.json {
             writeln!(out, "b{}: protocol {}, {} match slots", ctx.build(), ctx.protocol(), ctx.slots())?;
         }
@@ -314,7 +314,7 @@ fn described(field: &FieldRow) -> String {
 /// Runs `chio diff`.
 pub(crate) fn diff_command(args: &DiffArgs) -> ExitCode {
     let result = diff(args.a.context(), args.b.context());
-    crate::print(|out| {
+    crate::output::print(|out| {
         if args.json {
             serde_json::to_writer(&mut *out, &result).map_err(io::Error::other)?;
             writeln!(out)

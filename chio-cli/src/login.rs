@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use serde::Serialize;
 
 use crate::args;
@@ -37,16 +37,16 @@ struct Parsed<'a> {
 pub(crate) fn login(args: &LoginArgs) -> ExitCode {
     let body = match args::read_input(args.file.as_ref()) {
         Ok(body) => body,
-        Err(message) => return crate::fail("login", &message),
+        Err(message) => return crate::output::fail("login", &message),
     };
     let request = match LoginRequest::parse(&body) {
         Ok(request) => request,
-        Err(error) => return crate::fail("login", &error.to_string()),
+        Err(error) => return crate::output::fail("login", &error.to_string()),
     };
     let ctx = request.context();
     let parsed =
         Parsed { request, build: ctx.build(), protocol: ctx.protocol(), revision: ctx.revision().build };
-    crate::print(|out| {
+    crate::output::print(|out| {
         serde_json::to_writer(&mut *out, &parsed).map_err(io::Error::other)?;
         writeln!(out)
     })

@@ -8,13 +8,13 @@ mod client;
 mod explore;
 mod layouts;
 mod login;
+mod output;
 mod proxy;
 mod reference;
 mod replay;
 mod serve;
 mod traffic;
 
-use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -81,29 +81,5 @@ fn main() -> ExitCode {
         Command::Client(args) => client::client(args),
         Command::Replay(args) => replay::replay(args),
         Command::Proxy(args) => proxy::proxy(args),
-    }
-}
-
-/// Reports bad input of `command` on standard error: exit status 1.
-fn fail(command: &str, message: &str) -> ExitCode {
-    eprintln!("chio {command}: {message}");
-    ExitCode::FAILURE
-}
-
-/// Standard output failed. A closed pipe (`chio ... | head`) is not an error worth a
-/// message; anything else is.
-fn output_failed(error: &io::Error) -> ExitCode {
-    if error.kind() != io::ErrorKind::BrokenPipe {
-        eprintln!("chio: writing the output: {error}");
-    }
-    ExitCode::FAILURE
-}
-
-/// Runs `write` on buffered standard output.
-fn print(write: impl FnOnce(&mut BufWriter<io::StdoutLock<'static>>) -> io::Result<()>) -> ExitCode {
-    let mut out = BufWriter::new(io::stdout().lock());
-    match write(&mut out).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => output_failed(&error),
     }
 }

@@ -15,7 +15,7 @@ use chio_proxy::proxy::{Proxy, ProxyConfig, shared_capture};
 use chio_proxy::tap::{FanOut, Injector, Tap};
 
 use crate::api::{ApproveMode, DemoApprover, grant_store};
-use crate::fail;
+use crate::output::fail;
 
 /// The TCP address listened on when `--upstream-tcp` is given without `--listen-tcp`.
 const DEFAULT_LISTEN_TCP: &str = "127.0.0.1:13382";

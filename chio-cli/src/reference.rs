@@ -27,7 +27,7 @@ pub(crate) struct ReferenceArgs {}
 /// Runs `chio reference`.
 pub(crate) fn reference(_: &ReferenceArgs) -> ExitCode {
     let document = generate();
-    crate::print(|out| out.write_all(document.as_bytes()))
+    crate::output::print(|out| out.write_all(document.as_bytes()))
 }
 
 /// The whole document.

@@ -139,7 +139,7 @@ pub(crate) fn replay(args: &ReplayArgs) -> ExitCode {
         outcome.packets.len(),
         differences.len()
     );
-    let status = crate::print(|out| {
+    let status = crate::output::print(|out| {
         use std::io::Write;
         for difference in &differences {
             writeln!(out, "{difference}")?;

@@ -12,7 +12,7 @@ use chio_server::server::{DEFAULT_HTTP_ADDR, DEFAULT_TCP_ADDR, Hooks, Server, Se
 use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
 use md5::{Digest, Md5};
 
-use crate::fail;
+use crate::output::fail;
 
 /// The arguments of `chio serve`.
 #[derive(clap::Args, Debug)]

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use chio_packets::catalog::{self, PacketInfo};
 use chio_packets::frame::{self, Compression, Header, HeaderFormat};
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use chio_packets::wire::{Decoded, Strictness};
 use chio_packets::{
     BufMut, Context, DecodeError, Direction, Encode, EncodeError, Frame, FromClient, FromServer,
@@ -226,7 +226,7 @@ pub(crate) fn decode(args: &DecodeArgs) -> ExitCode {
         return crate::capture::decode(path, args.session, args.dir, strictness);
     }
     let (Some(build), Some(from)) = (args.build, args.from) else {
-        return crate::fail("decode", "--build and --from are needed (or --capture)");
+        return crate::output::fail("decode", "--build and --from are needed (or --capture)");
     };
     let input = match args::read_input(args.file.as_ref()) {
         Ok(input) if args.hex => args::unhex(&input),
@@ -234,7 +234,7 @@ pub(crate) fn decode(args: &DecodeArgs) -> ExitCode {
     };
     let input = match input {
         Ok(input) => input,
-        Err(message) => return crate::fail("decode", &message),
+        Err(message) => return crate::output::fail("decode", &message),
     };
     let result = match from {
         From::Server => decode_stream::<FromServer>(&input, build, args),
@@ -242,8 +242,8 @@ pub(crate) fn decode(args: &DecodeArgs) -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Output(error)) => crate::output_failed(&error),
-        Err(Failure::Input(message)) => crate::fail("decode", &message),
+        Err(Failure::Output(error)) => crate::output::output_failed(&error),
+        Err(Failure::Input(message)) => crate::output::fail("decode", &message),
     }
 }
 
@@ -469,10 +469,10 @@ fn field_path(error: &DecodeError) -> String {
 pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
     let input = match args::read_input(args.file.as_ref()) {
         Ok(input) => input,
-        Err(message) => return crate::fail("encode", &message),
+        Err(message) => return crate::output::fail("encode", &message),
     };
     let Ok(text) = std::str::from_utf8(&input) else {
-        return crate::fail("encode", "the input is not UTF-8 text");
+        return crate::output::fail("encode", "the input is not UTF-8 text");
     };
     let result = match args.from {
         From::Server => encode_lines::<FromServer>(text, args),
@@ -480,8 +480,8 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Output(error)) => crate::output_failed(&error),
-        Err(Failure::Input(message)) => crate::fail("encode", &message),
+        Err(Failure::Output(error)) => crate::output::output_failed(&error),
+        Err(Failure::Input(message)) => crate::output::fail("encode", &message),
     }
 }
 

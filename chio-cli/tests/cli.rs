@@ -103,7 +103,7 @@ fn decode_then_encode_gives_back_every_fixture_stream() {
         unreadable += bad.len();
         packets += round_trip(&chio_tests::frame_stream(build, &readable), build, "server");
     }
-    // Every packet the reference recorded for the 75 revisions.
+    // Every packet the reference recorded for the revisions.
     assert_eq!((packets, unreadable), (4_977 - 35, 35));
 }
 

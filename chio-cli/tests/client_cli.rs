@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chio_packets::events::client::ClientEvent;
 use chio_packets::events::{LoginResult, ServerEvent};
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use chio_packets::wire::{Decoded, PacketDecoder};
 use chio_packets::{Context, FromClient};
 use serde_json::Value;

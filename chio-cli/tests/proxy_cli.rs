@@ -112,8 +112,9 @@ fn start_proxy(args: &[&str]) -> (Running, Receiver<String>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_proxy_serves_the_client_api_from_the_traffic() {
+    use chio_api::auth::Scope;
     use chio_api::client::ApiClient;
-    use chio_api::message::{AuthRequest, AuthState, Scope};
+    use chio_api::message::{AuthRequest, AuthState};
     use chio_api::permission::Permissions;
 
     let server = Loopback::in_memory().await;

@@ -49,8 +49,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use chio_packets::events::client::{ClientEvent, ClientEventError};
-use chio_packets::login_request::{ClientHashes, LoginRequest};
-use chio_packets::version::ClientVersion;
+use chio_packets::login::request::{ClientHashes, LoginRequest};
+use chio_packets::login::version::ClientVersion;
 use chio_packets::wire::{Decoded, PacketDecoder};
 use chio_packets::{ClientPacket, Context, DecodeError, EncodeError, Frame, FromServer, ServerPacket};
 use chio_server::era::ClientPolicy;

@@ -289,6 +289,9 @@ pub struct BanchoIrcQuit<'a>(pub Cow<'a, str>);
 #[bancho(id = 0xFFFF, from = server, name = "BanchoIrcJoin", until = 1788)]
 pub struct BanchoIrcJoin<'a>(pub Cow<'a, str>);
 
+// The derive takes the id as a literal; the legacy id is stated in `ids`.
+const _: () = assert!(<BanchoIrcJoin<'static> as crate::Packet>::ID == crate::ids::IRC_JOIN);
+
 /// "Zallius' eyes have awoken" (id 105, from b20140731): a message the client shows in
 /// its RTX easter egg.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, BanchoPacket)]

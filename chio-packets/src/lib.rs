@@ -46,7 +46,8 @@
 //! - **A server** reads [`FromClient`] packets and writes [`FromServer`] ones. Describe
 //!   what happens with [`events::ServerEvent`] and let it write the packets each client's
 //!   build understands (`chio-server` builds the rest: transports, sessions, broadcast).
-//!   [`login_request`] parses the login body, [`version`] the client's version string.
+//!   [`login::request`] parses the login body, [`login::version`] the client's version
+//!   string.
 //! - **A bot, test client or proxy** reads [`FromServer`] packets and writes
 //!   [`FromClient`] ones, as a real client writes them (empty strings as `0b 00`);
 //!   [`events::client`] turns client packets into what the client meant and back. In
@@ -103,12 +104,24 @@
 //!
 //! # Map
 //!
-//! Packets are grouped by domain: [`login`], [`presence`], [`chat`], [`spectating`],
-//! [`multiplayer`], [`beatmaps`] and [`session`] (pings, friends, server notices and
-//! other small packets); [`types`] holds the enums and flag sets they share, [`ids`]
-//! the packet id of each build. Packet structs carry the reference's packet names
-//! (`BanchoUserStats`, `OsuMessage`); payload types have plain names (`Match`,
-//! `Message`). The derive attributes are documented in [`attributes`].
+//! The modules fall in three groups.
+//!
+//! **Packets**, grouped by domain: [`login`] (the login packets, the plain-text
+//! [`login::request`] and the [`login::version`] string), [`presence`] (status,
+//! statistics, and the user-quit packets of every era), [`chat`], [`spectating`],
+//! [`multiplayer`], [`beatmaps`] and [`session`] (pings, friends, server notices and other
+//! small packets); [`types`] holds the enums and flag sets they share, [`country`] the
+//! country codes. Packet structs carry the reference's packet names (`BanchoUserStats`,
+//! `OsuMessage`); payload types have plain names (`Match`, `Message`). Above them,
+//! [`events`] says what happens and writes the packets each build understands.
+//!
+//! **Wire**: [`wire`] (frames, readers, [`PacketDecoder`], [`PacketEncoder`]), [`frame`]
+//! (headers and compression per era), [`ids`] (the packet id of each build), [`build`]
+//! (the revision table), [`primitives`] and the [`Context`] every read and write takes.
+//!
+//! **Tools**: [`catalog`] (every packet type, by name, id and build, and the packet enums),
+//! [`layout`] (the layouts of [`Describe`]), `json` (packets as JSON, feature `serde`)
+//! and [`attributes`] (the derive attributes).
 
 // Lets the derives' generated paths (`::chio_packets::...`) resolve inside this crate too.
 extern crate self as chio_packets;
@@ -130,7 +143,6 @@ pub mod events;
 #[cfg(feature = "serde")]
 pub mod json;
 pub mod login;
-pub mod login_request;
 pub mod multiplayer;
 pub mod presence;
 #[cfg(feature = "serde")]

@@ -458,32 +458,51 @@ pub mod slot_codec {
     }
 }
 
-macro_rules! match_packets {
-    ($($(#[$doc:meta])* $name:ident = $id:literal, $from:ident, since = $since:literal $(, until = $until:literal)?;)*) => {$(
-        $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, BanchoPacket)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[bancho(id = $id, from = $from, since = $since $(, until = $until)?)]
-        pub struct $name<'a>(pub Match<'a>);
-    )*};
-}
+/// A match changed (lobby and room).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 26, from = server, since = 298)]
+pub struct BanchoMatchUpdate<'a>(pub Match<'a>);
 
-match_packets! {
-    /// A match changed (lobby and room).
-    BanchoMatchUpdate = 26, server, since = 298;
-    /// A match was created (lobby).
-    BanchoMatchNew = 27, server, since = 298;
-    /// The client joined a match.
-    BanchoMatchJoinSuccess = 36, server, since = 298;
-    /// The client creates a match.
-    OsuMatchCreate = 31, client, since = 298;
-    /// The host changes the match settings.
-    OsuMatchChangeSettings = 41, client, since = 298;
-    /// The host changes the password (the whole match is sent).
-    OsuMatchChangePassword = 90, client, since = 20120703;
-    /// The host picks another map (b323–b339 only; wire id 50, then 51).
-    OsuMatchChangeBeatmap = 65534, client, since = 323, until = 340;
-}
+/// A match was created (lobby).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 27, from = server, since = 298)]
+pub struct BanchoMatchNew<'a>(pub Match<'a>);
+
+/// The client joined a match.
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 36, from = server, since = 298)]
+pub struct BanchoMatchJoinSuccess<'a>(pub Match<'a>);
+
+/// The client creates a match.
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 31, from = client, since = 298)]
+pub struct OsuMatchCreate<'a>(pub Match<'a>);
+
+/// The host changes the match settings.
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 41, from = client, since = 298)]
+pub struct OsuMatchChangeSettings<'a>(pub Match<'a>);
+
+/// The host changes the password (the whole match is sent).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 90, from = client, since = 20120703)]
+pub struct OsuMatchChangePassword<'a>(pub Match<'a>);
+
+/// The host picks another map (b323–b339 only; wire id 50, then 51).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 0xFFFE, from = client, since = 323, until = 340)]
+pub struct OsuMatchChangeBeatmap<'a>(pub Match<'a>);
+
+// The derive takes the id as a literal; the legacy id is stated in `ids`.
+const _: () =
+    assert!(<OsuMatchChangeBeatmap<'static> as crate::Packet>::ID == crate::ids::MATCH_CHANGE_BEATMAP);
 
 /// The match starts: empty in b312–b333, the whole match from b334.
 #[derive(Clone, Debug, PartialEq, BanchoPacket)]
@@ -497,91 +516,208 @@ pub struct BanchoMatchStart<'a> {
     pub r#match: Match<'a>,
 }
 
-macro_rules! empty_packets {
-    ($($(#[$doc:meta])* $name:ident = $id:literal, $from:ident, since = $since:literal;)*) => {$(
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[bancho(id = $id, from = $from, since = $since)]
-        pub struct $name;
-    )*};
+/// The client leaves the lobby.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 29, from = client, since = 298)]
+pub struct OsuLobbyPart;
+
+/// The client enters the lobby.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 30, from = client, since = 298)]
+pub struct OsuLobbyJoin;
+
+/// The client leaves its match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 33, from = client, since = 298)]
+pub struct OsuMatchPart;
+
+/// Joining a match failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 37, from = server, since = 298)]
+pub struct BanchoMatchJoinFail;
+
+/// The client is ready.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 39, from = client, since = 298)]
+pub struct OsuMatchReady;
+
+/// The host starts the match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 44, from = client, since = 312)]
+pub struct OsuMatchStart;
+
+/// The client finished playing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 49, from = client, since = 312)]
+pub struct OsuMatchComplete;
+
+/// The receiver became the host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 50, from = server, since = 334)]
+pub struct BanchoMatchTransferHost;
+
+/// The client loaded the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 52, from = client, since = 334)]
+pub struct OsuMatchLoadComplete;
+
+/// Every player loaded the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 53, from = server, since = 334)]
+pub struct BanchoMatchAllPlayersLoaded;
+
+/// The client does not have the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 54, from = client, since = 334)]
+pub struct OsuMatchNoBeatmap;
+
+/// The client is no longer ready.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 55, from = client, since = 334)]
+pub struct OsuMatchNotReady;
+
+/// The client failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 56, from = client, since = 334)]
+pub struct OsuMatchFailed;
+
+/// Every player finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 58, from = server, since = 334)]
+pub struct BanchoMatchComplete;
+
+/// The client now has the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 59, from = client, since = 340)]
+pub struct OsuMatchHasBeatmap;
+
+/// The client asks to skip the intro.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 60, from = client, since = 342)]
+pub struct OsuMatchSkipRequest;
+
+/// Every player asked to skip: skip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 61, from = server, since = 342)]
+pub struct BanchoMatchSkip;
+
+/// The client switches team.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 77, from = client, since = 558)]
+pub struct OsuMatchChangeTeam;
+
+/// The match was aborted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 106, from = server, since = 20141104)]
+pub struct BanchoMatchAbort;
+
+/// A match was disbanded (its id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 28, from = server, since = 298)]
+pub struct BanchoMatchDisband {
+    /// The match id.
+    pub match_id: i32,
 }
 
-empty_packets! {
-    /// The client leaves the lobby.
-    OsuLobbyPart = 29, client, since = 298;
-    /// The client enters the lobby.
-    OsuLobbyJoin = 30, client, since = 298;
-    /// The client leaves its match.
-    OsuMatchPart = 33, client, since = 298;
-    /// Joining a match failed.
-    BanchoMatchJoinFail = 37, server, since = 298;
-    /// The client is ready.
-    OsuMatchReady = 39, client, since = 298;
-    /// The host starts the match.
-    OsuMatchStart = 44, client, since = 312;
-    /// The client finished playing.
-    OsuMatchComplete = 49, client, since = 312;
-    /// The receiver became the host.
-    BanchoMatchTransferHost = 50, server, since = 334;
-    /// The client loaded the map.
-    OsuMatchLoadComplete = 52, client, since = 334;
-    /// Every player loaded the map.
-    BanchoMatchAllPlayersLoaded = 53, server, since = 334;
-    /// The client does not have the map.
-    OsuMatchNoBeatmap = 54, client, since = 334;
-    /// The client is no longer ready.
-    OsuMatchNotReady = 55, client, since = 334;
-    /// The client failed.
-    OsuMatchFailed = 56, client, since = 334;
-    /// Every player finished.
-    BanchoMatchComplete = 58, server, since = 334;
-    /// The client now has the map.
-    OsuMatchHasBeatmap = 59, client, since = 340;
-    /// The client asks to skip the intro.
-    OsuMatchSkipRequest = 60, client, since = 342;
-    /// Every player asked to skip: skip.
-    BanchoMatchSkip = 61, server, since = 342;
-    /// The client switches team.
-    OsuMatchChangeTeam = 77, client, since = 558;
-    /// The match was aborted.
-    BanchoMatchAbort = 106, server, since = 20141104;
+/// A user entered the lobby (until the lobby user list was dropped in b20121211).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 34, from = server, since = 298, until = 20121211)]
+pub struct BanchoLobbyJoin {
+    /// The user id.
+    pub user_id: i32,
 }
 
-macro_rules! i32_packets {
-    ($($(#[$doc:meta])* $name:ident($field:ident) = $id:literal, $from:ident, since = $since:literal $(, until = $until:literal)?;)*) => {$(
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[bancho(id = $id, from = $from, since = $since $(, until = $until)?)]
-        pub struct $name {
-            #[doc = concat!("The ", stringify!($field), ".")]
-            pub $field: i32,
-        }
-    )*};
+/// A user left the lobby (until b20121211).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 35, from = server, since = 298, until = 20121211)]
+pub struct BanchoLobbyPart {
+    /// The user id.
+    pub user_id: i32,
 }
 
-i32_packets! {
-    /// A match was disbanded (its id).
-    BanchoMatchDisband(match_id) = 28, server, since = 298;
-    /// A user entered the lobby (until the lobby user list was dropped in b20121211).
-    BanchoLobbyJoin(user_id) = 34, server, since = 298, until = 20121211;
-    /// A user left the lobby (until b20121211).
-    BanchoLobbyPart(user_id) = 35, server, since = 298, until = 20121211;
-    /// The client moves to a slot.
-    OsuMatchChangeSlot(slot_id) = 38, client, since = 298;
-    /// The host locks or unlocks a slot.
-    OsuMatchLock(slot_id) = 40, client, since = 298;
-    /// The player in a slot failed.
-    BanchoMatchPlayerFailed(slot_id) = 57, server, since = 334;
-    /// The host hands the match to the player in a slot.
-    OsuMatchTransferHost(slot_id) = 70, client, since = 402;
-    /// A tournament client asks for a match's state.
-    OsuTournamentMatchInfo(match_id) = 93, client, since = 20121207;
-    /// A tournament client joins a match's chat channel.
-    OsuTournamentJoinMatchChannel(match_id) = 108, client, since = 20151107;
-    /// A tournament client leaves a match's chat channel.
-    OsuTournamentLeaveMatchChannel(match_id) = 109, client, since = 20151107;
+/// The client moves to a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 38, from = client, since = 298)]
+pub struct OsuMatchChangeSlot {
+    /// The slot id.
+    pub slot_id: i32,
+}
+
+/// The host locks or unlocks a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 40, from = client, since = 298)]
+pub struct OsuMatchLock {
+    /// The slot id.
+    pub slot_id: i32,
+}
+
+/// The player in a slot failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 57, from = server, since = 334)]
+pub struct BanchoMatchPlayerFailed {
+    /// The slot id.
+    pub slot_id: i32,
+}
+
+/// The host hands the match to the player in a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 70, from = client, since = 402)]
+pub struct OsuMatchTransferHost {
+    /// The slot id.
+    pub slot_id: i32,
+}
+
+/// A tournament client asks for a match's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 93, from = client, since = 20121207)]
+pub struct OsuTournamentMatchInfo {
+    /// The match id.
+    pub match_id: i32,
+}
+
+/// A tournament client joins a match's chat channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 108, from = client, since = 20151107)]
+pub struct OsuTournamentJoinMatchChannel {
+    /// The match id.
+    pub match_id: i32,
+}
+
+/// A tournament client leaves a match's chat channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 109, from = client, since = 20151107)]
+pub struct OsuTournamentLeaveMatchChannel {
+    /// The match id.
+    pub match_id: i32,
 }
 
 /// The client changes its mods in a match (b334+), as an `i32`.

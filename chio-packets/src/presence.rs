@@ -10,8 +10,8 @@
 //! | b338–b1787 | [`BanchoUserStatsB338`] | [`UserStatsB338`]: a [`Completeness`], then status, statistics, identity |
 //! | b1788+ | [`BanchoUserStats`] | [`UserStats`]: status and statistics; identity went to [`BanchoUserPresence`] |
 //!
-//! The same payloads go out as `BanchoUserQuit` (id 12) before b20121224, see
-//! [`session`](crate::session).
+//! The same payloads go out as [`BanchoUserQuit`] (id 12) before b20121224, one Rust type
+//! per era beside them here.
 
 use std::borrow::Cow;
 
@@ -118,7 +118,6 @@ pub enum Completeness {
 /// | b20120723–b20250305 | as above, plus `i16` pp (protocol ≥ 8) |
 /// | b20250306+ | as above with `u16` pp (a player passed 32,767) |
 ///
-/// [`BanchoUserQuitB1788`]: crate::session::BanchoUserQuitB1788
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default))]
@@ -176,7 +175,6 @@ pub struct BanchoUserStats<'a>(pub UserStats<'a>);
 /// statistics update and renumbers the later actions (digest 5.1); that belongs to the
 /// layer above, as do IRC users, who get a `BanchoIrcJoin` instead.
 ///
-/// [`BanchoUserQuitB282`]: crate::session::BanchoUserQuitB282
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UserStatsB282<'a> {
@@ -225,7 +223,6 @@ pub struct BanchoUserStatsB282<'a>(pub UserStatsB282<'a>);
 /// the action byte as 10; for a new user it sends one full packet and one without. The
 /// fields after `full` hold their defaults when it is not set.
 ///
-/// [`BanchoUserQuitB323`]: crate::session::BanchoUserQuitB323
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default))]
@@ -302,7 +299,6 @@ pub struct BanchoUserStatsB323<'a>(pub UserStatsB323<'a>);
 /// rank above 65,535 cannot be sent before b695 (an error, not a clamp), and the total
 /// score caps the reference applies in b365–b658 belong to the layer above.
 ///
-/// [`BanchoUserQuitB338`]: crate::session::BanchoUserQuitB338
 #[derive(Clone, Debug, PartialEq, BanchoPayload)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default))]
@@ -452,3 +448,74 @@ impl BanchoUserPresence<'_> {
         Ok(u8::try_from(bits).unwrap_or(0) | (u8::from(mode) << 5))
     }
 }
+
+/// Why a user left, in [`BanchoUserQuit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[repr(u8)]
+pub enum QuitState {
+    /// Gone entirely.
+    #[default]
+    Gone = 0,
+    /// Still on osu!, left IRC.
+    OsuRemaining = 1,
+    /// Still on IRC, left osu!.
+    IrcRemaining = 2,
+}
+
+/// A user left (id 12), in the layout of b20121224 and later: the id and a [`QuitState`].
+///
+/// Before b20121224 the packet carries the user's statistics in that era's stats layout
+/// instead, and a client that receives it removes that user:
+///
+/// | builds | packet | payload |
+/// |---|---|---|
+/// | b282–b322 | [`BanchoUserQuitB282`] | [`UserStatsB282`] |
+/// | b323–b337 | [`BanchoUserQuitB323`] | [`UserStatsB323`] |
+/// | b338–b1787 | [`BanchoUserQuitB338`] | [`UserStatsB338`] |
+/// | b1788–b20121223 | [`BanchoUserQuitB1788`] | [`UserStats`] |
+/// | b20121224+ | `BanchoUserQuit` | id and [`QuitState`] |
+///
+/// The reference builds the old payloads by sending, as this packet, the first packet its
+/// stats writer would send for the user (so `Statistics` completeness in b338–b1787, and
+/// in b323–b337 whatever its `full` flag says). It sends nothing for a user still on
+/// osu! ([`QuitState::OsuRemaining`]); for an IRC user before b1788 whose IRC session
+/// remains, the first packet is an IRC join, so the payload is just the name. Those
+/// choices belong to the layer above.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 20121224)]
+pub struct BanchoUserQuit {
+    /// The user's id (raw, as in [`BanchoUserPresenceSingle`](crate::session::BanchoUserPresenceSingle)).
+    pub user_id: i32,
+    /// What the user left.
+    pub state: QuitState,
+}
+
+/// A user left (id 12), b282–b322: their statistics as a [`UserStatsB282`] (see
+/// [`BanchoUserQuit`]).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 12, from = server, name = "BanchoUserQuit", until = 323)]
+pub struct BanchoUserQuitB282<'a>(pub UserStatsB282<'a>);
+
+/// A user left (id 12), b323–b337: their statistics as a [`UserStatsB323`] (see
+/// [`BanchoUserQuit`]).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 323, until = 338)]
+pub struct BanchoUserQuitB323<'a>(pub UserStatsB323<'a>);
+
+/// A user left (id 12), b338–b1787: their statistics as a [`UserStatsB338`] (see
+/// [`BanchoUserQuit`]).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 338, until = 1788)]
+pub struct BanchoUserQuitB338<'a>(pub UserStatsB338<'a>);
+
+/// A user left (id 12), b1788–b20121223: their statistics as a [`UserStats`] (see
+/// [`BanchoUserQuit`]).
+#[derive(Clone, Debug, PartialEq, BanchoPacket)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 1788, until = 20121224)]
+pub struct BanchoUserQuitB1788<'a>(pub UserStats<'a>);

@@ -1,12 +1,11 @@
 //! The small packets of a session: keep-alive, exit, permissions, friends, server
 //! notices and the id-list requests for statistics and presence.
 //!
-//! Server packets are named without the reference's `Bancho` prefix, client packets keep
-//! their `Osu` prefix; [`Packet::NAME`](crate::Packet::NAME) is the reference's name.
+//! Packets carry the reference's names: server packets with its `Bancho` prefix, client
+//! packets with its `Osu` prefix; [`Packet::NAME`](crate::Packet::NAME) is that name.
 
 use std::borrow::Cow;
 
-use crate::presence::{UserStats, UserStatsB282, UserStatsB323, UserStatsB338};
 use crate::types::Permissions;
 use crate::{BanchoEnum, BanchoPacket};
 
@@ -22,20 +21,6 @@ pub enum PresenceFilter {
     All = 1,
     /// Friends only.
     Friends = 2,
-}
-
-/// Why a user left, in [`BanchoUserQuit`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, BanchoEnum)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[repr(u8)]
-pub enum QuitState {
-    /// Gone entirely.
-    #[default]
-    Gone = 0,
-    /// Still on osu!, left IRC.
-    OsuRemaining = 1,
-    /// Still on IRC, left osu!.
-    IrcRemaining = 2,
 }
 
 /// Keep-alive from the server (id 8, every build); the client answers with [`OsuPong`].
@@ -304,60 +289,3 @@ pub struct BanchoUserPresenceBundle {
     #[bancho(count = u16)]
     pub user_ids: Vec<i32>,
 }
-
-/// A user left (id 12), in the layout of b20121224 and later: the id and a [`QuitState`].
-///
-/// Before b20121224 the packet carries the user's statistics in that era's stats layout
-/// instead, and a client that receives it removes that user:
-///
-/// | builds | packet | payload |
-/// |---|---|---|
-/// | b282–b322 | [`BanchoUserQuitB282`] | [`UserStatsB282`] |
-/// | b323–b337 | [`BanchoUserQuitB323`] | [`UserStatsB323`] |
-/// | b338–b1787 | [`BanchoUserQuitB338`] | [`UserStatsB338`] |
-/// | b1788–b20121223 | [`BanchoUserQuitB1788`] | [`UserStats`] |
-/// | b20121224+ | `BanchoUserQuit` | id and [`QuitState`] |
-///
-/// The reference builds the old payloads by sending, as this packet, the first packet its
-/// stats writer would send for the user (so `Statistics` completeness in b338–b1787, and
-/// in b323–b337 whatever its `full` flag says). It sends nothing for a user still on
-/// osu! ([`QuitState::OsuRemaining`]); for an IRC user before b1788 whose IRC session
-/// remains, the first packet is an IRC join, so the payload is just the name. Those
-/// choices belong to the layer above.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, BanchoPacket)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 20121224)]
-pub struct BanchoUserQuit {
-    /// The user's id (raw, as in [`BanchoUserPresenceSingle`]).
-    pub user_id: i32,
-    /// What the user left.
-    pub state: QuitState,
-}
-
-/// A user left (id 12), b282–b322: their statistics as a [`UserStatsB282`] (see
-/// [`BanchoUserQuit`]).
-#[derive(Clone, Debug, PartialEq, BanchoPacket)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 12, from = server, name = "BanchoUserQuit", until = 323)]
-pub struct BanchoUserQuitB282<'a>(pub UserStatsB282<'a>);
-
-/// A user left (id 12), b323–b337: their statistics as a [`UserStatsB323`] (see
-/// [`BanchoUserQuit`]).
-#[derive(Clone, Debug, PartialEq, BanchoPacket)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 323, until = 338)]
-pub struct BanchoUserQuitB323<'a>(pub UserStatsB323<'a>);
-
-/// A user left (id 12), b338–b1787: their statistics as a [`UserStatsB338`] (see
-/// [`BanchoUserQuit`]).
-#[derive(Clone, Debug, PartialEq, BanchoPacket)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 338, until = 1788)]
-pub struct BanchoUserQuitB338<'a>(pub UserStatsB338<'a>);
-
-/// A user left (id 12), b1788–b20121223: their statistics as a [`UserStats`] (see
-/// [`BanchoUserQuit`]).
-#[derive(Clone, Debug, PartialEq, BanchoPacket)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[bancho(id = 12, from = server, name = "BanchoUserQuit", since = 1788, until = 20121224)]
-pub struct BanchoUserQuitB1788<'a>(pub UserStats<'a>);

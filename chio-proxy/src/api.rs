@@ -567,7 +567,7 @@ mod tests {
 
     fn login(name: &str) -> OwnedLogin {
         let body = format!("{name}\n5f4dcc3b5aa765d61d8327deb882cf99\nb{BUILD}|0|0|a:b:c:d:e:|0\n");
-        OwnedLogin::from(chio_packets::login_request::LoginRequest::parse(body.as_bytes()).unwrap())
+        OwnedLogin::from(chio_packets::login::request::LoginRequest::parse(body.as_bytes()).unwrap())
     }
 
     /// Feeds the server event's packets for the build to the tap, as the proxy would.

@@ -22,7 +22,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use chio_packets::wire::PacketDecoder;
 use chio_packets::{Context, FromClient, FromServer, PacketSet};
 use chio_server::outbox::{Outbox, POLL_SOFT_CAP};

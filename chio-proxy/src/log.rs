@@ -23,7 +23,7 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 
 use serde_json::{Map, Value};
 

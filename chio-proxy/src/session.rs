@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use chio_packets::wire::{Decoded, FrameFeeder, PacketDecoder};
 use chio_packets::{
     ClientPacket, Context, DecodeError, Frame, FromClient, FromServer, PacketSet, ServerPacket,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use chio_packets::{Context, FromClient, FromServer};
 use chio_server::outbox::Outbox;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -6,8 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chio_api::auth::Scope;
 use chio_api::client::ApiClient;
-use chio_api::message::{AuthRequest, ClientMessage, EventKind, Scope, ServerMessage};
+use chio_api::message::{AuthRequest, ClientMessage, EventKind, ServerMessage};
 use chio_api::permission::Permissions;
 use chio_api::server::{ApiServer, Approval, ServerConfig as ApiConfig};
 use chio_api::source::SharedState;

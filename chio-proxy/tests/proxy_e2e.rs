@@ -393,7 +393,7 @@ async fn four_eras_chat_spectate_and_play_through_the_proxy_unchanged() {
         assert_eq!(client_side.c2s, server_side.c2s, "{name}: client to server");
         assert_eq!(client_side.s2c, server_side.s2c, "{name}: server to client");
         let session = bench.tap.session_of(name);
-        let login_len = chio_packets::login_request::LoginRequest::body_len(&server_side.c2s).unwrap();
+        let login_len = chio_packets::login::request::LoginRequest::body_len(&server_side.c2s).unwrap();
         let c2s = frames::<FromClient>(ctx, &server_side.c2s[login_len..]);
         let s2c = frames::<FromServer>(ctx, &server_side.s2c);
         assert!(c2s >= 3 && s2c > 3, "{name}: {c2s} and {s2c} frames");

@@ -56,7 +56,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bytes::Bytes;
 use chio_packets::login::BanchoLoginReply;
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use chio_packets::session::BanchoRestart;
 use chio_packets::types::LoginError;
 use chio_packets::wire::PacketEncoder;

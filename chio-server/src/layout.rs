@@ -97,7 +97,7 @@ pub(crate) mod fixtures {
     use chio_packets::multiplayer::{
         Match, MatchSlot, MatchType, ScoringType, SlotStatus, SlotTeam, TeamType,
     };
-    use chio_packets::session::QuitState;
+    use chio_packets::presence::QuitState;
     use chio_packets::types::{LoginError, Mode, Mods, Permissions, Status};
 
     /// A user with everything set, scores high enough to overflow old level displays.

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use chio_packets::Context;
 use chio_packets::build::{NEWEST_BUILD, OLDEST_BUILD};
+use chio_packets::login::version::{ClientVersion, ReleaseStream};
 use chio_packets::types::LoginError;
-use chio_packets::version::{ClientVersion, ReleaseStream};
 
 use crate::storage::{Account, Storage, StorageError};
 use crate::tcp_login::OwnedLogin;
@@ -27,7 +27,7 @@ pub type BuildOverride = Arc<dyn Fn(&ClientVersion) -> Option<u32> + Send + Sync
 ///
 /// ```
 /// use chio_packets::types::LoginError;
-/// use chio_packets::version::{ClientVersion, ReleaseStream};
+/// use chio_packets::login::version::{ClientVersion, ReleaseStream};
 /// use chio_server::login::VersionPolicy;
 ///
 /// let policy = VersionPolicy::default().with_minimum_build(20130101).with_streams([ReleaseStream::Stable]);
@@ -187,7 +187,7 @@ mod tests {
 
     fn login(name: &str, password: &str) -> OwnedLogin {
         let body = format!("{name}\n{password}\nb20250306|0|0|a:b:c:d:e:|0\n");
-        OwnedLogin::from(chio_packets::login_request::LoginRequest::parse(body.as_bytes()).unwrap())
+        OwnedLogin::from(chio_packets::login::request::LoginRequest::parse(body.as_bytes()).unwrap())
     }
 
     fn storage() -> Arc<dyn Storage> {

@@ -28,8 +28,8 @@
 use std::time::Duration;
 
 use bytes::{Buf, BufMut, BytesMut};
-use chio_packets::login_request::{ClientHashes, LoginRequest, LoginRequestError};
-use chio_packets::version::ClientVersion;
+use chio_packets::login::request::{ClientHashes, LoginRequest, LoginRequestError};
+use chio_packets::login::version::ClientVersion;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The bounds on a TCP login.

@@ -2,7 +2,7 @@
 //! displays to a string that parses to the same version.
 #![no_main]
 
-use chio_packets::version::ClientVersion;
+use chio_packets::login::version::ClientVersion;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! a body that parses to the same request.
 #![no_main]
 
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

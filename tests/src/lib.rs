@@ -12,7 +12,7 @@ pub mod wire_gen;
 pub struct ReadmeDoctests;
 
 /// The packets the reference recorded for `build` (`fixtures/server/<build>.json`, one of
-/// the 75 revisions), in order: wire id and uncompressed payload.
+/// the revisions), in order: wire id and uncompressed payload.
 pub fn fixture_packets(build: u32) -> Vec<departures::Recorded> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/server/{build}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
@@ -274,7 +274,7 @@ pub mod departures {
     use chio_packets::chat::BanchoIrcQuit;
     use chio_packets::events::ServerEvent;
     use chio_packets::ids::wire_id;
-    use chio_packets::session::QuitState;
+    use chio_packets::presence::QuitState;
     use chio_packets::{Context, Encode};
 
     use crate::hex;

@@ -9,6 +9,7 @@
 use chio_packets::beatmaps::{
     BanchoBeatmapInfoReply, BeatmapInfo, OsuBeatmapInfoRequest, Rank, RankedStatus,
 };
+use chio_packets::presence::{BanchoUserQuit, QuitState};
 use chio_packets::session::*;
 use chio_packets::types::Permissions;
 use chio_packets::{Context, Decode, Direction, Encode, EncodeErrorKind, Packet};

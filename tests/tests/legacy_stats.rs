@@ -10,11 +10,11 @@
 //! `set_protocol_version` has no effect on its writers).
 
 use chio_packets::presence::{
+    BanchoUserQuit, BanchoUserQuitB282, BanchoUserQuitB323, BanchoUserQuitB338, BanchoUserQuitB1788,
+};
+use chio_packets::presence::{
     BanchoUserStats, BanchoUserStatsB282, BanchoUserStatsB323, BanchoUserStatsB338, Completeness, UserStats,
     UserStatsB282, UserStatsB323, UserStatsB338, UserStatus,
-};
-use chio_packets::session::{
-    BanchoUserQuit, BanchoUserQuitB282, BanchoUserQuitB323, BanchoUserQuitB338, BanchoUserQuitB1788,
 };
 use chio_packets::types::{Mode, Mods, Status};
 use chio_packets::{Context, Decode, DecodeErrorKind, Direction, Encode, EncodeErrorKind, Packet};

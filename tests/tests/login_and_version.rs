@@ -1,13 +1,13 @@
 //! The plain-text login request and client version strings, across the eras.
 //!
 //! Bodies are shaped as the clients of each era send them (see the table in
-//! `chio_packets::login_request`); the hashes are made-up MD5 strings of the right form.
+//! `chio_packets::login::request`); the hashes are made-up MD5 strings of the right form.
 
-use chio_packets::login_request::{
+use chio_packets::login::request::{
     ClientHashes, LoginField, LoginRequest, LoginRequestError, LoginRequestErrorKind as Kind, PM_FLAG_BUILD,
     is_md5,
 };
-use chio_packets::version::{ClientVersion, NumberField, ReleaseStream, VersionError};
+use chio_packets::login::version::{ClientVersion, NumberField, ReleaseStream, VersionError};
 use proptest::prelude::*;
 
 const PASSWORD: &str = "5f4dcc3b5aa765d61d8327deb882cf99";

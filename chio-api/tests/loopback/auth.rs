@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use chio_api::message::Scope;
+use chio_api::auth::Scope;
 use chio_api::permission::Permissions;
 use chio_api::server::Approval;
 use serde_json::json;

@@ -2,10 +2,9 @@
 
 use std::sync::Arc;
 
+use chio_api::auth::Scope;
 use chio_api::client::{ApiClient, ClientError};
-use chio_api::message::{
-    AuthRequest, AuthState, DisconnectReason, ErrorKind, EventKind, Scope, ServerMessage,
-};
+use chio_api::message::{AuthRequest, AuthState, DisconnectReason, ErrorKind, EventKind, ServerMessage};
 use chio_api::permission::Permissions;
 use chio_api::server::{ApiServer, Approval};
 use chio_api::sim::{SIM_USERNAME, Simulation};

@@ -20,7 +20,7 @@ use crate::presence::{
     BanchoUserPresence, BanchoUserStats, BanchoUserStatsB282, BanchoUserStatsB323, BanchoUserStatsB338,
     Completeness, UserStats, UserStatsB282, UserStatsB323, UserStatsB338, UserStatus,
 };
-use crate::session::{
+use crate::presence::{
     BanchoUserQuit, BanchoUserQuitB282, BanchoUserQuitB323, BanchoUserQuitB338, BanchoUserQuitB1788,
     QuitState,
 };

@@ -26,7 +26,8 @@ use std::collections::{BTreeMap, HashMap};
 use chio_packets::Packet;
 use chio_packets::events::{Activity, Presence, ServerEvent, Stats, UserInfo};
 use chio_packets::presence::BanchoUserPresence;
-use chio_packets::session::{PresenceFilter, QuitState};
+use chio_packets::presence::QuitState;
+use chio_packets::session::PresenceFilter;
 
 use crate::blocks::friends::Friends;
 use crate::era::ClientPolicy;

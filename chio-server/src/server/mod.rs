@@ -431,7 +431,7 @@ impl Shared {
             token,
             ctx,
             outbox: Outbox::new(self.config.outbox),
-            tournament: login.version.stream == chio_packets::version::ReleaseStream::Tourney,
+            tournament: login.version.stream == chio_packets::login::version::ReleaseStream::Tourney,
         });
         let closed = {
             let mut world = self.world();

@@ -52,8 +52,8 @@
 //! the body. Strings are borrowed from the body.
 //!
 //! ```
-//! use chio_packets::login_request::LoginRequest;
-//! use chio_packets::version::ReleaseStream;
+//! use chio_packets::login::request::LoginRequest;
+//! use chio_packets::login::version::ReleaseStream;
 //!
 //! let body = "peppy\r\n5f4dcc3b5aa765d61d8327deb882cf99\r\n\
 //!             b20250306.1|1|0|0e3f1a7b5d8c2e4f6a9b1c3d5e7f9a2b:runningunderwine:\
@@ -216,7 +216,7 @@ impl<'a> LoginRequest<'a> {
     /// Over TCP the body is followed directly by packets; this finds where it ends.
     ///
     /// ```
-    /// use chio_packets::login_request::LoginRequest;
+    /// use chio_packets::login::request::LoginRequest;
     /// let stream = b"peppy\n5f4dcc3b5aa765d61d8327deb882cf99\nb20120818|0|0|a:b:c:d:e:\n\x04\x00";
     /// let len = LoginRequest::body_len(stream).unwrap();
     /// assert_eq!(&stream[len..], b"\x04\x00");
@@ -300,7 +300,7 @@ impl<'a> ClientHashes<'a> {
     /// `:`. An empty field is `Ok(None)`. Error offsets count from the start of `field`.
     ///
     /// ```
-    /// use chio_packets::login_request::ClientHashes;
+    /// use chio_packets::login::request::ClientHashes;
     /// let h = ClientHashes::parse("e1:00163E5F8C2A.0A0027000001:a3:").unwrap().unwrap();
     /// assert_eq!(h.adapter_list().collect::<Vec<_>>(), ["00163E5F8C2A", "0A0027000001"]);
     /// assert_eq!((h.adapters_md5, h.uninstall_md5), (Some("a3"), None));
@@ -380,7 +380,7 @@ impl fmt::Display for ClientHashes<'_> {
 /// Whether `s` is an MD5 digest in hex: 32 ASCII hex digits, either case.
 ///
 /// ```
-/// use chio_packets::login_request::is_md5;
+/// use chio_packets::login::request::is_md5;
 /// assert!(is_md5("d41d8cd98f00b204e9800998ecf8427e"));
 /// assert!(!is_md5("runningunderwine"));
 /// ```

@@ -1,6 +1,11 @@
-//! Packets of the login exchange.
+//! Logging in: the packets of the login exchange, the plain-text login [`request`] a
+//! client sends before any packet, and the client [`version`] string in its third line.
 
 use crate::BanchoPacket;
+
+pub use chio_core::version;
+
+pub mod request;
 
 /// The server's answer to a login: the user id (positive) or a
 /// [`LoginError`](crate::types::LoginError) value (negative).

@@ -1,0 +1,82 @@
+//! Facts about the protocol that prose states as numbers (the revision count, the packet
+//! and type counts) agree with the tables they come from. Code derives them from the
+//! tables; a new revision or packet fails here until the prose is updated.
+
+use std::path::{Path, PathBuf};
+
+use chio_packets::build::REVISIONS;
+use chio_packets::catalog;
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").to_path_buf()
+}
+
+/// Every `.md` and `.rs` file of the workspace, without build output and recorded data.
+fn prose_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy();
+        if path.is_dir() {
+            if !name.starts_with('.') && !matches!(&*name, "target" | "fixtures" | "snapshots") {
+                prose_files(&path, out);
+            }
+        } else if name.ends_with(".md") || name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The numbers written right before `phrase` (`75 revisions` for `" revisions"`), with
+/// line breaks and comment markers read as spaces.
+fn numbers_before(text: &str, phrase: &str) -> Vec<usize> {
+    let flat = text.replace("\n//!", " ").replace("\n///", " ").replace("\n//", " ").replace('\n', " ");
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut found = Vec::new();
+    for (at, _) in flat.match_indices(phrase) {
+        let digits: String =
+            flat[..at].chars().rev().take_while(|c| c.is_ascii_digit() || *c == ',').collect::<String>();
+        let digits: String = digits.chars().rev().filter(char::is_ascii_digit).collect();
+        if !digits.is_empty() {
+            found.push(digits.parse().unwrap());
+        }
+    }
+    found
+}
+
+#[test]
+fn every_revision_count_in_the_workspace_matches_the_table() {
+    let mut files = Vec::new();
+    prose_files(&root(), &mut files);
+    let mut checked = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for phrase in [" revisions", " builds at which"] {
+            for count in numbers_before(&text, phrase) {
+                assert_eq!(count, REVISIONS.len(), "{}: the revision count", file.display());
+                checked += 1;
+            }
+        }
+    }
+    // The README states it three times, PROTOCOL.md and the revision table once each.
+    assert!(checked >= 5, "{checked}");
+}
+
+#[test]
+fn the_packet_and_type_counts_of_the_docs_match_the_catalog() {
+    let packets = catalog::all().map(|info| info.name).collect::<std::collections::BTreeSet<_>>().len();
+    let types = catalog::all().count();
+    for (file, phrase, expected) in [
+        ("README.md", " packets of the reference", packets),
+        ("README.md", " Rust types", types),
+        ("docs/PROTOCOL.md", " packets carried by", packets),
+        ("docs/PROTOCOL.md", " types. Contents", types),
+    ] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        let found = numbers_before(&text, phrase);
+        assert!(!found.is_empty(), "{file}: no count before {phrase:?}");
+        for count in found {
+            assert_eq!(count, expected, "{file}: the count before {phrase:?}");
+        }
+    }
+}
