@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use chio_client::Transport;
-use chio_client::load::{LoadConfig, LoadReport, Latency, run};
+use chio_client::load::{Latency, LoadConfig, LoadReport, run};
 use chio_packets::Context;
 use chio_packets::build::REVISIONS;
 use chio_server::era::ClientPolicy;
@@ -156,7 +156,8 @@ pub(crate) fn load(args: &LoadArgs) -> ExitCode {
         Err(error) => return crate::fail("load", &format!("starting the runtime: {error}")),
     };
     let report = runtime.block_on(run(config));
-    let code = if report.errors == 0 && report.login_failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+    let code =
+        if report.errors == 0 && report.login_failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     let printed = if args.json {
         crate::print(|out| {
             serde_json::to_writer(&mut *out, &report_json(&report)).map_err(std::io::Error::other)?;
@@ -169,9 +170,10 @@ pub(crate) fn load(args: &LoadArgs) -> ExitCode {
 }
 
 fn latency_json(latency: Option<&Latency>) -> Value {
-    latency.map_or(Value::Null, |l| {
-        json!({ "samples": l.samples, "p50_ms": l.p50_ms, "p99_ms": l.p99_ms, "max_ms": l.max_ms })
-    })
+    latency.map_or(
+        Value::Null,
+        |l| json!({ "samples": l.samples, "p50_ms": l.p50_ms, "p99_ms": l.p99_ms, "max_ms": l.max_ms }),
+    )
 }
 
 fn report_json(report: &LoadReport) -> Value {
@@ -204,7 +206,12 @@ fn report_json(report: &LoadReport) -> Value {
 fn latency_text(latency: Option<&Latency>) -> String {
     latency.map_or_else(
         || "no samples".to_owned(),
-        |l| format!("p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} samples)", l.p50_ms, l.p99_ms, l.max_ms, l.samples),
+        |l| {
+            format!(
+                "p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} samples)",
+                l.p50_ms, l.p99_ms, l.max_ms, l.samples
+            )
+        },
     )
 }
 

@@ -331,7 +331,7 @@ pub async fn run(config: LoadConfig) -> LoadReport {
 /// Whether client `index` of `clients` measures latency: every `clients / samplers`-th
 /// (so spread over the builds used in turn, unless the counts line up).
 fn is_sampler(index: usize, clients: usize, samplers: usize) -> bool {
-    samplers > 0 && index % (clients / samplers).max(1) == 0
+    samplers > 0 && index.is_multiple_of((clients / samplers).max(1))
 }
 
 async fn client_task(index: usize, shared: Arc<Shared>, mut phase: watch::Receiver<Phase>) {
@@ -418,7 +418,7 @@ async fn client_task(index: usize, shared: Arc<Shared>, mut phase: watch::Receiv
             () = tokio::time::sleep_until(next) => {
                 next += period;
                 action += 1;
-                let event = if mix(seed ^ action) % 4 == 0 {
+                let event = if mix(seed ^ action).is_multiple_of(4) {
                     shared.counters.statuses.fetch_add(1, Ordering::Relaxed);
                     ClientEvent::UserStatus(status(action))
                 } else {
@@ -461,7 +461,7 @@ fn spectate_target(shared: &Shared, own: i32, seed: u64) -> Option<i32> {
 
 /// A status every build can send: idle, or playing a map.
 fn status(action: u64) -> Activity<'static> {
-    if action % 2 == 0 {
+    if action.is_multiple_of(2) {
         Activity::default()
     } else {
         Activity {
