@@ -7,6 +7,7 @@ mod capture;
 mod client;
 mod explore;
 mod layouts;
+mod load;
 mod login;
 mod output;
 mod proxy;
@@ -64,6 +65,8 @@ enum Command {
     Replay(replay::ReplayArgs),
     /// A proxy between osu! clients and their server: logs every packet, captures every byte.
     Proxy(proxy::ProxyArgs),
+    /// A load generator: many headless clients of mixed builds chatting, with figures.
+    Load(load::LoadArgs),
 }
 
 fn main() -> ExitCode {
@@ -81,5 +84,6 @@ fn main() -> ExitCode {
         Command::Client(args) => client::client(args),
         Command::Replay(args) => replay::replay(args),
         Command::Proxy(args) => proxy::proxy(args),
+        Command::Load(args) => load::load(args),
     }
 }

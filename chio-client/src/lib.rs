@@ -39,6 +39,7 @@
 
 pub mod command;
 mod http;
+pub mod load;
 mod tcp;
 
 use std::collections::VecDeque;
