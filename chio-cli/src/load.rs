@@ -149,22 +149,22 @@ fn config(args: &LoadArgs) -> Result<LoadConfig, String> {
 pub(crate) fn load(args: &LoadArgs) -> ExitCode {
     let config = match config(args) {
         Ok(config) => config,
-        Err(message) => return crate::fail("load", &message),
+        Err(message) => return crate::output::fail("load", &message),
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
-        Err(error) => return crate::fail("load", &format!("starting the runtime: {error}")),
+        Err(error) => return crate::output::fail("load", &format!("starting the runtime: {error}")),
     };
     let report = runtime.block_on(run(config));
     let code =
         if report.errors == 0 && report.login_failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     let printed = if args.json {
-        crate::print(|out| {
+        crate::output::print(|out| {
             serde_json::to_writer(&mut *out, &report_json(&report)).map_err(std::io::Error::other)?;
             writeln!(out)
         })
     } else {
-        crate::print(|out| out.write_all(report_text(&report).as_bytes()))
+        crate::output::print(|out| out.write_all(report_text(&report).as_bytes()))
     };
     if printed == ExitCode::SUCCESS { code } else { printed }
 }
