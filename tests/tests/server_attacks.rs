@@ -2,6 +2,7 @@
 //! a disconnect, and the clients around it notice nothing.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chio_client::{Client, ClientConfig, ClientError};
@@ -235,4 +236,66 @@ async fn password_guessing_is_throttled_per_name() {
     // Once the failures leave the window, the right password works again.
     tokio::time::sleep(Duration::from_secs(2)).await;
     Client::login(bench.config(1000, "victim")).await.unwrap().logout().await.unwrap();
+}
+
+/// Checks every login after a pause, counting how many run at once.
+struct SlowCounting {
+    inner: chio_server::login::StorageAuthenticator,
+    running: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
+impl chio_server::login::Authenticator for SlowCounting {
+    fn authenticate(
+        &self,
+        login: &chio_server::tcp_login::OwnedLogin,
+    ) -> Result<chio_server::storage::Account, chio_packets::types::LoginError> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = self.running.fetch_add(1, SeqCst) + 1;
+        self.most.fetch_max(now, SeqCst);
+        std::thread::sleep(Duration::from_millis(30));
+        let result = self.inner.authenticate(login);
+        self.running.fetch_sub(1, SeqCst);
+        result
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_flood_checks_passwords_a_few_at_a_time() {
+    let storage = chio_tests::loopback::memory();
+    let auth = Arc::new(SlowCounting {
+        inner: chio_server::login::StorageAuthenticator::new(Arc::clone(&storage), true),
+        running: 0.into(),
+        most: 0.into(),
+    });
+    let config = ServerConfig { concurrent_logins: 2, ..ServerConfig::default() };
+    let server = chio_server::server::Server::builder(config, storage)
+        .authenticator(SharedAuth(Arc::clone(&auth)))
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serving = server.clone();
+    tokio::spawn(async move { serving.serve_tcp(listener).await });
+    let logins = (0..12).map(|i| {
+        let config =
+            ClientConfig::new(1000, format!("flood {i}"), "pw").with_tcp(addr).with_login_timeout(WAIT);
+        tokio::spawn(Client::login(config))
+    });
+    for login in futures_util::future::join_all(logins).await {
+        login.unwrap().unwrap();
+    }
+    assert_eq!(auth.most.load(std::sync::atomic::Ordering::SeqCst), 2, "at most two checks at once");
+}
+
+/// An `Arc`'d authenticator, so the test keeps a handle on its counters.
+struct SharedAuth(Arc<SlowCounting>);
+
+impl chio_server::login::Authenticator for SharedAuth {
+    fn authenticate(
+        &self,
+        login: &chio_server::tcp_login::OwnedLogin,
+    ) -> Result<chio_server::storage::Account, chio_packets::types::LoginError> {
+        self.0.authenticate(login)
+    }
 }

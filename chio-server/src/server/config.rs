@@ -77,6 +77,10 @@ pub struct ServerConfig {
     pub client_policy: fn(Context) -> ClientPolicy,
     /// Failed-login throttling per name and per address.
     pub throttle: ThrottlePolicy,
+    /// How many password checks run at once. Each costs the password policy's memory
+    /// (19 MiB by default), so a login flood must not run them all at once; the others
+    /// wait their turn.
+    pub concurrent_logins: usize,
 }
 
 impl Default for ServerConfig {
@@ -95,6 +99,7 @@ impl Default for ServerConfig {
             write_timeout: Duration::from_secs(30),
             client_policy: ClientPolicy::for_context,
             throttle: ThrottlePolicy::default(),
+            concurrent_logins: std::thread::available_parallelism().map_or(2, |n| n.get()).max(2),
         }
     }
 }

@@ -104,6 +104,8 @@ struct Shared {
     ticking: std::sync::atomic::AtomicBool,
     /// Failed logins per name and address.
     throttle: Mutex<Throttle>,
+    /// Turns for password checks ([`ServerConfig::concurrent_logins`]).
+    login_turns: tokio::sync::Semaphore,
 }
 
 /// How a [`Server`] is put together; from [`Server::builder`].
@@ -163,6 +165,7 @@ impl ServerBuilder {
             .unwrap_or_else(|| Arc::new(StorageAuthenticator::new(Arc::clone(&storage), open_registration)));
         let world = World::new(&config);
         let config_throttle = config.throttle;
+        let config_logins = config.concurrent_logins;
         let (shutdown, _) = watch::channel(false);
         let shared = Shared {
             config,
@@ -177,6 +180,7 @@ impl ServerBuilder {
             polling: Mutex::new(HashMap::new()),
             ticking: std::sync::atomic::AtomicBool::new(false),
             throttle: Mutex::new(Throttle::new(config_throttle)),
+            login_turns: tokio::sync::Semaphore::new(config_logins.max(1)),
         };
         Ok(Server { shared: Arc::new(shared) })
     }
@@ -406,6 +410,10 @@ impl Shared {
             Counters::add(&self.counters.refused, 1);
             return Err(Self::throttled(build, wait));
         }
+        // The semaphore is never closed, so acquiring only waits.
+        let Ok(_turn) = self.login_turns.acquire().await else {
+            return Err(refuse(LoginError::ServerError));
+        };
         let shared = Arc::clone(self);
         let checked = tokio::task::spawn_blocking(move || {
             let account = shared.auth.authenticate(&login)?;
