@@ -22,7 +22,8 @@ use libfuzzer_sys::fuzz_target;
 /// Builds at the eras' edges, or any build.
 fn build(u: &mut Unstructured<'_>) -> Result<u32> {
     const EDGES: [u32; 14] = [
-        282, 294, 320, 338, 489, 1787, 1788, 20120722, 20120723, 20120818, 20121224, 20121225, 20250305, 20250306,
+        282, 294, 320, 338, 489, 1787, 1788, 20120722, 20120723, 20120818, 20121224, 20121225, 20250305,
+        20250306,
     ];
     if u.arbitrary()? { Ok(*u.choose(&EDGES)?) } else { u.int_in_range(OLDEST_BUILD..=NEWEST_BUILD) }
 }
@@ -89,8 +90,10 @@ fuzz_target!(|data: &[u8]| {
         let Ok(packet) = server_packet(&mut u) else { return };
         check::<FromServer>(&packet, ctx);
     } else {
-        let types: Vec<_> =
-            catalog::of_direction(Direction::ClientToServer).iter().filter(|info| info.exists_in(ctx)).collect();
+        let types: Vec<_> = catalog::of_direction(Direction::ClientToServer)
+            .iter()
+            .filter(|info| info.exists_in(ctx))
+            .collect();
         let (Ok(info), Ok(seed)) = (u.choose(&types), u64::arbitrary(&mut u)) else { return };
         let packet = WireGen::new(seed, ctx, info.type_name).packet(info);
         check::<FromClient>(&packet, ctx);

@@ -19,8 +19,11 @@ const MAX_LEN: usize = 512;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, stream)) = data.split_first() else { return };
-    let limits =
-        LoginLimits { max_len: MAX_LEN, timeout: Duration::from_secs(10), redirect: "http://c.fuzz/".to_owned() };
+    let limits = LoginLimits {
+        max_len: MAX_LEN,
+        timeout: Duration::from_secs(10),
+        redirect: "http://c.fuzz/".to_owned(),
+    };
     let mut io = common::Pieces::new(stream, 1 + usize::from(selector & 0x3f), selector & 0x40 != 0);
     let result = common::runtime().block_on(read_login(&mut io, &limits));
     assert!(io.read <= MAX_LEN, "read {} bytes past the limit", io.read);
