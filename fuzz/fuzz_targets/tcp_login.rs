@@ -11,7 +11,7 @@ mod common;
 
 use std::time::Duration;
 
-use chio_packets::login_request::LoginRequest;
+use chio_packets::login::request::LoginRequest;
 use chio_server::tcp_login::{LoginLimits, TcpLoginError, read_login};
 use libfuzzer_sys::fuzz_target;
 
