@@ -231,7 +231,8 @@ fn write_line<W: Write>(out: &mut W, line: &Line) -> io::Result<()> {
     out.flush()
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex, as captures and logs write bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {

@@ -27,7 +27,7 @@ use chio_packets::login::request::LoginRequest;
 
 use serde_json::{Map, Value};
 
-use crate::capture::{Dir, Transport};
+use crate::capture::{Dir, Transport, hex};
 use crate::tap::SessionId;
 
 /// The packet log sink; see the [module documentation](self). Shared by every session.
@@ -92,15 +92,4 @@ pub(crate) fn bad_login_fields(transport: Transport, bytes: &[u8], error: &str) 
     fields.insert("login_error".into(), Value::from(error));
     fields.insert("payload".into(), Value::from(hex(bytes)));
     fields
-}
-
-/// Lowercase hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    out
 }

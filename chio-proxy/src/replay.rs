@@ -27,7 +27,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use crate::capture::{Dir, Kind, Session, Transport};
+use crate::capture::{Dir, Kind, Session, Transport, hex};
 
 /// Where to replay a session.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,10 +176,6 @@ where
         }
     }
     out
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Replays the client's side of `session` against `target` and decodes the answer.

@@ -12,8 +12,8 @@ use chio_packets::{
 };
 use serde_json::{Map, Value};
 
-use crate::capture::{Dir, Kind, Start, Transport};
-use crate::log::{self, hex};
+use crate::capture::{Dir, Kind, Start, Transport, hex};
+use crate::log;
 use crate::proxy::Shared;
 use crate::tap::{SessionId, Tap};
 
