@@ -80,3 +80,47 @@ fn the_packet_and_type_counts_of_the_docs_match_the_catalog() {
         }
     }
 }
+
+/// The Rust packet types `chio-packets` declares with `#[derive(... BanchoPacket ...)]`
+/// (outside doc examples and test modules).
+fn declared_packet_types() -> Vec<String> {
+    let mut files = Vec::new();
+    prose_files(&root().join("chio-packets/src"), &mut files);
+    let mut names = Vec::new();
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "rs")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let mut derived = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[cfg(test)]") {
+                break;
+            }
+            if line.starts_with("//") {
+                continue;
+            }
+            if line.starts_with("#[derive(") && line.contains("BanchoPacket") {
+                derived = true;
+            } else if derived && let Some(rest) = line.strip_prefix("pub struct ") {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                names.push(name);
+                derived = false;
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+/// A packet type that is declared but missing from the catalog (its `packet_enum!` line
+/// forgotten) would never be decoded or listed: every declared type must be there.
+#[test]
+fn every_declared_packet_is_in_the_catalog() {
+    let declared = declared_packet_types();
+    let mut listed: Vec<String> = catalog::all().map(|info| info.type_name.to_owned()).collect();
+    listed.sort();
+    listed.dedup();
+    assert!(declared.len() > 100, "the scan found too few packets: {declared:?}");
+    let missing: Vec<_> = declared.iter().filter(|name| !listed.contains(name)).collect();
+    assert!(missing.is_empty(), "declared but not in the catalog: {missing:?}");
+    let unknown: Vec<_> = listed.iter().filter(|name| !declared.contains(name)).collect();
+    assert!(unknown.is_empty(), "in the catalog but not found declared: {unknown:?}");
+}
