@@ -110,25 +110,47 @@ struct Answer {
     body: Bytes,
 }
 
-impl Connection {
-    fn new(url: &str, config: &ClientConfig) -> Result<Self, ClientError> {
-        let rest = url
-            .strip_prefix("http://")
-            .ok_or_else(|| ClientError::Config(format!("{url:?}: only http:// URLs are supported")))?;
+/// An `http://` URL as a bancho client dials it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpUrl {
+    /// `host:port` to connect to (port 80 when the URL names none).
+    pub addr: String,
+    /// The `Host` header: the URL's authority as written.
+    pub authority: String,
+    /// The request path (`/` when the URL names none).
+    pub path: String,
+}
+
+impl HttpUrl {
+    /// Splits `url`; only `http://` URLs with a host are accepted.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong with the URL, as text.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let rest =
+            url.strip_prefix("http://").ok_or_else(|| format!("{url:?}: only http:// URLs are supported"))?;
         let (authority, path) = match rest.find('/') {
             Some(at) => (&rest[..at], &rest[at..]),
             None => (rest, "/"),
         };
         if authority.is_empty() {
-            return Err(ClientError::Config(format!("{url:?}: no host")));
+            return Err(format!("{url:?}: no host"));
         }
         let has_port = authority.rsplit_once(':').is_some_and(|(_, port)| !port.contains(']'));
         let addr = if has_port { authority.to_owned() } else { format!("{authority}:80") };
+        Ok(Self { addr, authority: authority.to_owned(), path: path.to_owned() })
+    }
+}
+
+impl Connection {
+    fn new(url: &str, config: &ClientConfig) -> Result<Self, ClientError> {
+        let HttpUrl { addr, authority, path } = HttpUrl::parse(url).map_err(ClientError::Config)?;
         let version = config.version.to_string();
         Ok(Self {
             addr,
-            authority: authority.to_owned(),
-            path: path.to_owned(),
+            authority,
+            path,
             version: version.strip_prefix('b').unwrap_or(&version).to_owned(),
             sender: None,
         })

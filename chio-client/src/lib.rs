@@ -39,6 +39,7 @@
 
 pub mod command;
 mod http;
+pub use http::HttpUrl;
 pub mod load;
 mod tcp;
 

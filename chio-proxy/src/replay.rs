@@ -348,22 +348,12 @@ struct HttpTarget {
 
 impl HttpTarget {
     fn new(url: &str, version: &str, timeout: Duration) -> Result<Self, ReplayError> {
-        let rest = url
-            .strip_prefix("http://")
-            .ok_or_else(|| ReplayError::Session(format!("{url:?}: only http:// URLs are supported")))?;
-        let (authority, path) = match rest.find('/') {
-            Some(at) => (&rest[..at], &rest[at..]),
-            None => (rest, "/"),
-        };
-        if authority.is_empty() {
-            return Err(ReplayError::Session(format!("{url:?}: no host")));
-        }
-        let has_port = authority.rsplit_once(':').is_some_and(|(_, port)| !port.contains(']'));
-        let addr = if has_port { authority.to_owned() } else { format!("{authority}:80") };
+        let chio_client::HttpUrl { addr, authority, path } =
+            chio_client::HttpUrl::parse(url).map_err(ReplayError::Session)?;
         Ok(Self {
             addr,
-            authority: authority.to_owned(),
-            path: path.to_owned(),
+            authority,
+            path,
             version: version.strip_prefix('b').unwrap_or(version).to_owned(),
             timeout,
             sender: None,
