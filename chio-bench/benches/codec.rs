@@ -16,7 +16,7 @@ use std::hint::black_box;
 
 use chio_bench::drive;
 use chio_bench::workloads::{self, CHUNK, MODERN_BUILD, OLD_BUILDS, ctx};
-use chio_packets::{FromClient, FromServer};
+use chio_packets::{FromClient, FromServer, PacketEncoder};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn elements(n: usize) -> Throughput {
@@ -40,7 +40,7 @@ fn login_burst(c: &mut Criterion) {
     group.bench_function("chio/encode", |b| {
         b.iter(|| {
             buf.clear();
-            drive::encode::<FromServer>(black_box(&packets), ctx, &mut buf).unwrap();
+            drive::encode::<FromServer>(black_box(&packets), &mut PacketEncoder::new(ctx), &mut buf).unwrap();
             black_box(buf.len())
         })
     });
@@ -83,7 +83,7 @@ fn client_upload(c: &mut Criterion) {
     group.bench_function("chio/encode", |b| {
         b.iter(|| {
             buf.clear();
-            drive::encode::<FromClient>(black_box(&packets), ctx, &mut buf).unwrap();
+            drive::encode::<FromClient>(black_box(&packets), &mut PacketEncoder::new(ctx), &mut buf).unwrap();
             black_box(buf.len())
         })
     });
@@ -109,7 +109,7 @@ fn client_upload(c: &mut Criterion) {
     group.bench_function("chio/encode", |b| {
         b.iter(|| {
             buf.clear();
-            drive::encode::<FromClient>(black_box(&subset), ctx, &mut buf).unwrap();
+            drive::encode::<FromClient>(black_box(&subset), &mut PacketEncoder::new(ctx), &mut buf).unwrap();
             black_box(buf.len())
         })
     });
@@ -154,7 +154,8 @@ fn old_eras(c: &mut Criterion) {
         group.bench_function(format!("b{build}/encode"), |b| {
             b.iter(|| {
                 buf.clear();
-                drive::encode::<FromServer>(black_box(&packets), ctx, &mut buf).unwrap();
+                drive::encode::<FromServer>(black_box(&packets), &mut PacketEncoder::new(ctx), &mut buf)
+                    .unwrap();
                 black_box(buf.len())
             })
         });

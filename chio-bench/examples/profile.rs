@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use chio_bench::drive;
 use chio_bench::workloads::{self, CHUNK, MODERN_BUILD, ctx};
-use chio_packets::{FromClient, FromServer};
+use chio_packets::{FromClient, FromServer, PacketEncoder};
 
 const WORK: &[&str] = &[
     "login_encode",
@@ -71,12 +71,11 @@ fn main() {
     let peer_subset = bancho_peer::client_packets(&subset);
     let mut buf = Vec::with_capacity(1 << 22);
     for work in WORK.iter().filter(|work| which == "all" || which == **work) {
-        let (build, what) = match *work {
-            old if old.starts_with('b') => {
-                let (build, what) = old[1..].split_once('_').unwrap_or(("", ""));
-                (build.parse().unwrap_or(MODERN_BUILD), what)
-            }
-            other => (MODERN_BUILD, other),
+        // `b<build>_<what>` is an old era's work; `bp_...` is the peer's.
+        let era = work.strip_prefix('b').and_then(|rest| rest.split_once('_'));
+        let (build, what) = match era.and_then(|(build, what)| Some((build.parse().ok()?, what))) {
+            Some((build, what)) => (build, what),
+            None => (MODERN_BUILD, *work),
         };
         let ctx = ctx(build);
         let server = workloads::login_burst(&events, ctx);
@@ -84,7 +83,8 @@ fn main() {
         match what {
             "login_encode" | "encode" => time(work, iterations, || {
                 buf.clear();
-                drive::encode::<FromServer>(black_box(&server), ctx, &mut buf).unwrap();
+                drive::encode::<FromServer>(black_box(&server), &mut PacketEncoder::new(ctx), &mut buf)
+                    .unwrap();
             }),
             "login_decode" | "decode" => time(work, iterations, || {
                 drive::decode::<FromServer>(black_box(&server_bytes), ctx, |p| {
@@ -106,7 +106,8 @@ fn main() {
             }),
             "client_encode" => time(work, iterations, || {
                 buf.clear();
-                drive::encode::<FromClient>(black_box(&client), ctx, &mut buf).unwrap();
+                drive::encode::<FromClient>(black_box(&client), &mut PacketEncoder::new(ctx), &mut buf)
+                    .unwrap();
             }),
             "client_decode" => time(work, iterations, || {
                 drive::decode::<FromClient>(black_box(&client_bytes), ctx, |p| {
@@ -122,7 +123,8 @@ fn main() {
             }),
             "subset_encode" => time(work, iterations, || {
                 buf.clear();
-                drive::encode::<FromClient>(black_box(&subset), ctx, &mut buf).unwrap();
+                drive::encode::<FromClient>(black_box(&subset), &mut PacketEncoder::new(ctx), &mut buf)
+                    .unwrap();
             }),
             "subset_decode" => time(work, iterations, || {
                 drive::decode::<FromClient>(black_box(&subset_bytes), ctx, |p| {

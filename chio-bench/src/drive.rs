@@ -10,14 +10,14 @@ use bytes::BytesMut;
 use chio_packets::wire::{Decoded, PacketDecoder, PacketEncoder};
 use chio_packets::{Context, DecodeError, EncodeError, PacketSet};
 
-/// Appends every packet, framed for `ctx`'s build (compressed as that build's senders
-/// do), to `buf`.
+/// Appends every packet, framed by `encoder` (for its build, compressed as that build's
+/// senders do unless set otherwise), to `buf`. The encoder is the connection's: its
+/// deflate state carries over from one call to the next.
 pub fn encode<S: PacketSet>(
     packets: &[S::Packet<'_>],
-    ctx: Context,
+    encoder: &mut PacketEncoder<S>,
     buf: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
-    let encoder = PacketEncoder::<S>::new(ctx);
     for packet in packets {
         encoder.write(packet, buf)?;
     }
@@ -28,7 +28,8 @@ pub fn encode<S: PacketSet>(
 pub fn bytes<S: PacketSet>(packets: &[S::Packet<'_>], ctx: Context) -> Vec<u8> {
     let mut buf = Vec::new();
     // The workloads are valid for their builds by construction.
-    encode::<S>(packets, ctx, &mut buf).unwrap_or_else(|error| panic!("encoding the workload: {error}"));
+    encode::<S>(packets, &mut PacketEncoder::new(ctx), &mut buf)
+        .unwrap_or_else(|error| panic!("encoding the workload: {error}"));
     buf
 }
 

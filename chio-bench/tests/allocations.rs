@@ -25,7 +25,7 @@ use chio_packets::types::Mods;
 use chio_packets::wire::FrameFeeder;
 use chio_packets::{BytesMut, PacketDecoder};
 use chio_packets::{Decode, Encode};
-use chio_packets::{FromClient, FromServer};
+use chio_packets::{FromClient, FromServer, PacketEncoder};
 
 thread_local! {
     /// Allocations (and reallocations) made by this thread while counting is on.
@@ -103,13 +103,13 @@ fn encoding_into_a_reused_buffer_allocates_nothing() {
     let client = workloads::client_upload();
     let mut buf = Vec::new();
     // The first pass grows the buffer; later passes reuse it.
-    drive::encode::<FromServer>(&server, ctx, &mut buf).unwrap();
-    drive::encode::<FromClient>(&client, ctx, &mut buf).unwrap();
+    drive::encode::<FromServer>(&server, &mut PacketEncoder::new(ctx), &mut buf).unwrap();
+    drive::encode::<FromClient>(&client, &mut PacketEncoder::new(ctx), &mut buf).unwrap();
     for _ in 0..2 {
         let (n, ()) = allocations(|| {
             buf.clear();
-            drive::encode::<FromServer>(&server, ctx, &mut buf).unwrap();
-            drive::encode::<FromClient>(&client, ctx, &mut buf).unwrap();
+            drive::encode::<FromServer>(&server, &mut PacketEncoder::new(ctx), &mut buf).unwrap();
+            drive::encode::<FromClient>(&client, &mut PacketEncoder::new(ctx), &mut buf).unwrap();
         });
         assert_eq!(n, 0, "{} packets encoded", server.len() + client.len());
     }

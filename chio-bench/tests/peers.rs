@@ -19,8 +19,7 @@ fn login_burst_bytes_are_identical() {
     assert_eq!(packets.len(), 3 + 2 * workloads::USERS + workloads::CHANNELS + 1 + workloads::MESSAGES);
     let peer = bancho_peer::server_packets(&packets);
     for (ours, theirs) in packets.iter().zip(&peer) {
-        let mut mine = Vec::new();
-        drive::encode::<FromServer>(std::slice::from_ref(ours), ctx, &mut mine).unwrap();
+        let mine = drive::bytes::<FromServer>(std::slice::from_ref(ours), ctx);
         let mut other = Vec::new();
         theirs.write(&mut other);
         assert_eq!(mine, other, "{}", ours.name());

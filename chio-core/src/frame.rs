@@ -10,16 +10,18 @@
 //! canonical packet id. Clients and servers compress alike: the game shares its packet
 //! writer between the two sides, and the reference reads a client's compressed payloads.
 //!
-//! [`write_frame`] writes one frame around any payload; packet types write themselves
-//! with `Packet::write`, which calls it.
-
-use std::io::Read;
+//! A [`FrameWriter`] writes frames around any payload, keeping its compression rule,
+//! gzip level and deflate state between them; [`write_frame`] writes one with a fresh
+//! writer. Packet types write themselves with `Packet::write`, which calls it. Gzip itself
+//! is [`crate::gzip`].
 
 use bytes::BufMut;
 
 use crate::codec::Encode;
 use crate::context::Context;
-use crate::error::{DecodeErrorKind, EncodeError, EncodeErrorKind, LimitKind};
+use crate::error::{EncodeError, EncodeErrorKind};
+use crate::gzip::Gzip;
+pub use crate::gzip::{GzipLevel, gunzip, gzip};
 
 /// First build with the 7-byte header and its compression flag.
 pub const FLAGGED_HEADER_BUILD: u32 = 334;
@@ -143,13 +145,139 @@ impl Header {
     }
 }
 
-/// Writes a frame with wire id `wire_id` around `payload`'s encoding for `ctx`, compressed
-/// by `compression`. An uncompressed payload is encoded straight into `buf` (its length is
-/// known up front); a compressed one goes through one temporary buffer.
+/// Writes frames, keeping what it can between them: the compression rule (the build's
+/// own unless set), the [`GzipLevel`] and its deflate state, and the buffer compressed
+/// payloads are encoded into. A connection's writer keeps one
+/// ([`PacketEncoder`](crate::PacketEncoder) does); [`write_frame`] makes a fresh one.
 ///
-/// Before b334 every payload is compressed whatever `compression` says, except
-/// [`Compression::Never`], which those builds cannot carry: an error. On error, part of
-/// the frame may already be in `buf`; truncate it back if you reuse it.
+/// A new writer allocates nothing; the uncompressed path (every build from b1800) never
+/// does.
+#[derive(Debug, Default)]
+pub struct FrameWriter {
+    compression: Option<Compression>,
+    gzip: Gzip,
+    /// Where a compressed payload is encoded before it is gzipped.
+    raw: Vec<u8>,
+    /// Where it is gzipped (its length goes in the header, before it).
+    packed: Vec<u8>,
+}
+
+impl FrameWriter {
+    /// A writer compressing by each build's rule at the default [`GzipLevel`].
+    pub const fn new() -> Self {
+        Self { compression: None, gzip: Gzip::new(GzipLevel::Stored), raw: Vec::new(), packed: Vec::new() }
+    }
+
+    /// The same writer compressing by `compression` instead of the build's rule.
+    #[must_use]
+    pub fn with_compression(self, compression: Compression) -> Self {
+        Self { compression: Some(compression), ..self }
+    }
+
+    /// The same writer gzipping at `level`.
+    #[must_use]
+    pub fn with_gzip_level(self, level: GzipLevel) -> Self {
+        Self { gzip: Gzip::new(level), ..self }
+    }
+
+    /// The compression rule for `ctx`: the one set, else the build's.
+    #[inline]
+    pub fn compression(&self, ctx: Context) -> Compression {
+        self.compression.unwrap_or(Compression::for_build(ctx.build()))
+    }
+
+    /// The level compressed payloads are gzipped at.
+    pub const fn gzip_level(&self) -> GzipLevel {
+        self.gzip.level()
+    }
+
+    /// Writes a frame with wire id `wire_id` around `payload`'s encoding for `ctx`. An
+    /// uncompressed payload is encoded straight into `buf` (its length is known up front);
+    /// a compressed one through the writer's own buffers.
+    ///
+    /// Before b334 every payload is compressed whatever the rule says, except
+    /// [`Compression::Never`], which those builds cannot carry: an error. On error, part
+    /// of the frame may already be in `buf`; truncate it back if you reuse it.
+    #[inline]
+    pub fn write<P, B>(
+        &mut self,
+        wire_id: u16,
+        payload: &P,
+        buf: &mut B,
+        ctx: Context,
+    ) -> Result<(), EncodeError>
+    where
+        P: Encode + ?Sized,
+        B: BufMut + ?Sized,
+    {
+        let format = HeaderFormat::for_build(ctx.build());
+        let len = payload.encoded_len(ctx);
+        let compress = match (format, self.compression(ctx)) {
+            (HeaderFormat::Flagged, Compression::Never) => false,
+            (HeaderFormat::Legacy, Compression::Never) => {
+                return Err(EncodeError::new(EncodeErrorKind::Custom(
+                    "builds before b334 cannot carry an uncompressed payload".into(),
+                )));
+            }
+            (HeaderFormat::Legacy, _) => true,
+            (HeaderFormat::Flagged, compression) => compression.applies_to(len),
+        };
+        if compress {
+            return self.write_compressed(wire_id, payload, buf, ctx, format);
+        }
+        let wire_len = u32::try_from(len).map_err(|_| too_long(len))?;
+        Header { wire_id, compressed: false, len: wire_len }.put(buf, format);
+        let room = buf.remaining_mut();
+        payload.encode(buf, ctx)?;
+        // `encoded_len` is exact by contract; a hand-written codec that breaks it would
+        // corrupt the stream, so check (writing lowers `remaining_mut` by what it wrote).
+        let written = room - buf.remaining_mut();
+        if written != len {
+            return Err(EncodeError::new(EncodeErrorKind::WrongLength { expected: len, actual: written }));
+        }
+        Ok(())
+    }
+
+    /// The compressed path of [`write`](Self::write), out of line: the uncompressed one
+    /// stays small enough to inline.
+    #[inline(never)]
+    fn write_compressed<P, B>(
+        &mut self,
+        wire_id: u16,
+        payload: &P,
+        buf: &mut B,
+        ctx: Context,
+        format: HeaderFormat,
+    ) -> Result<(), EncodeError>
+    where
+        P: Encode + ?Sized,
+        B: BufMut + ?Sized,
+    {
+        self.raw.clear();
+        payload.encode(&mut self.raw, ctx)?;
+        self.packed.clear();
+        self.gzip.compress(&self.raw, &mut self.packed);
+        let wire_len = u32::try_from(self.packed.len()).map_err(|_| too_long(self.packed.len()))?;
+        Header { wire_id, compressed: true, len: wire_len }.put(buf, format);
+        buf.put_slice(&self.packed);
+        Ok(())
+    }
+}
+
+impl Clone for FrameWriter {
+    /// The same settings; buffers and deflate state are not shared, the clone starts
+    /// its own.
+    fn clone(&self) -> Self {
+        Self { compression: self.compression, gzip: Gzip::new(self.gzip.level()), ..Self::new() }
+    }
+}
+
+fn too_long(len: usize) -> EncodeError {
+    EncodeError::new(EncodeErrorKind::TooLong { len, prefix: "u32 frame length" })
+}
+
+/// Writes a frame with wire id `wire_id` around `payload`'s encoding for `ctx`, compressed
+/// by `compression`, with a fresh [`FrameWriter`] (see [`FrameWriter::write`]).
 pub fn write_frame<P, B>(
     wire_id: u16,
     payload: &P,
@@ -161,68 +289,7 @@ where
     P: Encode + ?Sized,
     B: BufMut + ?Sized,
 {
-    let format = HeaderFormat::for_build(ctx.build());
-    let len = payload.encoded_len(ctx);
-    let compress = match (format, compression) {
-        (HeaderFormat::Legacy, Compression::Never) => {
-            return Err(EncodeError::new(EncodeErrorKind::Custom(
-                "builds before b334 cannot carry an uncompressed payload".into(),
-            )));
-        }
-        (HeaderFormat::Legacy, _) => true,
-        (HeaderFormat::Flagged, compression) => compression.applies_to(len),
-    };
-    let too_long =
-        |len: usize| EncodeError::new(EncodeErrorKind::TooLong { len, prefix: "u32 frame length" });
-    if compress {
-        let mut raw = Vec::with_capacity(len);
-        payload.encode(&mut raw, ctx)?;
-        let packed = gzip(&raw);
-        let wire_len = u32::try_from(packed.len()).map_err(|_| too_long(packed.len()))?;
-        Header { wire_id, compressed: true, len: wire_len }.put(buf, format);
-        buf.put_slice(&packed);
-    } else {
-        let wire_len = u32::try_from(len).map_err(|_| too_long(len))?;
-        Header { wire_id, compressed: false, len: wire_len }.put(buf, format);
-        let room = buf.remaining_mut();
-        payload.encode(buf, ctx)?;
-        // `encoded_len` is exact by contract; a hand-written codec that breaks it would
-        // corrupt the stream, so check (writing lowers `remaining_mut` by what it wrote).
-        let written = room - buf.remaining_mut();
-        if written != len {
-            return Err(EncodeError::new(EncodeErrorKind::WrongLength { expected: len, actual: written }));
-        }
-    }
-    Ok(())
-}
-
-/// Gzip-compresses a payload (RFC 1952, default level).
-pub fn gzip(payload: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(payload.len() / 2 + 32),
-        flate2::Compression::default(),
-    );
-    // Writing into a Vec cannot fail.
-    let _ = std::io::Write::write_all(&mut encoder, payload);
-    encoder.finish().unwrap_or_default()
-}
-
-/// Inflates a gzip payload, refusing to produce more than `limit` bytes.
-///
-/// The output grows only as data inflates, so a small bomb cannot make it allocate more
-/// than `limit` (plus one read buffer) before it is stopped.
-pub fn gunzip(compressed: &[u8], limit: u32) -> Result<Vec<u8>, DecodeErrorKind> {
-    let mut out = Vec::with_capacity(compressed.len().saturating_mul(2).min(limit as usize));
-    let mut decoder = flate2::read::GzDecoder::new(compressed).take(u64::from(limit) + 1);
-    decoder.read_to_end(&mut out).map_err(|e| DecodeErrorKind::Decompress(e.to_string()))?;
-    if out.len() > limit as usize {
-        return Err(DecodeErrorKind::LimitExceeded {
-            kind: LimitKind::DecompressedSize,
-            value: out.len() as u64,
-            limit: u64::from(limit),
-        });
-    }
-    Ok(out)
+    FrameWriter::new().with_compression(compression).write(wire_id, payload, buf, ctx)
 }
 
 #[cfg(test)]
@@ -263,22 +330,5 @@ mod tests {
         assert_eq!(bytes, [7, 0, 0, 3, 0, 0, 0]);
         // Any non-zero flag byte means compressed.
         assert!(Header::parse(&[7, 0, 2, 3, 0, 0, 0], HeaderFormat::Flagged).unwrap().compressed);
-    }
-
-    #[test]
-    fn gzip_round_trips_and_gunzip_is_capped() {
-        let payload = b"bancho ".repeat(100);
-        let packed = gzip(&payload);
-        assert_eq!(gunzip(&packed, 700).unwrap(), payload);
-        assert!(matches!(
-            gunzip(&packed, 699),
-            Err(DecodeErrorKind::LimitExceeded { kind: LimitKind::DecompressedSize, limit: 699, .. })
-        ));
-        // 16 MiB of zeros packs into a few KiB; the cap stops it at 1 MiB + 1.
-        let bomb = gzip(&vec![0u8; 16 << 20]);
-        assert!(bomb.len() < 64 << 10);
-        assert!(matches!(gunzip(&bomb, 1 << 20), Err(DecodeErrorKind::LimitExceeded { .. })));
-        assert!(matches!(gunzip(b"not gzip", 100), Err(DecodeErrorKind::Decompress(_))));
-        assert_eq!(gunzip(&gzip(b""), 0).unwrap(), b"");
     }
 }

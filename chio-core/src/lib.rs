@@ -28,6 +28,7 @@ mod codec;
 mod context;
 mod error;
 pub mod frame;
+pub mod gzip;
 pub mod ids;
 pub mod layout;
 mod limits;

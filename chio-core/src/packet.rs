@@ -5,7 +5,7 @@ use crate::build::BuildRange;
 use crate::codec::Encode;
 use crate::context::{Context, Direction};
 use crate::error::{DecodeError, EncodeError, EncodeErrorKind};
-use crate::frame::{self, Compression};
+use crate::frame::FrameWriter;
 use crate::layout::Describe;
 use crate::reader::Reader;
 
@@ -40,7 +40,7 @@ pub trait Packet: Describe {
     }
 
     /// Writes the packet, header and payload, as its sender does for `ctx`'s build: the
-    /// build's wire id and header, and its compression ([`Compression::for_build`]).
+    /// build's wire id and header, and its compression ([`Compression::for_build`](crate::frame::Compression::for_build)).
     ///
     /// A packet the build does not have is an error, and so is a payload that does not
     /// fit the build; on error, part of the frame may already be in `buf`.
@@ -61,15 +61,17 @@ pub trait Packet: Describe {
     where
         Self: Encode,
     {
-        self.write_with(buf, ctx, Compression::for_build(ctx.build()))
+        self.write_with(buf, ctx, &mut FrameWriter::new())
     }
 
-    /// [`write`](Packet::write) with another compression than the build's own.
+    /// [`write`](Packet::write) through `writer`: its compression rule and gzip level,
+    /// and its state kept from frame to frame.
+    #[inline]
     fn write_with<B: bytes::BufMut + ?Sized>(
         &self,
         buf: &mut B,
         ctx: Context,
-        compression: Compression,
+        writer: &mut FrameWriter,
     ) -> Result<(), EncodeError>
     where
         Self: Encode,
@@ -78,7 +80,7 @@ pub trait Packet: Describe {
         if !Self::BUILDS.contains(build) {
             return Err(EncodeError::new(EncodeErrorKind::PacketNotInBuild { name: Self::NAME, build }));
         }
-        frame::write_frame(crate::ids::wire_id(Self::ID, build), self, buf, ctx, compression)
+        writer.write(crate::ids::wire_id(Self::ID, build), self, buf, ctx)
     }
 }
 
@@ -143,22 +145,23 @@ pub trait PacketSet: Copy + core::fmt::Debug + Send + Sync + 'static {
         buf: &mut B,
         ctx: Context,
     ) -> Result<(), EncodeError> {
-        Self::write_with(packet, buf, ctx, Compression::for_build(ctx.build()))
+        Self::write_with(packet, buf, ctx, &mut FrameWriter::new())
     }
 
-    /// [`write`](Self::write) compressed by `compression`. A set may write each packet
-    /// type through its own [`Packet::write_with`] (the standard ones do: the payload's
-    /// size and bytes then come from one inlined codec rather than two dispatches over
-    /// the set); the default writes the set's encoding.
+    /// [`write`](Self::write) through `writer` (its compression rule, gzip level and
+    /// state). A set may write each packet type through its own [`Packet::write_with`]
+    /// (the standard ones do: the payload's size and bytes then come from one inlined
+    /// codec rather than two dispatches over the set); the default writes the set's
+    /// encoding.
     #[inline]
     fn write_with<B: bytes::BufMut + ?Sized>(
         packet: &Self::Packet<'_>,
         buf: &mut B,
         ctx: Context,
-        compression: Compression,
+        writer: &mut FrameWriter,
     ) -> Result<(), EncodeError> {
         let wire_id = crate::ids::wire_id(Self::id(packet), ctx.build());
-        frame::write_frame(wire_id, packet, buf, ctx, compression)
+        writer.write(wire_id, packet, buf, ctx)
     }
 }
 

@@ -337,10 +337,10 @@ macro_rules! packet_enum {
                 packet: &$name<'_>,
                 buf: &mut B,
                 ctx: Context,
-                compression: crate::frame::Compression,
+                writer: &mut crate::frame::FrameWriter,
             ) -> Result<(), EncodeError> {
                 match packet {
-                    $($name::$variant(packet) => Packet::write_with(packet, buf, ctx, compression),)*
+                    $($name::$variant(packet) => Packet::write_with(packet, buf, ctx, writer),)*
                 }
             }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chio_packets::build::REVISIONS;
 use chio_packets::catalog::{self, ServerPacket};
-use chio_packets::frame::Compression;
+use chio_packets::frame::{Compression, FrameWriter};
 use chio_packets::wire::Frames;
 use chio_packets::{
     Context, DecodeErrorKind, Direction, FromClient, FromServer, Limits, Packet, PacketDecoder, PacketSet,
@@ -179,7 +179,7 @@ fn framing_checks_limits_and_truncation() {
     assert!(matches!(error.kind(), DecodeErrorKind::LimitExceeded { .. }), "{error}");
     // Builds before b334 cannot send a raw payload.
     let mut out = Vec::new();
-    let raw =
-        chio_packets::login::BanchoLoginReply(5).write_with(&mut out, Context::new(300), Compression::Never);
+    let mut never = FrameWriter::new().with_compression(Compression::Never);
+    let raw = chio_packets::login::BanchoLoginReply(5).write_with(&mut out, Context::new(300), &mut never);
     assert!(raw.is_err());
 }

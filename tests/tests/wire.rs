@@ -347,7 +347,7 @@ fn a_downstream_packet_set_travels_the_same_stream() {
         expires_at: 1_700_000_000,
         user_ids: vec![2, 1001],
     };
-    let encoder = PacketEncoder::<NoticeServer>::new(ctx);
+    let mut encoder = PacketEncoder::<NoticeServer>::new(ctx);
     let mut stream = Vec::new();
     let ping = NoticeServerPacket::Standard(chio_packets::session::BanchoPing.into());
     for packet in [&ping, &NoticeServerPacket::Notice(notice.clone()), &ping] {

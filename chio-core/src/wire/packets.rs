@@ -7,7 +7,7 @@ use super::frame::{Frame, Frames, to_usize};
 use crate::build::BuildRange;
 use crate::context::Context;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
-use crate::frame::Compression;
+use crate::frame::{Compression, FrameWriter, GzipLevel};
 use crate::limits::Limits;
 use crate::packet::{DecodeHook, EncodeHook, PacketSet};
 use crate::reader::Reader;
@@ -265,26 +265,34 @@ struct EncodePatch<S: PacketSet> {
     hook: EncodeHook<S>,
 }
 
-/// Writes packets of set `S` for one connection: its [`Context`], its compression (the
-/// build's own unless set), and its own replacements for how single packets are written
-/// ([`patch`](Self::patch), the counterpart of [`PacketDecoder::patch`]).
+/// Writes packets of set `S` for one connection: its [`Context`], its [`FrameWriter`]
+/// (compression by the build's rule unless set, the [`GzipLevel`], and the deflate state
+/// kept from frame to frame), and its own replacements for how single packets are
+/// written ([`patch`](Self::patch), the counterpart of [`PacketDecoder::patch`]).
 #[derive(Clone, Debug)]
 pub struct PacketEncoder<S: PacketSet> {
     ctx: Context,
-    compression: Option<Compression>,
+    frames: FrameWriter,
     patches: Vec<EncodePatch<S>>,
 }
 
 impl<S: PacketSet> PacketEncoder<S> {
-    /// An encoder for `ctx` with the build's compression and no patches.
+    /// An encoder for `ctx` with the build's compression, the default [`GzipLevel`] and
+    /// no patches.
     pub const fn new(ctx: Context) -> Self {
-        Self { ctx, compression: None, patches: Vec::new() }
+        Self { ctx, frames: FrameWriter::new(), patches: Vec::new() }
     }
 
     /// The same encoder compressing by `compression` instead of the build's rule.
     #[must_use]
     pub fn with_compression(self, compression: Compression) -> Self {
-        Self { compression: Some(compression), ..self }
+        Self { frames: self.frames.with_compression(compression), ..self }
+    }
+
+    /// The same encoder gzipping compressed payloads at `level` (builds before b1800).
+    #[must_use]
+    pub fn with_gzip_level(self, level: GzipLevel) -> Self {
+        Self { frames: self.frames.with_gzip_level(level), ..self }
     }
 
     /// The context packets are written for.
@@ -304,36 +312,36 @@ impl<S: PacketSet> PacketEncoder<S> {
     }
 
     /// Writes `packet`, header and payload, into `buf`. An unpatched packet is encoded
-    /// straight into `buf`; a patched one through a temporary buffer (its length is not
-    /// known up front). On error, part of the frame may already be in `buf`.
+    /// straight into `buf` (through the writer's buffer if it is compressed); a patched
+    /// one through a temporary buffer (its length is not known up front). On error, part
+    /// of the frame may already be in `buf`.
     #[inline]
     pub fn write<B: bytes::BufMut + ?Sized>(
-        &self,
+        &mut self,
         packet: &S::Packet<'_>,
         buf: &mut B,
     ) -> Result<(), EncodeError> {
         let ctx = self.ctx;
-        let compression = self.compression.unwrap_or(Compression::for_build(ctx.build()));
-        let id = S::id(packet);
-        let wire_id = crate::ids::wire_id(id, ctx.build());
         let hook = if self.patches.is_empty() {
             None
         } else {
+            let id = S::id(packet);
             self.patches.iter().rev().find(|patch| patch.id == id && patch.builds.contains(ctx.build()))
         };
         match hook {
-            None => S::write_with(packet, buf, ctx, compression),
+            None => S::write_with(packet, buf, ctx, &mut self.frames),
             Some(patch) => {
+                let wire_id = crate::ids::wire_id(patch.id, ctx.build());
                 let mut payload = Vec::new();
                 (patch.hook)(packet, ctx, &mut payload)?;
-                crate::frame::write_frame(wire_id, &crate::Trailing(payload.into()), buf, ctx, compression)
+                self.frames.write(wire_id, &crate::Trailing(payload.into()), buf, ctx)
             }
         }
     }
 
     /// Writes every packet of `packets` into `buf` (an HTTP response body, say).
     pub fn write_all<'p, 'a: 'p, B: bytes::BufMut + ?Sized>(
-        &self,
+        &mut self,
         packets: impl IntoIterator<Item = &'p S::Packet<'a>>,
         buf: &mut B,
     ) -> Result<(), EncodeError> {

@@ -81,7 +81,7 @@ impl PacketSet for Test {
 }
 
 fn stream(ctx: Context) -> Vec<u8> {
-    let encoder = PacketEncoder::<Test>::new(ctx);
+    let mut encoder = PacketEncoder::<Test>::new(ctx);
     let mut wire = Vec::new();
     let long = "long text>".repeat(30);
     for packet in [TestPacket::Reply(1000), TestPacket::Ping, TestPacket::Text(long.into()), TestPacket::Ping]
@@ -196,7 +196,7 @@ fn nothing_is_lost_in_lenient_mode() {
     wire.extend_from_slice(&[5, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0xee, 0xff]);
     let mut packets = PacketDecoder::<Test>::new(ctx);
     let mut written = Vec::new();
-    let encoder = PacketEncoder::<Test>::new(ctx);
+    let mut encoder = PacketEncoder::<Test>::new(ctx);
     let mut kinds = Vec::new();
     for frame in packets.frames(&wire).collect::<Vec<_>>() {
         let frame = frame.unwrap();
