@@ -16,6 +16,7 @@ use std::hint::black_box;
 
 use chio_bench::drive;
 use chio_bench::workloads::{self, CHUNK, MODERN_BUILD, OLD_BUILDS, ctx};
+use chio_packets::frame::{FrameWriter, GzipLevel, UNCOMPRESSED_BUILD};
 use chio_packets::{FromClient, FromServer, PacketEncoder};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -37,10 +38,28 @@ fn login_burst(c: &mut Criterion) {
     let mut group = c.benchmark_group("login_burst");
     group.throughput(elements(packets.len()));
     let mut buf = Vec::with_capacity(bytes.len());
+    let mut encoder = PacketEncoder::new(ctx);
     group.bench_function("chio/encode", |b| {
         b.iter(|| {
             buf.clear();
-            drive::encode::<FromServer>(black_box(&packets), &mut PacketEncoder::new(ctx), &mut buf).unwrap();
+            drive::encode::<FromServer>(black_box(&packets), &mut encoder, &mut buf).unwrap();
+            black_box(buf.len())
+        })
+    });
+    // What a server does: the same packets laid out from its events, then written.
+    let mut writer = FrameWriter::new();
+    group.bench_function("chio/write_events", |b| {
+        b.iter(|| {
+            buf.clear();
+            drive::write_events(black_box(&events), ctx, &mut writer, &mut buf).unwrap();
+            black_box(buf.len())
+        })
+    });
+    // The floor: copying the same bytes.
+    group.bench_function("memcpy", |b| {
+        b.iter(|| {
+            buf.clear();
+            buf.extend_from_slice(black_box(&bytes));
             black_box(buf.len())
         })
     });
@@ -78,12 +97,13 @@ fn client_upload(c: &mut Criterion) {
     let bytes = drive::bytes::<FromClient>(&packets, ctx);
     let mut buf = Vec::with_capacity(bytes.len());
 
+    let mut encoder = PacketEncoder::new(ctx);
     let mut group = c.benchmark_group("client_upload");
     group.throughput(elements(packets.len()));
     group.bench_function("chio/encode", |b| {
         b.iter(|| {
             buf.clear();
-            drive::encode::<FromClient>(black_box(&packets), &mut PacketEncoder::new(ctx), &mut buf).unwrap();
+            drive::encode::<FromClient>(black_box(&packets), &mut encoder, &mut buf).unwrap();
             black_box(buf.len())
         })
     });
@@ -109,7 +129,14 @@ fn client_upload(c: &mut Criterion) {
     group.bench_function("chio/encode", |b| {
         b.iter(|| {
             buf.clear();
-            drive::encode::<FromClient>(black_box(&subset), &mut PacketEncoder::new(ctx), &mut buf).unwrap();
+            drive::encode::<FromClient>(black_box(&subset), &mut encoder, &mut buf).unwrap();
+            black_box(buf.len())
+        })
+    });
+    group.bench_function("memcpy", |b| {
+        b.iter(|| {
+            buf.clear();
+            buf.extend_from_slice(black_box(&subset_bytes));
             black_box(buf.len())
         })
     });
@@ -140,7 +167,8 @@ fn client_upload(c: &mut Criterion) {
 }
 
 /// Workload 3: the login burst for the old eras (uncompressed b20120818, gzip above 150
-/// bytes b1797, gzip always b282).
+/// bytes b1797, gzip always b282); the gzip eras at every [`GzipLevel`] (the default,
+/// stored, as `encode`; the others as `encode_<level>`).
 fn old_eras(c: &mut Criterion) {
     let events = workloads::login_events();
     let mut group = c.benchmark_group("old_eras");
@@ -149,16 +177,24 @@ fn old_eras(c: &mut Criterion) {
         let ctx = ctx(build);
         let packets = workloads::login_burst(&events, ctx);
         let bytes = drive::bytes::<FromServer>(&packets, ctx);
-        let mut buf = Vec::with_capacity(bytes.len());
+        let mut buf = Vec::with_capacity(bytes.len() * 2);
         group.throughput(elements(packets.len()));
-        group.bench_function(format!("b{build}/encode"), |b| {
-            b.iter(|| {
-                buf.clear();
-                drive::encode::<FromServer>(black_box(&packets), &mut PacketEncoder::new(ctx), &mut buf)
-                    .unwrap();
-                black_box(buf.len())
-            })
-        });
+        let levels: &[GzipLevel] =
+            if build < UNCOMPRESSED_BUILD { &GzipLevel::ALL } else { &[GzipLevel::Stored] };
+        for &level in levels {
+            let name = match level {
+                GzipLevel::Stored => format!("b{build}/encode"),
+                other => format!("b{build}/encode_{}", other.name()),
+            };
+            let mut encoder = PacketEncoder::new(ctx).with_gzip_level(level);
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    buf.clear();
+                    drive::encode::<FromServer>(black_box(&packets), &mut encoder, &mut buf).unwrap();
+                    black_box(buf.len())
+                })
+            });
+        }
         group.bench_function(format!("b{build}/decode"), |b| {
             b.iter(|| {
                 drive::decode::<FromServer>(black_box(&bytes), ctx, |packet| {

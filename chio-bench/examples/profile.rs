@@ -7,9 +7,11 @@
 //! valgrind --tool=callgrind target/release/examples/profile login_decode 20
 //! ```
 //!
-//! Work names: `login_encode`, `login_decode`, `login_stream`, `login_bytes_mut`, `client_encode`,
+//! Work names: `login_encode`, `login_events` (workload 1 written from its events),
+//! `login_decode`, `login_stream`, `login_bytes_mut`, `client_encode`,
 //! `client_decode`, `client_stream`, `b20120818_encode`, `b20120818_decode`,
-//! `b1797_encode`, `b1797_decode`, `b282_encode`, `b282_decode`, `subset_encode`, `subset_decode` (the client upload's
+//! `b1797_encode`, `b1797_decode`, `b282_encode`, `b282_decode` (and `b1797_encode_<level>`,
+//! `b282_encode_<level>` for the gzip levels `fast`, `balanced`, `best`), `subset_encode`, `subset_decode` (the client upload's
 //! peer subset), `bp_login_encode`, `bp_login_decode`, `bp_subset_encode`,
 //! `bp_subset_decode` (the same with `bancho-packets`), or `all`.
 
@@ -21,10 +23,12 @@ use std::time::Instant;
 
 use chio_bench::drive;
 use chio_bench::workloads::{self, CHUNK, MODERN_BUILD, ctx};
+use chio_packets::frame::{FrameWriter, GzipLevel};
 use chio_packets::{FromClient, FromServer, PacketEncoder};
 
 const WORK: &[&str] = &[
     "login_encode",
+    "login_events",
     "login_decode",
     "login_stream",
     "login_bytes_mut",
@@ -34,8 +38,14 @@ const WORK: &[&str] = &[
     "b20120818_encode",
     "b20120818_decode",
     "b1797_encode",
+    "b1797_encode_fast",
+    "b1797_encode_balanced",
+    "b1797_encode_best",
     "b1797_decode",
     "b282_encode",
+    "b282_encode_fast",
+    "b282_encode_balanced",
+    "b282_encode_best",
     "b282_decode",
     "bp_login_encode",
     "bp_login_decode",
@@ -81,11 +91,28 @@ fn main() {
         let server = workloads::login_burst(&events, ctx);
         let server_bytes = drive::bytes::<FromServer>(&server, ctx);
         match what {
-            "login_encode" | "encode" => time(work, iterations, || {
-                buf.clear();
-                drive::encode::<FromServer>(black_box(&server), &mut PacketEncoder::new(ctx), &mut buf)
-                    .unwrap();
-            }),
+            "login_encode" | "encode" => {
+                let mut encoder = PacketEncoder::new(ctx);
+                time(work, iterations, || {
+                    buf.clear();
+                    drive::encode::<FromServer>(black_box(&server), &mut encoder, &mut buf).unwrap();
+                })
+            }
+            level if level.starts_with("encode_") => {
+                let level = GzipLevel::from_name(&level["encode_".len()..]).expect("a gzip level");
+                let mut encoder = PacketEncoder::new(ctx).with_gzip_level(level);
+                time(work, iterations, || {
+                    buf.clear();
+                    drive::encode::<FromServer>(black_box(&server), &mut encoder, &mut buf).unwrap();
+                })
+            }
+            "login_events" | "events" => {
+                let mut writer = FrameWriter::new();
+                time(work, iterations, || {
+                    buf.clear();
+                    drive::write_events(black_box(&events), ctx, &mut writer, &mut buf).unwrap();
+                })
+            }
             "login_decode" | "decode" => time(work, iterations, || {
                 drive::decode::<FromServer>(black_box(&server_bytes), ctx, |p| {
                     black_box(p);
@@ -104,11 +131,13 @@ fn main() {
                 })
                 .unwrap();
             }),
-            "client_encode" => time(work, iterations, || {
-                buf.clear();
-                drive::encode::<FromClient>(black_box(&client), &mut PacketEncoder::new(ctx), &mut buf)
-                    .unwrap();
-            }),
+            "client_encode" => {
+                let mut encoder = PacketEncoder::new(ctx);
+                time(work, iterations, || {
+                    buf.clear();
+                    drive::encode::<FromClient>(black_box(&client), &mut encoder, &mut buf).unwrap();
+                })
+            }
             "client_decode" => time(work, iterations, || {
                 drive::decode::<FromClient>(black_box(&client_bytes), ctx, |p| {
                     black_box(p);
@@ -121,11 +150,13 @@ fn main() {
                 })
                 .unwrap();
             }),
-            "subset_encode" => time(work, iterations, || {
-                buf.clear();
-                drive::encode::<FromClient>(black_box(&subset), &mut PacketEncoder::new(ctx), &mut buf)
-                    .unwrap();
-            }),
+            "subset_encode" => {
+                let mut encoder = PacketEncoder::new(ctx);
+                time(work, iterations, || {
+                    buf.clear();
+                    drive::encode::<FromClient>(black_box(&subset), &mut encoder, &mut buf).unwrap();
+                })
+            }
             "subset_decode" => time(work, iterations, || {
                 drive::decode::<FromClient>(black_box(&subset_bytes), ctx, |p| {
                     black_box(p);

@@ -7,6 +7,8 @@
 //! of the packets.
 
 use bytes::BytesMut;
+use chio_packets::events::ServerEvent;
+use chio_packets::frame::FrameWriter;
 use chio_packets::wire::{Decoded, PacketDecoder, PacketEncoder};
 use chio_packets::{Context, DecodeError, EncodeError, PacketSet};
 
@@ -20,6 +22,21 @@ pub fn encode<S: PacketSet>(
 ) -> Result<(), EncodeError> {
     for packet in packets {
         encoder.write(packet, buf)?;
+    }
+    Ok(())
+}
+
+/// Appends the packets of every event, laid out for `ctx`'s build by the event layer and
+/// framed by `writer` (the connection's, kept from call to call), to `buf`: what a server
+/// does with the events of its game logic.
+pub fn write_events(
+    events: &[ServerEvent<'_>],
+    ctx: Context,
+    writer: &mut FrameWriter,
+    buf: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    for event in events {
+        event.write_with(buf, ctx, writer)?;
     }
     Ok(())
 }

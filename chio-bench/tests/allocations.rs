@@ -1,7 +1,9 @@
 //! Heap allocations of the benchmark workloads, counted exactly by a counting global
 //! allocator (this test binary only).
 //!
-//! - Encoding into a reused buffer: no allocation at all, for any packet.
+//! - Encoding into a reused buffer: no allocation at all, for any packet; nor writing the
+//!   same packets from their `ServerEvent`s; nor, once a connection's encoder has grown
+//!   its buffers and deflate state, writing the gzip eras at any level.
 //! - Borrowed decoding (the packets' strings are `Cow<'_, str>` borrowed from the input,
 //!   which is how every packet decodes): no allocation, except one per non-empty list
 //!   (a `Vec` is the list itself: the replay frames of a spectator bundle, a match's slots).
@@ -20,6 +22,7 @@ use std::cell::Cell;
 use chio_bench::drive;
 use chio_bench::workloads::{self, MODERN_BUILD, ctx};
 use chio_packets::catalog::{ClientPacket, ServerPacket};
+use chio_packets::frame::{FrameWriter, GzipLevel};
 use chio_packets::multiplayer::{Match, MatchSlot, SlotStatus, SlotTeam};
 use chio_packets::types::Mods;
 use chio_packets::wire::FrameFeeder;
@@ -108,10 +111,46 @@ fn encoding_into_a_reused_buffer_allocates_nothing() {
     for _ in 0..2 {
         let (n, ()) = allocations(|| {
             buf.clear();
+            // A new encoder each pass: making one allocates nothing either.
             drive::encode::<FromServer>(&server, &mut PacketEncoder::new(ctx), &mut buf).unwrap();
             drive::encode::<FromClient>(&client, &mut PacketEncoder::new(ctx), &mut buf).unwrap();
         });
         assert_eq!(n, 0, "{} packets encoded", server.len() + client.len());
+    }
+}
+
+#[test]
+fn writing_from_events_allocates_nothing() {
+    let ctx = ctx(MODERN_BUILD);
+    let events = workloads::login_events();
+    let mut writer = FrameWriter::new();
+    let mut buf = Vec::new();
+    drive::write_events(&events, ctx, &mut writer, &mut buf).unwrap();
+    let (n, ()) = allocations(|| {
+        buf.clear();
+        drive::write_events(&events, ctx, &mut writer, &mut buf).unwrap();
+    });
+    assert_eq!(n, 0, "{} events written", events.len());
+    assert_eq!(buf, drive::bytes::<FromServer>(&workloads::login_burst(&events, ctx), ctx));
+}
+
+#[test]
+fn gzip_eras_allocate_nothing_once_the_writer_has_grown() {
+    let events = workloads::login_events();
+    for build in [workloads::THRESHOLD_ERA_BUILD, workloads::GZIP_ERA_BUILD] {
+        let ctx = ctx(build);
+        let packets = workloads::login_burst(&events, ctx);
+        for level in GzipLevel::ALL {
+            // The encoder keeps its buffers and deflate state from the first pass.
+            let mut encoder = PacketEncoder::new(ctx).with_gzip_level(level);
+            let mut buf = Vec::new();
+            drive::encode::<FromServer>(&packets, &mut encoder, &mut buf).unwrap();
+            let (n, ()) = allocations(|| {
+                buf.clear();
+                drive::encode::<FromServer>(&packets, &mut encoder, &mut buf).unwrap();
+            });
+            assert_eq!(n, 0, "b{build} at {level:?}: {} packets", packets.len());
+        }
     }
 }
 

@@ -198,7 +198,6 @@ impl FrameWriter {
     /// Before b334 every payload is compressed whatever the rule says, except
     /// [`Compression::Never`], which those builds cannot carry: an error. On error, part
     /// of the frame may already be in `buf`; truncate it back if you reuse it.
-    #[inline]
     pub fn write<P, B>(
         &mut self,
         wire_id: u16,

@@ -66,7 +66,6 @@ pub trait Packet: Describe {
 
     /// [`write`](Packet::write) through `writer`: its compression rule and gzip level,
     /// and its state kept from frame to frame.
-    #[inline]
     fn write_with<B: bytes::BufMut + ?Sized>(
         &self,
         buf: &mut B,

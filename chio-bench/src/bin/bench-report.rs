@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 
 use chio_bench::drive;
 use chio_bench::workloads::{self, MODERN_BUILD, OLD_BUILDS, ctx};
-use chio_packets::{FromClient, FromServer};
+use chio_packets::frame::{GzipLevel, UNCOMPRESSED_BUILD};
+use chio_packets::{FromClient, FromServer, PacketEncoder};
 use serde_json::Value;
 
 /// Packets and bytes of each workload, by the names the benches and the script use.
@@ -29,6 +30,16 @@ fn sizes() -> BTreeMap<String, (usize, usize)> {
         let packets = workloads::login_burst(&events, ctx(build));
         let bytes = drive::bytes::<FromServer>(&packets, ctx(build));
         sizes.insert(format!("login_b{build}"), (packets.len(), bytes.len()));
+        if build < UNCOMPRESSED_BUILD {
+            for level in GzipLevel::ALL {
+                let mut encoder = PacketEncoder::new(ctx(build)).with_gzip_level(level);
+                let mut bytes = Vec::new();
+                // The workloads are valid for their builds by construction.
+                drive::encode::<FromServer>(&packets, &mut encoder, &mut bytes)
+                    .expect("the workload encodes");
+                sizes.insert(format!("login_b{build}_{}", level.name()), (packets.len(), bytes.len()));
+            }
+        }
     }
     let upload = workloads::client_upload();
     let bytes = drive::bytes::<FromClient>(&upload, ctx(MODERN_BUILD));
@@ -148,6 +159,16 @@ impl Report {
         }
     }
 
+    /// A target that holds when `value` is at most `goal`.
+    fn target_at_most(&mut self, what: &str, value: Option<f64>, goal: f64, unit: &str) {
+        let line = match value {
+            Some(v) if v <= goal => format!("- [x] {what}: {v:.2}{unit} (target ≤ {goal}{unit})"),
+            Some(v) => format!("- [ ] {what}: {v:.2}{unit} (target ≤ {goal}{unit}) — **not met**"),
+            None => format!("- [ ] {what}: not measured"),
+        };
+        self.verdicts.push(line);
+    }
+
     fn target(&mut self, what: &str, value: Option<f64>, goal: f64, unit: &str) {
         let line = match value {
             Some(v) if v >= goal => format!("- [x] {what}: {v:.2}{unit} (target ≥ {goal}{unit})"),
@@ -178,6 +199,11 @@ fn across_runs(runs: &[BTreeMap<String, f64>]) -> (BTreeMap<String, f64>, Vec<(S
         })
         .collect();
     (medians, spreads)
+}
+
+/// How many times faster `ours` is than `peer`.
+fn ratio_of(peer: Option<Row>, ours: Option<Row>) -> Option<f64> {
+    Some(peer?.seconds / ours?.seconds)
 }
 
 fn main() {
@@ -211,10 +237,14 @@ fn main() {
     let bp_enc = r.ours("login_burst/bancho-packets/encode", &login);
     let bp_dec = r.ours("login_burst/bancho-packets/decode", &login);
     let py_enc = r.python(&format!("{login}/encode"), &login);
+    let events = r.ours("login_burst/chio/write_events", &login);
+    let memcpy = r.ours("login_burst/memcpy", &login);
     r.table(
         "Workload 1: login burst, b20250306, server → client",
         &[
+            ("memcpy of the same bytes", memcpy, enc),
             ("chio-rs encode", enc, enc),
+            ("chio-rs write from `ServerEvent`s", events, enc),
             ("bancho-packets encode", bp_enc, enc),
             ("Python reference encode", py_enc, enc),
             ("chio-rs decode", dec, dec),
@@ -231,12 +261,14 @@ fn main() {
     let sub_dec = r.ours("client_upload_peer_subset/chio/decode", sub);
     let bp_sub_enc = r.ours("client_upload_peer_subset/bancho-packets/encode", sub);
     let bp_sub_dec = r.ours("client_upload_peer_subset/bancho-packets/decode", sub);
+    let sub_memcpy = r.ours("client_upload_peer_subset/memcpy", sub);
     r.table(
         "Workload 2: client upload, b20250306, client → server",
         &[
             ("chio-rs encode (all 10,000)", up_enc, up_enc),
             ("chio-rs decode (all 10,000)", up_dec, up_dec),
             ("Python reference decode (all 10,000)", py_dec, up_dec),
+            ("memcpy of the peer subset's bytes", sub_memcpy, sub_enc),
             ("chio-rs encode (peer subset)", sub_enc, sub_enc),
             ("bancho-packets encode (peer subset)", bp_sub_enc, sub_enc),
             ("chio-rs decode (peer subset)", sub_dec, sub_dec),
@@ -271,6 +303,34 @@ fn main() {
         .collect();
     r.table("Workload 3: login burst, old eras", &rows);
 
+    // The gzip eras at every level: time, bytes on the wire, and against the reference.
+    let _ = writeln!(
+        r.out,
+        "\nWorkload 3, the gzip eras by level (the default, stored, is the `encode` row above)\n"
+    );
+    let _ = writeln!(r.out, "| build | level | median | bytes on the wire | Python reference ÷ this |");
+    let _ = writeln!(r.out, "|---|---|---:|---:|---:|");
+    for build in OLD_BUILDS.into_iter().filter(|build| *build < UNCOMPRESSED_BUILD) {
+        let py = r.python(&format!("login_b{build}/encode"), &format!("login_b{build}"));
+        for level in GzipLevel::ALL {
+            let id = match level {
+                GzipLevel::Stored => format!("old_eras/b{build}/encode"),
+                other => format!("old_eras/b{build}/encode_{}", other.name()),
+            };
+            let workload = format!("login_b{build}_{}", level.name());
+            let row = r.ours(&id, &workload);
+            let ratio = ratio_of(py, row).map_or_else(|| "—".to_owned(), |x| format!("{x:.1}×"));
+            let median = row.map_or_else(|| "not measured".to_owned(), |row| time(row.seconds));
+            let bytes = r.sizes.get(&workload).map_or(0, |size| size.1);
+            let _ = writeln!(
+                r.out,
+                "| b{build} | {} | {median} | {} | {ratio} |",
+                level.name(),
+                count(bytes as f64)
+            );
+        }
+    }
+
     let whole = r.ours("streaming/login_burst/whole", &login);
     let chunks = r.ours("streaming/login_burst/chunks_1460", &login);
     let bytes_mut = r.ours("streaming/login_burst/bytes_mut_1460", &login);
@@ -289,7 +349,7 @@ fn main() {
         ],
     );
 
-    let ratio = |peer: Option<Row>, ours: Option<Row>| Some(peer?.seconds / ours?.seconds);
+    let ratio = ratio_of;
     r.target("decode vs bancho-packets, login burst", ratio(bp_dec, dec), 3.0, "×");
     r.target("decode vs bancho-packets, client peer subset", ratio(bp_sub_dec, sub_dec), 3.0, "×");
     r.target("encode vs bancho-packets, login burst", ratio(bp_enc, enc), 2.0, "×");
@@ -299,6 +359,12 @@ fn main() {
     for (build, enc, _, py) in &old_rows {
         r.target(&format!("vs the Python reference, b{build} encode"), ratio(*py, *enc), 200.0, "×");
     }
+    r.target_at_most(
+        "writing the login burst from events vs prebuilt packets (time ratio)",
+        ratio(events, enc),
+        1.3,
+        "×",
+    );
     r.target("uncompressed modern decode, login burst", dec.map(|d| d.mb_per_s() / 1e3), 1.5, " GB/s");
     let overhead =
         |whole: Option<Row>, stream: Option<Row>| Some(100.0 * (1.0 - stream?.seconds / whole?.seconds));

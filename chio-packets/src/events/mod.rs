@@ -62,12 +62,13 @@ use crate::beatmaps::{BanchoBeatmapInfoReply, BeatmapInfo as WireBeatmapInfo};
 use crate::beatmaps::{Rank, RankedStatus};
 use crate::catalog::ServerPacket;
 use crate::chat::{self, Channel, Message};
+use crate::frame::FrameWriter;
 use crate::multiplayer::{self, Match, MatchSlot};
 use crate::presence::QuitState;
 use crate::session;
 use crate::spectating::{self, ButtonState, ReplayFrameBundle, ScoreFrame};
 use crate::types::{LoginError, Mods, Permissions};
-use crate::{BufMut, Context, EncodeError, Packet, login};
+use crate::{BufMut, Context, Encode, EncodeError, Packet, login};
 
 pub use users::{Activity, Presence, Stats, UserInfo};
 
@@ -295,6 +296,67 @@ fn carried_mods(mods: Mods, ctx: Context) -> Mods {
     if defs::STATUS_MODS_U32.contains(ctx) { mods } else { Mods::from_bits_retain(mods.bits() & 0xffff) }
 }
 
+/// Where [`ServerEvent::send`] puts the packets of an event, one typed packet at a time:
+/// a writer writes each through its own codec, without building a [`ServerPacket`] and
+/// dispatching on it again ([`ServerEvent::write`] does this; [`ServerEvent::packets`]
+/// and [`ServerEvent::for_each_packet`] collect them as `ServerPacket`s).
+pub trait PacketSink<'e> {
+    /// Takes the event's next packet (one the build has).
+    fn packet<P>(&mut self, packet: P)
+    where
+        P: Packet + Encode + Into<ServerPacket<'e>>;
+}
+
+/// Passes on only the packets `build` has: the reference has no writer for the others.
+struct InBuild<'s, S> {
+    build: u32,
+    sink: &'s mut S,
+}
+
+impl<'e, S: PacketSink<'e>> PacketSink<'e> for InBuild<'_, S> {
+    #[inline(always)]
+    fn packet<P>(&mut self, packet: P)
+    where
+        P: Packet + Encode + Into<ServerPacket<'e>>,
+    {
+        if P::BUILDS.contains(self.build) {
+            self.sink.packet(packet);
+        }
+    }
+}
+
+/// Calls a closure with each packet as a [`ServerPacket`].
+struct Emit<F>(F);
+
+impl<'e, F: FnMut(ServerPacket<'e>)> PacketSink<'e> for Emit<F> {
+    fn packet<P>(&mut self, packet: P)
+    where
+        P: Packet + Encode + Into<ServerPacket<'e>>,
+    {
+        (self.0)(packet.into());
+    }
+}
+
+/// Writes each packet through a [`FrameWriter`], keeping the first error.
+struct Write<'w, B: ?Sized> {
+    buf: &'w mut B,
+    ctx: Context,
+    writer: &'w mut FrameWriter,
+    result: Result<(), EncodeError>,
+}
+
+impl<'e, B: BufMut + ?Sized> PacketSink<'e> for Write<'_, B> {
+    #[inline(always)]
+    fn packet<P>(&mut self, packet: P)
+    where
+        P: Packet + Encode + Into<ServerPacket<'e>>,
+    {
+        if self.result.is_ok() {
+            self.result = packet.write_with(self.buf, self.ctx, self.writer);
+        }
+    }
+}
+
 impl ServerEvent<'_> {
     /// The wire packets that carry this event to a client of `ctx`'s build, in order.
     /// Empty when the build has no way to show it.
@@ -306,92 +368,96 @@ impl ServerEvent<'_> {
 
     /// Writes the event's packets, framed for `ctx`'s build, into `buf`.
     pub fn write<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
-        let mut result = Ok(());
-        self.for_each_packet(ctx, |packet| {
-            if result.is_ok() {
-                result = packet.write(buf, ctx);
-            }
-        });
-        result
+        self.write_with(buf, ctx, &mut FrameWriter::new())
+    }
+
+    /// [`write`](Self::write) through `writer`: its compression rule, gzip level and
+    /// deflate state (a connection's writer, kept from event to event).
+    ///
+    /// Each packet is written by its own codec as the event layer lays it out, so this
+    /// costs little more than writing the same packets prebuilt (BENCHMARKS.md).
+    pub fn write_with<B: BufMut + ?Sized>(
+        &self,
+        buf: &mut B,
+        ctx: Context,
+        writer: &mut FrameWriter,
+    ) -> Result<(), EncodeError> {
+        let mut sink = Write { buf, ctx, writer, result: Ok(()) };
+        self.send(ctx, &mut sink);
+        sink.result
     }
 
     /// Calls `emit` with each wire packet of this event for `ctx`'s build, in order.
-    pub fn for_each_packet<'e>(&'e self, ctx: Context, mut emit: impl FnMut(ServerPacket<'e>)) {
-        use ServerPacket as P;
+    pub fn for_each_packet<'e>(&'e self, ctx: Context, emit: impl FnMut(ServerPacket<'e>)) {
+        self.send(ctx, &mut Emit(emit));
+    }
+
+    /// Gives `sink` each wire packet of this event for `ctx`'s build, in order, typed.
+    pub fn send<'e>(&'e self, ctx: Context, sink: &mut impl PacketSink<'e>) {
         let build = ctx.build();
         // Packets the build does not have are dropped here, as the reference's writers
         // are absent for them.
-        let mut send = |packet: ServerPacket<'e>| {
-            if packet.builds().contains(build) {
-                emit(packet);
-            }
-        };
+        let send = &mut InBuild { build, sink };
         let borrowed = |text: &'e Cow<'_, str>| Cow::Borrowed(text.as_ref());
         match self {
-            Self::LoginReply(LoginResult::Success(id)) => {
-                send(P::BanchoLoginReply(login::BanchoLoginReply(*id)))
-            }
+            Self::LoginReply(LoginResult::Success(id)) => send.packet(login::BanchoLoginReply(*id)),
             Self::LoginReply(LoginResult::Error(error)) => {
                 if *error == LoginError::UserInactive && features::INACTIVE_SHOWN_AS_BANNED.in_build(build) {
-                    send(P::BanchoAnnounce(chat::BanchoAnnounce(Cow::Borrowed(INACTIVE_ACCOUNT_MESSAGE))));
-                    send(P::BanchoLoginReply(login::BanchoLoginReply(LoginError::InvalidLogin as i32)));
+                    send.packet(chat::BanchoAnnounce(Cow::Borrowed(INACTIVE_ACCOUNT_MESSAGE)));
+                    send.packet(login::BanchoLoginReply(LoginError::InvalidLogin as i32));
                 } else {
-                    send(P::BanchoLoginReply(login::BanchoLoginReply(*error as i32)));
+                    send.packet(login::BanchoLoginReply(*error as i32));
                 }
             }
             Self::Message(message) => {
                 if let Some(message) = message_for_build(message, ctx) {
-                    send(P::BanchoMessage(chat::BanchoMessage(message)));
+                    send.packet(chat::BanchoMessage(message));
                 }
             }
-            Self::Ping => send(P::BanchoPing(session::BanchoPing)),
-            Self::IrcChangeUsername { old, new } => send(P::BanchoIrcChangeUsername(
-                chat::BanchoIrcChangeUsername(Cow::Owned(format!("{old}>>>>{new}"))),
-            )),
-            Self::IrcQuit(name) => send(P::BanchoIrcQuit(chat::BanchoIrcQuit(borrowed(name)))),
-            Self::UserStats(user) => users::stats(user, ctx, &mut send),
-            Self::UserQuit { user, state } => users::quit(user, *state, ctx, &mut send),
-            Self::SpectatorJoined(id) => send(P::BanchoSpectatorJoined(spectating::BanchoSpectatorJoined {
-                user_id: saturate(i128::from(*id)),
-            })),
-            Self::SpectatorLeft(id) => send(P::BanchoSpectatorLeft(spectating::BanchoSpectatorLeft {
-                user_id: saturate(i128::from(*id)),
-            })),
+            Self::Ping => send.packet(session::BanchoPing),
+            Self::IrcChangeUsername { old, new } => {
+                send.packet(chat::BanchoIrcChangeUsername(Cow::Owned(format!("{old}>>>>{new}"))))
+            }
+            Self::IrcQuit(name) => send.packet(chat::BanchoIrcQuit(borrowed(name))),
+            Self::UserStats(user) => users::stats(user, ctx, send),
+            Self::UserQuit { user, state } => users::quit(user, *state, ctx, send),
+            Self::SpectatorJoined(id) => {
+                send.packet(spectating::BanchoSpectatorJoined { user_id: saturate(i128::from(*id)) })
+            }
+            Self::SpectatorLeft(id) => {
+                send.packet(spectating::BanchoSpectatorLeft { user_id: saturate(i128::from(*id)) })
+            }
             Self::SpectateFrames(bundle) => {
-                send(P::BanchoSpectateFrames(spectating::BanchoSpectateFrames(bundle_for_build(bundle, ctx))))
+                send.packet(spectating::BanchoSpectateFrames(bundle_for_build(bundle, ctx)))
             }
-            Self::VersionUpdate => send(P::BanchoVersionUpdate(session::BanchoVersionUpdate)),
+            Self::VersionUpdate => send.packet(session::BanchoVersionUpdate),
             Self::SpectatorCantSpectate(id) => {
-                send(P::BanchoSpectatorCantSpectate(spectating::BanchoSpectatorCantSpectate {
-                    user_id: saturate(i128::from(*id)),
-                }))
+                send.packet(spectating::BanchoSpectatorCantSpectate { user_id: saturate(i128::from(*id)) })
             }
-            Self::GetAttention => send(P::BanchoGetAttention(session::BanchoGetAttention)),
-            Self::Announce(text) => send(P::BanchoAnnounce(chat::BanchoAnnounce(borrowed(text)))),
+            Self::GetAttention => send.packet(session::BanchoGetAttention),
+            Self::Announce(text) => send.packet(chat::BanchoAnnounce(borrowed(text))),
             Self::MatchUpdate(m) => {
                 if match_id_fits(m, build) {
-                    send(P::BanchoMatchUpdate(multiplayer::BanchoMatchUpdate(match_for_build(m, ctx))));
+                    send.packet(multiplayer::BanchoMatchUpdate(match_for_build(m, ctx)));
                 }
             }
             Self::MatchNew(m) => {
                 if match_id_fits(m, build) {
-                    send(P::BanchoMatchNew(multiplayer::BanchoMatchNew(match_for_build(m, ctx))));
+                    send.packet(multiplayer::BanchoMatchNew(match_for_build(m, ctx)));
                 }
             }
-            Self::MatchDisband(id) => {
-                send(P::BanchoMatchDisband(multiplayer::BanchoMatchDisband { match_id: *id }))
-            }
-            Self::LobbyJoin(id) => send(P::BanchoLobbyJoin(multiplayer::BanchoLobbyJoin { user_id: *id })),
-            Self::LobbyPart(id) => send(P::BanchoLobbyPart(multiplayer::BanchoLobbyPart { user_id: *id })),
+            Self::MatchDisband(id) => send.packet(multiplayer::BanchoMatchDisband { match_id: *id }),
+            Self::LobbyJoin(id) => send.packet(multiplayer::BanchoLobbyJoin { user_id: *id }),
+            Self::LobbyPart(id) => send.packet(multiplayer::BanchoLobbyPart { user_id: *id }),
             Self::MatchJoinSuccess(m) => {
-                send(P::BanchoMatchJoinSuccess(multiplayer::BanchoMatchJoinSuccess(match_for_build(m, ctx))))
+                send.packet(multiplayer::BanchoMatchJoinSuccess(match_for_build(m, ctx)))
             }
-            Self::MatchJoinFail => send(P::BanchoMatchJoinFail(multiplayer::BanchoMatchJoinFail)),
+            Self::MatchJoinFail => send.packet(multiplayer::BanchoMatchJoinFail),
             Self::FellowSpectatorJoined(id) => {
-                send(P::BanchoFellowSpectatorJoined(spectating::BanchoFellowSpectatorJoined { user_id: *id }))
+                send.packet(spectating::BanchoFellowSpectatorJoined { user_id: *id })
             }
             Self::FellowSpectatorLeft(id) => {
-                send(P::BanchoFellowSpectatorLeft(spectating::BanchoFellowSpectatorLeft { user_id: *id }))
+                send.packet(spectating::BanchoFellowSpectatorLeft { user_id: *id })
             }
             Self::MatchStart(m) => {
                 // The match is not on the wire before b334: the packet holds the default there.
@@ -400,57 +466,45 @@ impl ServerEvent<'_> {
                 } else {
                     Match::default()
                 };
-                send(P::BanchoMatchStart(multiplayer::BanchoMatchStart { r#match }));
+                send.packet(multiplayer::BanchoMatchStart { r#match });
             }
             Self::MatchScoreUpdate(frame) => {
                 if frame.id < ctx.slots() {
-                    send(P::BanchoMatchScoreUpdate(spectating::BanchoMatchScoreUpdate(
-                        score_frame_for_build(frame, ctx),
-                    )));
+                    send.packet(spectating::BanchoMatchScoreUpdate(score_frame_for_build(frame, ctx)));
                 }
             }
-            Self::MatchTransferHost => send(P::BanchoMatchTransferHost(multiplayer::BanchoMatchTransferHost)),
-            Self::MatchAllPlayersLoaded => {
-                send(P::BanchoMatchAllPlayersLoaded(multiplayer::BanchoMatchAllPlayersLoaded))
-            }
+            Self::MatchTransferHost => send.packet(multiplayer::BanchoMatchTransferHost),
+            Self::MatchAllPlayersLoaded => send.packet(multiplayer::BanchoMatchAllPlayersLoaded),
             Self::MatchPlayerFailed(slot) => {
                 if *slot < i32::from(ctx.slots()) {
-                    send(P::BanchoMatchPlayerFailed(multiplayer::BanchoMatchPlayerFailed { slot_id: *slot }));
+                    send.packet(multiplayer::BanchoMatchPlayerFailed { slot_id: *slot });
                 }
             }
-            Self::MatchComplete => send(P::BanchoMatchComplete(multiplayer::BanchoMatchComplete)),
-            Self::MatchSkip => send(P::BanchoMatchSkip(multiplayer::BanchoMatchSkip)),
-            Self::ChannelJoinSuccess(name) => {
-                send(P::BanchoChannelJoinSuccess(chat::BanchoChannelJoinSuccess(borrowed(name))))
-            }
+            Self::MatchComplete => send.packet(multiplayer::BanchoMatchComplete),
+            Self::MatchSkip => send.packet(multiplayer::BanchoMatchSkip),
+            Self::ChannelJoinSuccess(name) => send.packet(chat::BanchoChannelJoinSuccess(borrowed(name))),
             Self::ChannelAvailable(channel) => {
-                send(P::BanchoChannelAvailable(chat::BanchoChannelAvailable(borrowed_channel(channel))))
+                send.packet(chat::BanchoChannelAvailable(borrowed_channel(channel)))
             }
-            Self::ChannelRevoked(name) => {
-                send(P::BanchoChannelRevoked(chat::BanchoChannelRevoked(borrowed(name))))
+            Self::ChannelRevoked(name) => send.packet(chat::BanchoChannelRevoked(borrowed(name))),
+            Self::ChannelAvailableAutojoin(channel) => {
+                send.packet(chat::BanchoChannelAvailableAutojoin(borrowed_channel(channel)))
             }
-            Self::ChannelAvailableAutojoin(channel) => send(P::BanchoChannelAvailableAutojoin(
-                chat::BanchoChannelAvailableAutojoin(borrowed_channel(channel)),
-            )),
-            Self::BeatmapInfoReply(maps) => send(P::BanchoBeatmapInfoReply(BanchoBeatmapInfoReply {
+            Self::BeatmapInfoReply(maps) => send.packet(BanchoBeatmapInfoReply {
                 beatmaps: maps.iter().map(|map| beatmap_for_build(map, build)).collect(),
-            })),
+            }),
             Self::LoginPermissions(permissions) => {
                 // Sent as an `i32`: bit 31 cannot be, and the bits saturate to `i32::MAX`.
                 let bits = saturate::<i32>(i128::from(permissions.bits())) as u32;
-                send(P::BanchoLoginPermissions(session::BanchoLoginPermissions(
-                    Permissions::from_bits_retain(bits),
-                )))
+                send.packet(session::BanchoLoginPermissions(Permissions::from_bits_retain(bits)))
             }
-            Self::FriendsList(ids) => {
-                send(P::BanchoFriendsList(session::BanchoFriendsList { ids: ids.clone() }))
-            }
+            Self::FriendsList(ids) => send.packet(session::BanchoFriendsList { ids: ids.clone() }),
             Self::ProtocolNegotiation(version) => {
                 let version = match version {
                     Some(v) if *v != 0 => *v,
                     _ => i32::from(ctx.protocol()),
                 };
-                send(P::BanchoProtocolNegotiation(session::BanchoProtocolNegotiation { version }));
+                send.packet(session::BanchoProtocolNegotiation { version });
             }
             Self::TitleUpdate { image_url, redirect_url } => {
                 let text = if features::TITLE_UPDATE_REDIRECT.in_build(build) {
@@ -463,85 +517,69 @@ impl ServerEvent<'_> {
                 } else {
                     borrowed(image_url)
                 };
-                send(P::BanchoTitleUpdate(session::BanchoTitleUpdate { text }));
+                send.packet(session::BanchoTitleUpdate { text });
             }
-            Self::Monitor => send(P::BanchoMonitor(session::BanchoMonitor)),
+            Self::Monitor => send.packet(session::BanchoMonitor),
             Self::MatchPlayerSkipped(slot) => {
                 if *slot < i32::from(ctx.slots()) {
-                    send(P::BanchoMatchPlayerSkipped(multiplayer::BanchoMatchPlayerSkipped {
+                    send.packet(multiplayer::BanchoMatchPlayerSkipped {
                         slot_id: saturate(i128::from(*slot)),
-                    }));
+                    });
                 }
             }
-            Self::UserPresence(user) => users::presence(user, ctx, &mut send),
+            Self::UserPresence(user) => users::presence(user, ctx, send),
             Self::UserPresenceSingle(user) => {
                 if session::BanchoUserPresenceSingle::exists_in(ctx) {
-                    send(P::BanchoUserPresenceSingle(session::BanchoUserPresenceSingle { user_id: user.id }));
+                    send.packet(session::BanchoUserPresenceSingle { user_id: user.id });
                 } else {
-                    users::presence(user, ctx, &mut send);
+                    users::presence(user, ctx, send);
                 }
             }
             Self::UserPresenceBundle(list) => {
                 if session::BanchoUserPresenceBundle::exists_in(ctx) {
-                    send(P::BanchoUserPresenceBundle(session::BanchoUserPresenceBundle {
+                    send.packet(session::BanchoUserPresenceBundle {
                         user_ids: list.iter().map(|user| user.id).collect(),
-                    }));
+                    });
                 } else {
                     for user in list {
-                        users::presence(user, ctx, &mut send);
+                        users::presence(user, ctx, send);
                     }
                 }
             }
             Self::Restart { retry_after_ms } => {
                 if session::BanchoRestart::exists_in(ctx) {
-                    send(P::BanchoRestart(session::BanchoRestart { retry_after_ms: *retry_after_ms }));
+                    send.packet(session::BanchoRestart { retry_after_ms: *retry_after_ms });
                 } else {
                     // `send` drops it for builds without announcements too.
-                    send(P::BanchoAnnounce(chat::BanchoAnnounce(Cow::Borrowed(RESTART_MESSAGE))));
+                    send.packet(chat::BanchoAnnounce(Cow::Borrowed(RESTART_MESSAGE)));
                 }
             }
             Self::Invite(message) => {
                 if let Some(message) = message_for_build(message, ctx) {
                     if chat::BanchoInvite::exists_in(ctx) {
-                        send(P::BanchoInvite(chat::BanchoInvite(message)));
+                        send.packet(chat::BanchoInvite(message));
                     } else {
-                        send(P::BanchoMessage(chat::BanchoMessage(message)));
+                        send.packet(chat::BanchoMessage(message));
                     }
                 }
             }
-            Self::ChannelInfoComplete => send(P::BanchoChannelInfoComplete(chat::BanchoChannelInfoComplete)),
+            Self::ChannelInfoComplete => send.packet(chat::BanchoChannelInfoComplete),
             Self::MatchChangePassword(password) => {
-                send(P::BanchoMatchChangePassword(multiplayer::BanchoMatchChangePassword {
-                    password: borrowed(password),
-                }))
+                send.packet(multiplayer::BanchoMatchChangePassword { password: borrowed(password) })
             }
-            Self::SilenceInfo(seconds) => {
-                send(P::BanchoSilenceInfo(session::BanchoSilenceInfo { seconds: *seconds }))
-            }
-            Self::UserSilenced(id) => {
-                send(P::BanchoUserSilenced(session::BanchoUserSilenced { user_id: *id }))
-            }
-            Self::UserDmsBlocked(name) => {
-                send(P::BanchoUserDmsBlocked(chat::BanchoUserDmsBlocked(notice_message(name))))
-            }
-            Self::TargetIsSilenced(name) => {
-                send(P::BanchoTargetIsSilenced(chat::BanchoTargetIsSilenced(notice_message(name))))
-            }
-            Self::VersionUpdateForced => {
-                send(P::BanchoVersionUpdateForced(session::BanchoVersionUpdateForced))
-            }
-            Self::SwitchServer(after) => {
-                send(P::BanchoSwitchServer(session::BanchoSwitchServer { after_idle_time: *after }))
-            }
-            Self::AccountRestricted => send(P::BanchoAccountRestricted(session::BanchoAccountRestricted)),
-            Self::Rtx(text) => send(P::BanchoRTX(chat::BanchoRTX(borrowed(text)))),
-            Self::MatchAbort => send(P::BanchoMatchAbort(multiplayer::BanchoMatchAbort)),
+            Self::SilenceInfo(seconds) => send.packet(session::BanchoSilenceInfo { seconds: *seconds }),
+            Self::UserSilenced(id) => send.packet(session::BanchoUserSilenced { user_id: *id }),
+            Self::UserDmsBlocked(name) => send.packet(chat::BanchoUserDmsBlocked(notice_message(name))),
+            Self::TargetIsSilenced(name) => send.packet(chat::BanchoTargetIsSilenced(notice_message(name))),
+            Self::VersionUpdateForced => send.packet(session::BanchoVersionUpdateForced),
+            Self::SwitchServer(after) => send.packet(session::BanchoSwitchServer { after_idle_time: *after }),
+            Self::AccountRestricted => send.packet(session::BanchoAccountRestricted),
+            Self::Rtx(text) => send.packet(chat::BanchoRTX(borrowed(text))),
+            Self::MatchAbort => send.packet(multiplayer::BanchoMatchAbort),
             Self::SwitchTournamentServer(server) => {
-                send(P::BanchoSwitchTournamentServer(session::BanchoSwitchTournamentServer {
-                    server: borrowed(server),
-                }))
+                send.packet(session::BanchoSwitchTournamentServer { server: borrowed(server) })
             }
-            Self::IrcJoin(name) => send(P::BanchoIrcJoin(chat::BanchoIrcJoin(borrowed(name)))),
+            Self::IrcJoin(name) => send.packet(chat::BanchoIrcJoin(borrowed(name))),
         }
     }
 }

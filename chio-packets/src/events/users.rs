@@ -12,8 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::{carried_mods, defs, features, saturate};
-use crate::catalog::ServerPacket;
+use super::{PacketSink, carried_mods, defs, features, saturate};
 use crate::chat::{BanchoIrcJoin, BanchoIrcQuit};
 use crate::country::Country;
 use crate::presence::{
@@ -251,6 +250,7 @@ enum StatsPayload<'e> {
     Modern(UserStats<'e>),
 }
 
+#[inline]
 fn stats_payload<'e>(
     user: &'e UserInfo<'_>,
     update_stats: bool,
@@ -332,34 +332,38 @@ fn stats_payload<'e>(
     }
 }
 
-fn stats_packet(payload: StatsPayload<'_>) -> ServerPacket<'_> {
+#[inline]
+fn send_stats<'e>(payload: StatsPayload<'e>, send: &mut impl PacketSink<'e>) {
     match payload {
-        StatsPayload::IrcJoin(name) => ServerPacket::BanchoIrcJoin(BanchoIrcJoin(Cow::Borrowed(name))),
-        StatsPayload::B282(stats) => ServerPacket::BanchoUserStatsB282(BanchoUserStatsB282(stats)),
-        StatsPayload::B323(stats) => ServerPacket::BanchoUserStatsB323(BanchoUserStatsB323(stats)),
-        StatsPayload::B338(stats) => ServerPacket::BanchoUserStatsB338(BanchoUserStatsB338(stats)),
-        StatsPayload::Modern(stats) => ServerPacket::BanchoUserStats(BanchoUserStats(stats)),
+        StatsPayload::IrcJoin(name) => send.packet(BanchoIrcJoin(Cow::Borrowed(name))),
+        StatsPayload::B282(stats) => send.packet(BanchoUserStatsB282(stats)),
+        StatsPayload::B323(stats) => send.packet(BanchoUserStatsB323(stats)),
+        StatsPayload::B338(stats) => send.packet(BanchoUserStatsB338(stats)),
+        StatsPayload::Modern(stats) => send.packet(BanchoUserStats(stats)),
     }
 }
 
 /// A user's statistics.
-pub(super) fn stats<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl FnMut(ServerPacket<'e>)) {
-    send(stats_packet(stats_payload(user, user.status.update_stats, false, ctx)));
+#[inline]
+pub(super) fn stats<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl PacketSink<'e>) {
+    send_stats(stats_payload(user, user.status.update_stats, false, ctx), send);
 }
 
 /// A user's presence.
-pub(super) fn presence<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl FnMut(ServerPacket<'e>)) {
+#[inline]
+pub(super) fn presence<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl PacketSink<'e>) {
     if BanchoUserPresence::exists_in(ctx) {
-        send(ServerPacket::BanchoUserPresence(modern_presence(user, ctx)));
+        send.packet(modern_presence(user, ctx));
     } else if BanchoUserStatsB323::exists_in(ctx) && !user.presence.is_irc {
         // The full block (flagged as a stats update), then the status alone.
-        send(stats_packet(stats_payload(user, true, true, ctx)));
-        send(stats_packet(stats_payload(user, false, true, ctx)));
+        send_stats(stats_payload(user, true, true, ctx), send);
+        send_stats(stats_payload(user, false, true, ctx), send);
     } else {
-        send(stats_packet(stats_payload(user, user.status.update_stats, true, ctx)));
+        send_stats(stats_payload(user, user.status.update_stats, true, ctx), send);
     }
 }
 
+#[inline]
 fn modern_presence<'e>(user: &'e UserInfo<'_>, ctx: Context) -> BanchoUserPresence<'e> {
     let build = ctx.build();
     // IRC users have negative ids in presence (and only there, as in the reference).
@@ -396,16 +400,16 @@ pub(super) fn quit<'e>(
     user: &'e UserInfo<'_>,
     state: QuitState,
     ctx: Context,
-    send: &mut impl FnMut(ServerPacket<'e>),
+    send: &mut impl PacketSink<'e>,
 ) {
     if BanchoUserQuit::exists_in(ctx) {
-        send(ServerPacket::BanchoUserQuit(BanchoUserQuit { user_id: user.id, state }));
+        send.packet(BanchoUserQuit { user_id: user.id, state });
         return;
     }
     if user.presence.is_irc && BanchoIrcQuit::exists_in(ctx) {
         // See the module docs: the reference drops these or sends an unreadable packet.
         if state != QuitState::IrcRemaining {
-            send(ServerPacket::BanchoIrcQuit(BanchoIrcQuit(Cow::Borrowed(&user.name))));
+            send.packet(BanchoIrcQuit(Cow::Borrowed(&user.name)));
         }
         return;
     }
@@ -413,12 +417,11 @@ pub(super) fn quit<'e>(
         return;
     }
     // Older clients remove a user on a quit packet carrying the user's statistics.
-    let packet = match stats_payload(user, user.status.update_stats, false, ctx) {
-        StatsPayload::IrcJoin(_) => return,
-        StatsPayload::B282(stats) => ServerPacket::BanchoUserQuitB282(BanchoUserQuitB282(stats)),
-        StatsPayload::B323(stats) => ServerPacket::BanchoUserQuitB323(BanchoUserQuitB323(stats)),
-        StatsPayload::B338(stats) => ServerPacket::BanchoUserQuitB338(BanchoUserQuitB338(stats)),
-        StatsPayload::Modern(stats) => ServerPacket::BanchoUserQuitB1788(BanchoUserQuitB1788(stats)),
-    };
-    send(packet);
+    match stats_payload(user, user.status.update_stats, false, ctx) {
+        StatsPayload::IrcJoin(_) => {}
+        StatsPayload::B282(stats) => send.packet(BanchoUserQuitB282(stats)),
+        StatsPayload::B323(stats) => send.packet(BanchoUserQuitB323(stats)),
+        StatsPayload::B338(stats) => send.packet(BanchoUserQuitB338(stats)),
+        StatsPayload::Modern(stats) => send.packet(BanchoUserQuitB1788(stats)),
+    }
 }
