@@ -193,7 +193,6 @@ impl<S: PacketSet> PacketDecoder<S> {
     #[inline(always)]
     pub fn decode<'f>(&mut self, frame: &'f Frame<'_>) -> Result<Decoded<'f, S>, DecodeError> {
         let (ctx, build) = (self.ctx, self.ctx.build());
-        let base = to_usize(frame.payload_offset(ctx));
         let payload: &'f [u8] = &frame.payload;
         self.used = 0;
         let Some(id) = frame.id else {
@@ -207,33 +206,58 @@ impl<S: PacketSet> PacketDecoder<S> {
             && let Some(patch) =
                 self.patches.iter().rev().find(|patch| patch.id == id && patch.builds.contains(build))
         {
+            let base = to_usize(frame.payload_offset(ctx));
             let packet = (patch.hook)(payload, ctx).map_err(|error| error.shifted(base))?;
             self.used = payload.len();
             return Ok(Decoded::Packet(packet));
         }
         let mut reader = Reader::new(payload).with_limits(self.limits);
-        // One result, changed only on the rare paths.
-        let mut result = S::decode(id, &mut reader, ctx).map(Decoded::Packet);
-        match &result {
-            Ok(_) => {
-                let left = reader.remaining();
-                self.used = payload.len() - left;
-                if left != 0 {
-                    if self.strictness == Strictness::Strict {
-                        result = Err(reader.error(DecodeErrorKind::TrailingBytes(left)).shifted(base));
-                    } else {
-                        self.tolerated.trailing_bytes += left as u64;
-                    }
-                }
+        match S::decode(id, &mut reader, ctx) {
+            // The common case, first and alone: the packet goes straight into the result.
+            Ok(packet) if reader.is_empty() => {
+                self.used = payload.len();
+                Ok(Decoded::Packet(packet))
             }
-            // The frame is what the build lacks: the error points at it.
-            Err(error) if is_absent(error) => {
-                let error = DecodeError::new(error.kind().clone(), to_usize(frame.offset));
-                result = self.raw_or(frame, error);
-            }
-            Err(_) => result = result.map_err(|error| error.shifted(base)),
+            Ok(packet) => self.trailing(packet, &reader, frame),
+            Err(error) => self.failed(frame, error),
         }
-        result
+    }
+
+    /// A packet read with bytes left after it: tolerated (counted) in lenient mode, an
+    /// error in strict mode.
+    #[cold]
+    fn trailing<'f>(
+        &mut self,
+        packet: S::Packet<'f>,
+        reader: &Reader<'_>,
+        frame: &Frame<'_>,
+    ) -> Result<Decoded<'f, S>, DecodeError> {
+        let left = reader.remaining();
+        self.used = frame.payload.len() - left;
+        let base = to_usize(frame.payload_offset(self.ctx));
+        match self.strictness {
+            Strictness::Strict => Err(reader.error(DecodeErrorKind::TrailingBytes(left)).shifted(base)),
+            Strictness::Lenient => {
+                self.tolerated.trailing_bytes += left as u64;
+                Ok(Decoded::Packet(packet))
+            }
+        }
+    }
+
+    /// A payload that did not decode: a frame the build lacks passes raw in lenient mode
+    /// (the error points at the frame); any other error is shifted to stream offsets.
+    #[cold]
+    fn failed<'f>(
+        &mut self,
+        frame: &'f Frame<'_>,
+        error: DecodeError,
+    ) -> Result<Decoded<'f, S>, DecodeError> {
+        if is_absent(&error) {
+            let error = DecodeError::new(error.kind().clone(), to_usize(frame.offset));
+            self.raw_or(frame, error)
+        } else {
+            Err(error.shifted(to_usize(frame.payload_offset(self.ctx))))
+        }
     }
 
     /// The frame raw in lenient mode, else `error`.
