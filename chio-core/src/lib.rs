@@ -86,6 +86,30 @@ pub mod __private {
         value.to_wire()?.encode(buf, ctx)
     }
 
+    /// The sum of fixed field sizes, or `None` if one of them has no fixed size: a
+    /// derived struct's `Encode::FIXED_LEN`, and the size of a run of fixed fields.
+    pub const fn fixed_sum(lens: &[Option<usize>]) -> Option<usize> {
+        let mut total = 0;
+        let mut i = 0;
+        while i < lens.len() {
+            match lens[i] {
+                Some(n) => total += n,
+                None => return None,
+            }
+            i += 1;
+        }
+        Some(total)
+    }
+
+    /// The bytes of a run of consecutive fixed-size fields as a reader of their own
+    /// ([`Reader::take_fixed`](crate::Reader::take_fixed)): one bounds check for the run
+    /// instead of one per field. `None` when a field has no fixed size or the input is too
+    /// short; the fields are then read one by one, which reports the exact error.
+    #[inline(always)]
+    pub fn fixed_run<'de>(reader: &mut crate::Reader<'de>, len: Option<usize>) -> Option<crate::Reader<'de>> {
+        reader.take_fixed(len?)
+    }
+
     /// Reads a `W` and converts it to the field type; a value that does not fit is an
     /// error at the value's offset.
     #[inline(always)]

@@ -97,6 +97,20 @@ impl<'de> Reader<'de> {
         }
     }
 
+    /// Takes the next `n` bytes as a reader of their own, with the same limits and the
+    /// same positions (its errors point into this reader's input); `None`, taking
+    /// nothing, when fewer are left.
+    ///
+    /// Fields read from it need no bounds check of their own when their sizes add up to
+    /// `n`: the derive reads each run of fixed-size fields this way.
+    #[inline(always)]
+    pub fn take_fixed(&mut self, n: usize) -> Option<Reader<'de>> {
+        let (bytes, rest) = self.rest.split_at_checked(n)?;
+        self.rest = rest;
+        // The sub-reader ends where this one's position now is.
+        Some(Reader { rest: bytes, len: self.len - rest.len(), limits: self.limits })
+    }
+
     /// Takes the next `N` bytes as an array.
     #[inline]
     pub fn take_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
@@ -197,6 +211,20 @@ mod tests {
         assert!(r.is_empty());
         assert!(r.take_byte().is_err());
         assert_eq!(r.take_rest(), &[] as &[u8]);
+    }
+
+    #[test]
+    fn fixed_takes_share_positions() {
+        let mut r = Reader::new(&[1, 2, 3, 4, 5]);
+        r.take_byte().unwrap();
+        let mut run = r.take_fixed(3).unwrap();
+        assert_eq!((r.position(), run.position(), run.remaining()), (4, 1, 3));
+        assert_eq!(run.take_array::<2>().unwrap(), [2, 3]);
+        let err = run.take_array::<2>().unwrap_err();
+        assert_eq!((err.offset(), err.kind()), (3, &DecodeErrorKind::UnexpectedEnd { needed: 2, left: 1 }));
+        assert!(r.take_fixed(2).is_none());
+        assert_eq!(r.position(), 4, "a short take takes nothing");
+        assert_eq!(r.take_fixed(1).unwrap().take_rest(), &[5]);
     }
 
     #[test]

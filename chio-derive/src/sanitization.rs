@@ -114,6 +114,10 @@ lib_items! {
     PUT_WIRE put_wire = "__private::put_wire";
     /// Decoding through `WireCast`.
     READ_WIRE read_wire = "__private::read_wire";
+    /// The sum of fixed sizes.
+    FIXED_SUM fixed_sum = "__private::fixed_sum";
+    /// A run of fixed-size fields as a reader of its own.
+    FIXED_RUN fixed_run = "__private::fixed_run";
     /// Encoded length of a list with a count prefix.
     LIST_ENCODED_LEN list_encoded_len = "__private::list::encoded_len";
     /// Encoding of a list with a count prefix.
@@ -252,6 +256,8 @@ pub(crate) const WIRE: Local = Local("__chio_wire");
 pub(crate) const OTHER: Local = Local("__chio_other");
 /// Where a decoded value starts, for its error.
 pub(crate) const START: Local = Local("__chio_start");
+/// The reader of a run of fixed-size fields.
+pub(crate) const RUN: Local = Local("__chio_run");
 /// One flag of a flag set.
 pub(crate) const FLAG: Local = Local("__chio_flag");
 /// The bits type of a flag set.

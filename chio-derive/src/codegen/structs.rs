@@ -4,14 +4,15 @@
 
 use std::ops::Deref;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{ToTokens as _, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
 use super::wrap;
 use crate::ir::{Codec, Container, DefaultValue, Direction, Field, Struct, Style, WindowAttr, vec_item};
 use crate::sanitization::{
-    BUF, BUF_TYPE, CTX, DEFAULT, ERROR, FIELD_DEFAULT, INTO, INTO_OWNED_FIELD, Lib, READER, de_lifetime,
+    BUF, BUF_TYPE, CTX, DEFAULT, ENCODE, ERROR, FIELD_DEFAULT, INTO, INTO_OWNED_FIELD, Lib, READER, RUN,
+    de_lifetime,
 };
 use crate::source;
 
@@ -288,8 +289,25 @@ fn chain(branches: Vec<(Option<TokenStream>, TokenStream)>, fallback: TokenStrea
 }
 
 fn encode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
-    let Lib { buf_mut, context, encode, encode_error, ok, result, .. } = lib;
+    let Lib { buf_mut, context, encode, encode_error, fixed_sum, none, ok, option, result, .. } = lib;
     let ident = &item.input.ident;
+    // Fixed when every field is on the wire everywhere with a fixed size (a replay frame,
+    // say): lists of it are then sized without looking at the elements.
+    let fixed: Option<Vec<TokenStream>> = item
+        .body
+        .fields
+        .iter()
+        .map(|field| match &windows(field)[..] {
+            [(window, codec)] if window.is_none_or(|w| window_condition(w, None).is_none()) => {
+                codec_fixed_len(lib, field, codec)
+            }
+            _ => None,
+        })
+        .collect();
+    let fixed_len = match fixed {
+        Some(lens) => quote!(#fixed_sum(&[#(#lens),*])),
+        None => quote!(#none),
+    };
     let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
     let destructure = destructure(item);
     let mut lens = Vec::new();
@@ -317,6 +335,8 @@ fn encode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #impl_generics #encode for #ident #ty_generics #where_clause {
+            const FIXED_LEN: #option<usize> = #fixed_len;
+
             // Always inlined, like `decode`: the frame writer then sees the whole payload.
             #[inline(always)]
             #[allow(unused_variables)]
@@ -364,6 +384,53 @@ fn codec_min_len(lib: &Lib, de: &TokenStream, field: &Field<'_>, codec: &Codec) 
     }
 }
 
+/// The fixed size of a field's encoding, as an expression, for the codecs that can have
+/// one (a type's own, or its wire type's); `None` for lists and `with` codecs.
+fn codec_fixed_len(lib: &Lib, field: &Field<'_>, codec: &Codec) -> Option<TokenStream> {
+    let ty = field.ty;
+    // At the type: a type without `Encode` is reported there, as by the other impls.
+    match codec {
+        Codec::Native => {
+            let encode = lib.at(ENCODE, ty.span());
+            Some(quote_spanned!(ty.span()=> <#ty as #encode>::FIXED_LEN))
+        }
+        Codec::Wire(wire) => {
+            let encode = lib.at(ENCODE, wire.span());
+            Some(quote_spanned!(wire.span()=> <#wire as #encode>::FIXED_LEN))
+        }
+        Codec::Count(_) | Codec::With(_) => None,
+    }
+}
+
+/// The reads of a run of consecutive fields that are on the wire everywhere: when every
+/// one has a fixed size, they are read from a reader over exactly their bytes, taken with
+/// one bounds check (the checks of the reads themselves then fold away); otherwise, or
+/// when the input is too short, one by one, which reports the exact error. Whether a run
+/// is fixed is a constant of the field types, so only one of the two paths is compiled.
+fn fixed_run(lib: &Lib, run: Vec<(&Field<'_>, TokenStream, TokenStream)>) -> Vec<TokenStream> {
+    if run.len() < 2 {
+        return run.into_iter().map(|(_, _, read)| read).collect();
+    }
+    let Lib { fixed_run, fixed_sum, some, none, .. } = lib;
+    let bindings: Vec<&Ident> = run.iter().map(|(field, _, _)| &field.binding).collect();
+    let types = run.iter().map(|(field, _, _)| field.ty);
+    let lens = run.iter().map(|(_, len, _)| len);
+    let reads: Vec<&TokenStream> = run.iter().map(|(_, _, read)| read).collect();
+    vec![quote! {
+        let (#(#bindings),*): (#(#types),*) = match #fixed_run(#READER, #fixed_sum(&[#(#lens),*])) {
+            #some(mut #RUN) => {
+                let #READER = &mut #RUN;
+                #(#reads)*
+                (#(#bindings),*)
+            }
+            #none => {
+                #(#reads)*
+                (#(#bindings),*)
+            }
+        };
+    }]
+}
+
 fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
     let Lib {
         context, decode, decode_custom, decode_error, decode_error_new, err, ok, reader, result, ..
@@ -380,6 +447,8 @@ fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
 
     let mut reads = Vec::new();
     let mut min_lens = Vec::new();
+    // Consecutive fixed-size fields: (binding, type, read) of the current run.
+    let mut run: Vec<(&Field<'_>, TokenStream, TokenStream)> = Vec::new();
     for (index, field) in item.body.fields.iter().enumerate() {
         let binding = &field.binding;
         let ty = field.ty;
@@ -407,14 +476,22 @@ fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
             ) #mapper),
         };
         let value = chain(branches, fallback);
-        reads.push(quote!(let #binding: #ty = #value;));
+        let read = quote!(let #binding: #ty = #value;);
 
         // A field on the wire everywhere with one encoding has that encoding's minimum size.
         let always = all.len() == 1 && all[0].0.is_none_or(|w| window_condition(w, None).is_none());
         if always {
             min_lens.push(codec_min_len(lib, &de, field, all[0].1));
         }
+        match always.then(|| codec_fixed_len(lib, field, all[0].1)).flatten() {
+            Some(len) => run.push((field, len, read)),
+            None => {
+                reads.extend(fixed_run(lib, core::mem::take(&mut run)));
+                reads.push(read);
+            }
+        }
     }
+    reads.extend(fixed_run(lib, run));
     let bindings = item.body.fields.iter().map(|f| &f.binding);
     let construct = match item.body.style {
         Style::Named => quote!(Self { #(#bindings),* }),
