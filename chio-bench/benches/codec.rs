@@ -16,7 +16,9 @@ use std::hint::black_box;
 
 use chio_bench::drive;
 use chio_bench::workloads::{self, CHUNK, MODERN_BUILD, OLD_BUILDS, ctx};
+use chio_packets::events::ServerEvent;
 use chio_packets::frame::{FrameWriter, GzipLevel, UNCOMPRESSED_BUILD};
+use chio_packets::primitives::string;
 use chio_packets::{FromClient, FromServer, PacketEncoder};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -272,5 +274,69 @@ fn streaming(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, login_burst, client_upload, old_eras, streaming);
+/// The strings of workload 1 (names, cities, status texts, checksums, chat lines; a
+/// quarter of the chat words not ASCII), validated as UTF-8 by chio-rs's check (an ASCII
+/// fast path, then `core`), by `core::str::from_utf8`, and by `simdutf8`'s SIMD validator
+/// (alone, and after `<[u8]>::is_ascii`), beside copying the same bytes.
+fn utf8(c: &mut Criterion) {
+    let mut strings: Vec<&[u8]> = Vec::new();
+    let events = workloads::login_events();
+    for event in &events {
+        match event {
+            ServerEvent::Message(m) => {
+                strings.extend([m.sender.as_bytes(), m.content.as_bytes(), m.target.as_bytes()]);
+            }
+            ServerEvent::UserPresence(u) => strings.extend([u.name.as_bytes(), u.presence.city.as_bytes()]),
+            ServerEvent::UserStats(u) => {
+                strings.extend([u.status.text.as_bytes(), u.status.beatmap_checksum.as_bytes()]);
+            }
+            _ => {}
+        }
+    }
+    let bytes: usize = strings.iter().map(|s| s.len()).sum();
+    let mut group = c.benchmark_group("utf8");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("chio", |b| {
+        b.iter(|| {
+            for s in black_box(&strings) {
+                black_box(string::validate(s).unwrap());
+            }
+        })
+    });
+    group.bench_function("core", |b| {
+        b.iter(|| {
+            for s in black_box(&strings) {
+                black_box(core::str::from_utf8(s).unwrap());
+            }
+        })
+    });
+    group.bench_function("simdutf8", |b| {
+        b.iter(|| {
+            for s in black_box(&strings) {
+                black_box(simdutf8::basic::from_utf8(s).unwrap());
+            }
+        })
+    });
+    group.bench_function("is_ascii_then_simdutf8", |b| {
+        b.iter(|| {
+            for s in black_box(&strings) {
+                let valid = s.is_ascii() || simdutf8::basic::from_utf8(s).is_ok();
+                assert!(black_box(valid));
+            }
+        })
+    });
+    let mut copy = Vec::with_capacity(bytes);
+    group.bench_function("memcpy", |b| {
+        b.iter(|| {
+            copy.clear();
+            for s in black_box(&strings) {
+                copy.extend_from_slice(s);
+            }
+            black_box(copy.len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, login_burst, client_upload, old_eras, streaming, utf8);
 criterion_main!(benches);
