@@ -454,3 +454,42 @@ async fn an_exit_racing_a_poll_from_elsewhere_leaves_nothing_behind() {
     }
     still_serves(&bench, "racing exits").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_logins_cut_short_are_freed() {
+    let config = ServerConfig {
+        client_policy: quick,
+        sweep_interval: Duration::from_millis(100),
+        ..ServerConfig::default()
+    };
+    let bench = Loopback::with_config(config).await;
+    let mut bystander = bench.login(20250306, "bystander").await;
+    let baseline = footprint(&bench.server);
+    let started = Instant::now();
+    for round in 0..5 {
+        let body = bench.config(20250306, &format!("http gone {round}")).login_body();
+        let head = format!(
+            "POST / HTTP/1.1\r\nHost: c.localhost\r\nUser-Agent: osu!\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        // Half the body, then a reset: no session.
+        let mut s = TcpStream::connect(bench.http).await.unwrap();
+        s.write_all(head.as_bytes()).await.unwrap();
+        s.write_all(&body.as_bytes()[..body.len() / 2]).await.unwrap();
+        leave(s, Leave::Reset);
+        // The whole login, then a reset before the answer: the session may be admitted
+        // with a token nobody received, and is swept once it has not polled for its
+        // idle timeout.
+        let mut s = TcpStream::connect(bench.http).await.unwrap();
+        s.write_all(head.as_bytes()).await.unwrap();
+        s.write_all(body.as_bytes()).await.unwrap();
+        leave(s, Leave::Reset);
+    }
+    back_to(&bench.server, baseline).await;
+    let freed = started.elapsed();
+    eprintln!("10 HTTP logins cut short (idle timeout {IDLE:?}): footprint back to baseline after {freed:?}");
+    // The bystander kept polling all along.
+    bystander.send(&ClientEvent::StatusUpdateRequest).await.unwrap();
+    bystander.recv_until(WAIT, |p| p.name() == "BanchoUserStats").await.unwrap();
+    still_serves(&bench, "HTTP logins cut short").await;
+}
