@@ -391,8 +391,12 @@ async fn one_token_polled_from_two_places_gets_each_packet_once() {
     };
     let (a, b) = (poller(), poller());
     let marker = |i: usize| format!("<msg {i:04}>");
+    // In small bursts, so that both poll loops get some of them.
     for i in 0..MESSAGES {
         talker.send(&say(&marker(i))).await.unwrap();
+        if i % 5 == 4 {
+            tokio::time::sleep(Duration::from_millis(3)).await;
+        }
     }
     until("the pollers never got every message", || seen.load(Ordering::Relaxed) >= MESSAGES).await;
     // A few more polls each: a duplicate would show up in them.
