@@ -497,3 +497,37 @@ async fn http_logins_cut_short_are_freed() {
     bystander.recv_until(WAIT, |p| p.name() == "BanchoUserStats").await.unwrap();
     still_serves(&bench, "HTTP logins cut short").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_freed() {
+    // `server_attacks::a_client_that_never_reads_is_dropped` checks the drop; this one
+    // checks that what the session held goes with it.
+    let config = ServerConfig {
+        outbox: chio_server::outbox::OutboxLimits { max_bytes: 64 * 1024, ..Default::default() },
+        write_timeout: Duration::from_millis(500),
+        packet_rate: PacketRate { burst: 1_000_000, per_second: 1_000_000 },
+        ..ServerConfig::default()
+    };
+    let bench = Loopback::with_config(config).await;
+    let talker = bench.login(20130815, "talker").await;
+    let baseline = footprint(&bench.server);
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut deaf = socket.connect(bench.tcp).await.unwrap();
+    let id = raw_login(&bench, &mut deaf, 20121224, "stops reading").await;
+    deaf.write_all(&grab(20121224, id)).await.unwrap();
+    until("the match was never created", || bench.server.world().multiplayer.len() == 1).await;
+    let started = Instant::now();
+    let long = "x".repeat(2000);
+    while bench.server.registry().by_name("stops reading").is_some() {
+        assert!(started.elapsed() < Duration::from_secs(60), "never dropped");
+        for _ in 0..50 {
+            talker.send(&say(&long)).await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    back_to(&bench.server, baseline).await;
+    eprintln!("a client that stops reading: dropped and freed {:?} after the flood began", started.elapsed());
+    assert!(bench.server.stats().dropped >= 1);
+    talker.logout().await.unwrap();
+}
