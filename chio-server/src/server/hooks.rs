@@ -21,6 +21,8 @@ pub enum Flow {
 /// `world.mail`.
 pub trait Hooks: Send + Sync + 'static {
     /// Called for every event a logged-in client sends, before the built-in handling.
+    /// Events that arrive after the session was logged out (kicked, replaced, dropped)
+    /// are discarded without calling it.
     fn on_event(&self, world: &mut World, session: &SessionHandle, event: &ClientEvent<'_>) -> Flow {
         let _ = (world, session, event);
         Flow::Continue

@@ -197,6 +197,15 @@ impl World {
     /// What the server does for one client event. Refusals (a message to a channel the
     /// session is not in, a non-host starting a match) are answered as the blocks answer
     /// them, or ignored; none affects another session.
+    ///
+    /// A session no longer in the registry (kicked, replaced, dropped, exited) is ignored,
+    /// hooks included: its packets may still be in flight (a TCP connection lives on while
+    /// its writer flushes, for up to [`ServerConfig::write_timeout`]; an HTTP poll may have
+    /// looked its token up just before another poll's exit), and handling them would seat
+    /// it in a channel, the lobby or a match after its logout, where nothing would ever
+    /// free it. The registry is checked under the world lock, and every logout runs under
+    /// it after the session left the registry, so a packet handled here is always
+    /// followed by its session's logout.
     pub(crate) fn handle(
         &mut self,
         registry: &dyn Registry,
@@ -205,6 +214,9 @@ impl World {
         session: &SessionHandle,
         event: &ClientEvent<'_>,
     ) {
+        if registry.by_id(session.id()).is_none() {
+            return;
+        }
         if hooks.on_event(self, session, event) == Flow::Handled {
             return;
         }
