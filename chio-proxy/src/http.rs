@@ -208,7 +208,7 @@ pub(crate) struct HttpState {
     /// `cho-token` → session.
     sessions: Mutex<HashMap<String, Arc<HttpSession>>>,
     /// Idle upstream connections.
-    pool: Mutex<Vec<UpstreamConnection>>,
+    pool: Mutex<Vec<SendRequest<Full<Bytes>>>>,
 }
 
 impl HttpState {
@@ -274,38 +274,24 @@ struct Answer {
     body: Bytes,
 }
 
-/// An upstream connection: its request side, and the task driving it, ended when this is
-/// dropped (a request abandoned on a stalled upstream must not leave the task, and its
-/// socket, waiting for an answer that never comes).
-struct UpstreamConnection {
-    sender: SendRequest<Full<Bytes>>,
-    driver: tokio::task::AbortHandle,
-}
-
-impl Drop for UpstreamConnection {
-    fn drop(&mut self) {
-        self.driver.abort();
-    }
-}
-
-async fn connect(upstream: &Upstream) -> io::Result<UpstreamConnection> {
+async fn connect(upstream: &Upstream) -> io::Result<SendRequest<Full<Bytes>>> {
     let stream = TcpStream::connect(&upstream.addr).await?;
     stream.set_nodelay(true)?;
     if let Some((connector, name)) = &upstream.tls {
         let stream = connector.connect(name.clone(), stream).await?;
         let (sender, connection) =
             hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(io::Error::other)?;
-        let driver = tokio::spawn(async move {
+        tokio::spawn(async move {
             let _ = connection.await;
         });
-        return Ok(UpstreamConnection { sender, driver: driver.abort_handle() });
+        return Ok(sender);
     }
     let (sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(io::Error::other)?;
-    let driver = tokio::spawn(async move {
+    tokio::spawn(async move {
         let _ = connection.await;
     });
-    Ok(UpstreamConnection { sender, driver: driver.abort_handle() })
+    Ok(sender)
 }
 
 /// Sends one request upstream (see [`forward_once`]), failing if the answer is not whole
@@ -347,7 +333,7 @@ async fn forward_once(
     };
     let mut sender = {
         let mut pool = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        std::iter::from_fn(|| pool.pop()).find(|conn| !conn.sender.is_closed())
+        std::iter::from_fn(|| pool.pop()).find(|sender| !sender.is_closed())
     };
     loop {
         let fresh = sender.is_none();
@@ -357,8 +343,8 @@ async fn forward_once(
         };
         // A request goes out once: an idle connection the server closed is replaced only
         // when the request was not sent on it (a poll sent twice would repeat packets).
-        let response = match current.sender.ready().await {
-            Ok(()) => match current.sender.try_send_request(build()?).await {
+        let response = match current.ready().await {
+            Ok(()) => match current.try_send_request(build()?).await {
                 Ok(response) => response,
                 Err(mut error) => {
                     if !fresh && error.take_message().is_some() {
@@ -376,7 +362,7 @@ async fn forward_once(
         let close =
             answer.headers.get("connection").is_some_and(|c| c.as_bytes().eq_ignore_ascii_case(b"close"));
         let mut pool = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !close && !current.sender.is_closed() && pool.len() < MAX_IDLE_CONNECTIONS {
+        if !close && !current.is_closed() && pool.len() < MAX_IDLE_CONNECTIONS {
             pool.push(current);
         }
         return Ok(answer);
