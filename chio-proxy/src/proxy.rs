@@ -53,7 +53,8 @@ pub struct ProxyConfig {
     /// client as a dead server would (see [`DEFAULT_UPSTREAM_TIMEOUT`]): to accept a
     /// connection (and finish TLS), to send its first bytes after a TCP client's first
     /// bytes went up, to take a write, to answer an HTTP request whole, and to end its
-    /// side once a TCP client has ended its own.
+    /// side once a TCP client has ended its own (a TCP client has as long to end its side
+    /// once the upstream has ended its own).
     pub upstream_timeout: Duration,
 }
 

@@ -78,7 +78,7 @@ async fn write_up(server: &mut OwnedWriteHalf, bytes: &[u8], within: Duration) -
 /// [`upstream_timeout`](crate::proxy::ProxyConfig::upstream_timeout)) closes the client's
 /// connection, as a dead server's would; so does an upstream that resets, ends its side,
 /// sends nothing within the timeout after the client's first bytes, or does not take a
-/// write within it. Once the client ends its side the upstream has the timeout to end
+/// write within it. Once either side ends its stream, the other has the timeout to end
 /// its own.
 async fn connection(shared: Arc<Shared>, client: TcpStream, upstream: SocketAddr) {
     let _live = Live::new(&shared);
@@ -95,15 +95,17 @@ async fn connection(shared: Arc<Shared>, client: TcpStream, upstream: SocketAddr
         let up = client_to_server(&session, client_read, server_write, &login_tx, &sent_tx);
         let down = server_to_client(&session, server_read, client_write, login_rx, sent_rx);
         tokio::pin!(up, down);
-        // An error either way (a reset, a timeout) ends both. The upstream ending its side
-        // ends the session (after passing the end on): a bancho server that closes is done
-        // with the client. The client ending its side is passed on, and the upstream has
-        // the timeout to finish.
+        // An error either way (a reset, a timeout) ends both. An end of stream is passed
+        // on, and the other side has the timeout to end too (so that a client still
+        // sending is not reset before it read the server's last bytes, and a peer that
+        // never ends does not hold the session).
         tokio::select! {
             up = &mut up => if up.is_ok() {
                 let _ = tokio::time::timeout(timeout, &mut down).await;
             },
-            _ = &mut down => {}
+            down = &mut down => if down.is_ok() {
+                let _ = tokio::time::timeout(timeout, &mut up).await;
+            },
         }
     };
     tokio::select! {
