@@ -381,6 +381,8 @@ async fn tcp_stalled_upstream_times_out_and_frees_every_session() {
     // clients are closed by the same timeout.
     assert!(accepted.load(Ordering::SeqCst) <= CLIENTS);
     wait_for("no live session", || proxy.live_sessions() == 0).await;
+    // The proxy closed its side of every upstream connection.
+    wait_for("no upstream connection", || upstream_open.load(Ordering::SeqCst) == 0).await;
     wait_for("the tasks of before", || tasks() <= tasks_before).await;
     eprintln!(
         "{CLIENTS} stalled TCP sessions ({peak} live at once), timeout {SHORT:?}: slowest close {slowest:?}"
