@@ -38,7 +38,8 @@ pub struct ServerConfig {
     /// Time a connection over [`max_pending`](Self::max_pending) has to authenticate with a
     /// valid token; otherwise it gets `too_many_connections`. At most `max_pending` such
     /// connections wait at once: a newer one takes the place of the oldest, which gets
-    /// `too_many_connections` at once. Default 1 s.
+    /// `too_many_connections` unless it delivers the `auth` it already sent within a
+    /// 100 ms grace. Default 1 s.
     pub overflow_auth_timeout: Duration,
     /// Where to serve the WebSocket endpoint for browser overlays, if anywhere (default
     /// none). Loopback only unless [`allow_non_loopback`](Self::allow_non_loopback).

@@ -99,8 +99,10 @@ pub(crate) struct Admission {
 /// Why reading the next payload failed.
 #[derive(Debug)]
 pub(crate) enum ReadFailure {
-    /// The frame (or message) is over the maximum: the stream cannot go on.
-    Oversize,
+    /// The frame (or message) is over the maximum, or (WebSocket) a text message is not
+    /// UTF-8, which RFC 6455 says fails the connection: answered (`protocol_error` before
+    /// `auth`, `invalid_request` after), and the stream cannot go on.
+    Fatal,
     /// The transport broke.
     Broken,
 }
@@ -152,7 +154,7 @@ impl Wire for TcpWire {
     async fn read_payload(&mut self) -> Result<Option<Bytes>, ReadFailure> {
         match self.0.read_frame().await {
             Ok(payload) => Ok(payload),
-            Err(FrameError::TooLarge { .. } | FrameError::LengthOverflow) => Err(ReadFailure::Oversize),
+            Err(FrameError::TooLarge { .. } | FrameError::LengthOverflow) => Err(ReadFailure::Fatal),
             Err(_) => Err(ReadFailure::Broken),
         }
     }
@@ -227,10 +229,20 @@ impl<W: Wire> Session<W> {
                 self.send_disconnect(reason).await;
                 return Next::Close;
             }
-            // A newer connection took this one's place in the overflow window.
+            // A newer connection took this one's place in the overflow window. One whose
+            // `auth` is already on its way (an application sends it as it connects) is still
+            // read, for a short grace: under a flood of silent connections, evictions come
+            // faster than its task is scheduled to read it.
             () = wait_evicted(evicted.as_deref()) => {
-                self.send_error(ErrorKind::TooManyConnections, None).await;
-                return Next::Close;
+                let grace = deadline.min(Instant::now() + EVICTION_GRACE);
+                match tokio::time::timeout_at(grace, self.read_auth_request(token_only)).await {
+                    Ok(Some(request)) => request,
+                    Ok(None) => return Next::Close,
+                    Err(_) => {
+                        self.send_error(ErrorKind::TooManyConnections, None).await;
+                        return Next::Close;
+                    }
+                }
             }
             request = tokio::time::timeout_at(deadline, self.read_auth_request(token_only)) => match request {
                 Ok(Some(request)) => request,
@@ -259,7 +271,7 @@ impl<W: Wire> Session<W> {
         loop {
             let payload = match self.io.read_payload().await {
                 Ok(Some(payload)) => payload,
-                Err(ReadFailure::Oversize) => {
+                Err(ReadFailure::Fatal) => {
                     self.send_auth(AuthState::ProtocolError, None).await;
                     return None;
                 }
@@ -481,7 +493,7 @@ impl<W: Wire> Session<W> {
                             return;
                         }
                     }
-                    Err(ReadFailure::Oversize) => {
+                    Err(ReadFailure::Fatal) => {
                         self.send_error(ErrorKind::InvalidRequest, None).await;
                         return;
                     }
@@ -732,6 +744,10 @@ fn issue(
         }
     }
 }
+
+/// How long a connection pushed out of the overflow window still has to deliver the `auth`
+/// it may have sent already, before it gets `too_many_connections`.
+pub(crate) const EVICTION_GRACE: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Waits for an eviction, or forever without a signal to wait on.
 async fn wait_evicted(evicted: Option<&Notify>) {

@@ -111,7 +111,9 @@ impl Wire for WsWire {
                 Some(Ok(Message::Binary(data))) => return Ok(Some(data)),
                 // Pings are answered by the library; pongs and raw frames carry nothing.
                 Some(Ok(_)) => {}
-                Some(Err(WsError::Capacity(_))) => return Err(ReadFailure::Oversize),
+                // Too large, or a text message that is not UTF-8 (RFC 6455 §8.1: the
+                // connection fails); the typed error still goes out before the close.
+                Some(Err(WsError::Capacity(_) | WsError::Utf8(_))) => return Err(ReadFailure::Fatal),
                 Some(Err(_)) => return Err(ReadFailure::Broken),
             }
         }

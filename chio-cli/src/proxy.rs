@@ -72,6 +72,11 @@ pub(crate) struct ProxyArgs {
     /// private CA, or a test server's self-signed certificate).
     #[arg(long, requires = "upstream_http")]
     upstream_ca: Option<PathBuf>,
+    /// Seconds the upstream may take (to accept, to answer a login or a poll, to take a
+    /// write) before the proxy answers the client as a dead server would: TCP closed, HTTP
+    /// `BanchoLoginReply(-5)` or `BanchoRestart`.
+    #[arg(long, value_name = "SECS", default_value_t = chio_proxy::proxy::DEFAULT_UPSTREAM_TIMEOUT.as_secs_f64())]
+    upstream_timeout: f64,
     /// Write one JSON line per packet to this file (`-` for standard error).
     #[arg(long)]
     log: Option<PathBuf>,
@@ -122,6 +127,10 @@ fn plan(args: &ProxyArgs, tap: Arc<dyn Tap>) -> Result<Plan, String> {
         tap,
         ..ProxyConfig::default()
     };
+    if !(args.upstream_timeout.is_finite() && args.upstream_timeout > 0.0) {
+        return Err("--upstream-timeout must be a positive number of seconds".to_owned());
+    }
+    config.upstream_timeout = std::time::Duration::from_secs_f64(args.upstream_timeout);
     if let Some(path) = &args.upstream_ca {
         let pem = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         config.upstream_roots_pem = Some(pem);
@@ -255,5 +264,14 @@ mod tests {
         assert_eq!((plan.tcp, plan.http), (None, Some("127.0.0.1:0".parse().unwrap())));
         assert!(planned(&[]).is_err());
         assert!(planned(&["--listen-tcp", "127.0.0.1:1"]).is_err());
+    }
+
+    #[test]
+    fn the_upstream_timeout_is_positive_seconds() {
+        let plan = planned(&["--upstream-tcp", "127.0.0.1:13381"]).unwrap();
+        assert_eq!(plan.config.upstream_timeout, chio_proxy::proxy::DEFAULT_UPSTREAM_TIMEOUT);
+        let plan = planned(&["--upstream-tcp", "127.0.0.1:13381", "--upstream-timeout", "2.5"]).unwrap();
+        assert_eq!(plan.config.upstream_timeout, std::time::Duration::from_millis(2500));
+        assert!(planned(&["--upstream-tcp", "127.0.0.1:13381", "--upstream-timeout", "0"]).is_err());
     }
 }

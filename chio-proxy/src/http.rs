@@ -8,6 +8,14 @@
 //! to a proxy session so that later polls are attributed. Queued injected frames are
 //! appended to the end of a session's next poll answer.
 //!
+//! An upstream that fails (refuses the connection, resets it, or does not answer whole
+//! within [`upstream_timeout`](crate::proxy::ProxyConfig::upstream_timeout)) is answered
+//! as a bancho server answers what it cannot serve, so the client behaves as it would
+//! with a real server: a login gets status 200, `cho-token: no` and
+//! `BanchoLoginReply(-5)` (a server error, which the client shows and retries); a poll
+//! gets status 200 and a `BanchoRestart` of [`RESTART_AFTER_MS`] (the client logs in again
+//! after that delay), and the proxy's session for its token ends. Other requests get 502.
+//!
 //! An `https://` upstream is reached over TLS (rustls with the ring provider, the Web PKI
 //! roots of webpki-roots, SNI the URL's host); the proxy's own listener speaks plain HTTP.
 
@@ -128,6 +136,50 @@ impl Upstream {
     }
 }
 
+/// The delay of the `BanchoRestart` a poll gets when the upstream fails: the client tries
+/// again after it, not in a tight loop.
+pub(crate) const RESTART_AFTER_MS: u32 = 5000;
+
+/// The `BanchoRestart` of [`RESTART_AFTER_MS`], written for the newest build (every
+/// HTTP-era client reads it).
+fn restart_frame() -> Bytes {
+    use chio_packets::wire::PacketEncoder;
+    let mut buf = Vec::with_capacity(11);
+    let restart = chio_packets::session::BanchoRestart { retry_after_ms: RESTART_AFTER_MS };
+    PacketEncoder::<FromServer>::new(Context::NEWEST)
+        .write(&chio_packets::ServerPacket::from(restart), &mut buf)
+        .expect("BanchoRestart encodes for the newest build");
+    Bytes::from(buf)
+}
+
+/// A bancho answer made by the proxy: status 200, `cho-protocol`, octet-stream, `body`.
+fn own_answer(token: Option<&'static str>, body: Bytes, close: bool) -> Response {
+    let mut response = Response::new(Body::from(body));
+    let headers = response.headers_mut();
+    if let Some(token) = token {
+        headers.insert("cho-token", axum::http::HeaderValue::from_static(token));
+    }
+    headers.insert("cho-protocol", axum::http::HeaderValue::from(u16::from(chio_server::http::CHO_PROTOCOL)));
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/octet-stream"),
+    );
+    if close {
+        headers.insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// A login the upstream failed: `cho-token: no` and `BanchoLoginReply(-5)`.
+fn login_failed() -> Response {
+    own_answer(Some(chio_server::http::NO_TOKEN), chio_server::http::server_error_frame(), true)
+}
+
+/// A poll the upstream failed: a `BanchoRestart` of [`RESTART_AFTER_MS`].
+fn poll_failed() -> Response {
+    own_answer(None, restart_frame(), false)
+}
+
 /// How long an HTTP session may go without a poll before the proxy ends it (a client that
 /// vanished without its exit).
 const IDLE_END: Duration = Duration::from_secs(300);
@@ -170,6 +222,11 @@ impl HttpState {
 
     fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<HttpSession>>> {
         self.sessions.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The logged-in sessions held.
+    pub(crate) fn live(&self) -> usize {
+        self.sessions().len()
     }
 }
 
@@ -237,9 +294,24 @@ async fn connect(upstream: &Upstream) -> io::Result<SendRequest<Full<Bytes>>> {
     Ok(sender)
 }
 
+/// Sends one request upstream (see [`forward_once`]), failing if the answer is not whole
+/// within the proxy's upstream timeout; the connection is then dropped.
+async fn forward(
+    shared: &Shared,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> io::Result<Answer> {
+    let timeout = shared.config.upstream_timeout;
+    tokio::time::timeout(timeout, forward_once(&shared.http, method, uri, headers, body))
+        .await
+        .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the upstream did not answer in time"))?
+}
+
 /// Sends one request upstream, on an idle connection if there is one (else, or if that one
 /// was closed before the request went out, on a new one).
-async fn forward(
+async fn forward_once(
     state: &HttpState,
     method: &Method,
     uri: &Uri,
@@ -321,7 +393,7 @@ async fn handle(
 ) -> Response {
     let is_post = method == Method::POST && uri.path() == "/";
     if !is_post {
-        return match forward(&shared.http, &method, &uri, &headers, body).await {
+        return match forward(&shared, &method, &uri, &headers, body).await {
             Ok(answer) => {
                 let body = answer.body.clone();
                 respond(&answer, body)
@@ -356,14 +428,14 @@ async fn login(
         }
     };
     session.capture(Dir::ClientToServer, Kind::Login, &body);
-    let answer = match forward(&shared.http, method, uri, headers, body).await {
+    let answer = match forward(shared, method, uri, headers, body).await {
         Ok(answer) => answer,
-        Err(error) => {
+        Err(_) => {
             session.capture_end();
             if ctx.is_some() {
                 shared.config.tap.closed(session.id);
             }
-            return bad_gateway(&error);
+            return login_failed();
         }
     };
     session.capture(Dir::ServerToClient, Kind::Data, &answer.body);
@@ -417,12 +489,12 @@ async fn poll(
     let known = shared.http.sessions().get(token).cloned();
     let Some(known) = known else {
         // Not a session of this proxy (it restarted, say): passed on, not decoded.
-        return match forward(&shared.http, method, uri, headers, body).await {
+        return match forward(shared, method, uri, headers, body).await {
             Ok(answer) => {
                 let body = answer.body.clone();
                 respond(&answer, body)
             }
-            Err(error) => bad_gateway(&error),
+            Err(_) => poll_failed(),
         };
     };
     let session = &known.session;
@@ -430,9 +502,16 @@ async fn poll(
     session.body::<FromClient>(known.ctx, &body, false);
     known.seen();
     let exiting = holds::<FromClient>(known.ctx, &body, "OsuExit");
-    let answer = match forward(&shared.http, method, uri, headers, body).await {
+    let answer = match forward(shared, method, uri, headers, body).await {
         Ok(answer) => answer,
-        Err(error) => return bad_gateway(&error),
+        Err(_) => {
+            // The session is lost with its upstream: the client is told to log in again.
+            let removed = shared.http.sessions().remove(token);
+            if let Some(removed) = removed {
+                end(shared, &removed);
+            }
+            return poll_failed();
+        }
     };
     session.capture(Dir::ServerToClient, Kind::Data, &answer.body);
     let plain = !answer.headers.contains_key("content-encoding");

@@ -2,8 +2,9 @@
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -48,7 +49,19 @@ pub struct ProxyConfig {
     pub tap: Arc<dyn Tap>,
     /// Where injected packets come from.
     pub injector: Injector,
+    /// How long the upstream may take before the proxy gives up on it and answers the
+    /// client as a dead server would (see [`DEFAULT_UPSTREAM_TIMEOUT`]): to accept a
+    /// connection (and finish TLS), to send its first bytes after a TCP client's first
+    /// bytes went up, to take a write, to answer an HTTP request whole, and to end its
+    /// side once a TCP client has ended its own (a TCP client has as long to end its side
+    /// once the upstream has ended its own).
+    pub upstream_timeout: Duration,
 }
+
+/// The default [`ProxyConfig::upstream_timeout`]: 10 s. chio-server and bancho.py answer a
+/// login or a poll in milliseconds; the osu! client itself gives up on a poll after about
+/// 30 s, so a stalled upstream is noticed well before the client would.
+pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl std::fmt::Debug for ProxyConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -59,12 +72,14 @@ impl std::fmt::Debug for ProxyConfig {
             .field("upstream_http", &self.upstream_http)
             .field("log", &self.log.is_some())
             .field("capture", &self.capture.is_some())
+            .field("upstream_timeout", &self.upstream_timeout)
             .finish_non_exhaustive()
     }
 }
 
 impl Default for ProxyConfig {
-    /// No listeners, no upstreams, no log, no capture, [`NoTap`], a new [`Injector`].
+    /// No listeners, no upstreams, no log, no capture, [`NoTap`], a new [`Injector`],
+    /// [`DEFAULT_UPSTREAM_TIMEOUT`].
     fn default() -> Self {
         Self {
             listen_tcp: None,
@@ -76,6 +91,7 @@ impl Default for ProxyConfig {
             capture: None,
             tap: Arc::new(NoTap),
             injector: Injector::new(),
+            upstream_timeout: DEFAULT_UPSTREAM_TIMEOUT,
         }
     }
 }
@@ -124,6 +140,13 @@ impl ProxyConfig {
         self
     }
 
+    /// Gives up on a silent upstream after `timeout` (see [`ProxyConfig::upstream_timeout`]).
+    #[must_use]
+    pub fn with_upstream_timeout(mut self, timeout: Duration) -> Self {
+        self.upstream_timeout = timeout;
+        self
+    }
+
     /// Takes injected packets from `injector` (keep a clone to inject).
     #[must_use]
     pub fn with_injector(mut self, injector: Injector) -> Self {
@@ -136,6 +159,8 @@ impl ProxyConfig {
 pub(crate) struct Shared {
     pub(crate) config: ProxyConfig,
     next_session: AtomicU64,
+    /// TCP connections being proxied (from accept to the end of both directions).
+    pub(crate) live_tcp: AtomicUsize,
     pub(crate) shutdown: watch::Sender<bool>,
     pub(crate) http: crate::http::HttpState,
 }
@@ -201,7 +226,15 @@ impl Proxy {
             config.upstream_roots_pem.as_deref(),
         )?;
         let (shutdown, _) = watch::channel(false);
-        Ok(Self { shared: Arc::new(Shared { config, next_session: AtomicU64::new(1), shutdown, http }) })
+        Ok(Self {
+            shared: Arc::new(Shared {
+                config,
+                next_session: AtomicU64::new(1),
+                live_tcp: AtomicUsize::new(0),
+                shutdown,
+                http,
+            }),
+        })
     }
 
     /// The injector the proxy takes injected packets from.
@@ -232,6 +265,14 @@ impl Proxy {
     /// No upstream URL is configured, or serving failed.
     pub async fn serve_http(&self, listener: TcpListener) -> io::Result<()> {
         crate::http::serve(Arc::clone(&self.shared), listener).await
+    }
+
+    /// The sessions the proxy holds now: TCP connections being proxied (counted from
+    /// accept until both directions have ended) and logged-in HTTP sessions (until their
+    /// exit, a restart, an upstream failure or 300 s without a poll).
+    /// Back to 0 once every client and upstream is gone.
+    pub fn live_sessions(&self) -> usize {
+        self.shared.live_tcp.load(Ordering::Acquire) + self.shared.http.live()
     }
 
     /// Stops accepting and ends every proxied TCP connection.

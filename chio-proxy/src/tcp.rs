@@ -4,7 +4,8 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chio_packets::login::request::LoginRequest;
@@ -48,20 +49,64 @@ pub(crate) async fn serve(shared: Arc<Shared>, listener: TcpListener) -> io::Res
 /// What the client-to-server side tells the other once the login is read.
 type LoginState = Option<(Context, Outbox)>;
 
+/// Counts a connection in [`Shared::live_tcp`] while it lives.
+struct Live(Arc<Shared>);
+
+impl Live {
+    fn new(shared: &Arc<Shared>) -> Self {
+        shared.live_tcp.fetch_add(1, Ordering::AcqRel);
+        Self(Arc::clone(shared))
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.0.live_tcp.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+fn timed_out(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::TimedOut, format!("the upstream {what}"))
+}
+
+/// Writes `bytes` to the upstream, failing if it takes them in no `within`.
+async fn write_up(server: &mut OwnedWriteHalf, bytes: &[u8], within: Duration) -> io::Result<()> {
+    tokio::time::timeout(within, server.write_all(bytes)).await.map_err(|_| timed_out("took no bytes"))?
+}
+
+/// One client: a dead upstream (refused, or not accepting in
+/// [`upstream_timeout`](crate::proxy::ProxyConfig::upstream_timeout)) closes the client's
+/// connection, as a dead server's would; so does an upstream that resets, ends its side,
+/// sends nothing within the timeout after the client's first bytes, or does not take a
+/// write within it. Once either side ends its stream, the other has the timeout to end
+/// its own.
 async fn connection(shared: Arc<Shared>, client: TcpStream, upstream: SocketAddr) {
+    let _live = Live::new(&shared);
     let _ = client.set_nodelay(true);
-    let Ok(server) = TcpStream::connect(upstream).await else { return };
+    let timeout = shared.config.upstream_timeout;
+    let Ok(Ok(server)) = tokio::time::timeout(timeout, TcpStream::connect(upstream)).await else { return };
     let _ = server.set_nodelay(true);
     let session = Session::new(Arc::clone(&shared), Transport::Tcp);
     let (login_tx, login_rx) = watch::channel::<LoginState>(None);
+    let (sent_tx, sent_rx) = watch::channel::<Option<Instant>>(None);
     let (client_read, client_write) = client.into_split();
     let (server_read, server_write) = server.into_split();
     let pumps = async {
-        let up = client_to_server(&session, client_read, server_write, &login_tx);
-        let down = server_to_client(&session, server_read, client_write, login_rx);
-        // An error either way (a reset) ends both; an end of stream is passed on and the
-        // other way goes on until it ends too.
-        let _ = tokio::try_join!(up, down);
+        let up = client_to_server(&session, client_read, server_write, &login_tx, &sent_tx);
+        let down = server_to_client(&session, server_read, client_write, login_rx, sent_rx);
+        tokio::pin!(up, down);
+        // An error either way (a reset, a timeout) ends both. An end of stream is passed
+        // on, and the other side has the timeout to end too (so that a client still
+        // sending is not reset before it read the server's last bytes, and a peer that
+        // never ends does not hold the session).
+        tokio::select! {
+            up = &mut up => if up.is_ok() {
+                let _ = tokio::time::timeout(timeout, &mut down).await;
+            },
+            down = &mut down => if down.is_ok() {
+                let _ = tokio::time::timeout(timeout, &mut up).await;
+            },
+        }
     };
     tokio::select! {
         () = pumps => {}
@@ -82,7 +127,9 @@ async fn client_to_server(
     mut client: OwnedReadHalf,
     mut server: OwnedWriteHalf,
     login_tx: &watch::Sender<LoginState>,
+    sent_tx: &watch::Sender<Option<Instant>>,
 ) -> io::Result<()> {
+    let timeout = session.shared.config.upstream_timeout;
     let mut buf = vec![0; 16 * 1024];
     let mut login: Option<Vec<u8>> = Some(Vec::new());
     let mut decoder: Option<StreamDecoder<FromClient>> = None;
@@ -93,7 +140,9 @@ async fn client_to_server(
                 session.bad_login(&partial, "the stream ended before the third login line");
                 session.capture(Dir::ClientToServer, Kind::Login, &partial);
             }
-            server.shutdown().await?;
+            tokio::time::timeout(timeout, server.shutdown())
+                .await
+                .map_err(|_| timed_out("took no end"))??;
             return Ok(());
         }
         let piece = &buf[..n];
@@ -135,7 +184,18 @@ async fn client_to_server(
                 }
             }
         }
-        server.write_all(piece).await?;
+        write_up(&mut server, piece, timeout).await?;
+        if sent_tx.borrow().is_none() {
+            sent_tx.send_replace(Some(Instant::now()));
+        }
+    }
+}
+
+/// Sleeps until `deadline`, or forever without one.
+async fn sleep_until_some(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -152,7 +212,12 @@ async fn server_to_client(
     mut server: OwnedReadHalf,
     mut client: OwnedWriteHalf,
     mut login_rx: watch::Receiver<LoginState>,
+    mut sent_rx: watch::Receiver<Option<Instant>>,
 ) -> io::Result<()> {
+    let timeout = session.shared.config.upstream_timeout;
+    // Whether the upstream has sent anything yet; until it has, it must within the timeout
+    // of the client's first bytes going up.
+    let mut heard = false;
     let mut buf = vec![0; 64 * 1024];
     let mut state: Option<(Context, Outbox, StreamDecoder<FromServer>)> = None;
     let mut watching = true;
@@ -170,6 +235,8 @@ async fn server_to_client(
         }
         let at_boundary = injecting && state.as_ref().is_some_and(|(_, _, stream)| stream.at_boundary());
         let outbox = state.as_ref().map(|(_, outbox, _)| outbox.clone());
+        let sent_at = if heard { None } else { *sent_rx.borrow_and_update() };
+        let deadline = sent_at.map(|at| tokio::time::Instant::from_std(at + timeout));
         tokio::select! {
             read = server.read(&mut buf) => {
                 let n = read?;
@@ -177,6 +244,7 @@ async fn server_to_client(
                     client.shutdown().await?;
                     return Ok(());
                 }
+                heard = true;
                 if state.is_none()
                     && let Some((ctx, outbox)) = login_rx.borrow_and_update().clone()
                 {
@@ -204,6 +272,15 @@ async fn server_to_client(
                 if changed.is_err() {
                     watching = false;
                 }
+            }
+            changed = sent_rx.changed(), if !heard && sent_at.is_none() => {
+                if changed.is_err() {
+                    // The client side ended before sending anything: nothing is awaited.
+                    heard = true;
+                }
+            }
+            () = sleep_until_some(deadline), if deadline.is_some() => {
+                return Err(timed_out("sent nothing"));
             }
         }
     }

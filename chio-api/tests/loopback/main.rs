@@ -2,6 +2,7 @@
 
 mod common;
 
+mod attack;
 mod auth;
 mod client;
 mod lifecycle;
