@@ -137,3 +137,29 @@ fn every_declared_packet_is_in_the_catalog() {
     let unknown: Vec<_> = listed.iter().filter(|name| !declared.contains(name)).collect();
     assert!(unknown.is_empty(), "in the catalog but not found declared: {unknown:?}");
 }
+
+/// Integration tests that run the pinned reference say so in their file name
+/// (`reference_*.rs`), so the ones that need `scripts/reference-env.sh` are visible
+/// from the listing (tests/README.md).
+#[test]
+fn tests_that_run_the_reference_are_named_for_it() {
+    let dir = root().join("tests/tests");
+    let mut named = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // A call into `chio_tests::reference` (written split so this file does not match).
+        let runs_it = ["run", "python"].iter().any(|call| text.contains(&format!("{}::{call}", "reference")));
+        assert_eq!(
+            runs_it,
+            name.starts_with("reference_"),
+            "tests/tests/{name}: a test file runs the reference exactly when it is named reference_*.rs"
+        );
+        named += usize::from(runs_it);
+    }
+    assert!(named >= 5, "{named}");
+}
