@@ -1,15 +1,14 @@
 //! `chio builds`, `chio packets` and `chio diff`: what each build has on the wire.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use chio_packets::Direction;
 use chio_packets::build::{REVISIONS, Revision};
-use chio_packets::{Context, Direction};
 use serde::Serialize;
 
 use crate::args::{self, Build, From};
-use crate::layouts::{self, FieldRow, PacketView};
+use chio_packets::view::{self, BuildDiff, FieldRow, PacketView};
 
 /// Arguments of `chio builds`.
 #[derive(clap::Args, Debug)]
@@ -100,9 +99,9 @@ pub(crate) fn packets(args: &PacketsArgs) -> ExitCode {
             writeln!(out, "b{}: protocol {}, {} match slots", ctx.build(), ctx.protocol(), ctx.slots())?;
         }
         for direction in directions {
-            let views = layouts::packets(direction, ctx);
+            let views = view::packets(direction, ctx);
             if !args.json {
-                writeln!(out, "\n{} packets ({}):", layouts::sender(direction), views.len())?;
+                writeln!(out, "\n{} packets ({}):", view::sender(direction), views.len())?;
             }
             for view in views {
                 if args.json {
@@ -134,176 +133,6 @@ fn write_field(out: &mut impl Write, field: &FieldRow) -> io::Result<()> {
     }
 }
 
-/// A packet that changed between two builds.
-#[derive(Debug, Default, Serialize, PartialEq, Eq)]
-pub(crate) struct PacketChange {
-    /// The reference's name.
-    pub(crate) packet: &'static str,
-    /// Who sends it.
-    pub(crate) from: &'static str,
-    /// `[old, new]` wire ids, if they differ.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) wire_id: Option<[u16; 2]>,
-    /// `[old, new]` era types, if they differ.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) types: Option<[&'static str; 2]>,
-    /// Fields only the new build has.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) fields_added: Vec<FieldRow>,
-    /// Fields only the old build has.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) fields_removed: Vec<FieldRow>,
-    /// `{name, old, new}` for fields whose wire type changed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) wire_changed: Vec<WireChange>,
-    /// `{name, old, new}` for fields whose condition on other values changed (`null`: none).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) condition_changed: Vec<ConditionChange>,
-    /// Whether the common fields come in another order.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub(crate) reordered: bool,
-}
-
-/// A field whose wire type changed.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub(crate) struct WireChange {
-    pub(crate) name: String,
-    pub(crate) old: String,
-    pub(crate) new: String,
-}
-
-/// A field whose condition on other values changed.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub(crate) struct ConditionChange {
-    pub(crate) name: String,
-    pub(crate) old: Option<String>,
-    pub(crate) new: Option<String>,
-}
-
-/// Everything that differs between two builds.
-#[derive(Debug, Default, Serialize)]
-pub(crate) struct BuildDiff {
-    pub(crate) from: u32,
-    pub(crate) to: u32,
-    /// `[old, new]` protocol versions, if they differ.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) protocol: Option<[u8; 2]>,
-    /// `[old, new]` match slot counts, if they differ.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) slots: Option<[u8; 2]>,
-    /// Packets only the new build has (`server:Name` / `client:Name` in text).
-    pub(crate) added: Vec<PacketRef>,
-    /// Packets only the old build has.
-    pub(crate) removed: Vec<PacketRef>,
-    /// Packets in both that changed.
-    pub(crate) changed: Vec<PacketChange>,
-}
-
-/// A packet named with its sender.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub(crate) struct PacketRef {
-    pub(crate) packet: &'static str,
-    pub(crate) from: &'static str,
-    pub(crate) wire_id: u16,
-}
-
-impl BuildDiff {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.protocol.is_none()
-            && self.slots.is_none()
-            && self.added.is_empty()
-            && self.removed.is_empty()
-            && self.changed.is_empty()
-    }
-}
-
-/// What changed from `old` to `new`.
-pub(crate) fn diff(old: Context, new: Context) -> BuildDiff {
-    let mut result = BuildDiff {
-        from: old.build(),
-        to: new.build(),
-        protocol: (old.protocol() != new.protocol()).then_some([old.protocol(), new.protocol()]),
-        slots: (old.slots() != new.slots()).then_some([old.slots(), new.slots()]),
-        ..BuildDiff::default()
-    };
-    for direction in [Direction::ServerToClient, Direction::ClientToServer] {
-        let before: BTreeMap<_, _> =
-            layouts::packets(direction, old).into_iter().map(|v| ((v.id, v.packet), v)).collect();
-        let after: BTreeMap<_, _> =
-            layouts::packets(direction, new).into_iter().map(|v| ((v.id, v.packet), v)).collect();
-        for (key, view) in &after {
-            match before.get(key) {
-                None => result.added.push(PacketRef {
-                    packet: view.packet,
-                    from: view.from,
-                    wire_id: view.wire_id,
-                }),
-                Some(old_view) => {
-                    let change = compare(old_view, view);
-                    if change
-                        != (PacketChange { packet: view.packet, from: view.from, ..PacketChange::default() })
-                    {
-                        result.changed.push(change);
-                    }
-                }
-            }
-        }
-        for (key, view) in &before {
-            if !after.contains_key(key) {
-                result.removed.push(PacketRef {
-                    packet: view.packet,
-                    from: view.from,
-                    wire_id: view.wire_id,
-                });
-            }
-        }
-    }
-    result
-}
-
-fn compare(old: &PacketView, new: &PacketView) -> PacketChange {
-    let mut change = PacketChange { packet: new.packet, from: new.from, ..PacketChange::default() };
-    if old.wire_id != new.wire_id {
-        change.wire_id = Some([old.wire_id, new.wire_id]);
-    }
-    if old.type_name != new.type_name {
-        change.types = Some([old.type_name, new.type_name]);
-    }
-    let find = |fields: &[FieldRow], name: &str| fields.iter().position(|f| f.name == name);
-    for field in &new.fields {
-        match find(&old.fields, &field.name) {
-            None => change.fields_added.push(field.clone()),
-            Some(i) => {
-                let before = &old.fields[i];
-                if before.wire != field.wire {
-                    change.wire_changed.push(WireChange {
-                        name: field.name.clone(),
-                        old: before.wire.clone(),
-                        new: field.wire.clone(),
-                    });
-                }
-                if before.when != field.when {
-                    change.condition_changed.push(ConditionChange {
-                        name: field.name.clone(),
-                        old: before.when.clone(),
-                        new: field.when.clone(),
-                    });
-                }
-            }
-        }
-    }
-    for field in &old.fields {
-        if find(&new.fields, &field.name).is_none() {
-            change.fields_removed.push(field.clone());
-        }
-    }
-    let common = |from: &[FieldRow], other: &[FieldRow]| -> Vec<String> {
-        from.iter().filter(|f| find(other, &f.name).is_some()).map(|f| f.name.clone()).collect()
-    };
-    change.reordered = common(&old.fields, &new.fields) != common(&new.fields, &old.fields);
-    change
-}
-
 fn described(field: &FieldRow) -> String {
     match &field.when {
         Some(when) => format!("{} (when {when})", field.wire),
@@ -313,7 +142,7 @@ fn described(field: &FieldRow) -> String {
 
 /// Runs `chio diff`.
 pub(crate) fn diff_command(args: &DiffArgs) -> ExitCode {
-    let result = diff(args.a.context(), args.b.context());
+    let result = view::diff(args.a.context(), args.b.context());
     crate::output::print(|out| {
         if args.json {
             serde_json::to_writer(&mut *out, &result).map_err(io::Error::other)?;

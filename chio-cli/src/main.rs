@@ -6,7 +6,6 @@ mod args;
 mod capture;
 mod client;
 mod explore;
-mod layouts;
 mod load;
 mod login;
 mod output;

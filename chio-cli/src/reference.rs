@@ -11,10 +11,9 @@ use std::process::ExitCode;
 use chio_packets::build::{BuildRange, REVISIONS};
 use chio_packets::catalog::{self, PacketInfo};
 use chio_packets::layout::{Encoding, Field, Layout, Shape};
-use chio_packets::{Context, Direction};
+use chio_packets::{Context, Direction, view};
 
 use crate::explore;
-use crate::layouts;
 
 /// Arguments of `chio reference`.
 #[derive(clap::Args, Debug)]
@@ -129,7 +128,7 @@ fn packets(doc: &mut String, direction: Direction, types: &TypeIndex) {
         let _ = writeln!(
             doc,
             "Id {id}, sent by the {}, {}. Wire id: {}.\n",
-            layouts::sender(direction),
+            view::sender(direction),
             builds_of(infos),
             wire_ids(*id, infos)
         );
@@ -235,7 +234,7 @@ fn type_link(layout: &Layout, types: &TypeIndex) -> String {
         Shape::List { count, item } => format!("list of {} ({count} count)", type_link(item, types)),
         Shape::Enum { repr, .. } | Shape::Flags { repr, .. } => match types.anchor(layout) {
             Some(anchor) => format!("{repr} as [{}](#{anchor})", layout.name),
-            None => layouts::wire_name(layout),
+            None => view::wire_name(layout),
         },
         _ => match types.anchor(layout) {
             Some(anchor) => format!("[{}](#{anchor})", layout.name),
@@ -332,7 +331,7 @@ fn changelog(doc: &mut String) {
     for pair in REVISIONS.windows(2) {
         let [old, new] = pair else { continue };
         let _ = writeln!(doc, "<a id=\"changes-b{0}\"></a>\n\n### b{0}\n\n{1}\n", new.build, new.summary);
-        let diff = explore::diff(Context::new(old.build), Context::new(new.build));
+        let diff = view::diff(Context::new(old.build), Context::new(new.build));
         let mut text = Vec::new();
         // Writing to a Vec cannot fail.
         let _ = explore::write_diff(&mut text, &diff);

@@ -602,7 +602,7 @@ fn packet_type(name: &str, direction: Direction, ctx: Context) -> Result<&'stati
         return Err(format!("unknown packet {name:?}"));
     };
     if first.direction != direction {
-        let sender = crate::layouts::sender(first.direction);
+        let sender = chio_packets::view::sender(first.direction);
         return Err(format!("{name} is sent by the {sender}, not in this direction"));
     }
     let windows: Vec<String> = known.map(|info| info.builds.to_string()).collect();

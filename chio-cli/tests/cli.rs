@@ -338,7 +338,12 @@ fn builds_lists_every_revision() {
         assert_eq!(line["summary"], revision.summary);
     }
     let text = ok(chio(&["builds"], b""), "builds");
-    assert!(stdout(&text).lines().nth(74).unwrap().starts_with("b20250306  protocol 19  Performance points"));
+    let text: Vec<&str> = stdout(&text).lines().collect();
+    assert_eq!(text.len(), REVISIONS.len());
+    let newest = REVISIONS.last().unwrap();
+    let build = format!("b{}", newest.build);
+    let expected = format!("{build:<10} protocol {:>2}  {}", newest.protocol, newest.summary);
+    assert!(text.last().unwrap().starts_with(&expected), "{:?}", text.last());
 }
 
 #[test]

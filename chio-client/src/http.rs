@@ -90,8 +90,15 @@ struct Queue {
     seq: u64,
 }
 
-/// An HTTP/1.1 connection to the server, made again when the server closed it.
-struct Connection {
+/// A keep-alive HTTP/1.1 connection to a bancho server, posting as an osu! client does
+/// (`POST` to the URL's path with `osu-version`, the `osu-token` once logged in), made
+/// again when the server closed it.
+///
+/// A request that a closing connection never took goes out once more on a new
+/// connection; one that was sent is not repeated. The headless client polls with it, and
+/// `chio-proxy`'s replay sends captured bodies with it.
+#[derive(Debug)]
+pub struct HttpConnection {
     /// `host:port` to connect to.
     addr: String,
     /// The `Host` header.
@@ -104,10 +111,14 @@ struct Connection {
 }
 
 /// A response: status, headers, body.
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+#[derive(Clone, Debug)]
+pub struct HttpAnswer {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers (`cho-token` among them after a login).
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
 }
 
 /// An `http://` URL as a bancho client dials it.
@@ -143,15 +154,21 @@ impl HttpUrl {
     }
 }
 
-impl Connection {
-    fn new(url: &str, config: &ClientConfig) -> Result<Self, ClientError> {
+impl HttpConnection {
+    /// A connection to `url` (`http://host[:port][/path]`) for a client of `version`
+    /// (the version string, `b20250306` or `20250306`; sent without the `b`). Nothing
+    /// is dialled until the first [`post`](Self::post).
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::Config`] for a URL [`HttpUrl::parse`] refuses.
+    pub fn new(url: &str, version: &str) -> Result<Self, ClientError> {
         let HttpUrl { addr, authority, path } = HttpUrl::parse(url).map_err(ClientError::Config)?;
-        let version = config.version.to_string();
         Ok(Self {
             addr,
             authority,
             path,
-            version: version.strip_prefix('b').unwrap_or(&version).to_owned(),
+            version: version.strip_prefix('b').unwrap_or(version).to_owned(),
             sender: None,
         })
     }
@@ -166,8 +183,18 @@ impl Connection {
         Ok(self.sender.insert(sender))
     }
 
-    /// `POST`s `body`, with `token` as `osu-token` if given.
-    async fn post(&mut self, token: Option<&HeaderValue>, body: Bytes) -> Result<Answer, ClientError> {
+    /// `POST`s `body`, with `token` as `osu-token` if given, and reads the whole answer
+    /// (whatever its status).
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::Io`] when connecting fails, [`ClientError::Http`] when the
+    /// exchange does.
+    pub async fn post(
+        &mut self,
+        token: Option<&HeaderValue>,
+        body: Bytes,
+    ) -> Result<HttpAnswer, ClientError> {
         let mut request = Request::post(self.path.as_str())
             .header(HOST, self.authority.as_str())
             .header(USER_AGENT, "osu!")
@@ -214,7 +241,7 @@ impl Connection {
         };
         let (parts, body) = response.into_parts();
         let body = body.collect().await?.to_bytes();
-        Ok(Answer { status: parts.status, headers: parts.headers, body })
+        Ok(HttpAnswer { status: parts.status, headers: parts.headers, body })
     }
 }
 
@@ -226,7 +253,7 @@ pub(crate) async fn login(
     tx: mpsc::Sender<Incoming>,
 ) -> Result<(Arc<Shared>, JoinHandle<()>, Vec<ServerPacket<'static>>), ClientError> {
     let ctx = config.ctx();
-    let mut connection = Connection::new(url, config)?;
+    let mut connection = HttpConnection::new(url, &config.version.to_string())?;
     let answer = connection.post(None, Bytes::from(config.login_body())).await?;
     if answer.status != StatusCode::OK {
         return Err(ClientError::HttpStatus(answer.status.as_u16()));
@@ -263,7 +290,7 @@ pub(crate) async fn login(
 }
 
 struct Poller {
-    connection: Connection,
+    connection: HttpConnection,
     token: HeaderValue,
     decoder: PacketDecoder<FromServer>,
     protocol: Arc<Protocol>,

@@ -39,7 +39,7 @@
 
 pub mod command;
 mod http;
-pub use http::HttpUrl;
+pub use http::{HttpAnswer, HttpConnection, HttpUrl};
 pub mod load;
 mod tcp;
 

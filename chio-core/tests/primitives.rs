@@ -653,18 +653,19 @@ fn string_over_the_length_limit_is_rejected_at_the_marker() {
     assert_eq!(empty, "");
 }
 
+/// The default string cap holds exactly: a string of its length decodes, one byte more
+/// does not. The cap is read from `Limits::DEFAULT`, so changing it edits limits.rs only.
 #[test]
-fn default_string_limit_is_256_kib() {
-    let s = ascii(1 << 18);
-    let ok = concat(&[&[0x0b, 0x80, 0x80, 0x10], s.as_bytes()]);
-    assert_eq!(decode::<String>(&ok).len(), 1 << 18);
+fn default_string_limit_holds_exactly() {
+    let limit = Limits::DEFAULT.max_string_len;
+    let s = ascii(limit as usize);
+    assert_eq!(decode::<String>(&encode(&s)).len(), limit as usize);
 
-    let s = ascii((1 << 18) + 1);
-    let over = concat(&[&[0x0b, 0x81, 0x80, 0x10], s.as_bytes()]);
+    let s = ascii(limit as usize + 1);
     let kind = LimitKind::StringLength;
     assert_decode_err::<String>(
-        &over,
-        DecodeErrorKind::LimitExceeded { kind, value: (1 << 18) + 1, limit: 1 << 18 },
+        &encode(&s),
+        DecodeErrorKind::LimitExceeded { kind, value: (limit + 1).into(), limit: limit.into() },
         0,
     );
 }

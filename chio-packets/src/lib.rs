@@ -120,8 +120,9 @@
 //! (the revision table), [`primitives`] and the [`Context`] every read and write takes.
 //!
 //! **Tools**: [`catalog`] (every packet type, by name, id and build, and the packet enums),
-//! [`layout`] (the layouts of [`Describe`]), `json` (packets as JSON, feature `serde`)
-//! and [`attributes`] (the derive attributes).
+//! [`layout`] (the layouts of [`Describe`]), [`view`] (each build's packets flattened to
+//! wire fields, and the diff between two builds), `json` (packets as JSON, feature
+//! `serde`) and [`attributes`] (the derive attributes).
 
 // Lets the derives' generated paths (`::chio_packets::...`) resolve inside this crate too.
 extern crate self as chio_packets;
@@ -150,3 +151,4 @@ mod serde_float;
 pub mod session;
 pub mod spectating;
 pub mod types;
+pub mod view;

@@ -17,10 +17,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use chio_packets::wire::{Decoded, Strictness};
 use chio_packets::{Context, Direction, FromClient, FromServer, PacketDecoder, PacketSet};
-use http_body_util::{BodyExt, Full};
-use hyper::Request;
-use hyper::header::{CONTENT_TYPE, HOST, USER_AGENT};
-use hyper_util::rt::TokioIo;
+use hyper::header::HeaderValue;
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -336,28 +333,18 @@ async fn replay_http(
     Ok(bodies)
 }
 
-/// An HTTP bancho server, one keep-alive connection at a time.
+/// An HTTP bancho server, one keep-alive connection at a time (the headless client's
+/// [`chio_client::HttpConnection`]), each request under the replay's timeout.
 struct HttpTarget {
-    addr: String,
-    authority: String,
-    path: String,
-    version: String,
+    connection: chio_client::HttpConnection,
     timeout: Duration,
-    sender: Option<hyper::client::conn::http1::SendRequest<Full<Bytes>>>,
 }
 
 impl HttpTarget {
     fn new(url: &str, version: &str, timeout: Duration) -> Result<Self, ReplayError> {
-        let chio_client::HttpUrl { addr, authority, path } =
-            chio_client::HttpUrl::parse(url).map_err(ReplayError::Session)?;
-        Ok(Self {
-            addr,
-            authority,
-            path,
-            version: version.strip_prefix('b').unwrap_or(version).to_owned(),
-            timeout,
-            sender: None,
-        })
+        let connection = chio_client::HttpConnection::new(url, version)
+            .map_err(|error| ReplayError::Session(error.to_string()))?;
+        Ok(Self { connection, timeout })
     }
 
     /// `POST`s `body` (with `token` as `osu-token`): the `cho-token` answered, and the body.
@@ -366,52 +353,23 @@ impl HttpTarget {
         token: Option<&str>,
         body: Vec<u8>,
     ) -> Result<(Option<String>, Vec<u8>), ReplayError> {
-        tokio::time::timeout(self.timeout, self.post_now(token, body))
-            .await
-            .map_err(|_| ReplayError::Timeout("an HTTP request"))?
-    }
-
-    async fn post_now(
-        &mut self,
-        token: Option<&str>,
-        body: Vec<u8>,
-    ) -> Result<(Option<String>, Vec<u8>), ReplayError> {
-        let http = |error: hyper::Error| ReplayError::Http(error.to_string());
-        let usable = match self.sender.as_mut() {
-            Some(sender) if !sender.is_closed() => sender.ready().await.is_ok(),
-            _ => false,
-        };
-        if !usable {
-            let stream = TcpStream::connect(&self.addr).await?;
-            stream.set_nodelay(true)?;
-            let (sender, connection) =
-                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(http)?;
-            tokio::spawn(async move {
-                let _ = connection.await;
-            });
-            self.sender = Some(sender);
+        let token = token
+            .map(HeaderValue::from_str)
+            .transpose()
+            .map_err(|error| ReplayError::Session(format!("the token is no header value: {error}")))?;
+        let answer =
+            tokio::time::timeout(self.timeout, self.connection.post(token.as_ref(), Bytes::from(body)))
+                .await
+                .map_err(|_| ReplayError::Timeout("an HTTP request"))?
+                .map_err(|error| match error {
+                    chio_client::ClientError::Io(error) => ReplayError::Io(error),
+                    error => ReplayError::Http(error.to_string()),
+                })?;
+        if !answer.status.is_success() {
+            return Err(ReplayError::Http(format!("the server answered {}", answer.status)));
         }
-        let Some(sender) = self.sender.as_mut() else { unreachable!("a connection was just made") };
-        let mut request = Request::post(self.path.as_str())
-            .header(HOST, self.authority.as_str())
-            .header(USER_AGENT, "osu!")
-            .header("osu-version", self.version.as_str())
-            .header(CONTENT_TYPE, "application/octet-stream");
-        if let Some(token) = token {
-            request = request.header("osu-token", token);
-        }
-        let request = request
-            .body(Full::new(Bytes::from(body)))
-            .map_err(|error| ReplayError::Http(format!("building the request: {error}")))?;
-        sender.ready().await.map_err(http)?;
-        let response = sender.send_request(request).await.map_err(http)?;
-        let (parts, body) = response.into_parts();
-        if !parts.status.is_success() {
-            return Err(ReplayError::Http(format!("the server answered {}", parts.status)));
-        }
-        let token = parts.headers.get("cho-token").and_then(|token| token.to_str().ok()).map(str::to_owned);
-        let body = body.collect().await.map_err(http)?.to_bytes().to_vec();
-        Ok((token, body))
+        let token = answer.headers.get("cho-token").and_then(|token| token.to_str().ok()).map(str::to_owned);
+        Ok((token, answer.body.to_vec()))
     }
 }
 

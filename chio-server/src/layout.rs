@@ -271,7 +271,7 @@ mod tests {
             mismatches.len(),
             mismatches.join("\n")
         );
-        assert!(compared > 75 * 4 * events.len());
+        assert!(compared > REVISIONS.len() * 4 * events.len());
     }
 
     #[test]

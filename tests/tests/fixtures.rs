@@ -1,6 +1,6 @@
 //! Server events against what the reference (chio 1.1.21) sends for them, per revision.
 //!
-//! tests/fixtures/server/<build>.json is recorded by scripts/record_fixtures.py: for each of
+//! tests/fixtures/server/<build>.json is recorded by tests/reference/record_fixtures.py: for each of
 //! the revisions, realistic events (in the JSON of [`ServerEvent`]) with the packets
 //! the reference's writers produce (wire id and uncompressed payload). These tests check
 //! that [`ServerEvent::packets`] gives exactly those packets, except for the two
@@ -37,7 +37,7 @@ fn fixtures_dir() -> PathBuf {
 fn load() -> BTreeMap<u32, Vec<Case>> {
     let dir = fixtures_dir();
     let entries = std::fs::read_dir(&dir)
-        .unwrap_or_else(|error| panic!("{}: {error}; run scripts/record_fixtures.py", dir.display()));
+        .unwrap_or_else(|error| panic!("{}: {error}; run tests/reference/record_fixtures.py", dir.display()));
     let mut all = BTreeMap::new();
     for entry in entries {
         let path = entry.expect("directory entry").path();

@@ -1,5 +1,5 @@
 //! Packet id translation against the reference: tests/fixtures/packet-ids.json is
-//! recorded from chio 1.1.21 by scripts/record_packet_ids.py.
+//! recorded from chio 1.1.21 by tests/reference/record_packet_ids.py.
 
 use chio_packets::build::REVISIONS;
 use chio_packets::ids::{canonical_id, wire_id};

@@ -192,12 +192,17 @@ fn client_streams_have_the_reference_caps_per_packet() {
         bytes.extend_from_slice(&len.to_le_bytes());
         BytesMut::from(&bytes[..])
     };
-    // A 20 KiB message is refused; a 20 KiB beatmap info request (id 68) is awaited.
-    assert!(FrameDecoder::<FromClient>::new(ctx).decode(&mut header(1, 20 << 10)).is_err());
-    assert!(FrameDecoder::<FromClient>::new(ctx).decode(&mut header(68, 20 << 10)).unwrap().is_none());
-    assert!(FrameDecoder::<FromClient>::new(ctx).decode(&mut header(68, 300 << 10)).is_err());
-    // A server stream allows 256 KiB for any packet.
-    assert!(FrameDecoder::<FromServer>::new(ctx).decode(&mut header(1, 20 << 10)).unwrap().is_none());
+    // The caps are the defaults' (the reference's 16 KiB and 256 KiB), read from them.
+    let (client_cap, cap) = (Limits::DEFAULT.max_client_frame_len, Limits::DEFAULT.max_frame_len);
+    const { assert!(Limits::DEFAULT.max_client_frame_len < Limits::DEFAULT.max_frame_len) };
+    // A message over the client cap is refused; a beatmap info request (id 68) of that
+    // size is awaited, up to the frame cap.
+    assert!(FrameDecoder::<FromClient>::new(ctx).decode(&mut header(1, client_cap)).unwrap().is_none());
+    assert!(FrameDecoder::<FromClient>::new(ctx).decode(&mut header(1, client_cap + 1)).is_err());
+    assert!(FrameDecoder::<FromClient>::new(ctx).decode(&mut header(68, client_cap + 1)).unwrap().is_none());
+    assert!(FrameDecoder::<FromClient>::new(ctx).decode(&mut header(68, cap + 1)).is_err());
+    // A server stream allows the frame cap for any packet.
+    assert!(FrameDecoder::<FromServer>::new(ctx).decode(&mut header(1, client_cap + 1)).unwrap().is_none());
     assert!(FromClient::is_large(68) && !FromClient::is_large(1) && !FromServer::is_large(68));
 }
 

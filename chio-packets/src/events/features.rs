@@ -8,9 +8,11 @@
 //! build with the behaviour, and why (the reference's client class, chio 1.1.21, that
 //! introduced it). A new protocol revision that changes a behaviour is edited here.
 //!
-//! Every feature falls on a revision ([`REVISIONS`](crate::build::REVISIONS)); where a
-//! feature came with a layout change, the tests check that it coincides with the
-//! definitions.
+//! Every feature falls on a revision ([`REVISIONS`](crate::build::REVISIONS)). A
+//! feature that came with a layout change (a field that appears or goes at the same
+//! build) takes its build from that field's window in the definitions, so moving the
+//! field moves the feature; only behaviours with no layout change of their own have a
+//! build number written here.
 //!
 //! ```
 //! use chio_packets::events::features::{self, MODERN_CHAT_LINKS};
@@ -19,6 +21,11 @@
 //! assert!(MODERN_CHAT_LINKS.in_build(MODERN_CHAT_LINKS.since));
 //! assert!(features::ALL.contains(&MODERN_CHAT_LINKS));
 //! ```
+
+use super::defs;
+use crate::beatmaps::BeatmapInfo;
+use crate::chat::Message;
+use crate::presence::{BanchoUserPresence, UserStatus};
 
 /// A behaviour that clients have from a build on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -43,7 +50,7 @@ impl Feature {
 /// and every later action was one higher.
 pub const MODERN_STATUS_NUMBERING: Feature = Feature {
     name: "MODERN_STATUS_NUMBERING",
-    since: 338,
+    since: defs::field_span::<UserStatus<'static>>("beatmap_update").since,
     why: "the reference's b338 reads and writes the status byte as is; b282 converts it (convert_input_status); came with the beatmap_update flag",
 };
 
@@ -65,7 +72,7 @@ pub const LEVEL_OVERFLOW_RAISED: Feature = Feature {
 /// it as `Playing` (those clients started playing without saying so).
 pub const STATUS_IDLE_TRUSTED: Feature = Feature {
     name: "STATUS_IDLE_TRUSTED",
-    since: 489,
+    since: defs::field_span::<UserStatus<'static>>("mode").since,
     why: "the reference's b282 and b338 status readers fix Idle-with-a-map up to Playing; its b489 reader (with the mode field) does not",
 };
 
@@ -80,14 +87,14 @@ pub const LEVEL_OVERFLOW_FIXED: Feature = Feature {
 /// Loved went as Approved (2).
 pub const VERBATIM_RANKED_STATUS: Feature = Feature {
     name: "VERBATIM_RANKED_STATUS",
-    since: 20121028,
+    since: defs::field_span::<BeatmapInfo<'static>>("mania_rank").since,
     why: "the reference's b20121028 beatmap info writer (with the mania rank) writes the status without convert_ranked_status",
 };
 
 /// The permissions byte of presence carries the game mode in bits 5–7.
 pub const MODE_IN_PRESENCE_PERMISSIONS: Feature = Feature {
     name: "MODE_IN_PRESENCE_PERMISSIONS",
-    since: 20121203,
+    since: defs::field_span::<BanchoUserPresence<'static>>("mode").until,
     why: "the compact presence of b20121203 drops the mode byte and packs the mode into the permissions",
 };
 
@@ -107,7 +114,7 @@ pub const TITLE_UPDATE_REDIRECT: Feature = Feature {
 /// `(text)[url]`.
 pub const VERBATIM_MESSAGE_CONTENT: Feature = Feature {
     name: "VERBATIM_MESSAGE_CONTENT",
-    since: 20121225,
+    since: defs::field_span::<Message<'static>>("sender_id").since,
     why: "the reference's b20121225 write_message (with the sender id) no longer rewrites links",
 };
 
@@ -136,13 +143,10 @@ pub const ALL: &[Feature] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::defs::{self, field_span};
+    use super::super::defs::field_span;
     use super::*;
     use crate::Packet;
-    use crate::beatmaps::BeatmapInfo;
     use crate::build::REVISIONS;
-    use crate::chat::Message;
-    use crate::presence::{BanchoUserPresence, UserStatus};
     use crate::session::BanchoTitleUpdate;
 
     #[test]
@@ -170,30 +174,20 @@ mod tests {
         }
     }
 
-    /// Features that came with a layout change coincide with it in the definitions.
+    /// Features taken from a field's window agree with the other fields and constants
+    /// that changed with them.
     #[test]
     fn features_agree_with_the_definitions() {
         // The legacy numbering ends where the status gains its `beatmap_update` flag.
         assert_eq!(MODERN_STATUS_NUMBERING.since, defs::STATUS_BEATMAP_UPDATE.since);
-        assert_eq!(MODERN_STATUS_NUMBERING.since, field_span::<UserStatus<'static>>("beatmap_update").since);
-        // The Idle fix-up ends with the reader that added the mode.
-        assert_eq!(STATUS_IDLE_TRUSTED.since, field_span::<UserStatus<'static>>("mode").since);
-        // The ranked status goes unmapped from the writer that added the mania rank.
-        assert_eq!(VERBATIM_RANKED_STATUS.since, field_span::<BeatmapInfo<'static>>("mania_rank").since);
-        // ... and after the bool era.
+        // The ranked status goes unmapped after the bool era.
         const { assert!(defs::RANKED_STATUS_BOOL.until < VERBATIM_RANKED_STATUS.since) };
-        // The mode moves into the permissions where the presence loses its mode field,
-        // together with the rest of the compact presence.
-        assert_eq!(
-            MODE_IN_PRESENCE_PERMISSIONS.since,
-            field_span::<BanchoUserPresence<'static>>("mode").until
-        );
+        // The mode moves into the permissions together with the rest of the compact
+        // presence.
         assert_eq!(
             MODE_IN_PRESENCE_PERMISSIONS.since,
             field_span::<BanchoUserPresence<'static>>("avatar_extension").until
         );
-        // Links are kept from the writer that added the sender id.
-        assert_eq!(VERBATIM_MESSAGE_CONTENT.since, field_span::<Message<'static>>("sender_id").since);
         // Rewriting links only matters where the links are shown in the modern notation
         // and before; the rewrite outlives the legacy notation by a few builds, as in the
         // reference.

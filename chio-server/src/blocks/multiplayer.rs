@@ -665,6 +665,7 @@ impl Multiplayer {
         if room.state.in_progress {
             return Err(MatchError::InProgress);
         }
+        let host_slot = room.slot_of(room.host);
         let state = &mut room.state;
         let freemod_changed = state.freemod != settings.freemod;
         if freemod_changed {
@@ -679,8 +680,6 @@ impl Multiplayer {
                 state.mods &= SPEED_MODS;
             } else {
                 // The host's own mods become the match's.
-                let host_slot =
-                    room.players.iter().position(|p| p.as_ref().is_some_and(|p| p.handle.id() == room.host));
                 if let Some(slot) = host_slot {
                     state.mods |= state.slot_mods[slot];
                 }

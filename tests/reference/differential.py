@@ -1,4 +1,4 @@
-"""Differential testing against the reference (chio 1.1.21); driven by tests/tests/differential.rs.
+"""Differential testing against the reference (chio 1.1.21); driven by tests/tests/reference_differential.rs.
 
 Server direction (default mode): for every revision and every server packet writer the
 revision implements, generate --cases-per-packet seeded random events (in the JSON of

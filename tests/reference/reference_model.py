@@ -1,6 +1,7 @@
 """Our event model (the JSON of chio-packets' serde types) on the reference (chio 1.1.21).
 
-Shared by scripts/record_fixtures.py and scripts/differential.py. Values are written once,
+Shared by tests/reference/record_fixtures.py, tests/reference/differential.py and
+scripts/bench_reference.py. Values are written once,
 in the JSON shape of `chio_packets::events::ServerEvent` (enums as variant names, flag
 sets as "A | B" text, countries as acronyms), and converted here into the reference's
 objects. Every conversion builds fresh objects: some reference writers mutate their

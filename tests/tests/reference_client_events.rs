@@ -1,3 +1,5 @@
+//! Needs the pinned reference (`scripts/reference-env.sh`; see tests/README.md).
+//!
 //! The client direction of the event layer (`chio_packets::events::client`) against the
 //! reference's readers (chio 1.1.21).
 //!

@@ -1,5 +1,7 @@
+//! Needs the pinned reference (`scripts/reference-env.sh`; see tests/README.md).
+//!
 //! Differential tests against the reference (chio 1.1.21), run through
-//! scripts/differential.py with the interpreter of scripts/reference-env.sh.
+//! tests/reference/differential.py with the interpreter of scripts/reference-env.sh.
 //!
 //! - Server direction: the script generates seeded random events (the JSON of
 //!   [`ServerEvent`]) for every server packet writer of every revision, with the
@@ -80,9 +82,11 @@ fn decode_check(
 fn server_cases() -> Vec<(u32, Value, Vec<Recorded>)> {
     let seed = SEED.to_string();
     let cases = SERVER_CASES_PER_PACKET.to_string();
-    println!("server direction: scripts/differential.py --seed {seed} --cases-per-packet {cases}");
-    let output =
-        reference::run(&["scripts/differential.py", "--seed", &seed, "--cases-per-packet", &cases], b"");
+    println!("server direction: tests/reference/differential.py --seed {seed} --cases-per-packet {cases}");
+    let output = reference::run(
+        &["tests/reference/differential.py", "--seed", &seed, "--cases-per-packet", &cases],
+        b"",
+    );
     let text = String::from_utf8(output).expect("UTF-8 output");
     text.lines()
         .map(|line| {
@@ -256,9 +260,9 @@ fn client_packets_read_as_the_reference_reads_them() {
         .join(format!("differential-client-{}.jsonl", std::process::id()));
     std::fs::write(&path, &lines).expect("writing the client frames");
     let python = reference::python();
-    println!("client direction: scripts/differential.py --check-client {}", path.display());
+    println!("client direction: tests/reference/differential.py --check-client {}", path.display());
     let output = std::process::Command::new(&python)
-        .arg("scripts/differential.py")
+        .arg("tests/reference/differential.py")
         .arg("--check-client")
         .arg(&path)
         .current_dir(reference::workspace())

@@ -3,7 +3,8 @@
 Writes tests/fixtures/packet-ids.json: for each group of revisions that number packets
 alike (listed by build), the wire id of every
 packet type (convert_output_packet) and the packet type each raw id 0..=130 and
-65534/65535 reads as (convert_input_packet). Run through scripts/reference-env.sh.
+65534/65535 reads as (convert_input_packet).
+Run: .venv/bin/python tests/reference/record_packet_ids.py  (after scripts/reference-env.sh)
 """
 
 import json
@@ -34,6 +35,6 @@ out = {"reference": f"chio {chio.__version__}", "eras": groups}
 
 ids = {packet.name: packet.value for packet in chio.PacketType}
 out["canonical_ids"] = ids
-path = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "packet-ids.json"
+path = Path(__file__).resolve().parent.parent / "fixtures" / "packet-ids.json"
 path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
 print(f"wrote {path} ({len(revisions)} revisions in {len(groups)} eras)", file=sys.stderr)

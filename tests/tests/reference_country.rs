@@ -1,3 +1,5 @@
+//! Needs the pinned reference (`scripts/reference-env.sh`; see tests/README.md).
+//!
 //! The country table against the reference: every entry of chio 1.1.21's `Countries`, in
 //! order, read from the venv that scripts/reference-env.sh installs in the workspace root.
 

@@ -1,3 +1,5 @@
+//! Needs the pinned reference (`scripts/reference-env.sh`; see tests/README.md).
+//!
 //! The event layer's defaults against the reference's (chio 1.1.21): its dataclasses'
 //! field defaults and its writers' default arguments, read from the reference itself.
 //! The differences kept are asserted as such (each is documented where it is defined).

@@ -1,3 +1,5 @@
+//! Needs the pinned reference (`scripts/reference-env.sh`; see tests/README.md).
+//!
 //! Link rewriting for old clients against the reference's regular expression, on strings
 //! built from the pieces that matter (brackets, schemes, whitespace kinds, groups).
 
