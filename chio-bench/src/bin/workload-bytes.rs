@@ -4,7 +4,7 @@
 //!
 //! - `login_b<build>.bin`: the login burst as chio-rs writes it for builds 20250306,
 //!   20120818, 1797 and 282, and `login_events.json`, its events (the JSON of
-//!   `chio_packets::events::ServerEvent`, which `scripts/reference_model.py` turns into
+//!   `chio_packets::events::ServerEvent`, which `tests/reference/reference_model.py` turns into
 //!   the reference's writer calls);
 //! - `client_upload.bin`: the client upload as chio-rs writes it, and
 //!   `client_upload.json`, the values each packet must decode to;
