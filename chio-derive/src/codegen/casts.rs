@@ -1,11 +1,14 @@
-//! `WireCast` to every integer type, shared by `BanchoEnum` and `BanchoFlags`: both are
-//! an integer on the wire (a variant's value, a flag set's bits), so `wire = ...` can put
-//! them in any integer type the value fits.
+//! What `BanchoEnum` and `BanchoFlags` share: both are an integer on the wire (a
+//! variant's value, a flag set's bits), so they have one codec shape ([`int_codec`]), and
+//! `WireCast` to every integer type ([`wire_casts`]) lets `wire = ...` put them in any
+//! integer type the value fits.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::sanitization::{FROM, Lib, TRY_FROM, VALUE, WIRE};
+use crate::sanitization::{
+    BUF, BUF_TYPE, CTX, FROM, Lib, READER, SIZE_OF, START, TRY_FROM, VALUE, WIRE, de_lifetime,
+};
 
 /// The integer types a derived enum or flag set converts to with `wire = ...`.
 const INTEGERS: &[&str] = &["u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64"];
@@ -45,4 +48,65 @@ pub(crate) fn wire_casts(
         }
     });
     quote!(#(#casts)*)
+}
+
+/// The `Encode` and `Decode` impls of `ident`, carried as an `int`: a fixed size, `to_int`
+/// (the `int` of `self`) written as the integer, and the integer read back through
+/// `from_int`, an expression of the read value bound to [`VALUE`] (and its offset to
+/// [`START`], for errors) giving `Result<Self, DecodeError>`.
+pub(crate) fn int_codec(
+    lib: &Lib,
+    ident: &Ident,
+    int: &TokenStream,
+    to_int: &TokenStream,
+    from_int: &TokenStream,
+) -> TokenStream {
+    let Lib {
+        encode,
+        decode,
+        context,
+        reader,
+        encode_error,
+        decode_error,
+        result,
+        option,
+        some,
+        buf_mut,
+        ..
+    } = lib;
+    let de = de_lifetime();
+    quote! {
+        #[automatically_derived]
+        impl #encode for #ident {
+            const FIXED_LEN: #option<usize> = #some(#SIZE_OF::<#int>());
+            #[inline]
+            fn encoded_len(&self, _: #context) -> usize {
+                #SIZE_OF::<#int>()
+            }
+            #[inline]
+            fn encode<#BUF_TYPE: #buf_mut + ?Sized>(
+                &self,
+                #BUF: &mut #BUF_TYPE,
+                #CTX: #context,
+            ) -> #result<(), #encode_error> {
+                let #VALUE: #int = #to_int;
+                #encode::encode(&#VALUE, #BUF, #CTX)
+            }
+        }
+
+        #[automatically_derived]
+        impl<#de> #decode<#de> for #ident {
+            const MIN_LEN: usize = #SIZE_OF::<#int>();
+            #[inline]
+            #[allow(unused_variables)]
+            fn decode(
+                #READER: &mut #reader<#de>,
+                #CTX: #context,
+            ) -> #result<Self, #decode_error> {
+                let #START = #READER.position();
+                let #VALUE = <#int as #decode<#de>>::decode(#READER, #CTX)?;
+                #from_int
+            }
+        }
+    }
 }

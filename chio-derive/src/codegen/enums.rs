@@ -4,32 +4,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::casts::wire_casts;
+use super::casts::{int_codec, wire_casts};
 use super::{bug, identity_owned, wrap};
 use crate::ir::{Container, Enum};
-use crate::sanitization::{
-    BUF, BUF_TYPE, CTX, FROM, Lib, OTHER, READER, SIZE_OF, START, STRINGIFY, TRY_FROM, VALUE, WIRE,
-    de_lifetime,
-};
+use crate::sanitization::{FROM, Lib, OTHER, START, STRINGIFY, TRY_FROM, VALUE, WIRE};
 
 pub(crate) fn expand(item: &Container<'_>, data: &Enum<'_>, lib: &Lib) -> TokenStream {
     let Lib {
-        encode,
-        decode,
         describe,
-        context,
-        reader,
         layout,
-        encode_error,
-        decode_error,
         decode_error_new,
         decode_error_kind,
         result,
         ok,
         err,
-        option,
-        some,
-        buf_mut,
         invalid_enum,
         shape_enum,
         ..
@@ -39,7 +27,6 @@ pub(crate) fn expand(item: &Container<'_>, data: &Enum<'_>, lib: &Lib) -> TokenS
         // The checks require a repr.
         return bug(ident);
     };
-    let de = de_lifetime();
     let name = ident.to_string();
     let names: Vec<_> = data.variants.iter().map(|v| v.ident()).collect();
     let values: Vec<TokenStream> = data.variants.iter().map(|v| int_literal(v.value)).collect();
@@ -56,45 +43,24 @@ pub(crate) fn expand(item: &Container<'_>, data: &Enum<'_>, lib: &Lib) -> TokenS
                 }
             }
         });
+    let codec = int_codec(
+        lib,
+        ident,
+        &quote!(#repr),
+        &quote!(match self { #(Self::#names => #values,)* }),
+        &quote! {
+            match #VALUE {
+                #(#values => #ok(Self::#names),)*
+                #OTHER => #err(#decode_error_new(
+                    #invalid_enum(#name, <i64 as #TRY_FROM<#repr>>::try_from(#OTHER).unwrap_or(i64::MAX)),
+                    #START,
+                )),
+            }
+        },
+    );
     let owned = identity_owned(lib, ident);
     wrap(quote! {
-        #[automatically_derived]
-        impl #encode for #ident {
-            const FIXED_LEN: #option<usize> =
-                #some(#SIZE_OF::<#repr>());
-            #[inline]
-            fn encoded_len(&self, _: #context) -> usize {
-                #SIZE_OF::<#repr>()
-            }
-            #[inline]
-            fn encode<#BUF_TYPE: #buf_mut + ?Sized>(
-                &self,
-                #BUF: &mut #BUF_TYPE,
-                #CTX: #context,
-            ) -> #result<(), #encode_error> {
-                let #VALUE: #repr = match self { #(Self::#names => #values,)* };
-                #encode::encode(&#VALUE, #BUF, #CTX)
-            }
-        }
-
-        #[automatically_derived]
-        impl<#de> #decode<#de> for #ident {
-            const MIN_LEN: usize = #SIZE_OF::<#repr>();
-            #[inline]
-            fn decode(
-                #READER: &mut #reader<#de>,
-                #CTX: #context,
-            ) -> #result<Self, #decode_error> {
-                let #START = #READER.position();
-                match <#repr as #decode<#de>>::decode(#READER, #CTX)? {
-                    #(#values => #ok(Self::#names),)*
-                    #OTHER => #err(#decode_error_new(
-                        #invalid_enum(#name, <i64 as #TRY_FROM<#repr>>::try_from(#OTHER).unwrap_or(i64::MAX)),
-                        #START,
-                    )),
-                }
-            }
-        }
+        #codec
 
         #[automatically_derived]
         impl #FROM<#ident> for #repr {

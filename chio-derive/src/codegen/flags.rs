@@ -7,35 +7,14 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::casts::wire_casts;
+use super::casts::{int_codec, wire_casts};
 use super::{identity_owned, wrap};
 use crate::ir::Container;
-use crate::sanitization::{
-    BITS_TYPE, BUF, BUF_TYPE, CTX, FLAG, FROM, Lib, NAMED_FLAGS, READER, SIZE_OF, TRY_FROM, VEC, WIRE,
-    de_lifetime,
-};
+use crate::sanitization::{BITS_TYPE, FLAG, FROM, Lib, NAMED_FLAGS, TRY_FROM, VALUE, VEC, WIRE};
 
 pub(crate) fn expand(item: &Container<'_>, lib: &Lib) -> TokenStream {
-    let Lib {
-        encode,
-        decode,
-        describe,
-        context,
-        reader,
-        layout,
-        encode_error,
-        decode_error,
-        decode_out_of_range,
-        result,
-        option,
-        some,
-        buf_mut,
-        flags,
-        shape_flags,
-        ..
-    } = lib;
+    let Lib { describe, layout, decode_out_of_range, ok, flags, shape_flags, .. } = lib;
     let ident = &item.input.ident;
-    let de = de_lifetime();
     let name = ident.to_string();
     let casts = wire_casts(lib, ident, &quote!(#BITS_TYPE), &quote!(#flags::bits(self)), |wire| {
         quote! {
@@ -44,39 +23,18 @@ pub(crate) fn expand(item: &Container<'_>, lib: &Lib) -> TokenStream {
                 .map_err(|_| #decode_out_of_range { value: <i128 as #FROM<#wire>>::from(#WIRE), ty: #name })
         }
     });
+    let codec = int_codec(
+        lib,
+        ident,
+        &quote!(#BITS_TYPE),
+        &quote!(#flags::bits(self)),
+        &quote!(#ok(#flags::from_bits_retain(#VALUE))),
+    );
     let owned = identity_owned(lib, ident);
     wrap(quote! {
         type #BITS_TYPE = <#ident as #flags>::Bits;
 
-        #[automatically_derived]
-        impl #encode for #ident {
-            const FIXED_LEN: #option<usize> =
-                #some(#SIZE_OF::<#BITS_TYPE>());
-            #[inline]
-            fn encoded_len(&self, _: #context) -> usize {
-                #SIZE_OF::<#BITS_TYPE>()
-            }
-            #[inline]
-            fn encode<#BUF_TYPE: #buf_mut + ?Sized>(
-                &self,
-                #BUF: &mut #BUF_TYPE,
-                #CTX: #context,
-            ) -> #result<(), #encode_error> {
-                #encode::encode(&#flags::bits(self), #BUF, #CTX)
-            }
-        }
-
-        #[automatically_derived]
-        impl<#de> #decode<#de> for #ident {
-            const MIN_LEN: usize = #SIZE_OF::<#BITS_TYPE>();
-            #[inline]
-            fn decode(
-                #READER: &mut #reader<#de>,
-                #CTX: #context,
-            ) -> #result<Self, #decode_error> {
-                <#BITS_TYPE as #decode<#de>>::decode(#READER, #CTX).map(#flags::from_bits_retain)
-            }
-        }
+        #codec
 
         #owned
 
