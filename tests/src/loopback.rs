@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chio_client::{Client, ClientConfig};
+use chio_packets::Context;
+use chio_server::era::ClientPolicy;
 use chio_server::server::{Server, ServerConfig};
 use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
 
@@ -73,4 +75,20 @@ impl Loopback {
 /// An in-memory database with the fast password policy of tests.
 pub fn memory() -> Arc<dyn Storage> {
     Arc::new(SqliteStorage::in_memory(PasswordPolicy::FAST_FOR_TESTS).expect("an in-memory database"))
+}
+
+/// The ping interval of [`quick_policy`].
+pub const QUICK_PING_EVERY: Duration = Duration::from_millis(100);
+/// The idle timeout of [`quick_policy`].
+pub const QUICK_IDLE: Duration = Duration::from_millis(1500);
+
+/// The era's client policy with pings every 100 ms and 1.5 s idle timeouts, so that
+/// silence is noticed within a test (`ServerConfig::client_policy`).
+pub fn quick_policy(ctx: Context) -> ClientPolicy {
+    let mut policy = ClientPolicy::for_context(ctx);
+    if let Some(ping) = &mut policy.ping {
+        ping.interval = QUICK_PING_EVERY;
+    }
+    policy.idle_timeout = QUICK_IDLE;
+    policy
 }

@@ -17,7 +17,6 @@ use chio_packets::events::ChatMessage;
 use chio_packets::events::client::ClientEvent;
 use chio_packets::multiplayer::{Match, MatchSlot, SlotStatus};
 use chio_packets::{Context, ServerPacket};
-use chio_server::era::ClientPolicy;
 use chio_server::server::{PacketRate, Server, ServerConfig};
 use chio_tests::loopback::{Loopback, WAIT};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -151,23 +150,12 @@ async fn closed_by_server(stream: &mut TcpStream) {
     }
 }
 
-const PING_EVERY: Duration = Duration::from_millis(100);
-const IDLE: Duration = Duration::from_millis(1500);
-
-/// The era's policy with 1.5 s idle timeouts, so silence is noticed within the test.
-fn quick(ctx: Context) -> ClientPolicy {
-    let mut policy = ClientPolicy::for_context(ctx);
-    if let Some(ping) = &mut policy.ping {
-        ping.interval = PING_EVERY;
-    }
-    policy.idle_timeout = IDLE;
-    policy
-}
+use chio_tests::loopback::{QUICK_IDLE, QUICK_PING_EVERY, quick_policy};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silent_half_open_connection_is_freed_after_the_idle_timeout() {
     let config = ServerConfig {
-        client_policy: quick,
+        client_policy: quick_policy,
         sweep_interval: Duration::from_millis(100),
         ..ServerConfig::default()
     };
@@ -184,7 +172,7 @@ async fn a_silent_half_open_connection_is_freed_after_the_idle_timeout() {
     let silent_since = Instant::now();
     back_to(&bench.server, baseline).await;
     let freed = silent_since.elapsed();
-    assert!(freed >= IDLE - PING_EVERY * 2, "freed before the idle timeout: {freed:?}");
+    assert!(freed >= QUICK_IDLE - QUICK_PING_EVERY * 2, "freed before the idle timeout: {freed:?}");
     assert!(bench.server.registry().by_name("half open").is_none());
     // The others were told it left.
     bystander
@@ -192,7 +180,7 @@ async fn a_silent_half_open_connection_is_freed_after_the_idle_timeout() {
         .await
         .unwrap();
     assert!(bench.server.stats().dropped >= 1);
-    eprintln!("half-open TCP session (idle timeout {IDLE:?}): freed {freed:?} after its last packet");
+    eprintln!("half-open TCP session (idle timeout {QUICK_IDLE:?}): freed {freed:?} after its last packet");
     still_serves(&bench, "a half-open connection").await;
     closed_by_server(&mut silent).await;
 }
@@ -462,7 +450,7 @@ async fn an_exit_racing_a_poll_from_elsewhere_leaves_nothing_behind() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_logins_cut_short_are_freed() {
     let config = ServerConfig {
-        client_policy: quick,
+        client_policy: quick_policy,
         sweep_interval: Duration::from_millis(100),
         ..ServerConfig::default()
     };
@@ -491,7 +479,9 @@ async fn http_logins_cut_short_are_freed() {
     }
     back_to(&bench.server, baseline).await;
     let freed = started.elapsed();
-    eprintln!("10 HTTP logins cut short (idle timeout {IDLE:?}): footprint back to baseline after {freed:?}");
+    eprintln!(
+        "10 HTTP logins cut short (idle timeout {QUICK_IDLE:?}): footprint back to baseline after {freed:?}"
+    );
     // The bystander kept polling all along.
     bystander.send(&ClientEvent::StatusUpdateRequest).await.unwrap();
     bystander.recv_until(WAIT, |p| p.name() == "BanchoUserStats").await.unwrap();
