@@ -103,18 +103,21 @@ impl Gzip {
         // Deflate's worst case is a little over the stored size; grow and go on if a
         // payload needs more.
         out.reserve(payload.len() + payload.len() / 16 + 64);
-        let start = deflate.total_in();
+        let start = out.len() - HEADER.len();
+        let first_in = deflate.total_in();
         loop {
-            let consumed = (deflate.total_in() - start) as usize;
+            let consumed = (deflate.total_in() - first_in) as usize;
+            let (before_in, before_out) = (deflate.total_in(), deflate.total_out());
             let status = deflate.compress_vec(&payload[consumed..], out, flate2::FlushCompress::Finish);
+            let stalled = deflate.total_in() == before_in && deflate.total_out() == before_out;
             match status {
                 Ok(flate2::Status::StreamEnd) => break,
-                // Out of room (or no progress possible without it): more room.
-                Ok(_) => out.reserve(out.capacity().max(64)),
-                // Raw deflate of in-memory bytes has no failure mode; should one appear,
-                // the payload goes out stored (still a valid member).
-                Err(_) => {
-                    out.truncate(out.len().saturating_sub(HEADER.len()));
+                // Out of room: more room, unless there was room and nothing moved.
+                Ok(_) if !(stalled && out.len() < out.capacity()) => out.reserve(out.capacity().max(64)),
+                // Raw deflate of in-memory bytes has no failure mode and always progresses
+                // with room; should it not, the payload goes out stored (a valid member).
+                _ => {
+                    out.truncate(start);
                     put_stored(payload, out);
                     return;
                 }
