@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chio_packets::frame::GzipLevel;
 use chio_server::registry::SessionHandle;
 use chio_server::server::{DEFAULT_HTTP_ADDR, DEFAULT_TCP_ADDR, Hooks, Server, ServerConfig};
 use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
@@ -47,6 +48,14 @@ pub(crate) struct ServeArgs {
     /// (19 MiB, 2 passes): for load tests only, never for real accounts.
     #[arg(long)]
     insecure_fast_passwords: bool,
+    /// How payloads to clients before b1800 are gzipped: stored (the default: no
+    /// deflating, the fastest, read by every client), fast, balanced or best.
+    #[arg(long, default_value = "stored", value_parser = parse_gzip_level)]
+    gzip_level: GzipLevel,
+}
+
+fn parse_gzip_level(name: &str) -> Result<GzipLevel, String> {
+    GzipLevel::from_name(name).ok_or_else(|| format!("`{name}` is not one of stored, fast, balanced, best"))
 }
 
 /// `chio serve users ...`.
@@ -125,10 +134,9 @@ pub(crate) fn serve(args: &ServeArgs) -> ExitCode {
         Ok(storage) => storage,
         Err(e) => return fail("serve", &e),
     };
-    let server = Server::builder(ServerConfig::default(), storage)
-        .open_registration(args.open_registration)
-        .hooks(DemoBot)
-        .build();
+    let config = ServerConfig { gzip_level: args.gzip_level, ..ServerConfig::default() };
+    let server =
+        Server::builder(config, storage).open_registration(args.open_registration).hooks(DemoBot).build();
     let server = match server {
         Ok(server) => server,
         Err(e) => return fail("serve", &format!("cannot set up the bot account: {e}")),

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use bytes::{Bytes, BytesMut};
 use chio_packets::EncodeError;
 use chio_packets::events::ServerEvent;
+use chio_packets::frame::{FrameWriter, GzipLevel};
 
 use crate::layout::{WireLayout, encode_event};
 use crate::outbox::{Outbox, PushError};
@@ -87,6 +88,8 @@ enum Encoded {
 pub struct Broadcast {
     scratch: BytesMut,
     encoded: HashMap<WireLayout, Encoded>,
+    /// The gzip level and deflate state for builds before b1800, kept between events.
+    frames: FrameWriter,
 }
 
 impl std::fmt::Debug for Encoded {
@@ -103,6 +106,12 @@ impl Broadcast {
     /// A broadcaster with an empty scratch buffer.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The same broadcaster gzipping the payloads of builds before b1800 at `level`.
+    #[must_use]
+    pub fn with_gzip_level(self, level: GzipLevel) -> Self {
+        Self { frames: FrameWriter::new().with_gzip_level(level), ..self }
     }
 
     /// Encodes `event` once per distinct layout among `recipients` and pushes it to each
@@ -133,7 +142,7 @@ impl Broadcast {
             let layout = layout.into();
             let encoded = self.encoded.entry(layout).or_insert_with(|| {
                 report.encodings += 1;
-                match encode_event(event, layout.context(), &mut self.scratch) {
+                match encode_event(event, layout.context(), &mut self.scratch, &mut self.frames) {
                     Ok(()) if self.scratch.is_empty() => Encoded::Nothing,
                     // The frames leave the scratch buffer, which keeps the rest of its
                     // capacity for the next layout.
@@ -202,7 +211,7 @@ mod tests {
 
     fn own_encoding(event: &ServerEvent<'_>, ctx: Context) -> Result<Vec<u8>, EncodeError> {
         let mut buf = BytesMut::new();
-        encode_event(event, ctx, &mut buf).map(|()| buf.to_vec())
+        encode_event(event, ctx, &mut buf, &mut FrameWriter::new()).map(|()| buf.to_vec())
     }
 
     fn queued(outbox: &Outbox) -> Vec<u8> {
@@ -286,6 +295,43 @@ mod tests {
                 assert_eq!(got, own_encoding(&event, s.ctx).unwrap(), "session {i}");
             }
         }
+    }
+
+    #[test]
+    fn the_gzip_level_applies_to_old_builds_only() {
+        let event = ServerEvent::Announce("bancho ".repeat(40).into());
+        let wire = |level: GzipLevel, build: u32| {
+            let outbox = Outbox::default();
+            let ctx = Context::new(build);
+            Broadcast::new().with_gzip_level(level).send(&event, [(SessionId::new(1), ctx, &outbox)], &[]);
+            queued(&outbox)
+        };
+        for build in [291, 1797] {
+            let (stored, best) = (wire(GzipLevel::Stored, build), wire(GzipLevel::Best, build));
+            // The default stores; deflate shrinks this repetitive text; both read back.
+            assert_eq!(stored, own_encoding(&event, Context::new(build)).unwrap(), "b{build}");
+            assert!(best.len() < stored.len() / 2, "b{build}: {} vs {}", best.len(), stored.len());
+            for bytes in [&stored, &best] {
+                let frame =
+                    chio_packets::wire::Frames::<chio_packets::FromServer>::new(bytes, Context::new(build))
+                        .next()
+                        .unwrap()
+                        .unwrap();
+                assert!(frame.compressed);
+                assert_eq!(&frame.payload[..], &stored_payload(&event, build)[..]);
+            }
+        }
+        assert_eq!(wire(GzipLevel::Best, 1800), wire(GzipLevel::Stored, 1800), "b1800 never compresses");
+    }
+
+    /// The announcement's uncompressed payload for `build`.
+    fn stored_payload(event: &ServerEvent<'_>, build: u32) -> Vec<u8> {
+        let ServerEvent::Announce(text) = event else { unreachable!("an announcement") };
+        chio_packets::Encode::encode_payload(
+            &chio_packets::chat::BanchoAnnounce(text.clone()),
+            Context::new(build),
+        )
+        .unwrap()
     }
 
     #[test]

@@ -10,6 +10,7 @@
 use bytes::BytesMut;
 use chio_packets::build::Revision;
 use chio_packets::events::ServerEvent;
+use chio_packets::frame::FrameWriter;
 use chio_packets::{Context, EncodeError};
 
 /// The key under which encodings are shared: the revision build, protocol version and
@@ -77,14 +78,15 @@ impl From<Context> for WireLayout {
     }
 }
 
-/// Writes `event`'s wire packets for `ctx` into `buf`: the one place this crate calls the
-/// events layer's writer.
+/// Writes `event`'s wire packets for `ctx` into `buf` through `frames` (gzip level and
+/// deflate state): the one place this crate calls the events layer's writer.
 pub(crate) fn encode_event(
     event: &ServerEvent<'_>,
     ctx: Context,
     buf: &mut BytesMut,
+    frames: &mut FrameWriter,
 ) -> Result<(), EncodeError> {
-    event.write(buf, ctx)
+    event.write_with(buf, ctx, frames)
 }
 
 /// Server events for tests: a sample of what a server broadcasts.
@@ -238,7 +240,7 @@ mod tests {
 
     fn encode(event: &ServerEvent<'_>, ctx: Context) -> Result<Vec<u8>, String> {
         let mut buf = bytes::BytesMut::new();
-        encode_event(event, ctx, &mut buf).map_err(|error| error.to_string())?;
+        encode_event(event, ctx, &mut buf, &mut FrameWriter::new()).map_err(|error| error.to_string())?;
         Ok(buf.to_vec())
     }
 

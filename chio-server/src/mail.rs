@@ -9,6 +9,8 @@
 
 use chio_packets::events::ServerEvent;
 
+use chio_packets::frame::GzipLevel;
+
 use crate::broadcast::{Broadcast, BroadcastReport};
 use crate::registry::SessionHandle;
 use crate::session::SessionId;
@@ -54,6 +56,12 @@ impl Mailer {
     /// A mailer with empty buffers.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The same mailer gzipping the payloads of builds before b1800 at `level`.
+    #[must_use]
+    pub fn with_gzip_level(self, level: GzipLevel) -> Self {
+        Self { broadcast: self.broadcast.with_gzip_level(level), ..self }
     }
 
     /// Queues `event` for one session, in its build's packets.

@@ -776,7 +776,13 @@ mod tests {
         for s in reached {
             let frames: Vec<Bytes> = s.outbox().drain_up_to(usize::MAX);
             let mut expected = bytes::BytesMut::new();
-            crate::layout::encode_event(&event, s.ctx(), &mut expected).unwrap();
+            crate::layout::encode_event(
+                &event,
+                s.ctx(),
+                &mut expected,
+                &mut chio_packets::frame::FrameWriter::new(),
+            )
+            .unwrap();
             assert_eq!(frames.concat(), expected.to_vec(), "{}", s.name());
         }
         for s in [&registered[1], &registered[2], &outsider] {

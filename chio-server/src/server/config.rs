@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use chio_packets::Context;
+use chio_packets::frame::GzipLevel;
 
 use crate::blocks::channels::ChannelConfig;
 use crate::era::ClientPolicy;
@@ -72,6 +73,11 @@ pub struct ServerConfig {
     /// How long a TCP write may stall (a client that stopped reading) before the
     /// connection is dropped.
     pub write_timeout: Duration,
+    /// How payloads to clients before b1800 are gzipped. The default, stored deflate
+    /// blocks, is the fastest by far and every client reads it; on the small payloads of
+    /// those eras deflating saves about 1 % of the bytes for 100 times the time
+    /// (BENCHMARKS.md, "The gzip eras").
+    pub gzip_level: GzipLevel,
     /// The per-era policy (pings, idle timeouts, poll size) for a client's context:
     /// [`ClientPolicy::for_context`] unless an operator changes it.
     pub client_policy: fn(Context) -> ClientPolicy,
@@ -97,6 +103,7 @@ impl Default for ServerConfig {
             sweep_interval: Duration::from_secs(10),
             restart_delay_ms: 5000,
             write_timeout: Duration::from_secs(30),
+            gzip_level: GzipLevel::default(),
             client_policy: ClientPolicy::for_context,
             throttle: ThrottlePolicy::default(),
             concurrent_logins: std::thread::available_parallelism().map_or(2, |n| n.get()).max(2),

@@ -40,6 +40,7 @@ use bytes::{Bytes, BytesMut};
 use chio_packets::Context;
 use chio_packets::build::{NEWEST_BUILD, OLDEST_BUILD};
 use chio_packets::events::{LoginResult, ServerEvent};
+use chio_packets::frame::FrameWriter;
 use chio_packets::types::LoginError;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -367,7 +368,7 @@ impl Shared {
         events.push(ServerEvent::LoginReply(LoginResult::Error(error)));
         for event in &events {
             // Every build can carry these; one that could not gets the rest.
-            let _ = encode_event(event, ctx, &mut buf);
+            let _ = encode_event(event, ctx, &mut buf, &mut FrameWriter::new());
         }
         buf.freeze()
     }
@@ -385,7 +386,7 @@ impl Shared {
             ServerEvent::Announce(text.into()),
             ServerEvent::LoginReply(LoginResult::Error(LoginError::InvalidLogin)),
         ] {
-            let _ = encode_event(&event, ctx, &mut buf);
+            let _ = encode_event(&event, ctx, &mut buf, &mut FrameWriter::new());
         }
         buf.freeze()
     }

@@ -67,7 +67,7 @@ impl World {
             presences.add_bot(bot.clone());
         }
         Self {
-            mail: Mailer::new(),
+            mail: Mailer::new().with_gzip_level(config.gzip_level),
             channels: Channels::new(config.channels.iter().cloned()),
             chat: Chat::new(),
             friends: Friends::new(),
