@@ -1,9 +1,15 @@
 //! The SQLite schema and its migrations.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::StorageError;
-use super::sqlite::unix_now;
+
+/// Now, in seconds since the Unix epoch: how the schema's timestamps are kept.
+pub(super) fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
 
 /// The migrations, in order: `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
 /// Append only; a released migration never changes.

@@ -2,13 +2,14 @@
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, ffi, params};
 
 use super::account::{Account, FIRST_USER_ID, safe_name, validate_name};
 use super::password::{Hasher, PasswordPolicy, Verified, normalize_md5};
-use super::{Storage, StorageError, schema};
+use super::schema::{self, unix_now};
+use super::{Storage, StorageError};
 
 /// The columns [`RawAccount::read`] reads, in order.
 const ACCOUNT_COLUMNS: &str = "id, name, permissions, country, created_at, password_hash";
@@ -323,9 +324,4 @@ impl RawAccount {
             name: self.name,
         })
     }
-}
-
-/// Now, in seconds since the Unix epoch.
-pub(super) fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
