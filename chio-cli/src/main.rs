@@ -71,7 +71,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
-        Command::Decode(args) => traffic::decode(args),
+        Command::Decode(args) => match &args.capture {
+            Some(path) => capture::decode(path, args.session, args.dir, args.strictness()),
+            None => traffic::decode(args),
+        },
         Command::Encode(args) => traffic::encode(args),
         Command::Builds(args) => explore::builds(args),
         Command::Packets(args) => explore::packets(args),

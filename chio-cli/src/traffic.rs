@@ -72,13 +72,13 @@ pub(crate) struct DecodeArgs {
     /// "injected": true for frames the proxy put into the client's stream). The password
     /// hash of logins is printed as "<redacted>".
     #[arg(long, value_name = "CAPTURE", conflicts_with_all = ["build", "from", "hex", "login", "file"])]
-    capture: Option<PathBuf>,
+    pub(crate) capture: Option<PathBuf>,
     /// With --capture: only this session.
     #[arg(long, requires = "capture")]
-    session: Option<u64>,
+    pub(crate) session: Option<u64>,
     /// With --capture: only this direction (c2s: the client's, s2c: the server's).
     #[arg(long, value_enum, requires = "capture", default_value_t = CaptureDir::Both)]
-    dir: CaptureDir,
+    pub(crate) dir: CaptureDir,
     /// Stop at a frame the build has no packet for, and at bytes after a payload's last
     /// field, instead of keeping them.
     #[arg(long)]
@@ -89,6 +89,13 @@ pub(crate) struct DecodeArgs {
     login: LoginMode,
     /// The file to read; standard input if absent or `-`.
     file: Option<PathBuf>,
+}
+
+impl DecodeArgs {
+    /// Whether `--strict` was given.
+    pub(crate) fn strictness(&self) -> Strictness {
+        if self.strict { Strictness::Strict } else { Strictness::Lenient }
+    }
 }
 
 /// Which directions of a capture to decode.
@@ -219,12 +226,8 @@ where
 impl JsonSet for FromServer {}
 impl JsonSet for FromClient {}
 
-/// Runs `chio decode`.
+/// Runs `chio decode` on a stream (a capture file is `capture::decode`'s).
 pub(crate) fn decode(args: &DecodeArgs) -> ExitCode {
-    let strictness = if args.strict { Strictness::Strict } else { Strictness::Lenient };
-    if let Some(path) = &args.capture {
-        return crate::capture::decode(path, args.session, args.dir, strictness);
-    }
     let (Some(build), Some(from)) = (args.build, args.from) else {
         return crate::output::fail("decode", "--build and --from are needed (or --capture)");
     };
@@ -299,7 +302,7 @@ where
         }
         None => 0,
     };
-    let strictness = if args.strict { Strictness::Strict } else { Strictness::Lenient };
+    let strictness = args.strictness();
     let result = decode_frames::<S>(input, start, ctx, strictness, &mut |_, line| {
         serde_json::to_writer(&mut out, &line).map_err(io::Error::other)?;
         out.write_all(b"\n")
