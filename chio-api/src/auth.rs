@@ -159,7 +159,7 @@ impl TokenHash {
         }
     }
 
-    /// A hash from its bytes, as a [`Store`](crate::store::Store) kept them.
+    /// A hash from its bytes, as a `Store` kept them.
     pub const fn from_bytes(bytes: [u8; 64]) -> Self {
         Self(bytes)
     }
@@ -216,6 +216,15 @@ pub struct GrantInfo {
 struct Grant {
     info: GrantInfo,
     hash: TokenHash,
+}
+
+/// A grant as stored: what it allows, and its token's hash (never the token).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredGrant {
+    /// What the grant allows.
+    pub info: GrantInfo,
+    /// The hash of its token.
+    pub hash: TokenHash,
 }
 
 /// The grants in force, each keeping only its token's hash.
@@ -296,20 +305,20 @@ impl GrantStore {
         found
     }
 
-    /// A store holding `grants` (as a [`Store`](crate::store::Store) kept them); new ids
+    /// A store holding `grants` (as a `Store` kept them); new ids
     /// continue after `last_id` and after the highest of `grants`.
-    pub fn from_stored(grants: Vec<crate::store::StoredGrant>, last_id: u64) -> Self {
+    pub fn from_stored(grants: Vec<StoredGrant>, last_id: u64) -> Self {
         let next_id = grants.iter().map(|grant| grant.info.id.0).fold(last_id, u64::max);
         let grants = grants.into_iter().map(|grant| Grant { info: grant.info, hash: grant.hash }).collect();
         Self { grants, next_id }
     }
 
     /// Grant `id` as a store keeps it: its description and its token's hash.
-    pub fn stored(&self, id: GrantId) -> Option<crate::store::StoredGrant> {
+    pub fn stored(&self, id: GrantId) -> Option<StoredGrant> {
         self.grants
             .iter()
             .find(|grant| grant.info.id == id)
-            .map(|grant| crate::store::StoredGrant { info: grant.info.clone(), hash: grant.hash })
+            .map(|grant| StoredGrant { info: grant.info.clone(), hash: grant.hash })
     }
 
     /// Whether grant `id` is still in force.

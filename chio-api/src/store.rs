@@ -16,14 +16,8 @@ use crate::auth::Scope;
 use crate::auth::{GrantId, GrantInfo, TokenHash};
 use crate::permission::Permissions;
 
-/// A grant as stored: what it allows, and its token's hash (never the token).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoredGrant {
-    /// What the grant allows.
-    pub info: GrantInfo,
-    /// The hash of its token.
-    pub hash: TokenHash,
-}
+/// A grant as stored (defined with the grants, which hand it to a store).
+pub use crate::auth::StoredGrant;
 
 /// Everything a store holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
