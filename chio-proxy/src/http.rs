@@ -40,8 +40,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::capture::{Dir, Kind, Transport};
-use crate::proxy::Shared;
 use crate::session::Session;
+use crate::shared::Shared;
 
 /// The most idle upstream connections kept.
 const MAX_IDLE_CONNECTIONS: usize = 32;
@@ -231,7 +231,7 @@ impl HttpState {
 }
 
 /// Ends the sessions that have not polled for [`IDLE_END`].
-fn end_idle(shared: &Shared) {
+fn end_idle(shared: &HttpShared) {
     let mut idle = Vec::new();
     shared.http.sessions().retain(|_, session| {
         let keep = session.idle() < IDLE_END;
@@ -245,7 +245,22 @@ fn end_idle(shared: &Shared) {
     }
 }
 
-pub(crate) async fn serve(shared: Arc<Shared>, listener: TcpListener) -> io::Result<()> {
+/// What the HTTP front door shares: the proxy's [`Shared`] (through `Deref`) and its own
+/// state. Kept apart so that what TCP and HTTP share does not depend on HTTP.
+pub(crate) struct HttpShared {
+    pub(crate) base: Arc<Shared>,
+    pub(crate) http: HttpState,
+}
+
+impl std::ops::Deref for HttpShared {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.base
+    }
+}
+
+pub(crate) async fn serve(shared: Arc<HttpShared>, listener: TcpListener) -> io::Result<()> {
     if shared.http.upstream.is_none() {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "no upstream HTTP URL configured"));
     }
@@ -261,7 +276,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, listener: TcpListener) -> io::Res
 }
 
 /// Ends an HTTP session for the observers.
-fn end(shared: &Shared, session: &HttpSession) {
+fn end(shared: &HttpShared, session: &HttpSession) {
     shared.config.injector.close(session.session.id);
     session.session.capture_end();
     shared.config.tap.closed(session.session.id);
@@ -297,7 +312,7 @@ async fn connect(upstream: &Upstream) -> io::Result<SendRequest<Full<Bytes>>> {
 /// Sends one request upstream (see [`forward_once`]), failing if the answer is not whole
 /// within the proxy's upstream timeout; the connection is then dropped.
 async fn forward(
-    shared: &Shared,
+    shared: &HttpShared,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
@@ -385,7 +400,7 @@ fn bad_gateway(error: &io::Error) -> Response {
 }
 
 async fn handle(
-    State(shared): State<Arc<Shared>>,
+    State(shared): State<Arc<HttpShared>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -410,13 +425,13 @@ async fn handle(
 }
 
 async fn login(
-    shared: &Arc<Shared>,
+    shared: &Arc<HttpShared>,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: Bytes,
 ) -> Response {
-    let session = Session::new(Arc::clone(shared), Transport::Http);
+    let session = Session::new(Arc::clone(&shared.base), Transport::Http);
     let ctx = match LoginRequest::parse(&body) {
         Ok(request) => {
             session.login(&request);
@@ -479,7 +494,7 @@ fn holds<S: PacketSet>(ctx: Context, body: &[u8], name: &str) -> bool {
 }
 
 async fn poll(
-    shared: &Arc<Shared>,
+    shared: &Arc<HttpShared>,
     token: &str,
     method: &Method,
     uri: &Uri,

@@ -14,11 +14,13 @@
 
 pub mod api;
 pub mod capture;
+mod config;
 mod http;
 pub mod log;
 pub mod proxy;
 pub mod replay;
 mod session;
+mod shared;
 pub mod tap;
 mod tcp;
 

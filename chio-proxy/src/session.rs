@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::capture::{Dir, Kind, Start, Transport, hex};
 use crate::log;
-use crate::proxy::Shared;
+use crate::shared::Shared;
 use crate::tap::{SessionId, Tap};
 
 /// A direction's packet set, as the observers need it.

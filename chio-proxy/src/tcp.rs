@@ -17,8 +17,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 use crate::capture::{Dir, Kind, Transport};
-use crate::proxy::Shared;
 use crate::session::{Session, StreamDecoder};
+use crate::shared::Shared;
 
 /// The most login bytes looked at for the three lines; past that the session is proxied
 /// without decoding.
