@@ -109,7 +109,7 @@ async fn an_application_follows_the_player_through_the_proxy() {
     let mut rig = rig().await;
     // The player on a modern HTTP build, through the proxy; a host on a 2009 TCP build.
     let mut player = rig.through_proxy(20250306, "player").await;
-    let host = rig.bench.login(1000, "host").await;
+    let mut host = rig.bench.login(1000, "host").await;
 
     // Status: each change reaches the application within 100 ms of the client sending it.
     let mut latencies = Vec::new();
@@ -142,6 +142,9 @@ async fn an_application_follows_the_player_through_the_proxy() {
     let (message, took) =
         rig.pushed(|m| matches!(m, ServerMessage::SpectatingStatus(s) if s.is_spectating)).await;
     eprintln!("spectating push after {took:?}: {message:?}");
+    // The push follows the player's own packet; frames reach the player only once the
+    // server has taken it as a spectator, which the host learns.
+    host.recv_until(WAIT, |p: &ServerPacket<'static>| p.name() == "BanchoSpectatorJoined").await.unwrap();
     let paused = ReplayFrameBundle { action: ReplayAction::Pause, ..ReplayFrameBundle::default() };
     host.send(&ClientEvent::SpectateFrames(paused)).await.unwrap();
     rig.pushed(
