@@ -312,6 +312,7 @@
 //! // A value no variant has is an error, not a guess.
 //! let err = Reply::decode_payload(&[9, 0, 0, 0], Context::NEWEST).unwrap_err();
 //! assert_eq!(err.kind(), &DecodeErrorKind::InvalidEnum { ty: "Reply", value: 9 });
+//! assert_eq!(err.offset(), 0);
 //! ```
 //!
 //! ## `crate`: using the derives with `chio-core` alone

@@ -305,4 +305,5 @@ fn legacy_right_byte_and_unknown_buttons_are_kept() {
 fn unknown_replay_action_is_an_error() {
     let err = ReplayFrameBundle::decode_payload(&[0, 0, 9], Context::new(282)).unwrap_err();
     assert_eq!(err.kind(), &DecodeErrorKind::InvalidEnum { ty: "ReplayAction", value: 9 });
+    assert_eq!(err.offset(), 2, "the offset of the value, not after it");
 }

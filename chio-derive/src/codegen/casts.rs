@@ -7,7 +7,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::sanitization::{
-    BUF, BUF_TYPE, CTX, FROM, Lib, READER, SIZE_OF, START, TRY_FROM, VALUE, WIRE, de_lifetime,
+    BUF, BUF_TYPE, CTX, FROM, Lib, READER, SIZE_OF, TRY_FROM, VALUE, WIRE, de_lifetime,
 };
 
 /// The integer types a derived enum or flag set converts to with `wire = ...`.
@@ -52,8 +52,9 @@ pub(crate) fn wire_casts(
 
 /// The `Encode` and `Decode` impls of `ident`, carried as an `int`: a fixed size, `to_int`
 /// (the `int` of `self`) written as the integer, and the integer read back through
-/// `from_int`, an expression of the read value bound to [`VALUE`] (and its offset to
-/// [`START`], for errors) giving `Result<Self, DecodeError>`.
+/// `from_int`, an expression of the read value bound to [`VALUE`] giving
+/// `Result<Self, DecodeError>`. Its errors take the value's offset from [`START`], bound
+/// only on that path (the reader stands right after the integer).
 pub(crate) fn int_codec(
     lib: &Lib,
     ident: &Ident,
@@ -98,12 +99,10 @@ pub(crate) fn int_codec(
         impl<#de> #decode<#de> for #ident {
             const MIN_LEN: usize = #SIZE_OF::<#int>();
             #[inline]
-            #[allow(unused_variables)]
             fn decode(
                 #READER: &mut #reader<#de>,
                 #CTX: #context,
             ) -> #result<Self, #decode_error> {
-                let #START = #READER.position();
                 let #VALUE = <#int as #decode<#de>>::decode(#READER, #CTX)?;
                 #from_int
             }

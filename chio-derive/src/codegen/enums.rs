@@ -7,7 +7,7 @@ use quote::quote;
 use super::casts::{int_codec, wire_casts};
 use super::{bug, identity_owned, wrap};
 use crate::ir::{Container, Enum};
-use crate::sanitization::{FROM, Lib, OTHER, START, STRINGIFY, TRY_FROM, VALUE, WIRE};
+use crate::sanitization::{FROM, Lib, OTHER, READER, SIZE_OF, START, STRINGIFY, TRY_FROM, VALUE, WIRE};
 
 pub(crate) fn expand(item: &Container<'_>, data: &Enum<'_>, lib: &Lib) -> TokenStream {
     let Lib {
@@ -51,10 +51,13 @@ pub(crate) fn expand(item: &Container<'_>, data: &Enum<'_>, lib: &Lib) -> TokenS
         &quote! {
             match #VALUE {
                 #(#values => #ok(Self::#names),)*
-                #OTHER => #err(#decode_error_new(
-                    #invalid_enum(#name, <i64 as #TRY_FROM<#repr>>::try_from(#OTHER).unwrap_or(i64::MAX)),
-                    #START,
-                )),
+                #OTHER => {
+                    let #START = #READER.position() - #SIZE_OF::<#repr>();
+                    #err(#decode_error_new(
+                        #invalid_enum(#name, <i64 as #TRY_FROM<#repr>>::try_from(#OTHER).unwrap_or(i64::MAX)),
+                        #START,
+                    ))
+                }
             }
         },
     );
