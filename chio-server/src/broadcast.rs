@@ -169,7 +169,77 @@ impl Broadcast {
         self.encoded.clear();
         report
     }
+
+    /// Encodes several events for one recipient and pushes them as few outbox items as
+    /// fit in [`BATCH_ITEM`] bytes each (an event's packets are never split across
+    /// items). This is for bursts to one session, such as every online user's presence
+    /// at login: one item per event would cost thousands of queue slots and allocations.
+    ///
+    /// An event the layout cannot carry is left out and reported in
+    /// [`BroadcastReport::errors`] (and the recipient in `failed`); the others still go.
+    /// `encodings` counts the events encoded; `delivered` is 1 when the outbox took
+    /// everything there was to send.
+    ///
+    /// ```
+    /// use chio_packets::Context;
+    /// use chio_packets::events::ServerEvent;
+    /// use chio_server::broadcast::Broadcast;
+    /// use chio_server::outbox::Outbox;
+    /// use chio_server::session::SessionIds;
+    ///
+    /// let (id, outbox) = (SessionIds::new().next(), Outbox::default());
+    /// let events = (0..500).map(|i| ServerEvent::Announce(format!("line {i}").into()));
+    /// let report = Broadcast::new().send_each(events, (id, Context::new(20250306), &outbox));
+    /// assert_eq!((report.delivered, report.encodings), (1, 500));
+    /// assert_eq!(outbox.queued_frames(), 1); // 500 packets of about 17 bytes: one item
+    /// ```
+    pub fn send_each<'e, L: Into<WireLayout>>(
+        &mut self,
+        events: impl IntoIterator<Item = ServerEvent<'e>>,
+        (id, layout, outbox): (SessionId, L, &Outbox),
+    ) -> BroadcastReport {
+        let layout = layout.into();
+        let ctx = layout.context();
+        let mut report = BroadcastReport { recipients: 1, ..BroadcastReport::default() };
+        self.scratch.clear();
+        let mut open = !outbox.is_closed();
+        let push = |item: &mut BytesMut, open: &mut bool| {
+            if *open && !item.is_empty() && outbox.push(item.split().freeze()).is_err() {
+                *open = false;
+            }
+            item.clear();
+        };
+        for event in events {
+            if !open {
+                break;
+            }
+            let start = self.scratch.len();
+            report.encodings += 1;
+            if let Err(error) = encode_event(&event, ctx, &mut self.scratch, &mut self.frames) {
+                self.scratch.truncate(start);
+                report.errors.push((layout, error));
+                continue;
+            }
+            if self.scratch.len() >= BATCH_ITEM {
+                push(&mut self.scratch, &mut open);
+            }
+        }
+        push(&mut self.scratch, &mut open);
+        if !report.errors.is_empty() {
+            report.failed.push(id);
+        }
+        if open {
+            report.delivered = 1;
+        } else {
+            report.closed.push(id);
+        }
+        report
+    }
 }
+
+/// The size at which [`Broadcast::send_each`] starts a new outbox item: half an HTTP
+/// poll's soft cap, so a poll takes whole items.
+pub const BATCH_ITEM: usize = crate::outbox::POLL_SOFT_CAP / 2;
 
 #[cfg(test)]
 mod tests {
@@ -346,6 +416,56 @@ mod tests {
         assert_eq!(report.delivered, 1);
         assert!(small.is_closed());
         assert_eq!(queued(&open), own_encoding(&event, ctx).unwrap());
+    }
+
+    /// Each build's batch is byte for byte the events written one by one, cut into items at
+    /// event boundaries of at most `BATCH_ITEM` bytes plus one event; an event the build
+    /// cannot carry is left out without harming the rest.
+    #[test]
+    fn a_batch_is_the_events_one_by_one_in_few_items() {
+        let friends = ServerEvent::FriendsList((0..70_000).collect());
+        let events = || {
+            (0..3_000).map(|i| match i {
+                1_500 => friends.clone(),
+                _ if i % 2 == 0 => ServerEvent::UserPresence(fixtures::user()),
+                _ => ServerEvent::UserStats(fixtures::user()),
+            })
+        };
+        let mut broadcast = Broadcast::new();
+        for build in [282, 1000, 1788, 20121224, 20250306] {
+            let ctx = Context::new(build);
+            let mut expected = Vec::new();
+            let mut largest = 0;
+            for event in events() {
+                if let Ok(bytes) = own_encoding(&event, ctx) {
+                    largest = largest.max(bytes.len());
+                    expected.extend(bytes);
+                }
+            }
+            let outbox = Outbox::default();
+            let report = broadcast.send_each(events(), (SessionId::new(7), ctx, &outbox));
+            assert_eq!(report.encodings, 3_000, "b{build}");
+            assert_eq!(report.delivered, 1, "b{build}");
+            let fails = own_encoding(&friends, ctx).is_err();
+            assert_eq!(report.errors.len(), usize::from(fails), "b{build}");
+            assert_eq!(report.failed.len(), usize::from(fails), "b{build}");
+            let items = outbox.drain_up_to(usize::MAX);
+            assert!(items.len() > 1 && items.len() <= expected.len() / BATCH_ITEM + 1, "b{build}");
+            assert!(items.iter().all(|item| item.len() < BATCH_ITEM + largest), "b{build}");
+            assert_eq!(items.concat(), expected, "b{build}");
+        }
+    }
+
+    #[test]
+    fn a_batch_stops_at_an_outbox_that_overflows() {
+        let small = Outbox::new(OutboxLimits { max_bytes: BATCH_ITEM * 2, max_frames: 100 });
+        let events = (0..10_000).map(|_| ServerEvent::UserPresence(fixtures::user()));
+        let report = Broadcast::new().send_each(events, (SessionId::new(3), Context::NEWEST, &small));
+        assert_eq!(report.closed, [SessionId::new(3)]);
+        assert_eq!(report.delivered, 0);
+        assert!(small.is_closed());
+        // It stopped encoding once the outbox closed.
+        assert!(report.encodings < 10_000, "{}", report.encodings);
     }
 
     #[test]

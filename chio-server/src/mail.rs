@@ -69,6 +69,19 @@ impl Mailer {
         self.send_all([to], event, &[]);
     }
 
+    /// Queues several events for one session, as few outbox items as fit (see
+    /// [`Broadcast::send_each`]): for bursts such as a login's list of users.
+    pub fn send_each<'e>(
+        &mut self,
+        to: &SessionHandle,
+        events: impl IntoIterator<Item = ServerEvent<'e>>,
+    ) -> BroadcastReport {
+        let report = self.broadcast.send_each(events, (to.id(), to.layout(), to.outbox()));
+        self.encodings += report.encodings as u64;
+        self.closed.extend_from_slice(&report.closed);
+        report
+    }
+
     /// Queues `event` for every session in `to` but those in `exclude`, encoded once per
     /// wire layout among them.
     pub fn send_all<'h>(

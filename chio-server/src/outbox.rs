@@ -283,6 +283,10 @@ impl fmt::Debug for Outbox {
     }
 }
 
+/// Slots an emptied queue keeps. A login burst grows the queue to thousands of frames
+/// (every online user's presence); an idle session should not keep that room.
+const IDLE_SLOTS: usize = 16;
+
 /// Takes the first frame, then more while `more(taken_bytes, next_len)` holds.
 fn take(state: &mut State, more: impl Fn(usize, usize) -> bool) -> Vec<Bytes> {
     let mut batch = Vec::new();
@@ -296,6 +300,9 @@ fn take(state: &mut State, more: impl Fn(usize, usize) -> bool) -> Vec<Bytes> {
         batch.push(frame);
     }
     state.bytes -= taken;
+    if state.frames.is_empty() && state.frames.capacity() > IDLE_SLOTS {
+        state.frames.shrink_to(IDLE_SLOTS);
+    }
     batch
 }
 
@@ -342,6 +349,23 @@ mod tests {
         outbox.push(frame(100 * 1024, 1)).unwrap();
         assert_eq!(lens(&outbox.drain_up_to(POLL_SOFT_CAP)), [20 * 1024, 100 * 1024]);
         assert!(outbox.drain_up_to(POLL_SOFT_CAP).is_empty());
+    }
+
+    #[test]
+    fn a_drained_queue_gives_back_the_room_of_a_burst() {
+        let outbox = Outbox::default();
+        for _ in 0..5_000 {
+            outbox.push(frame(8, 1)).unwrap();
+        }
+        assert!(outbox.lock().frames.capacity() >= 5_000);
+        // Taken in two steps: the room stays while frames are left, and goes with the last.
+        assert_eq!(outbox.drain_up_to(8 * 4_000).len(), 4_000);
+        assert!(outbox.lock().frames.capacity() >= 1_000);
+        assert_eq!(outbox.drain_up_to(POLL_SOFT_CAP).len(), 1_000);
+        assert!(outbox.lock().frames.capacity() <= IDLE_SLOTS);
+        // And it still queues after shrinking.
+        outbox.push(frame(8, 2)).unwrap();
+        assert_eq!(outbox.queued_frames(), 1);
     }
 
     #[test]

@@ -141,23 +141,21 @@ impl Presences {
         friends: &Friends,
     ) {
         info.id = session.user_id();
-        mail.send(session, &ServerEvent::UserPresence(borrowed(&info)));
-        mail.send(session, &ServerEvent::UserStats(borrowed(&info)));
-
+        let own = [ServerEvent::UserPresence(borrowed(&info)), ServerEvent::UserStats(borrowed(&info))];
         let others: Vec<_> = self.others(session.user_id()).collect();
+        // One burst, queued as a few large items rather than an item per user.
         if ClientPolicy::for_context(session.ctx()).presence_bundles {
-            for chunk in others.chunks(BUNDLE_CHUNK) {
-                let users = chunk.iter().map(|u| borrowed(u)).collect();
-                mail.send(session, &ServerEvent::UserPresenceBundle(users));
-            }
+            let bundles = others
+                .chunks(BUNDLE_CHUNK)
+                .map(|chunk| ServerEvent::UserPresenceBundle(chunk.iter().map(|u| borrowed(u)).collect()));
+            mail.send_each(session, own.into_iter().chain(bundles));
         } else {
             let stats_too = pushes_stats(session) && !presence_is_stats(session);
-            for user in others {
-                mail.send(session, &ServerEvent::UserPresence(borrowed(user)));
-                if stats_too {
-                    mail.send(session, &ServerEvent::UserStats(borrowed(user)));
-                }
-            }
+            let lists = others.iter().flat_map(|user| {
+                let stats = stats_too.then(|| ServerEvent::UserStats(borrowed(user)));
+                std::iter::once(ServerEvent::UserPresence(borrowed(user))).chain(stats)
+            });
+            mail.send_each(session, own.into_iter().chain(lists));
         }
 
         if !session.is_tournament() {
@@ -219,24 +217,21 @@ impl Presences {
     /// Answers `OsuUserStatsRequest`: `UserStats` for each of the first
     /// [`MAX_STATS_REQUEST`] ids that is online (or a bot); the rest are ignored.
     pub fn stats_request(&self, mail: &mut Mailer, session: &SessionHandle, ids: &[i32]) {
-        for info in ids.iter().take(MAX_STATS_REQUEST).filter_map(|id| self.info_by_user(*id)) {
-            mail.send(session, &ServerEvent::UserStats(borrowed(info)));
-        }
+        let infos = ids.iter().take(MAX_STATS_REQUEST).filter_map(|id| self.info_by_user(*id));
+        mail.send_each(session, infos.map(|info| ServerEvent::UserStats(borrowed(info))));
     }
 
     /// Answers `OsuUserPresenceRequest`: `UserPresence` for each of the first
     /// [`MAX_PRESENCE_REQUEST`] ids that is online (or a bot).
     pub fn presence_request(&self, mail: &mut Mailer, session: &SessionHandle, ids: &[i32]) {
-        for info in ids.iter().take(MAX_PRESENCE_REQUEST).filter_map(|id| self.info_by_user(*id)) {
-            mail.send(session, &ServerEvent::UserPresence(borrowed(info)));
-        }
+        let infos = ids.iter().take(MAX_PRESENCE_REQUEST).filter_map(|id| self.info_by_user(*id));
+        mail.send_each(session, infos.map(|info| ServerEvent::UserPresence(borrowed(info))));
     }
 
     /// Answers `OsuUserPresenceRequestAll`: a `UserPresence` for every other user listed.
     pub fn presence_request_all(&self, mail: &mut Mailer, session: &SessionHandle) {
-        for info in self.others(session.user_id()) {
-            mail.send(session, &ServerEvent::UserPresence(borrowed(info)));
-        }
+        let infos = self.others(session.user_id());
+        mail.send_each(session, infos.map(|info| ServerEvent::UserPresence(borrowed(info))));
     }
 
     /// Stores the session's `OsuReceiveUpdates` filter, used for later announcements.

@@ -21,6 +21,17 @@ use crate::tcp_login::read_login;
 /// The most bytes one write to a client takes from its outbox.
 const WRITE_BATCH: usize = 64 * 1024;
 
+/// The write buffer an idle connection keeps (see [`write_outbox`]).
+const IDLE_WRITE_BUF: usize = 4 * 1024;
+
+/// Room reserved for each read from a client. Clients send small packets; a larger burst
+/// takes several reads.
+const READ_CHUNK: usize = 2 * 1024;
+
+/// The read buffer an idle connection keeps: the login's buffer, or a spectator's burst,
+/// is given back once everything in it is handled.
+const IDLE_READ_BUF: usize = 4 * 1024;
+
 /// How long a closing connection may take to write what is queued.
 const FLUSH_GRACE: Duration = Duration::from_secs(5);
 
@@ -80,20 +91,35 @@ async fn connection(shared: Arc<Shared>, mut stream: TcpStream, peer: std::net::
 }
 
 /// Writes the session's outbox to the client until it is closed and empty.
+///
+/// A batch of one frame is written from the frame itself; several are gathered into one
+/// buffer (one write for many small packets). A burst, such as the login's presences, grows
+/// that buffer; once the outbox is empty it falls back to [`IDLE_WRITE_BUF`], so an idle
+/// session does not keep the room of its largest burst.
 async fn write_outbox(session: SessionHandle, mut writer: OwnedWriteHalf, stall: Duration) {
-    let mut buf = Vec::with_capacity(4096);
+    let mut buf = Vec::new();
     while let Some(batch) = session.outbox().next_batch(WRITE_BATCH).await {
-        buf.clear();
-        for frame in &batch {
-            buf.extend_from_slice(frame);
-        }
-        match tokio::time::timeout(stall, writer.write_all(&buf)).await {
+        let bytes: &[u8] = match batch.as_slice() {
+            [frame] => frame,
+            frames => {
+                buf.clear();
+                for frame in frames {
+                    buf.extend_from_slice(frame);
+                }
+                &buf
+            }
+        };
+        match tokio::time::timeout(stall, writer.write_all(bytes)).await {
             Ok(Ok(())) => {}
             // Gone, or not reading: nothing more can reach it.
             _ => {
                 session.outbox().close();
                 return;
             }
+        }
+        drop(batch);
+        if buf.capacity() > IDLE_WRITE_BUF && session.outbox().queued_frames() == 0 {
+            buf = Vec::with_capacity(IDLE_WRITE_BUF);
         }
     }
     let _ = writer.shutdown().await;
@@ -183,6 +209,10 @@ async fn read_packets(
             }
             last_heard = Instant::now();
         }
+        if buf.is_empty() && buf.capacity() > IDLE_READ_BUF {
+            buf = BytesMut::new();
+        }
+        buf.reserve(READ_CHUNK);
         tokio::select! {
             read = reader.read_buf(&mut buf) => match read {
                 Ok(0) | Err(_) => return End::Normal,
