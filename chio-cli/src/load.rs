@@ -23,13 +23,16 @@ Examples:
   chio load --tcp 127.0.0.1:13381 --http http://127.0.0.1:8080 --clients 1000 --builds all --duration 30
   chio load --http 127.0.0.1:8080 --clients 200 --builds 20250306 --rate 1 --json
   chio load --tcp 127.0.0.1:13381 --clients 50 --builds 282,1700,20121224 --spectate 0.2
+  chio serve --db :memory: --open-registration --channel '#load0,#load1' &
+  chio load --tcp 127.0.0.1:13381 --clients 100 --builds 1000,20121224 --channel '#load0,#load1'
 
 Client i logs in as `<prefix><i>` (password the same) with the i-th build of --builds in
 turn (`all`: every protocol revision, oldest first), over the build's transport:
 TCP up to b20130815 (--tcp), HTTP after (--http). Logins are spread over --ramp seconds,
 at most --in-flight at once. Once every login is done, each client acts --rate times a
-second for --duration seconds: a chat message in #osu, or one time in four a status
-change. Messages carry their send time; --samplers clients (polling every
+second for --duration seconds: a chat message in #osu (with --channel: in the client's
+group channel, or a private message in the group for builds before b452), or one time
+in four a status change. Messages carry their send time; --samplers clients (polling every
 --sample-poll-ms over HTTP) measure the delivery latency.
 
 Exit status 1 when a login failed or an error happened.")]
@@ -76,6 +79,10 @@ pub(crate) struct LoadArgs {
     /// Usernames are this followed by the client's number.
     #[arg(long, default_value = "load")]
     prefix: String,
+    /// Chat groups: client i joins the i-th of these channels in turn and chats there
+    /// (the server must list them: `chio serve --channel`); none: everyone in #osu.
+    #[arg(long = "channel", value_name = "NAME", value_delimiter = ',')]
+    channels: Vec<String>,
     /// The server's process id: its resident memory (/proc/PID/status) is reported.
     #[arg(long)]
     server_pid: Option<u32>,
@@ -142,6 +149,7 @@ fn config(args: &LoadArgs) -> Result<LoadConfig, String> {
     config.login_timeout = seconds("login-timeout", args.login_timeout)?;
     config.name_prefix.clone_from(&args.prefix);
     config.server_pid = args.server_pid;
+    config.channels.clone_from(&args.channels);
     Ok(config)
 }
 

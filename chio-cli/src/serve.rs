@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use chio_packets::frame::GzipLevel;
+use chio_server::blocks::channels::ChannelConfig;
 use chio_server::registry::SessionHandle;
 use chio_server::server::{DEFAULT_HTTP_ADDR, DEFAULT_TCP_ADDR, Hooks, Server, ServerConfig};
 use chio_server::storage::{PasswordPolicy, SqliteStorage, Storage};
@@ -52,6 +53,19 @@ pub(crate) struct ServeArgs {
     /// deflating, the fastest, read by every client), fast, balanced or best.
     #[arg(long, default_value = "stored", value_parser = parse_gzip_level)]
     gzip_level: GzipLevel,
+    /// More channels, listed to every client and joined on request, beside #osu,
+    /// #announce and #lobby: a name starting with `#`, repeated or comma-separated.
+    #[arg(long = "channel", value_name = "NAME", value_delimiter = ',', value_parser = parse_channel)]
+    channels: Vec<String>,
+}
+
+fn parse_channel(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.len() > 1 && name.starts_with('#') && !name.contains(char::is_whitespace) {
+        Ok(name.to_owned())
+    } else {
+        Err(format!("`{name}` is not a channel name like #load0"))
+    }
 }
 
 fn parse_gzip_level(name: &str) -> Result<GzipLevel, String> {
@@ -134,7 +148,12 @@ pub(crate) fn serve(args: &ServeArgs) -> ExitCode {
         Ok(storage) => storage,
         Err(e) => return fail("serve", &e),
     };
-    let config = ServerConfig { gzip_level: args.gzip_level, ..ServerConfig::default() };
+    let mut config = ServerConfig { gzip_level: args.gzip_level, ..ServerConfig::default() };
+    for name in &args.channels {
+        if !config.channels.iter().any(|c| c.name == *name) {
+            config.channels.push(ChannelConfig::new(name.as_str(), "A channel of this server.", false));
+        }
+    }
     let server =
         Server::builder(config, storage).open_registration(args.open_registration).hooks(DemoBot).build();
     let server = match server {

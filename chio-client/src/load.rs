@@ -1,6 +1,7 @@
 //! A load generator on headless clients: many logins spread over client builds (and so
-//! over both transports), ramped, with a bounded number in flight; then chat in `#osu`,
-//! status changes and, for a fraction of the clients, spectating, at a per-client rate.
+//! over both transports), ramped, with a bounded number in flight; then chat in `#osu`
+//! (or in groups, one channel each: [`LoadConfig::channels`]), status changes and, for a
+//! fraction of the clients, spectating, at a per-client rate.
 //!
 //! Chat messages carry their send time and sender (`chio-load <sender> <micros>`); a
 //! sampled subset of the receivers measures the delivery latency from them. Sampled HTTP
@@ -40,7 +41,8 @@ use crate::{Client, ClientConfig, ClientError, Transport};
 /// What a chat message of the load starts with.
 pub const MESSAGE_PREFIX: &str = "chio-load ";
 
-/// The channel chatted in (every client is in it from its login).
+/// The channel chatted in when [`LoadConfig::channels`] is empty (every client is in it
+/// from its login).
 pub const CHANNEL: &str = "#osu";
 
 /// How many error messages a report keeps (the count goes on).
@@ -81,6 +83,12 @@ pub struct LoadConfig {
     /// The server's process, whose resident memory is read from `/proc` (Linux) at the
     /// start, after the logins and at the end.
     pub server_pid: Option<u32>,
+    /// Chat groups. Empty (the default): everyone chats in [`CHANNEL`], so every message
+    /// goes to every client. Otherwise client `i` joins `channels[i % len]` after its login
+    /// and chats there; a build without channel joins (before b452) sends its messages
+    /// privately to client `i + len` of the same group instead. The server must list the
+    /// channels (`chio serve --channel`).
+    pub channels: Vec<String>,
 }
 
 impl LoadConfig {
@@ -104,6 +112,7 @@ impl LoadConfig {
             login_timeout: Duration::from_secs(60),
             name_prefix: "load".to_owned(),
             server_pid: None,
+            channels: Vec::new(),
         }
     }
 }
@@ -369,6 +378,22 @@ async fn client_task(index: usize, shared: Arc<Shared>, mut phase: watch::Receiv
         ids.push(client.user_id());
     }
     shared.login_done();
+    let mut chat = match chat_group(config, index) {
+        None => Chat::Channel(CHANNEL.to_owned()),
+        Some(channel) => match client.send(&ClientEvent::ChannelJoin(channel.into())).await {
+            Ok(()) => Chat::Channel(channel.to_owned()),
+            // No channels but #osu in this build: a private message within the group.
+            Err(ClientError::Event(_)) => Chat::Private(format!(
+                "{}{}",
+                config.name_prefix,
+                (index + config.channels.len()) % config.clients.max(1)
+            )),
+            Err(error) => {
+                send_failed(&shared, &name, build, &error);
+                Chat::Channel(CHANNEL.to_owned())
+            }
+        },
+    };
     let latency = usize::from(client.transport() == Transport::Http);
     let on_packet = |packet: &ServerPacket<'static>| {
         if let ServerPacket::BanchoMessage(message) = packet
@@ -418,20 +443,26 @@ async fn client_task(index: usize, shared: Arc<Shared>, mut phase: watch::Receiv
             () = tokio::time::sleep_until(next) => {
                 next += period;
                 action += 1;
-                let event = if mix(seed ^ action).is_multiple_of(4) {
-                    shared.counters.statuses.fetch_add(1, Ordering::Relaxed);
-                    ClientEvent::UserStatus(status(action))
-                } else {
-                    shared.counters.sent.fetch_add(1, Ordering::Relaxed);
-                    let content = format!("{MESSAGE_PREFIX}{index} {}", shared.micros());
-                    ClientEvent::Message(ChatMessage {
-                        content: content.into(),
-                        target: CHANNEL.into(),
-                        ..ChatMessage::default()
-                    })
+                let message = |target: &str| ChatMessage {
+                    content: format!("{MESSAGE_PREFIX}{index} {}", shared.micros()).into(),
+                    target: target.to_owned().into(),
+                    ..ChatMessage::default()
                 };
-                if let Err(error) = client.send(&event).await {
-                    send_failed(&shared, &name, build, &error);
+                let (event, counter) = match &chat {
+                    _ if mix(seed ^ action).is_multiple_of(4) => {
+                        (ClientEvent::UserStatus(status(action)), &shared.counters.statuses)
+                    }
+                    Chat::Channel(channel) => (ClientEvent::Message(message(channel)), &shared.counters.sent),
+                    Chat::Private(peer) => (ClientEvent::PrivateMessage(message(peer)), &shared.counters.sent),
+                    Chat::Silent => (ClientEvent::UserStatus(status(action)), &shared.counters.statuses),
+                };
+                match client.send(&event).await {
+                    Ok(()) => {
+                        counter.fetch_add(1, Ordering::Relaxed);
+                    }
+                    // Neither channels nor private messages (before b294): status changes only.
+                    Err(ClientError::Event(_)) if matches!(chat, Chat::Private(_)) => chat = Chat::Silent,
+                    Err(error) => send_failed(&shared, &name, build, &error),
                 }
             }
             _ = phase.changed() => {}
@@ -448,6 +479,22 @@ async fn client_task(index: usize, shared: Arc<Shared>, mut phase: watch::Receiv
             shared.error(format!("{name} (b{build}): logout timed out"));
         }
     }
+}
+
+/// Where a client's chat messages go.
+enum Chat {
+    /// A channel: `#osu`, or the client's group channel.
+    Channel(String),
+    /// A private message to another client of the group (builds without channel joins).
+    Private(String),
+    /// Nowhere: the build has neither channel joins nor private messages.
+    Silent,
+}
+
+/// The channel client `index` chats in, if the load has groups.
+fn chat_group(config: &LoadConfig, index: usize) -> Option<&str> {
+    let count = config.channels.len();
+    (count > 0).then(|| config.channels[index % count].as_str())
 }
 
 /// Another logged-in client to watch.

@@ -36,3 +36,35 @@ async fn forty_clients_of_mixed_builds_chat_without_errors() {
     assert!(report.memory.start.is_some() && report.memory.per_session(40).is_some());
     assert!(report.logins_per_second() > 0.0);
 }
+
+/// With chat groups a message reaches its group only: 12 clients in 3 channels of 4, of
+/// builds without channels (b282: status changes only; b300: private messages in the
+/// group) and with them (b1000, b20121224).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_groups_keep_each_message_in_its_group() {
+    use chio_server::blocks::channels::ChannelConfig;
+    use chio_server::server::ServerConfig;
+
+    let groups: Vec<String> = (0..3).map(|g| format!("#group{g}")).collect();
+    let mut server_config = ServerConfig::default();
+    for name in &groups {
+        server_config.channels.push(ChannelConfig::new(name.as_str(), "a load group", false));
+    }
+    let server = Loopback::with_config(server_config).await;
+    let mut config = LoadConfig::new(12, vec![282, 300, 1000, 20121224]);
+    config.tcp = Some(server.tcp);
+    config.http = Some(server.http_url());
+    config.duration = Duration::from_secs(3);
+    config.rate = 3.0;
+    config.latency_samplers = 4;
+    config.channels = groups;
+    let report = run(config).await;
+
+    assert_eq!(report.logged_in, 12, "{:?}", report.error_messages);
+    assert_eq!(report.errors, 0, "{:?}", report.error_messages);
+    assert!(report.messages_sent > 20, "{report:?}");
+    // In #osu each message would reach the 11 others; in a group of 4, at most 3.
+    assert!(report.messages_received > 0, "{report:?}");
+    assert!(report.messages_received <= 3 * report.messages_sent, "{report:?}");
+    assert!(report.statuses_sent > 0, "{report:?}");
+}
