@@ -127,6 +127,20 @@ impl Broadcast {
         recipients: impl IntoIterator<Item = (SessionId, L, &'o Outbox)>,
         exclude: &[SessionId],
     ) -> BroadcastReport {
+        self.send_many(std::slice::from_ref(event), recipients, exclude)
+    }
+
+    /// [`send`](Self::send) for several events at once: each layout's encoding is all of
+    /// `events` in order, pushed to its recipients as one outbox item. `encodings` counts
+    /// layouts, as for one event. An event a layout cannot carry is left out of that
+    /// layout's item (and reported in `errors`); the layout's recipients are in `failed`
+    /// only when none of the events could be encoded for it.
+    pub fn send_many<'o, L: Into<WireLayout>>(
+        &mut self,
+        events: &[ServerEvent<'_>],
+        recipients: impl IntoIterator<Item = (SessionId, L, &'o Outbox)>,
+        exclude: &[SessionId],
+    ) -> BroadcastReport {
         self.encoded.clear();
         let mut report = BroadcastReport::default();
         for (id, layout, outbox) in recipients {
@@ -142,17 +156,24 @@ impl Broadcast {
             let layout = layout.into();
             let encoded = self.encoded.entry(layout).or_insert_with(|| {
                 report.encodings += 1;
-                match encode_event(event, layout.context(), &mut self.scratch, &mut self.frames) {
-                    Ok(()) if self.scratch.is_empty() => Encoded::Nothing,
+                let mut failed = false;
+                for event in events {
+                    let start = self.scratch.len();
+                    if let Err(error) =
+                        encode_event(event, layout.context(), &mut self.scratch, &mut self.frames)
+                    {
+                        // Drop the event's packets written before the failing one.
+                        self.scratch.truncate(start);
+                        report.errors.push((layout, error));
+                        failed = true;
+                    }
+                }
+                match (self.scratch.is_empty(), failed) {
+                    (true, false) => Encoded::Nothing,
+                    (true, true) => Encoded::Failed,
                     // The frames leave the scratch buffer, which keeps the rest of its
                     // capacity for the next layout.
-                    Ok(()) => Encoded::Frames(self.scratch.split().freeze()),
-                    Err(error) => {
-                        // Drop the packets written before the failing one.
-                        self.scratch.clear();
-                        report.errors.push((layout, error));
-                        Encoded::Failed
-                    }
+                    (false, _) => Encoded::Frames(self.scratch.split().freeze()),
                 }
             });
             match encoded {

@@ -69,6 +69,24 @@ impl Mailer {
         self.send_all([to], event, &[]);
     }
 
+    /// Queues several events for every session in `to` but those in `exclude`, encoded
+    /// once per wire layout as one outbox item (see [`Broadcast::send_many`]).
+    pub fn send_many<'h>(
+        &mut self,
+        to: impl IntoIterator<Item = &'h SessionHandle>,
+        events: &[ServerEvent<'_>],
+        exclude: &[SessionId],
+    ) -> BroadcastReport {
+        let report = self.broadcast.send_many(
+            events,
+            to.into_iter().map(|handle| (handle.id(), handle.layout(), handle.outbox())),
+            exclude,
+        );
+        self.encodings += report.encodings as u64;
+        self.closed.extend_from_slice(&report.closed);
+        report
+    }
+
     /// Queues several events for one session, as few outbox items as fit (see
     /// [`Broadcast::send_each`]): for bursts such as a login's list of users.
     pub fn send_each<'e>(

@@ -521,3 +521,43 @@ async fn a_client_that_stops_reading_is_freed() {
     assert!(bench.server.stats().dropped >= 1);
     talker.logout().await.unwrap();
 }
+
+/// 120 TCP clients of one build vanish at once (all with a reset, as when a network cut
+/// or a proxy restart drops them): the survivor hears of every one of them, and the
+/// departures go out batched, a few encodings in all rather than one per departure, so
+/// the sessions still to be found gone are not sent about N²/2 `UserQuit` frames.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mass_disconnect_is_told_in_a_batch() {
+    const GONE: usize = 120;
+    let bench = Loopback::in_memory().await;
+    let mut survivor = bench.login(20121224, "survivor").await;
+    let mut streams = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for i in 0..GONE {
+        let mut stream = TcpStream::connect(bench.tcp).await.unwrap();
+        ids.insert(raw_login(&bench, &mut stream, 20121224, &format!("gone {i}")).await);
+        streams.push(stream);
+    }
+    let baseline = footprint(&bench.server);
+    let encodings = bench.server.world().mail.encodings();
+    for stream in streams {
+        leave(stream, Leave::Reset);
+    }
+    let mut told = std::collections::BTreeSet::new();
+    let started = Instant::now();
+    while told.len() < GONE {
+        assert!(started.elapsed() < WAIT, "told {} of {GONE} departures", told.len());
+        match survivor.recv_until(WAIT, |p| p.name() == "BanchoUserQuit").await {
+            Ok(ServerPacket::BanchoUserQuit(quit)) => {
+                told.insert(quit.user_id);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(told, ids);
+    let spent = bench.server.world().mail.encodings() - encodings;
+    println!("{GONE} departures told in {:?} with {spent} encodings", started.elapsed());
+    assert!(spent < 10, "{spent} encodings for {GONE} departures");
+    assert_eq!(footprint(&bench.server).sessions, baseline.sessions - GONE);
+    still_serves(&bench, "a mass disconnect").await;
+}

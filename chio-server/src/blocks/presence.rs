@@ -66,6 +66,8 @@ pub struct Presences {
     listed: HashMap<i32, SessionId>,
     /// Users with no session, listed first, in the order added.
     bots: Vec<UserInfo<'static>>,
+    /// Users who left and whose `UserQuit` is not sent yet ([`Presences::on_logout_later`]).
+    quits: Vec<UserInfo<'static>>,
 }
 
 /// A copy of `info` borrowing its text, for events.
@@ -141,6 +143,8 @@ impl Presences {
         friends: &Friends,
     ) {
         info.id = session.user_id();
+        // A user who left and comes back is gone for the others before they see them again.
+        self.flush_quits(mail);
         let own = [ServerEvent::UserPresence(borrowed(&info)), ServerEvent::UserStats(borrowed(&info))];
         let others: Vec<_> = self.others(session.user_id()).collect();
         // One burst, queued as a few large items rather than an item per user.
@@ -280,13 +284,46 @@ impl Presences {
     /// Logs `session` out: for its user's listed session, `UserQuit` (gone) to every
     /// other session. Does nothing for a session not logged in here.
     pub fn on_logout(&mut self, mail: &mut Mailer, session: &SessionHandle) {
+        self.on_logout_later(session);
+        self.flush_quits(mail);
+    }
+
+    /// [`on_logout`](Self::on_logout) without telling the others yet: the session is no
+    /// longer online, and its `UserQuit` waits for [`flush_quits`](Self::flush_quits) (or
+    /// the next login, which flushes first).
+    ///
+    /// When many sessions end at once (a network cut, a restart of a proxy), telling each
+    /// departure at once sends the sessions that are still to be found gone about N²/2
+    /// frames; waiting until the departures stop sends each survivor one item with all of
+    /// them.
+    pub fn on_logout_later(&mut self, session: &SessionHandle) {
         let Some(online) = self.online.remove(&session.id()) else { return };
         if self.listed.get(&online.info.id) != Some(&session.id()) {
             return;
         }
         self.listed.remove(&online.info.id);
-        let quit = ServerEvent::UserQuit { user: borrowed(&online.info), state: QuitState::Gone };
-        mail.send_all(self.online.values().map(|o| &o.session), &quit, &[]);
+        self.quits.push(online.info);
+    }
+
+    /// Whether some `UserQuit`s wait for [`flush_quits`](Self::flush_quits).
+    pub fn has_quits(&self) -> bool {
+        !self.quits.is_empty()
+    }
+
+    /// Tells every session online the departures waiting since the last flush: one outbox
+    /// item per session, encoded once per wire layout.
+    pub fn flush_quits(&mut self, mail: &mut Mailer) {
+        if self.quits.is_empty() {
+            return;
+        }
+        let quits: Vec<_> = self
+            .quits
+            .iter()
+            .map(|user| ServerEvent::UserQuit { user: borrowed(user), state: QuitState::Gone })
+            .collect();
+        mail.send_many(self.online.values().map(|o| &o.session), &quits, &[]);
+        drop(quits);
+        self.quits.clear();
     }
 }
 
@@ -498,6 +535,33 @@ mod tests {
         // A second logout, or one of a stranger, sends nothing.
         w.presences.on_logout(&mut w.mail, &sessions[3]);
         assert!(sessions.iter().all(|s| names(s).is_empty()));
+    }
+
+    #[test]
+    fn departures_told_later_go_out_together_and_before_a_return() {
+        let mut w = World::new();
+        let sessions: Vec<_> = BUILDS.iter().enumerate().map(|(i, b)| w.login(1000 + i as i32, *b)).collect();
+        sessions.iter().for_each(|s| drop(received(s)));
+        w.presences.on_logout_later(&sessions[1]);
+        w.presences.on_logout_later(&sessions[2]);
+        // Gone from the lists at once, told nobody yet.
+        assert!(w.presences.info_by_user(1001).is_none() && w.presences.has_quits());
+        assert!(sessions.iter().all(|s| names(s).is_empty()));
+        w.presences.flush_quits(&mut w.mail);
+        assert!(!w.presences.has_quits());
+        for s in sessions.iter().skip(3) {
+            assert_eq!(s.outbox().queued_frames(), 1, "one item for both, b{}", s.ctx().build());
+            assert_eq!(names(s), ["BanchoUserQuit"; 2], "b{}", s.ctx().build());
+        }
+        // A user who left and comes back: the others hear the quit before the return.
+        w.presences.on_logout_later(&sessions[4]);
+        let again = w.login(1004, 20250306);
+        drop(received(&again));
+        for s in [&sessions[0], &sessions[5], &sessions[6]] {
+            let got = names(s);
+            assert_eq!(got.first().copied(), Some("BanchoUserQuit"), "b{}: {got:?}", s.ctx().build());
+            assert!(got.len() > 1, "b{}: {got:?}", s.ctx().build());
+        }
     }
 
     #[test]

@@ -103,6 +103,9 @@ struct Shared {
     polling: Mutex<HashMap<SessionId, poll::Polling>>,
     /// Whether the timer task runs (started by the first serve call).
     ticking: std::sync::atomic::AtomicBool,
+    /// Woken when a session ends with its `UserQuit` left for the timer task, which sends
+    /// the departures once they stop coming ([`QUITS_SETTLE`]).
+    quits: tokio::sync::Notify,
     /// Failed logins per name and address.
     throttle: Mutex<Throttle>,
     /// Turns for password checks ([`ServerConfig::concurrent_logins`]).
@@ -180,6 +183,7 @@ impl ServerBuilder {
             shutdown,
             polling: Mutex::new(HashMap::new()),
             ticking: std::sync::atomic::AtomicBool::new(false),
+            quits: tokio::sync::Notify::new(),
             throttle: Mutex::new(Throttle::new(config_throttle)),
             login_turns: tokio::sync::Semaphore::new(config_logins.max(1)),
         };
@@ -462,12 +466,23 @@ impl Shared {
         let Some(session) = self.registry.remove(id) else { return false };
         let closed = {
             let mut world = self.world();
-            world.logout(&*self.registry, &session);
+            self.logout(&mut world, &session);
             world.mail.take_closed()
         };
         session.outbox().close();
         self.end_all(closed);
         true
+    }
+
+    /// Logs a session out; the others hear of it from the timer task once departures stop
+    /// coming, when that task runs (a server that serves), else at once.
+    fn logout(&self, world: &mut World, session: &SessionHandle) {
+        if self.ticking.load(Ordering::Relaxed) {
+            world.logout_later(&*self.registry, session);
+            self.quits.notify_one();
+        } else {
+            world.logout(&*self.registry, session);
+        }
     }
 
     /// Ends the sessions a send found closed (their outbox overflowed).
@@ -478,7 +493,7 @@ impl Shared {
             let Some(session) = self.registry.remove(id) else { continue };
             Counters::add(&self.counters.dropped, 1);
             let mut world = self.world();
-            world.logout(&*self.registry, &session);
+            self.logout(&mut world, &session);
             work.extend(world.mail.take_closed());
             drop(world);
             session.outbox().close();
@@ -504,6 +519,20 @@ impl Shared {
                         };
                         shared.end_all(closed);
                     }
+                    () = shared.quits.notified() => {
+                        // Wait for the departures to stop (at most QUITS_MAX_WAIT), then
+                        // tell the sessions still online about all of them at once.
+                        let first = tokio::time::Instant::now();
+                        while first.elapsed() < QUITS_MAX_WAIT
+                            && tokio::time::timeout(QUITS_SETTLE, shared.quits.notified()).await.is_ok()
+                        {}
+                        let closed = {
+                            let mut world = shared.world();
+                            world.flush_quits();
+                            world.mail.take_closed()
+                        };
+                        shared.end_all(closed);
+                    }
                     () = stopped(&mut shutdown) => return,
                 }
             }
@@ -514,6 +543,12 @@ impl Shared {
         self.shutdown.subscribe()
     }
 }
+
+/// How long no session may end before the departures are told (see `Shared::quits`).
+const QUITS_SETTLE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The longest a departure waits to be told, however many follow it.
+const QUITS_MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Resolves once the server is shut down. (The guard `wait_for` returns is dropped here,
 /// so the futures awaiting this stay `Send`.)

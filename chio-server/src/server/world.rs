@@ -129,6 +129,13 @@ impl World {
     /// Removes a session from every block: spectating, its match, channels, chat, and
     /// tells everyone else it left. The registry no longer holds it.
     pub(crate) fn logout(&mut self, registry: &dyn Registry, session: &SessionHandle) {
+        self.logout_later(registry, session);
+        self.flush_quits();
+    }
+
+    /// [`logout`](Self::logout), but everyone else is told with the next
+    /// [`flush_quits`](Self::flush_quits) (see [`Presences::on_logout_later`]).
+    pub(crate) fn logout_later(&mut self, registry: &dyn Registry, session: &SessionHandle) {
         for stopped in self.spectating.remove_session(&mut self.mail, session) {
             self.after_spectating_stopped(&stopped);
         }
@@ -138,15 +145,23 @@ impl World {
         self.multiplayer.lobby_part(&mut self.mail, session);
         self.channels.leave_all(session.id());
         self.chat.remove_session(session.id());
-        self.presences.on_logout(&mut self.mail, session);
+        self.presences.on_logout_later(session);
         if registry.by_user(session.user_id()).is_empty() {
             self.friends.unload(session.user_id());
         }
     }
 
-    /// Runs timers: matches whose completion timer ran out are finished.
+    /// Sends the `UserQuit`s of the sessions logged out with
+    /// [`logout_later`](Self::logout_later).
+    pub(crate) fn flush_quits(&mut self) {
+        self.presences.flush_quits(&mut self.mail);
+    }
+
+    /// Runs timers: matches whose completion timer ran out are finished; departures not
+    /// told yet are told.
     pub fn tick(&mut self, now: Instant) {
         self.multiplayer.tick(&mut self.mail, now);
+        self.flush_quits();
     }
 
     fn after_spectating_stopped(&mut self, stopped: &Stopped) {
