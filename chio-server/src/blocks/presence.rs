@@ -68,6 +68,9 @@ pub struct Presences {
     bots: Vec<UserInfo<'static>>,
     /// Users who left and whose `UserQuit` is not sent yet ([`Presences::on_logout_later`]).
     quits: Vec<UserInfo<'static>>,
+    /// Sessions whose new status the builds that need statistics pushed have not been
+    /// sent yet ([`Presences::status_later`]).
+    stats_due: Vec<SessionId>,
 }
 
 /// A copy of `info` borrowing its text, for events.
@@ -209,6 +212,56 @@ impl Presences {
         let info = &self.online[&me].info;
         mail.send_all(to, &ServerEvent::UserStats(borrowed(info)), &[]);
         Some(info)
+    }
+
+    /// [`status`](Self::status), but only the session itself is sent its `UserStats` now;
+    /// the builds that need statistics pushed get them with the next
+    /// [`flush_stats`](Self::flush_stats), together with everyone else's changed since.
+    ///
+    /// About half the revisions (before b1800) need every user's status pushed, so with
+    /// thousands online each status change is thousands of queue items and socket writes;
+    /// gathered over a short interval, each such session gets one item per interval.
+    pub fn status_later(
+        &mut self,
+        mail: &mut Mailer,
+        session: &SessionHandle,
+        mut activity: Activity<'static>,
+    ) -> Option<&UserInfo<'static>> {
+        cut(&mut activity.text, MAX_STATUS_TEXT_LEN);
+        cut(&mut activity.beatmap_checksum, MAX_CHECKSUM_LEN);
+        let online = self.online.get_mut(&session.id())?;
+        online.info.status = activity;
+        if !session.is_tournament() && !self.stats_due.contains(&session.id()) {
+            self.stats_due.push(session.id());
+        }
+        let info = &self.online[&session.id()].info;
+        mail.send(session, &ServerEvent::UserStats(borrowed(info)));
+        Some(info)
+    }
+
+    /// Whether some status changes wait for [`flush_stats`](Self::flush_stats).
+    pub fn has_stats_due(&self) -> bool {
+        !self.stats_due.is_empty()
+    }
+
+    /// Sends the statistics of the sessions whose status changed with
+    /// [`status_later`](Self::status_later) since the last flush (and are still online) to
+    /// every session whose build needs them pushed: one outbox item per session, encoded
+    /// once per wire layout.
+    pub fn flush_stats(&mut self, mail: &mut Mailer) {
+        if self.stats_due.is_empty() {
+            return;
+        }
+        let stats: Vec<_> = self
+            .stats_due
+            .iter()
+            .filter_map(|id| self.online.get(id))
+            .map(|online| ServerEvent::UserStats(borrowed(&online.info)))
+            .collect();
+        let to = self.online.values().map(|o| &o.session).filter(|s| pushes_stats(s));
+        mail.send_many(to, &stats, &[]);
+        drop(stats);
+        self.stats_due.clear();
     }
 
     /// Answers `OsuStatusUpdateRequest`: the session's own `UserStats`.
@@ -561,6 +614,32 @@ mod tests {
             let got = names(s);
             assert_eq!(got.first().copied(), Some("BanchoUserQuit"), "b{}: {got:?}", s.ctx().build());
             assert!(got.len() > 1, "b{}: {got:?}", s.ctx().build());
+        }
+    }
+
+    #[test]
+    fn status_changes_told_later_go_to_the_pushed_builds_in_one_item() {
+        let mut w = World::new();
+        let sessions: Vec<_> = BUILDS.iter().enumerate().map(|(i, b)| w.login(1000 + i as i32, *b)).collect();
+        sessions.iter().for_each(|s| drop(received(s)));
+        for (i, s) in sessions.iter().enumerate().take(3) {
+            let text = format!("map {i}");
+            let activity = Activity { text: text.clone().into(), ..Activity::default() };
+            assert_eq!(w.presences.status_later(&mut w.mail, s, activity).unwrap().status.text, text);
+            // The session itself hears at once.
+            assert_eq!(names(s), ["BanchoUserStats"], "b{}", s.ctx().build());
+        }
+        // The same session again: still one push for it.
+        w.presences.status_later(&mut w.mail, &sessions[0], Activity::default()).unwrap();
+        drop(received(&sessions[0]));
+        assert!(sessions.iter().all(|s| names(s).is_empty()) && w.presences.has_stats_due());
+        w.presences.flush_stats(&mut w.mail);
+        assert!(!w.presences.has_stats_due());
+        for s in &sessions {
+            let pushed = ClientPolicy::for_context(s.ctx()).pushes_stats;
+            assert_eq!(s.outbox().queued_frames(), usize::from(pushed), "b{}", s.ctx().build());
+            let expected: &[&str] = if pushed { &["BanchoUserStats"; 3] } else { &[] };
+            assert_eq!(names(s), expected, "b{}", s.ctx().build());
         }
     }
 

@@ -505,12 +505,26 @@ impl Shared {
         if self.ticking.swap(true, Ordering::Relaxed) {
             return;
         }
+        self.world().stats_later = true;
         let shared = Arc::clone(self);
         tokio::spawn(async move {
             let mut shutdown = shared.shutdown_signal();
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            let mut stats = tokio::time::interval(STATS_EVERY);
+            stats.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
+                    _ = stats.tick() => {
+                        let closed = {
+                            let mut world = shared.world();
+                            if !world.presences.has_stats_due() {
+                                continue;
+                            }
+                            world.flush_stats();
+                            world.mail.take_closed()
+                        };
+                        shared.end_all(closed);
+                    }
                     _ = tick.tick() => {
                         let closed = {
                             let mut world = shared.world();
@@ -543,6 +557,10 @@ impl Shared {
         self.shutdown.subscribe()
     }
 }
+
+/// How often the status changes of the users are pushed to the builds that need them
+/// (see `Presences::status_later`): the most a status push waits.
+const STATS_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// How long no session may end before the departures are told (see `Shared::quits`).
 const QUITS_SETTLE: std::time::Duration = std::time::Duration::from_millis(50);

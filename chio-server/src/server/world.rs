@@ -48,6 +48,9 @@ pub struct World {
     pub multiplayer: Multiplayer,
     bot: Option<UserInfo<'static>>,
     welcome: Option<String>,
+    /// Whether status changes reach other sessions through [`World::flush_stats`] (set
+    /// by a serving server, whose timer task flushes) rather than at once.
+    pub(crate) stats_later: bool,
 }
 
 impl World {
@@ -76,6 +79,7 @@ impl World {
             multiplayer: Multiplayer::new(),
             bot,
             welcome: config.welcome.clone(),
+            stats_later: false,
         }
     }
 
@@ -157,11 +161,17 @@ impl World {
         self.presences.flush_quits(&mut self.mail);
     }
 
-    /// Runs timers: matches whose completion timer ran out are finished; departures not
-    /// told yet are told.
+    /// Sends the status changes gathered by [`Presences::status_later`].
+    pub(crate) fn flush_stats(&mut self) {
+        self.presences.flush_stats(&mut self.mail);
+    }
+
+    /// Runs timers: matches whose completion timer ran out are finished; departures and
+    /// status changes not told yet are told.
     pub fn tick(&mut self, now: Instant) {
         self.multiplayer.tick(&mut self.mail, now);
         self.flush_quits();
+        self.flush_stats();
     }
 
     fn after_spectating_stopped(&mut self, stopped: &Stopped) {
@@ -238,9 +248,13 @@ impl World {
         let mail = &mut self.mail;
         match event {
             ClientEvent::UserStatus(activity) => {
-                let Some(info) = self.presences.status(mail, session, activity.clone().into_owned()) else {
-                    return;
+                let activity = activity.clone().into_owned();
+                let info = if self.stats_later {
+                    self.presences.status_later(mail, session, activity)
+                } else {
+                    self.presences.status(mail, session, activity)
                 };
+                let Some(info) = info else { return };
                 // Spectators follow the host's status whatever their build.
                 let stats = ServerEvent::UserStats(info.clone());
                 mail.send_all(self.spectating.spectators_of(session.id()), &stats, &[]);
