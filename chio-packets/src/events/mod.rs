@@ -302,7 +302,7 @@ fn carried_mods(mods: Mods, ctx: Context) -> Mods {
 /// and [`ServerEvent::for_each_packet`] collect them as `ServerPacket`s).
 ///
 /// `P` is the packet's type, except for presence and statistics in the builds whose
-/// layouts the layer writes straight from the user (b20121203+ presence, protocol-11+
+/// layouts the layer writes straight from the user (b20121203+ presence, b1788+
 /// statistics): there it is a type of this layer with the packet's constants and bytes,
 /// which builds the packet struct only when converted `into()` a [`ServerPacket`].
 pub trait PacketSink<'e> {

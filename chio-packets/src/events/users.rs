@@ -497,41 +497,67 @@ impl<'e> From<PresenceOf<'e>> for ServerPacket<'e> {
     }
 }
 
-/// A user's statistics for a build whose statistics carry `u32` mods and the performance
-/// points ([`StatsOf::is_direct`]), written straight from the user like [`PresenceOf`]
-/// (the bytes are those of [`stats_payload`]'s packet, which other builds get).
+/// A user's statistics for b1788 and later ([`UserStats`]), written straight from the
+/// user like [`PresenceOf`] (the bytes are those of [`stats_payload`]'s packet, which
+/// other builds get).
 struct StatsOf<'e> {
     user: &'e UserInfo<'e>,
     ctx: Context,
 }
 
+/// The fixed fields after the map checksum, and the part of them on the wire.
+struct StatsTail {
+    bytes: [u8; 39],
+    start: usize,
+    end: usize,
+}
+
+impl StatsTail {
+    #[inline(always)]
+    fn as_slice(&self) -> &[u8] {
+        self.bytes.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
 impl StatsOf<'_> {
-    /// Whether `ctx`'s statistics are written this way: modern statistics
-    /// ([`UserStats`]) with `u32` mods and performance points (`u16` or `i16`).
+    /// Whether `ctx`'s statistics are written this way: those of b1788 and later.
     #[inline(always)]
     fn is_direct(ctx: Context) -> bool {
         BanchoUserStats::exists_in(ctx)
-            && defs::STATUS_MODS_U32.contains(ctx)
-            && (defs::STATS_PP_U16.contains(ctx.build()) || defs::STATS_PP_I16.contains(ctx))
     }
 
-    /// The fixed fields after the map checksum.
+    /// The fixed fields after the map checksum: the mods (`u32` from protocol 11, else
+    /// `u16`), mode, map id, scores, accuracy, plays, rank and, where the build has them,
+    /// the performance points.
     #[inline(always)]
-    fn tail(&self, build: u32) -> [u8; 39] {
+    fn tail(&self, ctx: Context) -> StatsTail {
         let user = self.user;
         let (status, stats) = (&user.status, &user.stats);
-        let mut tail = [0; 39];
-        // The mods are carried whole (`u32`) in these builds.
-        tail[0..4].copy_from_slice(&status.mods.bits().to_le_bytes());
-        tail[4] = status.mode as u8;
-        tail[5..9].copy_from_slice(&status.beatmap_id.to_le_bytes());
-        tail[9..17].copy_from_slice(&stats.ranked_score.to_le_bytes());
-        tail[17..21].copy_from_slice(&(stats.accuracy as f32).to_le_bytes());
-        tail[21..25].copy_from_slice(&stats.play_count.to_le_bytes());
-        tail[25..33].copy_from_slice(&stats.total_score.to_le_bytes());
-        tail[33..37].copy_from_slice(&stats.rank.max(0).to_le_bytes());
-        tail[37..39].copy_from_slice(&modern_pp(stats, build).to_le_bytes());
-        tail
+        let mut bytes = [0; 39];
+        let start = if defs::STATUS_MODS_U32.contains(ctx) {
+            bytes[0..4].copy_from_slice(&status.mods.bits().to_le_bytes());
+            0
+        } else {
+            // Mods above bit 15 are dropped ([`carried_mods`]).
+            let [m0, m1, _, _] = status.mods.bits().to_le_bytes();
+            bytes[2..4].copy_from_slice(&[m0, m1]);
+            2
+        };
+        bytes[4] = status.mode as u8;
+        bytes[5..9].copy_from_slice(&status.beatmap_id.to_le_bytes());
+        bytes[9..17].copy_from_slice(&stats.ranked_score.to_le_bytes());
+        bytes[17..21].copy_from_slice(&(stats.accuracy as f32).to_le_bytes());
+        bytes[21..25].copy_from_slice(&stats.play_count.to_le_bytes());
+        bytes[25..33].copy_from_slice(&stats.total_score.to_le_bytes());
+        bytes[33..37].copy_from_slice(&stats.rank.max(0).to_le_bytes());
+        let build = ctx.build();
+        let end = if defs::STATS_PP_U16.contains(build) || defs::STATS_PP_I16.contains(ctx) {
+            bytes[37..39].copy_from_slice(&modern_pp(stats, build).to_le_bytes());
+            39
+        } else {
+            37
+        };
+        StatsTail { bytes, start, end }
     }
 
     /// The packet as a struct (for other contexts and for sinks that take packets).
@@ -560,7 +586,10 @@ impl Encode for StatsOf<'_> {
             return Self::packet(self.user, ctx).encoded_len(ctx);
         }
         let status = &self.user.status;
-        5 + string::encoded_len(&status.text, ctx) + string::encoded_len(&status.beatmap_checksum, ctx) + 39
+        let tail = self.tail(ctx);
+        5 + string::encoded_len(&status.text, ctx)
+            + string::encoded_len(&status.beatmap_checksum, ctx)
+            + (tail.end - tail.start)
     }
 
     #[inline(always)]
@@ -574,7 +603,7 @@ impl Encode for StatsOf<'_> {
         buf.put_slice(&[i0, i1, i2, i3, user.status.action as u8]);
         string::encode(&user.status.text, buf, ctx)?;
         string::encode(&user.status.beatmap_checksum, buf, ctx)?;
-        buf.put_slice(&self.tail(ctx.build()));
+        buf.put_slice(self.tail(ctx).as_slice());
         Ok(())
     }
 }
