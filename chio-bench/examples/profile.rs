@@ -10,7 +10,8 @@
 //! Work names: `login_encode`, `login_events` (workload 1 written from its events),
 //! `login_decode`, `login_stream`, `login_bytes_mut`, `client_encode`,
 //! `client_decode`, `client_stream`, `b20120818_encode`, `b20120818_decode`,
-//! `b1797_encode`, `b1797_decode`, `b282_encode`, `b282_decode` (and `b1797_encode_<level>`,
+//! `b1797_encode`, `b1797_decode`, `b282_encode`, `b282_decode`, `b20120818_events`,
+//! `b1797_events`, `b282_events` (workload 1 for those builds from its events; and `b1797_encode_<level>`,
 //! `b282_encode_<level>` for the gzip levels `fast`, `balanced`, `best`), `subset_encode`, `subset_decode` (the client upload's
 //! peer subset), `bp_login_encode`, `bp_login_decode`, `bp_subset_encode`,
 //! `bp_subset_decode` (the same with `bancho-packets`), or `all`.
@@ -47,6 +48,9 @@ const WORK: &[&str] = &[
     "b282_encode_balanced",
     "b282_encode_best",
     "b282_decode",
+    "b20120818_events",
+    "b1797_events",
+    "b282_events",
     "bp_login_encode",
     "bp_login_decode",
     "bp_subset_encode",

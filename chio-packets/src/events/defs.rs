@@ -82,6 +82,16 @@ pub(super) const STATS_B338_RANK_U16: BuildRange = encoded_as::<UserStatsB338<'s
 /// The performance points of statistics are a `u16` (an `i16` before).
 pub(super) const STATS_PP_U16: BuildRange = encoded_as::<UserStats<'static>>("pp", "u16").builds;
 
+/// The performance points of statistics are an `i16` (with the protocol gate).
+pub(super) const STATS_PP_I16: Span = encoded_as::<UserStats<'static>>("pp", "i16");
+
+/// The compact presence of b20121203 and later (id, name, timezone, country index,
+/// permissions with the mode, longitude, latitude, rank), which the events layer writes
+/// straight from the user: the builds in which the city, the last field before it that
+/// goes, is no longer on the wire.
+pub(super) const PRESENCE_COMPACT: BuildRange =
+    BuildRange { since: field_builds::<BanchoUserPresence<'static>>("city").until, until: u32::MAX };
+
 /// Presence carries the country as a name (later as an index).
 pub(super) const PRESENCE_COUNTRY_NAME: BuildRange =
     field_builds::<BanchoUserPresence<'static>>("country_name");
@@ -228,6 +238,8 @@ mod tests {
             ("STATS_B338_RANK_U16", STATS_B338_RANK_U16),
             ("STATS_PP_U16", STATS_PP_U16),
             ("PRESENCE_COUNTRY_NAME", PRESENCE_COUNTRY_NAME),
+            ("STATS_PP_I16", STATS_PP_I16.builds),
+            ("PRESENCE_COMPACT", PRESENCE_COMPACT),
         ];
         for (name, range) in ranges {
             assert!(!range.is_all(), "{name} is not a boundary");

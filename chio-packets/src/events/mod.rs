@@ -300,6 +300,11 @@ fn carried_mods(mods: Mods, ctx: Context) -> Mods {
 /// a writer writes each through its own codec, without building a [`ServerPacket`] and
 /// dispatching on it again ([`ServerEvent::write`] does this; [`ServerEvent::packets`]
 /// and [`ServerEvent::for_each_packet`] collect them as `ServerPacket`s).
+///
+/// `P` is the packet's type, except for presence and statistics in the builds whose
+/// layouts the layer writes straight from the user (b20121203+ presence, b1788+
+/// statistics): there it is a type of this layer with the packet's constants and bytes,
+/// which builds the packet struct only when converted `into()` a [`ServerPacket`].
 pub trait PacketSink<'e> {
     /// Takes the event's next packet (one the build has).
     fn packet<P>(&mut self, packet: P)

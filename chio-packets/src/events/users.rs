@@ -13,6 +13,8 @@
 use std::borrow::Cow;
 
 use super::{PacketSink, carried_mods, defs, features, saturate};
+use crate::build::BuildRange;
+use crate::catalog::ServerPacket;
 use crate::chat::{BanchoIrcJoin, BanchoIrcQuit};
 use crate::country::Country;
 use crate::presence::{
@@ -23,8 +25,9 @@ use crate::presence::{
     BanchoUserQuit, BanchoUserQuitB282, BanchoUserQuitB323, BanchoUserQuitB338, BanchoUserQuitB1788,
     QuitState,
 };
+use crate::primitives::string;
 use crate::types::{Mode, Mods, Permissions, Status};
-use crate::{Context, Packet};
+use crate::{BufMut, Context, Describe, Direction, Encode, EncodeError, Layout, Packet};
 
 /// Everything a server sends about a user, whichever packets a build needs.
 ///
@@ -317,19 +320,31 @@ fn stats_payload<'e>(
             latitude: if full { user.presence.latitude } else { 0.0 },
         })
     } else {
-        StatsPayload::Modern(UserStats {
-            user_id: user.id,
-            status,
-            ranked_score: stats.ranked_score,
-            accuracy: stats.accuracy as f32,
-            play_count: stats.play_count,
-            total_score: stats.total_score,
-            // The reference writes the rank as a `u32` here (and as an `i32` in presence).
-            rank: stats.rank.max(0),
-            // An `i16` until b20250306.
-            pp: if defs::STATS_PP_U16.contains(build) { stats.pp } else { stats.pp.min(i16::MAX as u16) },
-        })
+        StatsPayload::Modern(modern_stats(user, status, ctx))
     }
+}
+
+/// The statistics of b1788 and later.
+#[inline]
+fn modern_stats<'e>(user: &'e UserInfo<'_>, status: UserStatus<'e>, ctx: Context) -> UserStats<'e> {
+    let stats = &user.stats;
+    UserStats {
+        user_id: user.id,
+        status,
+        ranked_score: stats.ranked_score,
+        accuracy: stats.accuracy as f32,
+        play_count: stats.play_count,
+        total_score: stats.total_score,
+        // The reference writes the rank as a `u32` here (and as an `i32` in presence).
+        rank: stats.rank.max(0),
+        pp: modern_pp(stats, ctx.build()),
+    }
+}
+
+/// The performance points of b1788+ statistics: an `i16` until b20250306.
+#[inline]
+fn modern_pp(stats: &Stats, build: u32) -> u16 {
+    if defs::STATS_PP_U16.contains(build) { stats.pp } else { stats.pp.min(i16::MAX as u16) }
 }
 
 #[inline]
@@ -346,13 +361,19 @@ fn send_stats<'e>(payload: StatsPayload<'e>, send: &mut impl PacketSink<'e>) {
 /// A user's statistics.
 #[inline]
 pub(super) fn stats<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl PacketSink<'e>) {
-    send_stats(stats_payload(user, user.status.update_stats, false, ctx), send);
+    if StatsOf::is_direct(ctx) {
+        send.packet(StatsOf { user, ctx });
+    } else {
+        send_stats(stats_payload(user, user.status.update_stats, false, ctx), send);
+    }
 }
 
 /// A user's presence.
 #[inline]
 pub(super) fn presence<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl PacketSink<'e>) {
-    if BanchoUserPresence::exists_in(ctx) {
+    if PresenceOf::is_direct(ctx) {
+        send.packet(PresenceOf { user, ctx });
+    } else if BanchoUserPresence::exists_in(ctx) {
         send.packet(modern_presence(user, ctx));
     } else if BanchoUserStatsB323::exists_in(ctx) && !user.presence.is_irc {
         // The full block (flagged as a stats update), then the status alone.
@@ -366,17 +387,8 @@ pub(super) fn presence<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl
 #[inline]
 fn modern_presence<'e>(user: &'e UserInfo<'_>, ctx: Context) -> BanchoUserPresence<'e> {
     let build = ctx.build();
-    // IRC users have negative ids in presence (and only there, as in the reference).
-    let magnitude = i128::from(user.id).abs();
-    let user_id = saturate(if user.presence.is_irc { -magnitude } else { magnitude });
-    let bits = i128::from(user.presence.permissions.bits());
-    let permissions = if features::MODE_IN_PRESENCE_PERMISSIONS.in_build(build) {
-        saturate(bits | (i128::from(user.status.mode as u8) << 5))
-    } else {
-        saturate(bits)
-    };
     BanchoUserPresence {
-        user_id,
+        user_id: presence_user_id(user),
         name: Cow::Borrowed(&user.name),
         avatar_extension: 1,
         timezone: user.timezone_byte(),
@@ -387,11 +399,218 @@ fn modern_presence<'e>(user: &'e UserInfo<'_>, ctx: Context) -> BanchoUserPresen
         }),
         country_index: user.presence.country.index(),
         city: Cow::Borrowed(&user.presence.city),
-        permissions,
+        permissions: presence_permissions(user, build),
         longitude: user.presence.longitude,
         latitude: user.presence.latitude,
         rank: user.stats.rank,
         mode: user.status.mode,
+    }
+}
+
+/// The user id in presence: IRC users have negative ids there (and only there, as in the
+/// reference).
+#[inline]
+fn presence_user_id(user: &UserInfo<'_>) -> i32 {
+    let magnitude = i64::from(user.id).abs();
+    saturate(i128::from(if user.presence.is_irc { -magnitude } else { magnitude }))
+}
+
+/// The permissions byte of presence, with the mode in bits 5–7 where the build packs it
+/// there.
+#[inline]
+fn presence_permissions(user: &UserInfo<'_>, build: u32) -> u8 {
+    let bits = i128::from(user.presence.permissions.bits());
+    if features::MODE_IN_PRESENCE_PERMISSIONS.in_build(build) {
+        saturate(bits | (i128::from(user.status.mode as u8) << 5))
+    } else {
+        saturate(bits)
+    }
+}
+
+/// A user's presence for a build with the compact layout ([`defs::PRESENCE_COMPACT`]),
+/// written straight from the user: no packet struct is built unless a sink asks for a
+/// [`ServerPacket`] (the bytes are those of [`modern_presence`]'s packet, which other
+/// builds get).
+struct PresenceOf<'e> {
+    user: &'e UserInfo<'e>,
+    ctx: Context,
+}
+
+impl PresenceOf<'_> {
+    /// Whether `ctx`'s presence is written this way.
+    #[inline(always)]
+    fn is_direct(ctx: Context) -> bool {
+        defs::PRESENCE_COMPACT.contains(ctx.build())
+    }
+
+    /// The fixed fields after the name.
+    #[inline(always)]
+    fn tail(&self, build: u32) -> [u8; 15] {
+        let user = self.user;
+        let mut tail = [0; 15];
+        tail[0] = user.timezone_byte();
+        tail[1] = user.presence.country.index();
+        tail[2] = presence_permissions(user, build);
+        tail[3..7].copy_from_slice(&user.presence.longitude.to_le_bytes());
+        tail[7..11].copy_from_slice(&user.presence.latitude.to_le_bytes());
+        tail[11..15].copy_from_slice(&user.stats.rank.to_le_bytes());
+        tail
+    }
+}
+
+impl Describe for PresenceOf<'_> {
+    const LAYOUT: &'static Layout = BanchoUserPresence::LAYOUT;
+}
+
+impl Packet for PresenceOf<'_> {
+    const NAME: &'static str = BanchoUserPresence::NAME;
+    const ID: u16 = BanchoUserPresence::ID;
+    const DIRECTION: Direction = BanchoUserPresence::DIRECTION;
+    const BUILDS: BuildRange = BanchoUserPresence::BUILDS;
+    const LARGE: bool = BanchoUserPresence::LARGE;
+}
+
+impl Encode for PresenceOf<'_> {
+    #[inline(always)]
+    fn encoded_len(&self, ctx: Context) -> usize {
+        if !Self::is_direct(ctx) {
+            return modern_presence(self.user, ctx).encoded_len(ctx);
+        }
+        4 + string::encoded_len(&self.user.name, ctx) + 15
+    }
+
+    #[inline(always)]
+    fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+        if !Self::is_direct(ctx) {
+            return modern_presence(self.user, ctx).encode(buf, ctx);
+        }
+        buf.put_slice(&presence_user_id(self.user).to_le_bytes());
+        string::encode(&self.user.name, buf, ctx)?;
+        buf.put_slice(&self.tail(ctx.build()));
+        Ok(())
+    }
+}
+
+impl<'e> From<PresenceOf<'e>> for ServerPacket<'e> {
+    fn from(packet: PresenceOf<'e>) -> Self {
+        modern_presence(packet.user, packet.ctx).into()
+    }
+}
+
+/// A user's statistics for b1788 and later ([`UserStats`]), written straight from the
+/// user like [`PresenceOf`] (the bytes are those of [`stats_payload`]'s packet, which
+/// other builds get).
+struct StatsOf<'e> {
+    user: &'e UserInfo<'e>,
+    ctx: Context,
+}
+
+/// The fixed fields after the map checksum, and the part of them on the wire.
+struct StatsTail {
+    bytes: [u8; 39],
+    start: usize,
+    end: usize,
+}
+
+impl StatsTail {
+    #[inline(always)]
+    fn as_slice(&self) -> &[u8] {
+        self.bytes.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
+impl StatsOf<'_> {
+    /// Whether `ctx`'s statistics are written this way: those of b1788 and later.
+    #[inline(always)]
+    fn is_direct(ctx: Context) -> bool {
+        BanchoUserStats::exists_in(ctx)
+    }
+
+    /// The fixed fields after the map checksum: the mods (`u32` from protocol 11, else
+    /// `u16`), mode, map id, scores, accuracy, plays, rank and, where the build has them,
+    /// the performance points.
+    #[inline(always)]
+    fn tail(&self, ctx: Context) -> StatsTail {
+        let user = self.user;
+        let (status, stats) = (&user.status, &user.stats);
+        let mut bytes = [0; 39];
+        let start = if defs::STATUS_MODS_U32.contains(ctx) {
+            bytes[0..4].copy_from_slice(&status.mods.bits().to_le_bytes());
+            0
+        } else {
+            // Mods above bit 15 are dropped ([`carried_mods`]).
+            let [m0, m1, _, _] = status.mods.bits().to_le_bytes();
+            bytes[2..4].copy_from_slice(&[m0, m1]);
+            2
+        };
+        bytes[4] = status.mode as u8;
+        bytes[5..9].copy_from_slice(&status.beatmap_id.to_le_bytes());
+        bytes[9..17].copy_from_slice(&stats.ranked_score.to_le_bytes());
+        bytes[17..21].copy_from_slice(&(stats.accuracy as f32).to_le_bytes());
+        bytes[21..25].copy_from_slice(&stats.play_count.to_le_bytes());
+        bytes[25..33].copy_from_slice(&stats.total_score.to_le_bytes());
+        bytes[33..37].copy_from_slice(&stats.rank.max(0).to_le_bytes());
+        let build = ctx.build();
+        let end = if defs::STATS_PP_U16.contains(build) || defs::STATS_PP_I16.contains(ctx) {
+            bytes[37..39].copy_from_slice(&modern_pp(stats, build).to_le_bytes());
+            39
+        } else {
+            37
+        };
+        StatsTail { bytes, start, end }
+    }
+
+    /// The packet as a struct (for other contexts and for sinks that take packets).
+    fn packet<'e>(user: &'e UserInfo<'_>, ctx: Context) -> BanchoUserStats<'e> {
+        let status = status_for_build(&user.status, user.status.update_stats, ctx);
+        BanchoUserStats(modern_stats(user, status, ctx))
+    }
+}
+
+impl Describe for StatsOf<'_> {
+    const LAYOUT: &'static Layout = BanchoUserStats::LAYOUT;
+}
+
+impl Packet for StatsOf<'_> {
+    const NAME: &'static str = BanchoUserStats::NAME;
+    const ID: u16 = BanchoUserStats::ID;
+    const DIRECTION: Direction = BanchoUserStats::DIRECTION;
+    const BUILDS: BuildRange = BanchoUserStats::BUILDS;
+    const LARGE: bool = BanchoUserStats::LARGE;
+}
+
+impl Encode for StatsOf<'_> {
+    #[inline(always)]
+    fn encoded_len(&self, ctx: Context) -> usize {
+        if !Self::is_direct(ctx) {
+            return Self::packet(self.user, ctx).encoded_len(ctx);
+        }
+        let status = &self.user.status;
+        let tail = self.tail(ctx);
+        5 + string::encoded_len(&status.text, ctx)
+            + string::encoded_len(&status.beatmap_checksum, ctx)
+            + (tail.end - tail.start)
+    }
+
+    #[inline(always)]
+    fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+        if !Self::is_direct(ctx) {
+            return Self::packet(self.user, ctx).encode(buf, ctx);
+        }
+        let user = self.user;
+        let [i0, i1, i2, i3] = user.id.to_le_bytes();
+        // The action in the modern numbering, as these builds have it.
+        buf.put_slice(&[i0, i1, i2, i3, user.status.action as u8]);
+        string::encode(&user.status.text, buf, ctx)?;
+        string::encode(&user.status.beatmap_checksum, buf, ctx)?;
+        buf.put_slice(self.tail(ctx).as_slice());
+        Ok(())
+    }
+}
+
+impl<'e> From<StatsOf<'e>> for ServerPacket<'e> {
+    fn from(packet: StatsOf<'e>) -> Self {
+        StatsOf::packet(packet.user, packet.ctx).into()
     }
 }
 
@@ -423,5 +642,116 @@ pub(super) fn quit<'e>(
         StatsPayload::B323(stats) => send.packet(BanchoUserQuitB323(stats)),
         StatsPayload::B338(stats) => send.packet(BanchoUserQuitB338(stats)),
         StatsPayload::Modern(stats) => send.packet(BanchoUserQuitB1788(stats)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::REVISIONS;
+    use crate::catalog::FromServer;
+    use crate::events::ServerEvent;
+    use crate::wire::PacketEncoder;
+
+    /// Users with every field at ordinary and extreme values.
+    fn users() -> Vec<UserInfo<'static>> {
+        let mut users = Vec::new();
+        let ids = [0, 7, -3, 1_000_000, i32::MIN, i32::MAX];
+        let countries =
+            [Country::UNKNOWN, Country::DE, Country::JP, Country::from_index(250).unwrap_or(Country::GB)];
+        for (i, &id) in ids.iter().enumerate() {
+            for (j, &country) in countries.iter().enumerate() {
+                let k = i * countries.len() + j;
+                let action = Status::try_from(u8::try_from(k % 14).unwrap()).unwrap_or(Status::Unknown);
+                let mode = Mode::try_from(u8::try_from(k % 4).unwrap()).unwrap();
+                users.push(UserInfo {
+                    id,
+                    name: if k.is_multiple_of(5) {
+                        "".into()
+                    } else {
+                        format!("player {k} ").repeat(k % 20).into()
+                    },
+                    presence: Presence {
+                        is_irc: k.is_multiple_of(3),
+                        timezone: [0, -128, 127, 9, -5][k % 5],
+                        country,
+                        city: if k.is_multiple_of(2) { "".into() } else { "Berlin".into() },
+                        permissions: Permissions::from_bits_retain([1, 0, 0x1f, 0xff, 0x1234][k % 5]),
+                        longitude: k as f32 * 1.5 - 20.0,
+                        latitude: -(k as f32) / 3.0,
+                    },
+                    status: Activity {
+                        action,
+                        text: "a map's name ".repeat(k % 13).into(),
+                        beatmap_checksum: if k.is_multiple_of(4) {
+                            "".into()
+                        } else {
+                            "0123456789abcdef0123456789abcdef".into()
+                        },
+                        mods: Mods::from_bits_retain([0, 0x48, 0x0010_0000, u32::MAX][k % 4]),
+                        mode,
+                        beatmap_id: [-1, 0, 75, i32::MAX][k % 4],
+                        update_stats: k % 2 == 1,
+                    },
+                    stats: Stats {
+                        rank: [0, 1, -5, 100_000, i32::MAX][k % 5],
+                        ranked_score: [0, 1 << 40, u64::MAX][k % 3],
+                        total_score: [0, 20_000_000_000, 30_000_000_000, u64::MAX][k % 4],
+                        accuracy: [0.0, 0.987_654_321, 1.0][k % 3],
+                        play_count: [0, 12_345, u32::MAX][k % 3],
+                        pp: [0, 4_321, 32_767, 32_768, u16::MAX][k % 5],
+                    },
+                });
+            }
+        }
+        users
+    }
+
+    /// What `event` gives as packets, each written through the packet set.
+    fn written_as_packets(event: &ServerEvent<'_>, ctx: Context) -> Vec<u8> {
+        let mut encoder = PacketEncoder::<FromServer>::new(ctx);
+        let mut buf = Vec::new();
+        for packet in event.packets(ctx) {
+            encoder.write(&packet, &mut buf).unwrap();
+        }
+        buf
+    }
+
+    /// Writing presence and statistics straight from the user gives the bytes of the
+    /// packets the layer builds, in every revision and at every protocol version around
+    /// the protocol gates.
+    #[test]
+    fn direct_writes_match_the_packets() {
+        let users = users();
+        let mut events: Vec<ServerEvent<'_>> = Vec::new();
+        for user in &users {
+            events.push(ServerEvent::UserPresence(user.clone()));
+            events.push(ServerEvent::UserStats(user.clone()));
+            events.push(ServerEvent::UserPresenceSingle(user.clone()));
+            events.push(ServerEvent::UserQuit { user: user.clone(), state: QuitState::Gone });
+        }
+        events.push(ServerEvent::UserPresenceBundle(users.clone()));
+        let mut contexts = Vec::new();
+        for revision in REVISIONS {
+            contexts.push(Context::new(revision.build));
+            for protocol in [0, 7, 8, 10, 11, 13, 19, 25] {
+                contexts.push(Context::new(revision.build).with_protocol(protocol));
+            }
+        }
+        for ctx in contexts {
+            for event in &events {
+                let mut written = Vec::new();
+                match event.write(&mut written, ctx) {
+                    Ok(()) => assert_eq!(written, written_as_packets(event, ctx), "{ctx:?}: {event:?}"),
+                    Err(error) => {
+                        // Then the packets do not encode either.
+                        let mut encoder = PacketEncoder::<FromServer>::new(ctx);
+                        let failed =
+                            event.packets(ctx).iter().any(|p| encoder.write(p, &mut Vec::new()).is_err());
+                        assert!(failed, "{ctx:?}: {event:?}: {error}");
+                    }
+                }
+            }
+        }
     }
 }
