@@ -108,14 +108,7 @@ impl Mailer {
         event: &ServerEvent<'_>,
         exclude: &[SessionId],
     ) -> BroadcastReport {
-        let report = self.broadcast.send(
-            event,
-            to.into_iter().map(|handle| (handle.id(), handle.layout(), handle.outbox())),
-            exclude,
-        );
-        self.encodings += report.encodings as u64;
-        self.closed.extend_from_slice(&report.closed);
-        report
+        self.send_many(to, std::slice::from_ref(event), exclude)
     }
 
     /// The sessions found closed (a full or closed outbox) since the last call: the

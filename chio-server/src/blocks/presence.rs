@@ -197,12 +197,9 @@ impl Presences {
         &mut self,
         mail: &mut Mailer,
         session: &SessionHandle,
-        mut activity: Activity<'static>,
+        activity: Activity<'static>,
     ) -> Option<&UserInfo<'static>> {
-        cut(&mut activity.text, MAX_STATUS_TEXT_LEN);
-        cut(&mut activity.beatmap_checksum, MAX_CHECKSUM_LEN);
-        let online = self.online.get_mut(&session.id())?;
-        online.info.status = activity;
+        self.set_status(session, activity)?;
         let me = session.id();
         let to = self
             .online
@@ -225,18 +222,24 @@ impl Presences {
         &mut self,
         mail: &mut Mailer,
         session: &SessionHandle,
-        mut activity: Activity<'static>,
+        activity: Activity<'static>,
     ) -> Option<&UserInfo<'static>> {
-        cut(&mut activity.text, MAX_STATUS_TEXT_LEN);
-        cut(&mut activity.beatmap_checksum, MAX_CHECKSUM_LEN);
-        let online = self.online.get_mut(&session.id())?;
-        online.info.status = activity;
+        self.set_status(session, activity)?;
         if !session.is_tournament() && !self.stats_due.contains(&session.id()) {
             self.stats_due.push(session.id());
         }
         let info = &self.online[&session.id()].info;
         mail.send(session, &ServerEvent::UserStats(borrowed(info)));
         Some(info)
+    }
+
+    /// Stores the session's new status, text and checksum bounded; `None` if it is not
+    /// logged in here.
+    fn set_status(&mut self, session: &SessionHandle, mut activity: Activity<'static>) -> Option<()> {
+        cut(&mut activity.text, MAX_STATUS_TEXT_LEN);
+        cut(&mut activity.beatmap_checksum, MAX_CHECKSUM_LEN);
+        self.online.get_mut(&session.id())?.info.status = activity;
+        Some(())
     }
 
     /// Whether some status changes wait for [`flush_stats`](Self::flush_stats).
