@@ -105,7 +105,8 @@ impl PollServer {
             assert_eq!(answer.status, 200, "a poll is answered with 200");
             let polls = self.polls.fetch_add(1, Ordering::Relaxed);
             let ended = answer.body == chio_server::http::restart_frame();
-            let next = if ended || polls.is_multiple_of(RELOGIN_EVERY) { self.login(index).await } else { token };
+            let next =
+                if ended || polls.is_multiple_of(RELOGIN_EVERY) { self.login(index).await } else { token };
             self.tokens.lock().expect("not poisoned")[index] = Some(next);
             answer
         })

@@ -18,8 +18,13 @@ pub const MAX_LEN: usize = 512;
 
 /// A current-thread runtime with timers (`read_login` has a deadline), made once per
 /// fuzzing process or test.
+///
+/// Its clock is paused: it moves only when the runtime has nothing else to do, so the
+/// deadline passes only if `read_login` waits for bytes an in-memory stream always has
+/// (a hang), never because the process was descheduled or stopped mid-input (on the real
+/// clock, a fuzzer stopped for ten seconds with `SIGSTOP` reported a `Timeout`).
 pub fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime")
+    tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().expect("a runtime")
 }
 
 /// Checks one input on `runtime`; panics if it breaks what the target asserts.
@@ -59,5 +64,54 @@ pub fn check(runtime: &tokio::runtime::Runtime, data: &[u8]) {
         Err(error @ (TcpLoginError::Timeout | TcpLoginError::Io(_))) => {
             panic!("an in-memory stream cannot {error}")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+    use super::*;
+
+    /// A stream that never has bytes and never wakes its reader: a hang.
+    struct Silent;
+
+    impl AsyncRead for Silent {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            _: &mut ReadBuf<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            Poll::Pending
+        }
+    }
+
+    impl AsyncWrite for Silent {
+        fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+            Poll::Ready(Ok(buf.len()))
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    /// On the paused clock a hang still ends in `Timeout` (at once, in real time), so the
+    /// check's "an in-memory stream cannot time out" still catches one.
+    #[test]
+    fn a_hang_still_times_out_on_the_paused_clock() {
+        let limits =
+            LoginLimits { max_len: MAX_LEN, timeout: Duration::from_secs(10), redirect: String::new() };
+        let started = std::time::Instant::now();
+        let result = runtime().block_on(read_login(&mut Silent, &limits));
+        assert!(matches!(result, Err(TcpLoginError::Timeout)), "{result:?}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     }
 }
