@@ -179,6 +179,32 @@ where
     }
 }
 
+/// The search for the end of the login body (the third `\n`) in a buffer that only grows:
+/// each byte is looked at once, however the body is split into reads.
+#[derive(Default)]
+struct BodyEnd {
+    /// How much of the buffer was searched.
+    searched: usize,
+    /// The `\n`s found in it.
+    line_ends: usize,
+}
+
+impl BodyEnd {
+    /// The body's length ([`LoginRequest::body_len`]) once `buf` holds it.
+    fn find(&mut self, buf: &[u8]) -> Option<usize> {
+        for (at, &byte) in buf.iter().enumerate().skip(self.searched) {
+            if byte == b'\n' {
+                self.line_ends += 1;
+                if self.line_ends == 3 {
+                    return Some(at + 1);
+                }
+            }
+        }
+        self.searched = buf.len();
+        None
+    }
+}
+
 /// What the start of the stream says about HTTP.
 enum HttpCheck {
     /// Not an HTTP request.
@@ -189,13 +215,18 @@ enum HttpCheck {
     Yes,
 }
 
-fn check_http(buf: &[u8]) -> HttpCheck {
+/// Whether `buf` starts with an HTTP request line. `searched` is how much of `buf` an
+/// earlier call found without a `\n` (the buffer only grows between calls), so a request
+/// line that arrives a byte at a time is searched once, not once per byte.
+fn check_http(buf: &[u8], searched: &mut usize) -> HttpCheck {
     let method = [&b"GET "[..], &b"POST "[..]].into_iter().find(|m| buf.starts_with(m));
     if method.is_none() {
         let prefix_of_method = [&b"GET "[..], &b"POST "[..]].iter().any(|m| m.starts_with(buf));
         return if prefix_of_method { HttpCheck::Unsure } else { HttpCheck::No };
     }
-    let Some(end) = buf.iter().position(|&b| b == b'\n') else {
+    let from = (*searched).min(buf.len());
+    let Some(end) = buf[from..].iter().position(|&b| b == b'\n').map(|at| from + at) else {
+        *searched = buf.len();
         return HttpCheck::Unsure;
     };
     let line = buf[..end].strip_suffix(b"\r").unwrap_or(&buf[..end]);
@@ -208,9 +239,11 @@ where
 {
     let mut buf = BytesMut::with_capacity(limits.max_len.min(1024));
     let mut http_decided = false;
+    let mut http_searched = 0;
+    let mut body_end = BodyEnd::default();
     loop {
         if !http_decided {
-            match check_http(&buf) {
+            match check_http(&buf, &mut http_searched) {
                 HttpCheck::No => http_decided = true,
                 HttpCheck::Unsure => {}
                 HttpCheck::Yes => {
@@ -226,7 +259,7 @@ where
                 }
             }
         }
-        if http_decided && let Some(len) = LoginRequest::body_len(&buf) {
+        if http_decided && let Some(len) = body_end.find(&buf) {
             let request = OwnedLogin::from(LoginRequest::parse(&buf[..len])?);
             buf.advance(len);
             return Ok(TcpLogin { request, leftover: buf });
@@ -416,14 +449,34 @@ mod tests {
 
     #[test]
     fn http_check() {
-        assert!(matches!(check_http(b""), HttpCheck::Unsure));
-        assert!(matches!(check_http(b"POS"), HttpCheck::Unsure));
-        assert!(matches!(check_http(b"GET / HTT"), HttpCheck::Unsure));
-        assert!(matches!(check_http(b"GET / HTTP/1.1\r\n"), HttpCheck::Yes));
-        assert!(matches!(check_http(b"GET bob\n"), HttpCheck::No));
-        assert!(matches!(check_http(b"peppy\n"), HttpCheck::No));
+        let check = |buf: &[u8]| check_http(buf, &mut 0);
+        assert!(matches!(check(b""), HttpCheck::Unsure));
+        assert!(matches!(check(b"POS"), HttpCheck::Unsure));
+        assert!(matches!(check(b"GET / HTT"), HttpCheck::Unsure));
+        assert!(matches!(check(b"GET / HTTP/1.1\r\n"), HttpCheck::Yes));
+        assert!(matches!(check(b"GET bob\n"), HttpCheck::No));
+        assert!(matches!(check(b"peppy\n"), HttpCheck::No));
         let mut b = BytesMut::new();
         b.put_slice(b"GETX");
-        assert!(matches!(check_http(&b), HttpCheck::No));
+        assert!(matches!(check(&b), HttpCheck::No));
+    }
+
+    /// A request line and a login arriving a byte at a time are decided as when they
+    /// arrive whole, searching only the new bytes each time.
+    #[test]
+    fn searches_resume_where_they_stopped() {
+        let line = b"GET / HTTP/1.1\r\n";
+        let mut searched = 0;
+        for end in 0..line.len() {
+            assert!(matches!(check_http(&line[..end], &mut searched), HttpCheck::Unsure), "{end}");
+            assert_eq!(searched, if end >= 4 { end } else { 0 });
+        }
+        assert!(matches!(check_http(line, &mut searched), HttpCheck::Yes));
+
+        let login = format!("peppy\n{PASSWORD}\nb20121203|2|1|e1\n\x04\x00");
+        let mut body_end = BodyEnd::default();
+        let found: Vec<_> =
+            (0..=login.len()).filter_map(|end| body_end.find(&login.as_bytes()[..end])).collect();
+        assert_eq!(found.first(), LoginRequest::body_len(login.as_bytes()).as_ref());
     }
 }

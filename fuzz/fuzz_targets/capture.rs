@@ -1,13 +1,6 @@
-//! Arbitrary bytes as a capture file for `chio_proxy::capture::read`: no panic.
+//! Capture files for `chio_proxy::capture::read`: no panic.
+//! The check is `chio_tests::fuzz_checks::capture`, which `tests/tests/fuzz_corpora.rs`
+//! also runs over the committed corpus.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    if let Ok(sessions) = chio_proxy::capture::read(data) {
-        // Whatever reads can be asked for its bytes.
-        for session in &sessions {
-            let _ = format!("{session:?}");
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| chio_tests::fuzz_checks::capture::check(data));

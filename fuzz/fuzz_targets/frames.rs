@@ -1,22 +1,6 @@
-//! Arbitrary bytes as a stream of either direction: frames, then typed packets, in every
-//! framing era and any chunking. Nothing may panic; whatever decodes round-trips.
-//!
-//! The first byte picks the direction (bit 0), the era (bits 1–2) and the piece size
-//! (bits 3–7); the rest is the stream.
+//! Packet streams of either direction, every era, any chunking.
+//! The check is `chio_tests::fuzz_checks::frames`, which `tests/tests/fuzz_corpora.rs`
+//! also runs over the committed corpus.
 #![no_main]
 
-mod common;
-
-use chio_packets::{Context, FromClient, FromServer};
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    let Some((&selector, stream)) = data.split_first() else { return };
-    let ctx = Context::new(common::BUILDS[usize::from((selector >> 1) & 3)]);
-    let chunk = 1 + usize::from(selector >> 3);
-    if selector & 1 == 0 {
-        common::read_stream::<FromServer>(stream, ctx, chunk);
-    } else {
-        common::read_stream::<FromClient>(stream, ctx, chunk);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| chio_tests::fuzz_checks::frames::check(data));

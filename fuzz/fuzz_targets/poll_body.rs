@@ -1,16 +1,16 @@
-//! Arbitrary bytes as the HTTP poll body of a logged-in session of one of four builds,
-//! through a whole chio-server `Server` (in-memory SQLite) and its axum router. Nothing may
-//! panic, the poll is answered with 200, and a fresh login of the account works afterwards.
-//!
-//! The first byte picks the build; the rest is the body.
+//! Arbitrary HTTP poll bodies of a logged-in session, through a whole server.
+//! The check is `chio_tests::fuzz_checks::poll_body`, which `tests/tests/fuzz_corpora.rs`
+//! also runs over the committed corpus. One server (and its sessions) serves the whole
+//! process, so an input's effect can depend on the inputs before it.
 #![no_main]
 
-mod common;
+use std::sync::OnceLock;
 
-use libfuzzer_sys::fuzz_target;
+use chio_tests::fuzz_checks::server::PollServer;
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&selector, body)) = data.split_first() else { return };
-    let index = usize::from(selector) % common::HTTP_BUILDS.len();
-    common::harness().poll(index, body.to_vec());
+/// The process's server, made on first use.
+static SERVER: OnceLock<PollServer> = OnceLock::new();
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    chio_tests::fuzz_checks::poll_body::check(SERVER.get_or_init(PollServer::new), data)
 });

@@ -1,41 +1,16 @@
-//! Structure-aware: a logged-in session of one of four builds sends a poll of client
-//! packets of any type its build has, with field values from the seeded generator of the
-//! differential tests (`WireGen`), mixed with raw frames of any id and payload. Through a
-//! whole chio-server `Server` as in `poll_body`: no panic, 200, and a fresh login works.
+//! Structure-aware client packets of a logged-in session, through a whole server.
+//! The check is `chio_tests::fuzz_checks::session_packets`, which `tests/tests/fuzz_corpora.rs`
+//! also runs over the committed corpus. One server (and its sessions) serves the whole
+//! process, so an input's effect can depend on the inputs before it.
 #![no_main]
 
-mod common;
+use std::sync::OnceLock;
 
-use arbitrary::{Arbitrary, Unstructured};
-use chio_packets::catalog;
-use chio_packets::wire::PacketEncoder;
-use chio_packets::{Context, Direction, FromClient};
-use chio_tests::wire_gen::WireGen;
-use libfuzzer_sys::fuzz_target;
+use chio_tests::fuzz_checks::server::PollServer;
 
-fuzz_target!(|data: &[u8]| {
-    let mut u = Unstructured::new(data);
-    let Ok(index) = u.choose_index(common::HTTP_BUILDS.len()) else { return };
-    let ctx = Context::new(common::HTTP_BUILDS[index]);
-    let types: Vec<_> =
-        catalog::of_direction(Direction::ClientToServer).iter().filter(|info| info.exists_in(ctx)).collect();
-    let encoder = PacketEncoder::<FromClient>::new(ctx);
-    let mut body = Vec::new();
-    for _ in 0..u.int_in_range(0..=24u8).unwrap_or(0) {
-        if u.ratio(1, 8).unwrap_or(false) {
-            // A raw frame: any id, any payload, 7-byte header.
-            let id = u16::arbitrary(&mut u).unwrap_or(0);
-            let payload = <&[u8]>::arbitrary(&mut u).unwrap_or(&[]);
-            body.extend_from_slice(&id.to_le_bytes());
-            body.push(0);
-            body.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-            body.extend_from_slice(payload);
-        } else {
-            let Ok(info) = u.choose(&types) else { break };
-            let seed = u64::arbitrary(&mut u).unwrap_or(0);
-            let packet = WireGen::new(seed, ctx, info.type_name).packet(info);
-            let _ = encoder.write(&packet, &mut body);
-        }
-    }
-    common::harness().poll(index, body);
+/// The process's server, made on first use.
+static SERVER: OnceLock<PollServer> = OnceLock::new();
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    chio_tests::fuzz_checks::session_packets::check(SERVER.get_or_init(PollServer::new), data)
 });

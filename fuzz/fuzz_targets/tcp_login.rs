@@ -1,57 +1,14 @@
-//! Arbitrary bytes as what a TCP client sends before its first packet, read by
-//! `chio_server::tcp_login::read_login` in arbitrary pieces (with `Pending` between reads
-//! or not) under small limits. Nothing may panic; a login that reads parses again from its
-//! `to_body`; nothing past the limit is read.
-//!
-//! The first byte picks the piece size (bits 0–5) and the stalls (bit 6); the rest is the
-//! stream.
+//! What a TCP client sends before its first packet, through
+//! `chio_server::tcp_login::read_login` in arbitrary pieces.
+//! The check is `chio_tests::fuzz_checks::tcp_login`, which `tests/tests/fuzz_corpora.rs`
+//! also runs over the committed corpus.
 #![no_main]
 
-mod common;
+use std::sync::OnceLock;
 
-use std::time::Duration;
+use chio_tests::fuzz_checks::tcp_login;
 
-use chio_packets::login::request::LoginRequest;
-use chio_server::tcp_login::{LoginLimits, TcpLoginError, read_login};
-use libfuzzer_sys::fuzz_target;
+/// The process's runtime, made on first use.
+static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
 
-const MAX_LEN: usize = 512;
-
-fuzz_target!(|data: &[u8]| {
-    let Some((&selector, stream)) = data.split_first() else { return };
-    let limits = LoginLimits {
-        max_len: MAX_LEN,
-        timeout: Duration::from_secs(10),
-        redirect: "http://c.fuzz/".to_owned(),
-    };
-    let mut io = common::Pieces::new(stream, 1 + usize::from(selector & 0x3f), selector & 0x40 != 0);
-    let result = common::runtime().block_on(read_login(&mut io, &limits));
-    assert!(io.read <= MAX_LEN, "read {} bytes past the limit", io.read);
-    match result {
-        Ok(login) => {
-            let request = login.request.as_request();
-            let body = request.to_body();
-            let again = LoginRequest::parse(body.as_bytes()).expect("a written login parses");
-            assert_eq!(again, request);
-            // What was read is the login, then the leftover.
-            assert!(stream[..io.read].ends_with(&login.leftover));
-            assert!(io.written.is_empty());
-        }
-        Err(TcpLoginError::StrayHttp) => {
-            assert!(io.written.starts_with(b"HTTP/1.1 302 Found\r\n"));
-            assert!(io.written.ends_with(b"\r\n\r\n"));
-        }
-        Err(TcpLoginError::Closed { received }) => {
-            assert_eq!(received, stream.len());
-            assert_eq!(io.read, stream.len());
-        }
-        Err(TcpLoginError::TooLong { limit }) => {
-            assert_eq!(limit, MAX_LEN);
-            assert_eq!(io.read, MAX_LEN);
-        }
-        Err(TcpLoginError::Invalid(_)) => {}
-        Err(error @ (TcpLoginError::Timeout | TcpLoginError::Io(_))) => {
-            panic!("an in-memory stream cannot {error}")
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| tcp_login::check(RUNTIME.get_or_init(tcp_login::runtime), data));

@@ -1,6 +1,7 @@
 //! Cross-crate tests of chio-rs, and a packet declared outside `chio-packets` to prove
 //! that downstream crates can define their own with the same derive.
 
+pub mod fuzz_checks;
 pub mod loopback;
 pub mod relay;
 pub mod wire_gen;

@@ -355,18 +355,25 @@ impl<'a> ClientHashes<'a> {
             .chain(optional.into_iter().take(present).map(Option::unwrap_or_default))
     }
 
+    /// Whether the canonical form is the executable's MD5 alone, without a `:`: only the
+    /// executable's part is present, and it is not empty (an empty field would read back
+    /// as no hashes at all).
+    fn is_executable_alone(&self) -> bool {
+        self.adapters.is_none() && self.parts().count() == 1 && !self.executable_md5.is_empty()
+    }
+
     fn encoded_len(&self) -> usize {
-        let colons =
-            if self.adapters.is_none() && self.parts().count() == 1 { 0 } else { self.parts().count() };
+        let colons = if self.is_executable_alone() { 0 } else { self.parts().count() };
         self.parts().map(str::len).sum::<usize>() + colons
     }
 }
 
 impl fmt::Display for ClientHashes<'_> {
     /// The canonical form: each part followed by `:`, up to the last present part; the
-    /// executable's MD5 alone without the `:`, as the clients that send it alone do.
+    /// executable's MD5 alone without the `:`, as the clients that send it alone do (but
+    /// an empty one alone is `:`, since an empty field reads as no hashes).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.adapters.is_none() && self.parts().count() == 1 {
+        if self.is_executable_alone() {
             return f.write_str(self.executable_md5);
         }
         for part in self.parts() {
@@ -610,6 +617,24 @@ mod tests {
         let e = LoginRequest::parse_str("a\nxyz\nb1|0").unwrap_err();
         assert_eq!(e.kind, LoginRequestErrorKind::BadLength { len: 3 });
         assert_eq!(e.offset, 2);
+    }
+
+    /// Found by the `login_request` fuzz target: a hashes field of a lone `:` (an empty
+    /// executable MD5) was written back as an empty field, which reads as no hashes.
+    #[test]
+    fn an_empty_executable_md5_alone_round_trips() {
+        let body = format!("d\n{MD5}\n05940|4|0|:");
+        let login = LoginRequest::parse(body.as_bytes()).unwrap();
+        let hashes = login.client_hashes.unwrap();
+        assert_eq!((hashes.executable_md5, hashes.adapters), ("", None));
+        assert_eq!(hashes.to_string(), ":");
+        assert_eq!(hashes.encoded_len(), 1);
+        assert_eq!(login.to_body(), format!("d\n{MD5}\nb5940|4|0|:\n"));
+        assert_eq!(LoginRequest::parse_str(&login.to_body()), Ok(login));
+        // A non-empty one alone is still written without the `:`.
+        let body = format!("d\n{MD5}\nb20121203|2|1|e1");
+        let alone = LoginRequest::parse_str(&body).unwrap();
+        assert_eq!(alone.client_hashes.unwrap().to_string(), "e1");
     }
 
     #[test]
