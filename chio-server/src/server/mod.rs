@@ -474,14 +474,12 @@ impl Shared {
         true
     }
 
-    /// Logs a session out; the others hear of it from the timer task once departures stop
-    /// coming, when that task runs (a server that serves), else at once.
+    /// Logs a session out; when the world batches departures, wakes the timer task that
+    /// tells them once they stop coming.
     fn logout(&self, world: &mut World, session: &SessionHandle) {
-        if self.ticking.load(Ordering::Relaxed) {
-            world.logout_later(&*self.registry, session);
+        world.logout(&*self.registry, session);
+        if world.presences.has_quits() {
             self.quits.notify_one();
-        } else {
-            world.logout(&*self.registry, session);
         }
     }
 
@@ -505,7 +503,7 @@ impl Shared {
         if self.ticking.swap(true, Ordering::Relaxed) {
             return;
         }
-        self.world().stats_later = true;
+        self.world().batched = true;
         let shared = Arc::clone(self);
         tokio::spawn(async move {
             let mut shutdown = shared.shutdown_signal();

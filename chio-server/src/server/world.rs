@@ -48,9 +48,10 @@ pub struct World {
     pub multiplayer: Multiplayer,
     bot: Option<UserInfo<'static>>,
     welcome: Option<String>,
-    /// Whether status changes reach other sessions through [`World::flush_stats`] (set
-    /// by a serving server, whose timer task flushes) rather than at once.
-    pub(crate) stats_later: bool,
+    /// Whether departures and status pushes wait for [`World::flush_quits`] and
+    /// [`World::flush_stats`] rather than going out at once: set by a serving server,
+    /// whose timer task flushes them.
+    pub(crate) batched: bool,
 }
 
 impl World {
@@ -79,7 +80,7 @@ impl World {
             multiplayer: Multiplayer::new(),
             bot,
             welcome: config.welcome.clone(),
-            stats_later: false,
+            batched: false,
         }
     }
 
@@ -131,15 +132,10 @@ impl World {
     }
 
     /// Removes a session from every block: spectating, its match, channels, chat, and
-    /// tells everyone else it left. The registry no longer holds it.
+    /// tells everyone else it left, at once or, when [`batched`](Self::batched), with the
+    /// next [`flush_quits`](Self::flush_quits) (see [`Presences::on_logout_later`]). The
+    /// registry no longer holds it.
     pub(crate) fn logout(&mut self, registry: &dyn Registry, session: &SessionHandle) {
-        self.logout_later(registry, session);
-        self.flush_quits();
-    }
-
-    /// [`logout`](Self::logout), but everyone else is told with the next
-    /// [`flush_quits`](Self::flush_quits) (see [`Presences::on_logout_later`]).
-    pub(crate) fn logout_later(&mut self, registry: &dyn Registry, session: &SessionHandle) {
         for stopped in self.spectating.remove_session(&mut self.mail, session) {
             self.after_spectating_stopped(&stopped);
         }
@@ -149,14 +145,17 @@ impl World {
         self.multiplayer.lobby_part(&mut self.mail, session);
         self.channels.leave_all(session.id());
         self.chat.remove_session(session.id());
-        self.presences.on_logout_later(session);
+        if self.batched {
+            self.presences.on_logout_later(session);
+        } else {
+            self.presences.on_logout(&mut self.mail, session);
+        }
         if registry.by_user(session.user_id()).is_empty() {
             self.friends.unload(session.user_id());
         }
     }
 
-    /// Sends the `UserQuit`s of the sessions logged out with
-    /// [`logout_later`](Self::logout_later).
+    /// Sends the `UserQuit`s of the sessions logged out while [`batched`](Self::batched).
     pub(crate) fn flush_quits(&mut self) {
         self.presences.flush_quits(&mut self.mail);
     }
@@ -249,7 +248,7 @@ impl World {
         match event {
             ClientEvent::UserStatus(activity) => {
                 let activity = activity.clone().into_owned();
-                let info = if self.stats_later {
+                let info = if self.batched {
                     self.presences.status_later(mail, session, activity)
                 } else {
                     self.presences.status(mail, session, activity)
