@@ -550,14 +550,26 @@ impl StatsOf<'_> {
         bytes[21..25].copy_from_slice(&stats.play_count.to_le_bytes());
         bytes[25..33].copy_from_slice(&stats.total_score.to_le_bytes());
         bytes[33..37].copy_from_slice(&stats.rank.max(0).to_le_bytes());
-        let build = ctx.build();
-        let end = if defs::STATS_PP_U16.contains(build) || defs::STATS_PP_I16.contains(ctx) {
-            bytes[37..39].copy_from_slice(&modern_pp(stats, build).to_le_bytes());
+        let end = if Self::has_pp(ctx) {
+            bytes[37..39].copy_from_slice(&modern_pp(stats, ctx.build()).to_le_bytes());
             39
         } else {
             37
         };
         StatsTail { bytes, start, end }
+    }
+
+    /// How many bytes of [`tail`](Self::tail) go on the wire, without laying them out.
+    #[inline(always)]
+    fn tail_len(ctx: Context) -> usize {
+        let mods = if defs::STATUS_MODS_U32.contains(ctx) { 4 } else { 2 };
+        mods + 33 + if Self::has_pp(ctx) { 2 } else { 0 }
+    }
+
+    /// Whether the build's statistics end with the performance points.
+    #[inline(always)]
+    fn has_pp(ctx: Context) -> bool {
+        defs::STATS_PP_U16.contains(ctx.build()) || defs::STATS_PP_I16.contains(ctx)
     }
 
     /// The packet as a struct (for other contexts and for sinks that take packets).
@@ -586,10 +598,9 @@ impl Encode for StatsOf<'_> {
             return Self::packet(self.user, ctx).encoded_len(ctx);
         }
         let status = &self.user.status;
-        let tail = self.tail(ctx);
         5 + string::encoded_len(&status.text, ctx)
             + string::encoded_len(&status.beatmap_checksum, ctx)
-            + (tail.end - tail.start)
+            + Self::tail_len(ctx)
     }
 
     #[inline(always)]
