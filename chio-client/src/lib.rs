@@ -38,6 +38,8 @@
 //!   `None`).
 
 pub mod command;
+mod filter;
+pub use filter::PacketFilter;
 mod http;
 pub use http::{HttpAnswer, HttpConnection, HttpUrl};
 pub mod load;
@@ -103,6 +105,8 @@ pub struct ClientConfig {
     pub follow_negotiation: bool,
     /// How many received packets are buffered before the connection is read no further.
     pub inbox_capacity: usize,
+    /// Which packets are decoded and handed back (by default every one).
+    pub filter: PacketFilter,
 }
 
 impl ClientConfig {
@@ -133,6 +137,7 @@ impl ClientConfig {
             keep_history: true,
             follow_negotiation: true,
             inbox_capacity: DEFAULT_INBOX_CAPACITY,
+            filter: PacketFilter::all(),
         }
     }
 
@@ -176,6 +181,12 @@ impl ClientConfig {
     #[must_use]
     pub fn with_keep_history(self, keep_history: bool) -> Self {
         Self { keep_history, ..self }
+    }
+
+    /// The same configuration decoding and handing back only the packets `filter` admits.
+    #[must_use]
+    pub fn with_filter(self, filter: PacketFilter) -> Self {
+        Self { filter, ..self }
     }
 
     /// The context of the build.
@@ -304,12 +315,18 @@ pub(crate) struct Protocol {
     build: u32,
     version: AtomicU8,
     follow: bool,
+    filter: PacketFilter,
 }
 
 impl Protocol {
     fn new(config: &ClientConfig) -> Self {
         let ctx = config.ctx();
-        Self { build: ctx.build(), version: AtomicU8::new(ctx.protocol()), follow: config.follow_negotiation }
+        Self {
+            build: ctx.build(),
+            version: AtomicU8::new(ctx.protocol()),
+            follow: config.follow_negotiation,
+            filter: config.filter.clone(),
+        }
     }
 
     /// The context in force.
@@ -330,7 +347,8 @@ impl Protocol {
 }
 
 /// Decodes `frames` into owned packets, in order; raw frames (packets the build does not
-/// have) are skipped. A protocol negotiation applies to the frames after it.
+/// have) and frames the filter does not admit are skipped. A protocol negotiation applies
+/// to the frames after it.
 pub(crate) fn decode_frames<'b>(
     decoder: &mut PacketDecoder<FromServer>,
     protocol: &Protocol,
@@ -339,6 +357,9 @@ pub(crate) fn decode_frames<'b>(
 ) -> Result<(), ClientError> {
     for frame in frames {
         let frame = frame.map_err(|error| ClientError::Decode { wire_id: None, error })?;
+        if frame.id.is_some_and(|id| !protocol.filter.admits(id)) {
+            continue;
+        }
         match decoder.decode(&frame) {
             Ok(Decoded::Packet(packet)) => {
                 let packet = packet.into_owned();

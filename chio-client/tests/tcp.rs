@@ -159,3 +159,22 @@ async fn missing_address_and_silence_are_errors() {
         .with_login_timeout(Duration::from_millis(200));
     assert!(matches!(Client::login(config).await, Err(ClientError::Timeout)));
 }
+
+#[tokio::test]
+async fn a_filter_skips_what_it_does_not_admit_but_still_pongs() {
+    use chio_client::PacketFilter;
+    use chio_packets::Packet;
+    use chio_packets::chat::BanchoMessage;
+
+    let (addr, server) = fake_server(LoginResult::Success(77), 1).await;
+    let config = ClientConfig::new(20121224, "peppy", "password")
+        .with_tcp(addr)
+        .with_filter(PacketFilter::only([BanchoMessage::ID]));
+    let mut client = Client::login(config).await.unwrap();
+    client.recv_until(WAIT, |p| matches!(p, ServerPacket::BanchoPing(_))).await.unwrap();
+    // The channel join between the reply and the ping was framed and skipped.
+    let names: Vec<_> = client.history().iter().map(ServerPacket::name).collect();
+    assert_eq!(names, ["BanchoLoginReply", "BanchoPing"]);
+    let seen = tokio::time::timeout(WAIT, server).await.unwrap().unwrap();
+    assert_eq!(seen.events, [ClientEvent::Pong]);
+}
