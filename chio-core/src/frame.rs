@@ -210,20 +210,22 @@ impl FrameWriter {
         B: BufMut + ?Sized,
     {
         let format = HeaderFormat::for_build(ctx.build());
-        let len = payload.encoded_len(ctx);
-        let compress = match (format, self.compression(ctx)) {
-            (HeaderFormat::Flagged, Compression::Never) => false,
+        let len = match (format, self.compression(ctx)) {
             (HeaderFormat::Legacy, Compression::Never) => {
                 return Err(EncodeError::new(EncodeErrorKind::Custom(
                     "builds before b334 cannot carry an uncompressed payload".into(),
                 )));
             }
-            (HeaderFormat::Legacy, _) => true,
-            (HeaderFormat::Flagged, compression) => compression.applies_to(len),
+            // Every payload compressed: its raw length is not needed.
+            (HeaderFormat::Legacy, _) => return self.write_compressed(wire_id, payload, buf, ctx, format),
+            (HeaderFormat::Flagged, compression) => {
+                let len = payload.encoded_len(ctx);
+                if compression.applies_to(len) {
+                    return self.write_compressed(wire_id, payload, buf, ctx, format);
+                }
+                len
+            }
         };
-        if compress {
-            return self.write_compressed(wire_id, payload, buf, ctx, format);
-        }
         let wire_len = u32::try_from(len).map_err(|_| too_long(len))?;
         Header { wire_id, compressed: false, len: wire_len }.put(buf, format);
         let room = buf.remaining_mut();
