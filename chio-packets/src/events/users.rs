@@ -25,9 +25,9 @@ use crate::presence::{
     BanchoUserQuit, BanchoUserQuitB282, BanchoUserQuitB323, BanchoUserQuitB338, BanchoUserQuitB1788,
     QuitState,
 };
-use crate::primitives::string;
+use crate::primitives::{string, uleb128};
 use crate::types::{Mode, Mods, Permissions, Status};
-use crate::{BufMut, Context, Describe, Direction, Encode, EncodeError, Layout, Packet};
+use crate::{BufMut, Context, Describe, Direction, Encode, EncodeError, EncodeErrorKind, Layout, Packet};
 
 /// Everything a server sends about a user, whichever packets a build needs.
 ///
@@ -184,11 +184,17 @@ impl UserInfo<'_> {
 
     /// The country as b282–b1795 clients show it: `"Country"` or `"Country / City"`.
     pub fn country_string(&self) -> String {
+        self.country_text().into_owned()
+    }
+
+    /// [`country_string`](Self::country_string), borrowed from the country table when
+    /// there is no city.
+    fn country_text(&self) -> Cow<'static, str> {
         let country = self.presence.country.name();
         if self.presence.city.is_empty() {
-            country.to_owned()
+            Cow::Borrowed(country)
         } else {
-            format!("{country} / {}", self.presence.city)
+            Cow::Owned(format!("{country} / {}", self.presence.city))
         }
     }
 
@@ -219,7 +225,21 @@ impl UserInfo<'_> {
 /// numbering: the reference writes `update_stats` as 10 and every action above 9 as one
 /// less.
 fn status_for_build<'e>(activity: &'e Activity<'_>, update_stats: bool, ctx: Context) -> UserStatus<'e> {
-    let action = if !features::MODERN_STATUS_NUMBERING.in_build(ctx.build()) {
+    UserStatus {
+        action: action_for_build(activity, update_stats, ctx),
+        beatmap_update: true,
+        text: Cow::Borrowed(&activity.text),
+        beatmap_checksum: Cow::Borrowed(&activity.beatmap_checksum),
+        mods: carried_mods(activity.mods, ctx),
+        mode: activity.mode,
+        beatmap_id: activity.beatmap_id,
+    }
+}
+
+/// The status action as the build's clients receive it ([`status_for_build`]).
+#[inline]
+fn action_for_build(activity: &Activity<'_>, update_stats: bool, ctx: Context) -> Status {
+    if !features::MODERN_STATUS_NUMBERING.in_build(ctx.build()) {
         let modern = activity.action as u8;
         let legacy = if update_stats {
             10
@@ -232,38 +252,33 @@ fn status_for_build<'e>(activity: &'e Activity<'_>, update_stats: bool, ctx: Con
         Status::try_from(legacy).unwrap_or(Status::Unknown)
     } else {
         activity.action
-    };
-    UserStatus {
-        action,
-        beatmap_update: true,
-        text: Cow::Borrowed(&activity.text),
-        beatmap_checksum: Cow::Borrowed(&activity.beatmap_checksum),
-        mods: carried_mods(activity.mods, ctx),
-        mode: activity.mode,
-        beatmap_id: activity.beatmap_id,
     }
 }
 
-/// The statistics payload of a build (the first packet the stats writer sends).
+/// The statistics payload of a build (the first packet the stats writer sends, unless
+/// the user is an IRC user announced with `BanchoIrcJoin`: [`irc_join`]).
 enum StatsPayload<'e> {
-    IrcJoin(&'e str),
     B282(UserStatsB282<'e>),
     B323(UserStatsB323<'e>),
     B338(UserStatsB338<'e>),
     Modern(UserStats<'e>),
 }
 
+///
+/// `avatar` and `country` are the user's avatar file name and country string
+/// ([`UserInfo::avatar_filename`], [`UserInfo::country_string`]), made by the caller: owned
+/// for a packet that outlives the call, on the stack for one written at once
+/// ([`LegacyStatsOf`]).
 #[inline]
 fn stats_payload<'e>(
     user: &'e UserInfo<'_>,
+    avatar: Cow<'e, str>,
+    country: Cow<'e, str>,
     update_stats: bool,
     full: bool,
     ctx: Context,
 ) -> StatsPayload<'e> {
     let build = ctx.build();
-    if user.presence.is_irc && BanchoIrcJoin::exists_in(ctx) {
-        return StatsPayload::IrcJoin(&user.name);
-    }
     let id_u32 = saturate(i128::from(user.id));
     let status = status_for_build(&user.status, update_stats, ctx);
     let stats = &user.stats;
@@ -276,10 +291,10 @@ fn stats_payload<'e>(
             play_count: stats.play_count,
             total_score: stats.total_score,
             rank: saturate(i128::from(stats.rank)),
-            avatar_filename: Cow::Owned(user.avatar_filename()),
+            avatar_filename: avatar,
             status,
             timezone: user.timezone_byte(),
-            country_name: Cow::Owned(user.country_string()),
+            country_name: country,
         })
     } else if BanchoUserStatsB323::exists_in(ctx) {
         StatsPayload::B323(UserStatsB323 {
@@ -291,9 +306,9 @@ fn stats_payload<'e>(
             play_count: stats.play_count,
             total_score: stats.total_score,
             rank: saturate(i128::from(stats.rank)),
-            avatar_filename: Cow::Owned(user.avatar_filename()),
+            avatar_filename: avatar,
             timezone: user.timezone_byte(),
-            country_name: Cow::Owned(user.country_string()),
+            country_name: country,
             status,
         })
     } else if BanchoUserStatsB338::exists_in(ctx) {
@@ -312,9 +327,9 @@ fn stats_payload<'e>(
             total_score: user.total_score_for(build),
             rank: saturate(rank),
             name: Cow::Borrowed(if full { &user.name } else { "" }),
-            avatar_filename: Cow::Owned(if full { user.avatar_filename() } else { String::new() }),
+            avatar_filename: if full { avatar } else { Cow::Borrowed("") },
             timezone: if full { user.timezone_byte() } else { 0 },
-            country_name: Cow::Owned(if full { user.country_string() } else { String::new() }),
+            country_name: if full { country } else { Cow::Borrowed("") },
             permissions: if full { saturate(i128::from(user.presence.permissions.bits())) } else { 0 },
             longitude: if full { user.presence.longitude } else { 0.0 },
             latitude: if full { user.presence.latitude } else { 0.0 },
@@ -347,14 +362,70 @@ fn modern_pp(stats: &Stats, build: u32) -> u16 {
     if defs::STATS_PP_U16.contains(build) { stats.pp } else { stats.pp.min(i16::MAX as u16) }
 }
 
+/// [`stats_payload`] with the avatar file name and country owned, for packets that
+/// outlive the call.
+fn owned_stats_payload<'e>(
+    user: &'e UserInfo<'_>,
+    update_stats: bool,
+    full: bool,
+    ctx: Context,
+) -> StatsPayload<'e> {
+    stats_payload(user, Cow::Owned(user.avatar_filename()), user.country_text(), update_stats, full, ctx)
+}
+
+impl StatsPayload<'_> {
+    #[inline(always)]
+    fn encoded_len(&self, ctx: Context) -> usize {
+        match self {
+            Self::B282(stats) => stats.encoded_len(ctx),
+            Self::B323(stats) => stats.encoded_len(ctx),
+            Self::B338(stats) => stats.encoded_len(ctx),
+            Self::Modern(stats) => stats.encoded_len(ctx),
+        }
+    }
+
+    #[inline(always)]
+    fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+        match self {
+            Self::B282(stats) => stats.encode(buf, ctx),
+            Self::B323(stats) => stats.encode(buf, ctx),
+            Self::B338(stats) => stats.encode(buf, ctx),
+            Self::Modern(stats) => stats.encode(buf, ctx),
+        }
+    }
+}
+
+impl<'e> From<StatsPayload<'e>> for ServerPacket<'e> {
+    fn from(payload: StatsPayload<'e>) -> Self {
+        match payload {
+            StatsPayload::B282(stats) => BanchoUserStatsB282(stats).into(),
+            StatsPayload::B323(stats) => BanchoUserStatsB323(stats).into(),
+            StatsPayload::B338(stats) => BanchoUserStatsB338(stats).into(),
+            StatsPayload::Modern(stats) => BanchoUserStats(stats).into(),
+        }
+    }
+}
+
+/// Whether `user` is announced to `ctx`'s build with `BanchoIrcJoin` instead of statistics.
+#[inline(always)]
+fn irc_join(user: &UserInfo<'_>, ctx: Context) -> bool {
+    user.presence.is_irc && BanchoIrcJoin::exists_in(ctx)
+}
+
+/// A user's statistics in a build before b1788: an IRC user's `BanchoIrcJoin` where the
+/// build has it, else the statistics laid out by [`LegacyStatsOf`].
 #[inline]
-fn send_stats<'e>(payload: StatsPayload<'e>, send: &mut impl PacketSink<'e>) {
-    match payload {
-        StatsPayload::IrcJoin(name) => send.packet(BanchoIrcJoin(Cow::Borrowed(name))),
-        StatsPayload::B282(stats) => send.packet(BanchoUserStatsB282(stats)),
-        StatsPayload::B323(stats) => send.packet(BanchoUserStatsB323(stats)),
-        StatsPayload::B338(stats) => send.packet(BanchoUserStatsB338(stats)),
-        StatsPayload::Modern(stats) => send.packet(BanchoUserStats(stats)),
+fn send_legacy_stats<'e>(
+    user: &'e UserInfo<'_>,
+    update_stats: bool,
+    full: bool,
+    ctx: Context,
+    send: &mut impl PacketSink<'e>,
+) {
+    if irc_join(user, ctx) {
+        send.packet(BanchoIrcJoin(Cow::Borrowed(&user.name)));
+    } else {
+        send.packet(LegacyStatsOf { user, update_stats, full, ctx });
     }
 }
 
@@ -364,7 +435,7 @@ pub(super) fn stats<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl Pa
     if StatsOf::is_direct(ctx) {
         send.packet(StatsOf { user, ctx });
     } else {
-        send_stats(stats_payload(user, user.status.update_stats, false, ctx), send);
+        send_legacy_stats(user, user.status.update_stats, false, ctx, send);
     }
 }
 
@@ -377,10 +448,10 @@ pub(super) fn presence<'e>(user: &'e UserInfo<'_>, ctx: Context, send: &mut impl
         send.packet(modern_presence(user, ctx));
     } else if BanchoUserStatsB323::exists_in(ctx) && !user.presence.is_irc {
         // The full block (flagged as a stats update), then the status alone.
-        send_stats(stats_payload(user, true, true, ctx), send);
-        send_stats(stats_payload(user, false, true, ctx), send);
+        send.packet(LegacyStatsOf { user, update_stats: true, full: true, ctx });
+        send.packet(LegacyStatsOf { user, update_stats: false, full: true, ctx });
     } else {
-        send_stats(stats_payload(user, user.status.update_stats, true, ctx), send);
+        send_legacy_stats(user, user.status.update_stats, true, ctx, send);
     }
 }
 
@@ -427,6 +498,27 @@ fn presence_permissions(user: &UserInfo<'_>, build: u32) -> u8 {
     }
 }
 
+/// Gives a type of this layer that writes a packet straight from the user the identity
+/// of that packet (`$of`): its layout and constants, and optionally other builds.
+macro_rules! writes_as {
+    ($writer:ident, $of:ty) => {
+        writes_as!($writer, $of, <$of as Packet>::BUILDS);
+    };
+    ($writer:ident, $of:ty, $builds:expr) => {
+        impl Describe for $writer<'_> {
+            const LAYOUT: &'static Layout = <$of as Describe>::LAYOUT;
+        }
+
+        impl Packet for $writer<'_> {
+            const NAME: &'static str = <$of as Packet>::NAME;
+            const ID: u16 = <$of as Packet>::ID;
+            const DIRECTION: Direction = <$of as Packet>::DIRECTION;
+            const BUILDS: BuildRange = $builds;
+            const LARGE: bool = <$of as Packet>::LARGE;
+        }
+    };
+}
+
 /// A user's presence for a build with the compact layout ([`defs::PRESENCE_COMPACT`]),
 /// written straight from the user: no packet struct is built unless a sink asks for a
 /// [`ServerPacket`] (the bytes are those of [`modern_presence`]'s packet, which other
@@ -458,17 +550,7 @@ impl PresenceOf<'_> {
     }
 }
 
-impl Describe for PresenceOf<'_> {
-    const LAYOUT: &'static Layout = BanchoUserPresence::LAYOUT;
-}
-
-impl Packet for PresenceOf<'_> {
-    const NAME: &'static str = BanchoUserPresence::NAME;
-    const ID: u16 = BanchoUserPresence::ID;
-    const DIRECTION: Direction = BanchoUserPresence::DIRECTION;
-    const BUILDS: BuildRange = BanchoUserPresence::BUILDS;
-    const LARGE: bool = BanchoUserPresence::LARGE;
-}
+writes_as!(PresenceOf, BanchoUserPresence<'static>);
 
 impl Encode for PresenceOf<'_> {
     #[inline(always)]
@@ -579,17 +661,7 @@ impl StatsOf<'_> {
     }
 }
 
-impl Describe for StatsOf<'_> {
-    const LAYOUT: &'static Layout = BanchoUserStats::LAYOUT;
-}
-
-impl Packet for StatsOf<'_> {
-    const NAME: &'static str = BanchoUserStats::NAME;
-    const ID: u16 = BanchoUserStats::ID;
-    const DIRECTION: Direction = BanchoUserStats::DIRECTION;
-    const BUILDS: BuildRange = BanchoUserStats::BUILDS;
-    const LARGE: bool = BanchoUserStats::LARGE;
-}
+writes_as!(StatsOf, BanchoUserStats<'static>);
 
 impl Encode for StatsOf<'_> {
     #[inline(always)]
@@ -625,6 +697,166 @@ impl<'e> From<StatsOf<'e>> for ServerPacket<'e> {
     }
 }
 
+/// A user's statistics in the layouts before b1788 (`BanchoUserStatsB282`, `B323` and
+/// `B338`), laid out when written: the avatar file name is formatted on the stack and the
+/// country borrowed from the country table (unless a city is set), so writing allocates
+/// nothing. The bytes are those of [`owned_stats_payload`]'s packet, which a sink that
+/// takes [`ServerPacket`]s gets.
+struct LegacyStatsOf<'e> {
+    user: &'e UserInfo<'e>,
+    update_stats: bool,
+    full: bool,
+    ctx: Context,
+}
+
+impl LegacyStatsOf<'_> {
+    /// Calls `f` with the payload for `ctx`, its strings on the stack.
+    #[inline(always)]
+    fn with_payload<R>(&self, ctx: Context, f: impl FnOnce(&StatsPayload<'_>) -> R) -> R {
+        let avatar = AvatarName::new(self.user.id);
+        let country = self.user.country_text();
+        f(&stats_payload(
+            self.user,
+            Cow::Borrowed(avatar.as_str()),
+            country,
+            self.update_stats,
+            self.full,
+            ctx,
+        ))
+    }
+}
+
+// The newest of the three layouts names it; the one written is the build's, within the
+// three packets' windows, which follow each other.
+writes_as!(
+    LegacyStatsOf,
+    BanchoUserStatsB338<'static>,
+    BuildRange::new(BanchoUserStatsB282::BUILDS.since, BanchoUserStatsB338::BUILDS.until)
+);
+
+impl Encode for LegacyStatsOf<'_> {
+    #[inline(always)]
+    fn encoded_len(&self, ctx: Context) -> usize {
+        self.with_payload(ctx, |payload| payload.encoded_len(ctx))
+    }
+
+    #[inline(always)]
+    fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+        if BanchoUserStatsB282::exists_in(ctx) {
+            return self.encode_b282(buf, ctx);
+        }
+        self.with_payload(ctx, |payload| payload.encode(buf, ctx))
+    }
+}
+
+impl LegacyStatsOf<'_> {
+    /// The b282–b322 layout ([`UserStatsB282`]) written field by field, without building
+    /// the struct: every payload of these builds is compressed, so this is written
+    /// without its length being asked for.
+    #[inline(always)]
+    fn encode_b282<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+        let (user, stats) = (self.user, &self.user.stats);
+        buf.put_slice(&saturate::<u32>(i128::from(user.id)).to_le_bytes());
+        string::encode(&user.name, buf, ctx)?;
+        // The scores and the avatar file name (a present string of at most 19 bytes)
+        // in one write.
+        let avatar = AvatarName::new(user.id);
+        let mut block = [0u8; 32 + 2 + 19];
+        block[0..8].copy_from_slice(&stats.ranked_score.to_le_bytes());
+        block[8..16].copy_from_slice(&stats.accuracy.to_le_bytes());
+        block[16..20].copy_from_slice(&stats.play_count.to_le_bytes());
+        block[20..28].copy_from_slice(&stats.total_score.to_le_bytes());
+        block[28..32].copy_from_slice(&saturate::<u32>(i128::from(stats.rank)).to_le_bytes());
+        block[32] = string::PRESENT;
+        block[33] = avatar.len as u8;
+        block[34..].copy_from_slice(&avatar.bytes);
+        buf.put_slice(&block[..34 + avatar.len]);
+        // The b282–b337 status: the action as sent, then the map fields unless it is
+        // `Unknown`, with the mods as a `u16`.
+        let action = action_for_build(&user.status, self.update_stats, ctx);
+        buf.put_u8(action as u8);
+        if action != Status::Unknown {
+            string::encode(&user.status.text, buf, ctx)?;
+            string::encode(&user.status.beatmap_checksum, buf, ctx)?;
+            let [m0, m1, _, _] = user.status.mods.bits().to_le_bytes();
+            buf.put_slice(&[m0, m1]);
+        }
+        buf.put_u8(user.timezone_byte());
+        encode_country(user, buf, ctx)
+    }
+}
+
+/// Writes [`UserInfo::country_string`] as a string without building it.
+#[inline(always)]
+fn encode_country<B: BufMut + ?Sized>(
+    user: &UserInfo<'_>,
+    buf: &mut B,
+    ctx: Context,
+) -> Result<(), EncodeError> {
+    let (country, city) = (user.presence.country.name(), &*user.presence.city);
+    if city.is_empty() {
+        return string::encode(country, buf, ctx);
+    }
+    const BETWEEN: &str = " / ";
+    let len = country.len() + BETWEEN.len() + city.len();
+    let wire_len = u32::try_from(len).map_err(|_| EncodeErrorKind::TooLong { len, prefix: "ULEB128" })?;
+    buf.put_u8(string::PRESENT);
+    uleb128::put(buf, wire_len);
+    buf.put_slice(country.as_bytes());
+    buf.put_slice(BETWEEN.as_bytes());
+    buf.put_slice(city.as_bytes());
+    Ok(())
+}
+
+impl<'e> From<LegacyStatsOf<'e>> for ServerPacket<'e> {
+    fn from(packet: LegacyStatsOf<'e>) -> Self {
+        owned_stats_payload(packet.user, packet.update_stats, packet.full, packet.ctx).into()
+    }
+}
+
+/// [`UserInfo::avatar_filename`] on the stack: `"<id>_000.png"`.
+struct AvatarName {
+    /// Long enough for `"-2147483648_000.png"`.
+    bytes: [u8; 19],
+    len: usize,
+}
+
+impl AvatarName {
+    const SUFFIX: &'static [u8; 8] = b"_000.png";
+
+    #[inline]
+    fn new(id: i32) -> Self {
+        let mut digits = [0u8; 11];
+        let mut at = digits.len();
+        let mut rest = id.unsigned_abs();
+        loop {
+            at -= 1;
+            // A digit: `rest % 10` is below 10.
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if id < 0 {
+            at -= 1;
+            digits[at] = b'-';
+        }
+        let number = &digits[at..];
+        let mut bytes = [0u8; 19];
+        bytes[..number.len()].copy_from_slice(number);
+        bytes[number.len()..number.len() + Self::SUFFIX.len()].copy_from_slice(Self::SUFFIX);
+        Self { bytes, len: number.len() + Self::SUFFIX.len() }
+    }
+
+    #[inline]
+    fn as_str(&self) -> &str {
+        // ASCII digits, a sign and the suffix: always UTF-8 (checked by the codec's
+        // validator, whose ASCII path is a few word tests for these 19 bytes).
+        string::validate(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
 /// A user left.
 pub(super) fn quit<'e>(
     user: &'e UserInfo<'_>,
@@ -646,9 +878,11 @@ pub(super) fn quit<'e>(
     if (user.presence.is_irc && state != QuitState::IrcRemaining) || state == QuitState::OsuRemaining {
         return;
     }
+    if irc_join(user, ctx) {
+        return;
+    }
     // Older clients remove a user on a quit packet carrying the user's statistics.
-    match stats_payload(user, user.status.update_stats, false, ctx) {
-        StatsPayload::IrcJoin(_) => {}
+    match owned_stats_payload(user, user.status.update_stats, false, ctx) {
         StatsPayload::B282(stats) => send.packet(BanchoUserQuitB282(stats)),
         StatsPayload::B323(stats) => send.packet(BanchoUserQuitB323(stats)),
         StatsPayload::B338(stats) => send.packet(BanchoUserQuitB338(stats)),
@@ -663,6 +897,14 @@ mod tests {
     use crate::catalog::FromServer;
     use crate::events::ServerEvent;
     use crate::wire::PacketEncoder;
+
+    #[test]
+    fn avatar_names_on_the_stack_match_the_formatted_ones() {
+        for id in [0, 1, 9, 10, -1, -3, 1_000_000, i32::MIN, i32::MAX, i32::MIN + 1] {
+            let user = UserInfo { id, ..UserInfo::default() };
+            assert_eq!(AvatarName::new(id).as_str(), user.avatar_filename(), "{id}");
+        }
+    }
 
     /// Users with every field at ordinary and extreme values.
     fn users() -> Vec<UserInfo<'static>> {
