@@ -170,7 +170,8 @@ fn client_upload(c: &mut Criterion) {
 
 /// Workload 3: the login burst for the old eras (uncompressed b20120818, gzip above 150
 /// bytes b1797, gzip always b282); the gzip eras at every [`GzipLevel`] (the default,
-/// stored, as `encode`; the others as `encode_<level>`).
+/// stored, as `encode`; the others as `encode_<level>`), and written from its events
+/// (`write_events`).
 fn old_eras(c: &mut Criterion) {
     let events = workloads::login_events();
     let mut group = c.benchmark_group("old_eras");
@@ -197,6 +198,15 @@ fn old_eras(c: &mut Criterion) {
                 })
             });
         }
+        // What a server does: the same packets laid out from its events, then written.
+        let mut writer = FrameWriter::new();
+        group.bench_function(format!("b{build}/write_events"), |b| {
+            b.iter(|| {
+                buf.clear();
+                drive::write_events(black_box(&events), ctx, &mut writer, &mut buf).unwrap();
+                black_box(buf.len())
+            })
+        });
         group.bench_function(format!("b{build}/decode"), |b| {
             b.iter(|| {
                 drive::decode::<FromServer>(black_box(&bytes), ctx, |packet| {
