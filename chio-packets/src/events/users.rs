@@ -239,19 +239,22 @@ fn status_for_build<'e>(activity: &'e Activity<'_>, update_stats: bool, ctx: Con
 /// The status action as the build's clients receive it ([`status_for_build`]).
 #[inline]
 fn action_for_build(activity: &Activity<'_>, update_stats: bool, ctx: Context) -> Status {
-    if !features::MODERN_STATUS_NUMBERING.in_build(ctx.build()) {
-        let modern = activity.action as u8;
-        let legacy = if update_stats {
-            10
-        } else if modern > 9 {
-            modern - 1
-        } else {
-            modern
-        };
-        // Every value 0–12 is a `Status` (the enum is read as the byte sent).
-        Status::try_from(legacy).unwrap_or(Status::Unknown)
+    // Every value 0–12 is a `Status` (the enum is read as the byte sent).
+    Status::try_from(action_byte_for_build(activity, update_stats, ctx)).unwrap_or(Status::Unknown)
+}
+
+/// [`action_for_build`] as the byte on the wire, without the round trip through `Status`.
+#[inline]
+fn action_byte_for_build(activity: &Activity<'_>, update_stats: bool, ctx: Context) -> u8 {
+    let modern = activity.action as u8;
+    if features::MODERN_STATUS_NUMBERING.in_build(ctx.build()) {
+        modern
+    } else if update_stats {
+        10
+    } else if modern > 9 {
+        modern - 1
     } else {
-        activity.action
+        modern
     }
 }
 
@@ -773,9 +776,9 @@ impl LegacyStatsOf<'_> {
         buf.put_slice(&block[..34 + avatar.len]);
         // The b282–b337 status: the action as sent, then the map fields unless it is
         // `Unknown`, with the mods as a `u16`.
-        let action = action_for_build(&user.status, self.update_stats, ctx);
-        buf.put_u8(action as u8);
-        if action != Status::Unknown {
+        let action = action_byte_for_build(&user.status, self.update_stats, ctx);
+        buf.put_u8(action);
+        if action != Status::Unknown as u8 {
             string::encode(&user.status.text, buf, ctx)?;
             string::encode(&user.status.beatmap_checksum, buf, ctx)?;
             let [m0, m1, _, _] = user.status.mods.bits().to_le_bytes();
