@@ -61,11 +61,6 @@ impl PacketFilter {
             Some(words) => words.get(usize::from(id) / 64).is_some_and(|word| word & (1 << (id % 64)) != 0),
         }
     }
-
-    /// Whether every packet is admitted.
-    pub const fn admits_all(&self) -> bool {
-        self.admitted.is_none()
-    }
 }
 
 #[cfg(test)]
@@ -81,7 +76,6 @@ mod tests {
         for id in [0, 6, 8 + 64, 63, 65, 299, 301, 1000, u16::MAX] {
             assert_eq!(filter.admits(id), ALWAYS.contains(&id), "id {id}");
         }
-        assert!(!filter.admits_all());
         assert!(PacketFilter::default().admits(u16::MAX));
         assert!(PacketFilter::only([]).admits(BanchoPing::ID));
     }

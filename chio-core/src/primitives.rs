@@ -264,18 +264,49 @@ pub mod string {
     /// server, `0b 00` from a client.
     #[inline(always)]
     pub fn encode<B: BufMut + ?Sized>(s: &str, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
-        let len = u32::try_from(s.len())
-            .map_err(|_| EncodeErrorKind::TooLong { len: s.len(), prefix: "ULEB128" })?;
-        match u8::try_from(len) {
+        put_header(s.len(), buf, ctx)?;
+        buf.put_slice(s.as_bytes());
+        Ok(())
+    }
+
+    /// Writes the concatenation of `parts` as one string, as [`encode`] writes it, without
+    /// building it.
+    ///
+    /// ```
+    /// use chio_core::Context;
+    /// use chio_core::primitives::string;
+    ///
+    /// let (mut parts, mut whole) = (Vec::new(), Vec::new());
+    /// string::encode_parts(&["Germany", " / ", "Berlin"], &mut parts, Context::NEWEST).unwrap();
+    /// string::encode("Germany / Berlin", &mut whole, Context::NEWEST).unwrap();
+    /// assert_eq!(parts, whole);
+    /// ```
+    #[inline]
+    pub fn encode_parts<B: BufMut + ?Sized>(
+        parts: &[&str],
+        buf: &mut B,
+        ctx: Context,
+    ) -> Result<(), EncodeError> {
+        put_header(parts.iter().map(|part| part.len()).sum(), buf, ctx)?;
+        for part in parts {
+            buf.put_slice(part.as_bytes());
+        }
+        Ok(())
+    }
+
+    /// The marker and length of a string of `len` bytes, as `ctx`'s sender writes them.
+    #[inline(always)]
+    fn put_header<B: BufMut + ?Sized>(len: usize, buf: &mut B, ctx: Context) -> Result<(), EncodeError> {
+        let wire_len = u32::try_from(len).map_err(|_| EncodeErrorKind::TooLong { len, prefix: "ULEB128" })?;
+        match u8::try_from(wire_len) {
             Ok(0) if ctx.sender() == Direction::ServerToClient => buf.put_u8(EMPTY),
             // Marker and one-byte length in one write (almost every string).
             Ok(short) if short < 0x80 => buf.put_slice(&[PRESENT, short]),
             _ => {
                 buf.put_u8(PRESENT);
-                uleb128::put(buf, len);
+                uleb128::put(buf, wire_len);
             }
         }
-        buf.put_slice(s.as_bytes());
         Ok(())
     }
 

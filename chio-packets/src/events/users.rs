@@ -25,9 +25,9 @@ use crate::presence::{
     BanchoUserQuit, BanchoUserQuitB282, BanchoUserQuitB323, BanchoUserQuitB338, BanchoUserQuitB1788,
     QuitState,
 };
-use crate::primitives::{string, uleb128};
+use crate::primitives::string;
 use crate::types::{Mode, Mods, Permissions, Status};
-use crate::{BufMut, Context, Describe, Direction, Encode, EncodeError, EncodeErrorKind, Layout, Packet};
+use crate::{BufMut, Context, Describe, Direction, Encode, EncodeError, Layout, Packet};
 
 /// Everything a server sends about a user, whichever packets a build needs.
 ///
@@ -268,15 +268,14 @@ enum StatsPayload<'e> {
 }
 
 ///
-/// `avatar` and `country` are the user's avatar file name and country string
-/// ([`UserInfo::avatar_filename`], [`UserInfo::country_string`]), made by the caller: owned
-/// for a packet that outlives the call, on the stack for one written at once
-/// ([`LegacyStatsOf`]).
+/// `identity` makes the user's avatar file name and country string
+/// ([`UserInfo::avatar_filename`], [`UserInfo::country_string`]), called only for layouts
+/// that carry them: owned for a packet that outlives the call, on the stack for one written
+/// at once ([`LegacyStatsOf`]).
 #[inline]
 fn stats_payload<'e>(
     user: &'e UserInfo<'_>,
-    avatar: Cow<'e, str>,
-    country: Cow<'e, str>,
+    identity: impl FnOnce() -> (Cow<'e, str>, Cow<'e, str>),
     update_stats: bool,
     full: bool,
     ctx: Context,
@@ -286,6 +285,7 @@ fn stats_payload<'e>(
     let status = status_for_build(&user.status, update_stats, ctx);
     let stats = &user.stats;
     if BanchoUserStatsB282::exists_in(ctx) {
+        let (avatar, country) = identity();
         StatsPayload::B282(UserStatsB282 {
             user_id: id_u32,
             name: Cow::Borrowed(&user.name),
@@ -300,6 +300,7 @@ fn stats_payload<'e>(
             country_name: country,
         })
     } else if BanchoUserStatsB323::exists_in(ctx) {
+        let (avatar, country) = identity();
         StatsPayload::B323(UserStatsB323 {
             user_id: id_u32,
             full: update_stats,
@@ -320,6 +321,8 @@ fn stats_payload<'e>(
         } else {
             i128::from(stats.rank)
         };
+        // A status-only update leaves the identity out: nothing is formatted for it.
+        let (avatar, country) = if full { identity() } else { (Cow::Borrowed(""), Cow::Borrowed("")) };
         StatsPayload::B338(UserStatsB338 {
             user_id: id_u32,
             completeness: if full { Completeness::Full } else { Completeness::Statistics },
@@ -330,9 +333,9 @@ fn stats_payload<'e>(
             total_score: user.total_score_for(build),
             rank: saturate(rank),
             name: Cow::Borrowed(if full { &user.name } else { "" }),
-            avatar_filename: if full { avatar } else { Cow::Borrowed("") },
+            avatar_filename: avatar,
             timezone: if full { user.timezone_byte() } else { 0 },
-            country_name: if full { country } else { Cow::Borrowed("") },
+            country_name: country,
             permissions: if full { saturate(i128::from(user.presence.permissions.bits())) } else { 0 },
             longitude: if full { user.presence.longitude } else { 0.0 },
             latitude: if full { user.presence.latitude } else { 0.0 },
@@ -373,7 +376,7 @@ fn owned_stats_payload<'e>(
     full: bool,
     ctx: Context,
 ) -> StatsPayload<'e> {
-    stats_payload(user, Cow::Owned(user.avatar_filename()), user.country_text(), update_stats, full, ctx)
+    stats_payload(user, || (Cow::Owned(user.avatar_filename()), user.country_text()), update_stats, full, ctx)
 }
 
 impl StatsPayload<'_> {
@@ -716,16 +719,15 @@ impl LegacyStatsOf<'_> {
     /// Calls `f` with the payload for `ctx`, its strings on the stack.
     #[inline(always)]
     fn with_payload<R>(&self, ctx: Context, f: impl FnOnce(&StatsPayload<'_>) -> R) -> R {
-        let avatar = AvatarName::new(self.user.id);
-        let country = self.user.country_text();
-        f(&stats_payload(
-            self.user,
-            Cow::Borrowed(avatar.as_str()),
-            country,
-            self.update_stats,
-            self.full,
-            ctx,
-        ))
+        let mut avatar = None;
+        let slot = &mut avatar;
+        let identity = move || {
+            // Moving the borrow in makes the closure `FnOnce`, so the name may outlive it.
+            let slot = slot;
+            let avatar: &AvatarName = slot.insert(AvatarName::new(self.user.id));
+            (Cow::Borrowed(avatar.as_str()), self.user.country_text())
+        };
+        f(&stats_payload(self.user, identity, self.update_stats, self.full, ctx))
     }
 }
 
@@ -798,17 +800,10 @@ fn encode_country<B: BufMut + ?Sized>(
 ) -> Result<(), EncodeError> {
     let (country, city) = (user.presence.country.name(), &*user.presence.city);
     if city.is_empty() {
-        return string::encode(country, buf, ctx);
+        string::encode(country, buf, ctx)
+    } else {
+        string::encode_parts(&[country, " / ", city], buf, ctx)
     }
-    const BETWEEN: &str = " / ";
-    let len = country.len() + BETWEEN.len() + city.len();
-    let wire_len = u32::try_from(len).map_err(|_| EncodeErrorKind::TooLong { len, prefix: "ULEB128" })?;
-    buf.put_u8(string::PRESENT);
-    uleb128::put(buf, wire_len);
-    buf.put_slice(country.as_bytes());
-    buf.put_slice(BETWEEN.as_bytes());
-    buf.put_slice(city.as_bytes());
-    Ok(())
 }
 
 impl<'e> From<LegacyStatsOf<'e>> for ServerPacket<'e> {
