@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 
@@ -82,15 +82,14 @@ impl ApiServer {
         if !addr.ip().is_loopback() && !config.allow_non_loopback {
             return Err(ServerError::NonLoopback(addr));
         }
-        let listener = TcpListener::bind(addr).await.map_err(|source| ServerError::Bind { addr, source })?;
+        let listener = bind(addr).map_err(|source| ServerError::Bind { addr, source })?;
         let local_addr = listener.local_addr().map_err(|source| ServerError::Bind { addr, source })?;
         let (ws_listener, ws_local_addr) = match config.ws_listen {
             Some(addr) => {
                 if !addr.ip().is_loopback() && !config.allow_non_loopback {
                     return Err(ServerError::NonLoopback(addr));
                 }
-                let listener =
-                    TcpListener::bind(addr).await.map_err(|source| ServerError::Bind { addr, source })?;
+                let listener = bind(addr).map_err(|source| ServerError::Bind { addr, source })?;
                 let local = listener.local_addr().map_err(|source| ServerError::Bind { addr, source })?;
                 (Some(listener), Some(local))
             }
@@ -192,6 +191,18 @@ impl ApiServer {
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, async { while sessions.join_next().await.is_some() {} })
             .await;
     }
+}
+
+/// Binds `addr` with an accept queue of 4,096 (the kernel caps it at `somaxconn`).
+/// `TcpListener::bind` asks for 128: a flood of silent connections overflows that, the
+/// kernel drops the SYN of an application connecting meanwhile, and the application's
+/// retry comes a second later.
+fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    #[cfg(not(windows))]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 /// The next connection on `listener`, or never without one.

@@ -213,7 +213,7 @@ async fn run(plan: Plan, api: Option<Api>) -> Result<(), String> {
     for (name, addr) in [("tcp", plan.tcp), ("http", plan.http)] {
         let Some(addr) = addr else { continue };
         let listener =
-            tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            chio_server::listen::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         println!("listening {name} {local}");
         let proxy = proxy.clone();

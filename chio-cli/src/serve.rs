@@ -171,13 +171,11 @@ pub(crate) fn serve(args: &ServeArgs) -> ExitCode {
 }
 
 async fn run(server: Server, tcp: Option<SocketAddr>, http: Option<SocketAddr>) -> Result<(), String> {
-    let bind = |addr: SocketAddr| async move {
-        tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))
-    };
     let mut tasks = tokio::task::JoinSet::new();
     for (name, addr) in [("tcp", tcp), ("http", http)] {
         let Some(addr) = addr else { continue };
-        let listener = bind(addr).await?;
+        let listener =
+            chio_server::listen::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         println!("listening {name} {local}");
         let server = server.clone();

@@ -37,7 +37,7 @@
 //! # use std::sync::Arc;
 //! # use chio_server::http::{router, HttpLimits, PollHandler};
 //! # async fn run<H: PollHandler>(handler: Arc<H>) -> std::io::Result<()> {
-//! let listener = tokio::net::TcpListener::bind("0.0.0.0:13381").await?;
+//! let listener = chio_server::listen::bind("0.0.0.0:13381".parse().unwrap())?;
 //! let app = router(handler, HttpLimits::default());
 //! axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
 //! # }

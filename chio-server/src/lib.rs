@@ -29,6 +29,7 @@
 //! - [`server`]: all of it composed: a [`Server`](server::Server) that every client build
 //!   can log into over its transport, with game logic plugged in through
 //!   [`Hooks`](server::Hooks).
+//! - [`listen`]: binding a listener whose accept queue holds a burst of connections.
 //! - [`http`]: the HTTP front door of modern clients (logins and polls on axum), behind the
 //!   [`PollHandler`](http::PollHandler) trait; unknown tokens get `BanchoRestart`.
 
@@ -37,6 +38,7 @@ pub mod broadcast;
 pub mod era;
 pub mod http;
 pub mod layout;
+pub mod listen;
 pub mod login;
 pub mod mail;
 pub mod outbox;

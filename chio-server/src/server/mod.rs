@@ -201,8 +201,8 @@ impl ServerBuilder {
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let storage = Arc::new(SqliteStorage::open("bancho.db", PasswordPolicy::default())?);
 /// let server = Server::builder(ServerConfig::default(), storage).open_registration(true).build()?;
-/// let tcp = tokio::net::TcpListener::bind("127.0.0.1:13381").await?;
-/// let http = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+/// let tcp = chio_server::listen::bind("127.0.0.1:13381".parse()?)?;
+/// let http = chio_server::listen::bind("127.0.0.1:8080".parse()?)?;
 /// tokio::try_join!(server.serve_tcp(tcp), server.serve_http(http))?;
 /// # Ok(()) }
 /// ```
