@@ -183,6 +183,14 @@ fn window_condition(window: &WindowAttr, earlier: Option<&[Field<'_>]>) -> Optio
     if until < u32::MAX {
         parts.push(quote!(#CTX.build() < #until));
     }
+    parts.extend(runtime_condition(window, earlier));
+    if parts.is_empty() { None } else { Some(quote!(#(#parts)&&*)) }
+}
+
+/// The part of a window's condition that the build alone does not settle: its protocol
+/// bounds and its `when`; `None` when there is none.
+fn runtime_condition(window: &WindowAttr, earlier: Option<&[Field<'_>]>) -> Option<TokenStream> {
+    let mut parts = Vec::new();
     let (since_protocol, until_protocol) = window.protocol_bounds();
     if since_protocol > 0 {
         parts.push(quote!(#CTX.protocol() >= #since_protocol));
@@ -373,6 +381,87 @@ fn decode_lifetime(item: &Item<'_, '_>) -> (TokenStream, bool) {
     }
 }
 
+/// The spans of builds `[since, until)` over which no build window of the item's fields
+/// starts or ends, in build order; one span of every build for an item without windows.
+fn build_spans(item: &Item<'_, '_>) -> Vec<(u32, u32)> {
+    let mut cuts: Vec<u32> = item
+        .body
+        .fields
+        .iter()
+        .flat_map(|field| &field.windows)
+        .flat_map(|window| {
+            let (since, until) = window.build_bounds();
+            [since, until]
+        })
+        .filter(|&cut| cut > 0 && cut < u32::MAX)
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let starts = core::iter::once(0).chain(cuts.iter().copied());
+    let ends = cuts.iter().copied().chain(core::iter::once(u32::MAX));
+    starts.zip(ends).collect()
+}
+
+/// The reads of every field for the builds of `span`: each field's windows that cover the
+/// span, with only their protocol and `when` conditions left to test; fields on the wire
+/// throughout the span with a fixed size are read in runs ([`fixed_run`]).
+fn span_reads(item: &Item<'_, '_>, lib: &Lib, de: &TokenStream, span: (u32, u32)) -> Vec<TokenStream> {
+    let Lib { decode_custom, decode_error_new, err, .. } = lib;
+    let mut reads = Vec::new();
+    // Consecutive fixed-size fields: (binding, type, read) of the current run.
+    let mut run: Vec<(&Field<'_>, TokenStream, TokenStream)> = Vec::new();
+    for (index, field) in item.body.fields.iter().enumerate() {
+        let binding = &field.binding;
+        let ty = field.ty;
+        let mapper = path_mapper(item, field);
+        let earlier = &item.body.fields[..index];
+        let covering: Vec<_> = windows(field)
+            .into_iter()
+            .filter(|(window, _)| {
+                window.is_none_or(|w| {
+                    let (since, until) = w.build_bounds();
+                    since <= span.0 && (until == u32::MAX || span.1 <= until)
+                })
+            })
+            .map(|(window, codec)| (window.and_then(|w| runtime_condition(w, Some(earlier))), codec))
+            .collect();
+        let branches = covering.iter().map(|(condition, codec)| {
+            let read = codec_decode(lib, de, field, codec);
+            (condition.clone(), quote!(#read #mapper?))
+        });
+        let fallback = match &field.default {
+            Some(default) => match &default.value {
+                DefaultValue::Trait => quote!(<#ty as #DEFAULT>::default()),
+                DefaultValue::Expr(expr) => quote!(#expr),
+            },
+            // The checks guarantee the windows cover every context; this branch only runs
+            // if they did not, and reports it instead of panicking.
+            None => quote!(return #err(
+                #decode_error_new(
+                    #decode_custom(#INTO("no window applies to this context")),
+                    #READER.position(),
+                )
+            ) #mapper),
+        };
+        let value = chain(branches.collect(), fallback);
+        let read = quote!(let #binding: #ty = #value;);
+        // On the wire throughout the span with one encoding: part of a fixed run if sized.
+        let fixed = match covering.first() {
+            Some((None, codec)) => codec_fixed_len(lib, field, codec),
+            _ => None,
+        };
+        match fixed {
+            Some(len) => run.push((field, len, read)),
+            None => {
+                reads.extend(fixed_run(lib, core::mem::take(&mut run)));
+                reads.push(read);
+            }
+        }
+    }
+    reads.extend(fixed_run(lib, run));
+    reads
+}
+
 fn codec_min_len(lib: &Lib, de: &TokenStream, field: &Field<'_>, codec: &Codec) -> TokenStream {
     let Lib { count_prefix, decode, .. } = lib;
     let ty = field.ty;
@@ -432,9 +521,7 @@ fn fixed_run(lib: &Lib, run: Vec<(&Field<'_>, TokenStream, TokenStream)>) -> Vec
 }
 
 fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
-    let Lib {
-        context, decode, decode_custom, decode_error, decode_error_new, err, ok, reader, result, ..
-    } = lib;
+    let Lib { context, decode, decode_error, ok, reader, result, .. } = lib;
     let ident = &item.input.ident;
     let (_, ty_generics, where_clause) = item.input.generics.split_for_impl();
     let (de, own_lifetime) = decode_lifetime(item);
@@ -445,59 +532,38 @@ fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
         quote!(<#de>)
     };
 
-    let mut reads = Vec::new();
-    let mut min_lens = Vec::new();
-    // Consecutive fixed-size fields: (binding, type, read) of the current run.
-    let mut run: Vec<(&Field<'_>, TokenStream, TokenStream)> = Vec::new();
-    for (index, field) in item.body.fields.iter().enumerate() {
-        let binding = &field.binding;
-        let ty = field.ty;
-        let mapper = path_mapper(item, field);
-        let earlier = &item.body.fields[..index];
-        let mut branches = Vec::new();
-        let all = windows(field);
-        for (window, codec) in &all {
-            let condition = window.and_then(|w| window_condition(w, Some(earlier)));
-            let read = codec_decode(lib, &de, field, codec);
-            branches.push((condition, quote!(#read #mapper?)));
-        }
-        let fallback = match &field.default {
-            Some(default) => match &default.value {
-                DefaultValue::Trait => quote!(<#ty as #DEFAULT>::default()),
-                DefaultValue::Expr(expr) => quote!(#expr),
-            },
-            // The checks guarantee the windows cover every context; this branch only runs
-            // if they did not, and reports it instead of panicking.
-            None => quote!(return #err(
-                #decode_error_new(
-                    #decode_custom(#INTO("no window applies to this context")),
-                    #READER.position(),
-                )
-            ) #mapper),
-        };
-        let value = chain(branches, fallback);
-        let read = quote!(let #binding: #ty = #value;);
-
-        // A field on the wire everywhere with one encoding has that encoding's minimum size.
-        let always = all.len() == 1 && all[0].0.is_none_or(|w| window_condition(w, None).is_none());
-        if always {
-            min_lens.push(codec_min_len(lib, &de, field, all[0].1));
-        }
-        match always.then(|| codec_fixed_len(lib, field, all[0].1)).flatten() {
-            Some(len) => run.push((field, len, read)),
-            None => {
-                reads.extend(fixed_run(lib, core::mem::take(&mut run)));
-                reads.push(read);
+    // A field on the wire everywhere with one encoding has that encoding's minimum size.
+    let min_lens: Vec<TokenStream> = item
+        .body
+        .fields
+        .iter()
+        .filter_map(|field| match &windows(field)[..] {
+            [(window, codec)] if window.is_none_or(|w| window_condition(w, None).is_none()) => {
+                Some(codec_min_len(lib, &de, field, codec))
             }
-        }
-    }
-    reads.extend(fixed_run(lib, run));
+            _ => None,
+        })
+        .collect();
     let bindings = item.body.fields.iter().map(|f| &f.binding);
     let construct = match item.body.style {
         Style::Named => quote!(Self { #(#bindings),* }),
         Style::Tuple => quote!(Self(#(#bindings),*)),
         Style::Unit => quote!(Self),
     };
+    // One straight run of reads per span of builds with the same layout, picked by one
+    // comparison chain on the build (newest first: modern traffic dominates). Within a
+    // span, build windows are settled when the code is generated, so the fields on the
+    // wire throughout it join runs of fixed-size reads.
+    let spans = build_spans(item);
+    let mut body = {
+        let reads = span_reads(item, lib, &de, spans[0]);
+        quote!({ #(#reads)* #ok(#construct) })
+    };
+    for &span in &spans[1..] {
+        let reads = span_reads(item, lib, &de, span);
+        let since = span.0;
+        body = quote!(if #CTX.build() >= #since { #(#reads)* #ok(#construct) } else #body);
+    }
     quote! {
         #[automatically_derived]
         impl #impl_generics #decode<#de> for #ident #ty_generics #where_clause {
@@ -512,8 +578,7 @@ fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
                 #READER: &mut #reader<#de>,
                 #CTX: #context,
             ) -> #result<Self, #decode_error> {
-                #(#reads)*
-                #ok(#construct)
+                #body
             }
         }
     }
