@@ -73,6 +73,15 @@ fn login_burst(c: &mut Criterion) {
             .unwrap()
         })
     });
+    // The floor of decoding: a decoder written by hand for these eight packet types.
+    group.bench_function("floor/decode", |b| {
+        b.iter(|| {
+            chio_bench::floor::decode(black_box(&bytes), |packet| {
+                black_box(packet);
+            })
+            .unwrap()
+        })
+    });
     group.bench_function("bancho-packets/encode", |b| {
         b.iter(|| {
             buf.clear();

@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Work names: `login_encode`, `login_events` (workload 1 written from its events),
-//! `login_decode`, `login_stream`, `login_bytes_mut`, `client_encode`,
+//! `login_decode`, `floor_login_decode` (workload 1 read by `chio_bench::floor`), `login_stream`, `login_bytes_mut`, `client_encode`,
 //! `client_decode`, `client_stream`, `b20120818_encode`, `b20120818_decode`,
 //! `b1797_encode`, `b1797_decode`, `b282_encode`, `b282_decode`, `b20120818_events`,
 //! `b1797_events`, `b282_events` (workload 1 for those builds from its events; and `b1797_encode_<level>`,
@@ -32,6 +32,7 @@ const WORK: &[&str] = &[
     "login_events",
     "login_decode",
     "login_stream",
+    "floor_login_decode",
     "login_bytes_mut",
     "client_encode",
     "client_decode",
@@ -119,6 +120,12 @@ fn main() {
             }
             "login_decode" | "decode" => time(work, iterations, || {
                 drive::decode::<FromServer>(black_box(&server_bytes), ctx, |p| {
+                    black_box(p);
+                })
+                .unwrap();
+            }),
+            "floor_login_decode" => time(work, iterations, || {
+                chio_bench::floor::decode(black_box(&server_bytes), |p| {
                     black_box(p);
                 })
                 .unwrap();

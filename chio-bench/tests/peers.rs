@@ -151,3 +151,67 @@ fn owned_server(packet: &ServerPacket<'_>) -> ServerPacket<'static> {
 fn owned_client(packet: &ClientPacket<'_>) -> ClientPacket<'static> {
     serde_json::from_value(serde_json::to_value(packet).unwrap()).unwrap()
 }
+
+/// The hand-written floor decoder (`chio_bench::floor`) reads the login burst to the values
+/// chio-rs encoded, packet for packet, and refuses what chio-rs refuses: the bench that
+/// sets the limit does the same work.
+#[test]
+fn the_floor_decoder_reads_the_login_burst_like_chio() {
+    use chio_bench::floor::{self, Packet};
+    let ctx = ctx(MODERN_BUILD);
+    let events = workloads::login_events();
+    let packets = workloads::login_burst(&events, ctx);
+    let bytes = drive::bytes::<FromServer>(&packets, ctx);
+    let mut read = Vec::new();
+    let count = floor::decode(&bytes, |packet| read.push(*packet)).expect("the floor reads it");
+    assert_eq!(count, packets.len());
+    for (packet, read) in packets.iter().zip(&read) {
+        let fixed = |packet: &ServerPacket<'_>| {
+            let whole = drive::bytes::<FromServer>(std::slice::from_ref(packet), ctx);
+            whole[whole.len() - read_fixed_len(read)..].to_vec()
+        };
+        match (packet, read) {
+            (ServerPacket::BanchoUserPresence(p), Packet::Presence { user, name, fixed: f }) => {
+                assert_eq!((p.user_id, p.name.as_ref()), (*user, *name));
+                assert_eq!(fixed(packet), f);
+            }
+            (ServerPacket::BanchoUserStats(s), Packet::Stats { user, status, text, checksum, fixed: f }) => {
+                let s = &s.0;
+                assert_eq!(s.user_id, *user);
+                assert_eq!(s.status.action as u8, *status);
+                assert_eq!((s.status.text.as_ref(), s.status.beatmap_checksum.as_ref()), (*text, *checksum));
+                assert_eq!(fixed(packet), f);
+            }
+            (ServerPacket::BanchoMessage(m), Packet::Message { sender, text, target, sender_id }) => {
+                let m = &m.0;
+                assert_eq!(
+                    (m.sender.as_ref(), m.content.as_ref(), m.target.as_ref(), m.sender_id),
+                    (*sender, *text, *target, *sender_id)
+                );
+            }
+            (ServerPacket::BanchoChannelAvailable(c), Packet::Channel { name, topic, .. }) => {
+                assert_eq!((c.0.name.as_ref(), c.0.topic.as_ref()), (*name, *topic));
+            }
+            (ServerPacket::BanchoChannelInfoComplete(_), Packet::Empty) => {}
+            (packet, Packet::Int { id, .. }) => assert_eq!(packet.id(), *id, "{}", packet.name()),
+            (packet, read) => panic!("{} read as {read:?}", packet.name()),
+        }
+    }
+    // What chio-rs refuses, the floor refuses: a cut frame and invalid UTF-8.
+    assert_eq!(floor::decode(&bytes[..bytes.len() - 1], |_| {}), Err(floor::Error::Short));
+    let message = drive::bytes::<FromServer>(&packets[packets.len() - 1..], ctx);
+    let mut broken = message.clone();
+    let last = broken.len() - 5;
+    broken[last] = 0xff;
+    assert!(drive::decode::<FromServer>(&broken, ctx, |_| {}).is_err());
+    assert_eq!(floor::decode(&broken, |_| {}), Err(floor::Error::BadString));
+}
+
+/// The bytes after the strings of a floor packet.
+fn read_fixed_len(packet: &chio_bench::floor::Packet<'_>) -> usize {
+    match packet {
+        chio_bench::floor::Packet::Presence { fixed, .. } => fixed.len(),
+        chio_bench::floor::Packet::Stats { fixed, .. } => fixed.len(),
+        _ => 0,
+    }
+}
