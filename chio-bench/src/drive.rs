@@ -9,7 +9,7 @@
 use bytes::BytesMut;
 use chio_packets::events::ServerEvent;
 use chio_packets::frame::FrameWriter;
-use chio_packets::wire::{Decoded, PacketDecoder, PacketEncoder};
+use chio_packets::wire::{Frame, Lent, PacketDecoder, PacketEncoder};
 use chio_packets::{Context, DecodeError, EncodeError, PacketSet};
 
 /// Appends every packet, framed by `encoder` (for its build, compressed as that build's
@@ -50,25 +50,25 @@ pub fn bytes<S: PacketSet>(packets: &[S::Packet<'_>], ctx: Context) -> Vec<u8> {
     buf
 }
 
-/// Lends the packet `decoded` holds to `each`; a raw frame is an error here (the
-/// workloads hold only packets their build has).
+/// Lends the packet of `frame` to `each` where `packets` decoded it
+/// ([`PacketDecoder::visit`]); a raw frame is an error here (the workloads hold only
+/// packets their build has).
 #[inline(always)]
 fn lend<S: PacketSet>(
-    decoded: Result<Decoded<'_, S>, DecodeError>,
+    packets: &mut PacketDecoder<S>,
+    frame: &Frame<'_>,
     each: &mut impl FnMut(&S::Packet<'_>),
 ) -> Result<(), DecodeError> {
-    match decoded {
-        // Lent in place: `?` would move the packet out of the result first.
-        Ok(Decoded::Packet(ref packet)) => {
+    packets.visit(frame, |lent| match lent {
+        Lent::Packet(packet) => {
             each(packet);
             Ok(())
         }
-        Ok(Decoded::Raw(frame)) => Err(DecodeError::new(
+        Lent::Raw(frame) => Err(DecodeError::new(
             chio_packets::DecodeErrorKind::Custom("a raw frame".into()),
             frame.offset as usize,
         )),
-        Err(error) => Err(error),
-    }
+    })?
 }
 
 /// Reads every packet of a buffer of whole frames ([`PacketDecoder::frames`]), borrowing
@@ -82,7 +82,7 @@ pub fn decode<S: PacketSet>(
     let mut count = 0;
     for frame in packets.frames(bytes) {
         let frame = frame?;
-        lend(packets.decode(&frame), &mut each)?;
+        lend(&mut packets, &frame, &mut each)?;
         count += 1;
     }
     Ok(count)
@@ -103,7 +103,7 @@ pub fn feed<S: PacketSet>(
     let mut count = 0;
     for piece in bytes.chunks(chunk.max(1)) {
         feeder.feed(piece, |frame| {
-            lend(packets.decode(&frame), &mut each)?;
+            lend(&mut packets, &frame, &mut each)?;
             count += 1;
             Ok::<_, DecodeError>(())
         })?;
@@ -127,7 +127,7 @@ pub fn decode_bytes_mut<S: PacketSet>(
     let mut count = 0;
     let mut read = |batch: &chio_packets::wire::FrameBatch<S>, packets: &mut PacketDecoder<S>| {
         for frame in batch {
-            lend(packets.decode(&frame?), &mut each)?;
+            lend(packets, &frame?, &mut each)?;
             count += 1;
         }
         Ok::<_, DecodeError>(())

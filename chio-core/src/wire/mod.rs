@@ -44,7 +44,7 @@ mod packets;
 pub use decoder::{FrameBatch, FrameDecoder};
 pub use feeder::FrameFeeder;
 pub use frame::{Frame, Frames};
-pub use packets::{Decoded, PacketDecoder, PacketEncoder, Strictness, Tolerated};
+pub use packets::{Decoded, Lent, PacketDecoder, PacketEncoder, Strictness, Tolerated};
 
 #[cfg(test)]
 mod tests;

@@ -64,6 +64,60 @@ impl<'f, S: PacketSet> Decoded<'f, S> {
     }
 }
 
+impl<'f, S: PacketSet> Decoded<'f, S> {
+    /// The packet or the frame, lent as [`PacketDecoder::visit`] lends them.
+    pub fn lend(&self) -> Lent<'_, 'f, S> {
+        match self {
+            Self::Packet(packet) => Lent::Packet(packet),
+            Self::Raw(frame) => Lent::Raw(frame),
+        }
+    }
+}
+
+/// What [`PacketDecoder::visit`] lends for one frame: [`Decoded`] by reference, the
+/// packet left where it was decoded.
+pub enum Lent<'p, 'f, S: PacketSet> {
+    /// A packet of the set, borrowing from the frame.
+    Packet(&'p S::Packet<'f>),
+    /// A frame the build has no packet of the set for, in lenient mode
+    /// ([`Decoded::Raw`]).
+    Raw(&'f Frame<'f>),
+}
+
+impl<'p, 'f, S: PacketSet> Lent<'p, 'f, S> {
+    /// The packet, if the frame held one of the set.
+    pub fn packet(&self) -> Option<&'p S::Packet<'f>> {
+        match self {
+            Self::Packet(packet) => Some(packet),
+            Self::Raw(_) => None,
+        }
+    }
+}
+
+impl<S: PacketSet> Clone for Lent<'_, '_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: PacketSet> Copy for Lent<'_, '_, S> {}
+
+impl<S: PacketSet> core::fmt::Debug for Lent<'_, '_, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Packet(packet) => f.debug_tuple("Packet").field(packet).finish(),
+            Self::Raw(frame) => f.debug_tuple("Raw").field(frame).finish(),
+        }
+    }
+}
+
+/// How [`PacketDecoder`] goes on with a frame: decided already (no packet id, or a
+/// patched packet), or the set's decoding of packet `id`.
+enum Start<'f, S: PacketSet> {
+    Done(Result<Decoded<'f, S>, DecodeError>),
+    Read(u16),
+}
+
 impl<S: PacketSet> Clone for Decoded<'_, S> {
     fn clone(&self) -> Self {
         match self {
@@ -192,35 +246,99 @@ impl<S: PacketSet> PacketDecoder<S> {
     // instead of being built here and copied out (a packet enum is large).
     #[inline(always)]
     pub fn decode<'f>(&mut self, frame: &'f Frame<'_>) -> Result<Decoded<'f, S>, DecodeError> {
-        let (ctx, build) = (self.ctx, self.ctx.build());
-        let payload: &'f [u8] = &frame.payload;
-        self.used = 0;
-        let Some(id) = frame.id else {
-            let error = DecodeError::new(
-                DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build },
-                to_usize(frame.offset),
-            );
-            return self.raw_or(frame, error);
+        let id = match self.start(frame) {
+            Start::Done(decoded) => return decoded,
+            Start::Read(id) => id,
         };
-        if !self.patches.is_empty()
-            && let Some(patch) =
-                self.patches.iter().rev().find(|patch| patch.id == id && patch.builds.contains(build))
-        {
-            let base = to_usize(frame.payload_offset(ctx));
-            let packet = (patch.hook)(payload, ctx).map_err(|error| error.shifted(base))?;
-            self.used = payload.len();
-            return Ok(Decoded::Packet(packet));
-        }
-        let mut reader = Reader::new(payload).with_limits(self.limits);
-        match S::decode(id, &mut reader, ctx) {
+        let mut reader = Reader::new(&frame.payload).with_limits(self.limits);
+        match S::decode(id, &mut reader, self.ctx) {
             // The common case, first and alone: the packet goes straight into the result.
             Ok(packet) if reader.is_empty() => {
-                self.used = payload.len();
+                self.used = frame.payload.len();
                 Ok(Decoded::Packet(packet))
             }
             Ok(packet) => self.trailing(packet, &reader, frame),
             Err(error) => self.failed(frame, error),
         }
+    }
+
+    /// [`decode`](Self::decode), the result lent to `visit` where it was decoded instead
+    /// of returned: the packet is not moved (a packet enum is large; a tenth of the time
+    /// of decoding the login burst), which suits a consumer that handles packets by
+    /// reference. Errors are [`decode`](Self::decode)'s, and `visit` is not called.
+    ///
+    /// ```
+    /// use chio_core::wire::{Lent, PacketDecoder};
+    /// # use chio_core::Context;
+    /// # fn run<S: chio_core::PacketSet>(bytes: &[u8], ctx: Context) -> Result<(), chio_core::DecodeError> {
+    /// let mut packets = PacketDecoder::<S>::new(ctx);
+    /// for frame in packets.frames(bytes) {
+    ///     let frame = frame?;
+    ///     packets.visit(&frame, |lent| match lent {
+    ///         Lent::Packet(packet) => println!("{}", S::name(packet)),
+    ///         Lent::Raw(frame) => println!("raw frame {}", frame.wire_id),
+    ///     })?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    #[inline(always)]
+    pub fn visit<'f, R>(
+        &mut self,
+        frame: &'f Frame<'_>,
+        visit: impl FnOnce(Lent<'_, 'f, S>) -> R,
+    ) -> Result<R, DecodeError> {
+        let id = match self.start(frame) {
+            Start::Done(decoded) => return decoded.map(|decoded| visit(decoded.lend())),
+            Start::Read(id) => id,
+        };
+        let mut reader = Reader::new(&frame.payload).with_limits(self.limits);
+        match S::decode(id, &mut reader, self.ctx) {
+            // Lent in place: the common case never moves the packet.
+            Ok(ref packet) if reader.is_empty() => {
+                self.used = frame.payload.len();
+                Ok(visit(Lent::Packet(packet)))
+            }
+            Ok(packet) => self.trailing(packet, &reader, frame).map(|decoded| visit(decoded.lend())),
+            Err(error) => self.failed(frame, error).map(|decoded| visit(decoded.lend())),
+        }
+    }
+
+    /// What comes before the set's decoding: the packet id to read, or, for a frame
+    /// without one or a patched packet, the result.
+    #[inline(always)]
+    fn start<'f>(&mut self, frame: &'f Frame<'_>) -> Start<'f, S> {
+        self.used = 0;
+        match frame.id {
+            Some(id) if self.patches.is_empty() => Start::Read(id),
+            _ => self.start_aside(frame),
+        }
+    }
+
+    /// [`start`](Self::start) off the common path: no packet id, or patches to look at.
+    #[cold]
+    #[inline(never)]
+    fn start_aside<'f>(&mut self, frame: &'f Frame<'_>) -> Start<'f, S> {
+        let (ctx, build) = (self.ctx, self.ctx.build());
+        let Some(id) = frame.id else {
+            let error = DecodeError::new(
+                DecodeErrorKind::UnknownPacketId { id: frame.wire_id, build },
+                to_usize(frame.offset),
+            );
+            return Start::Done(self.raw_or(frame, error));
+        };
+        let Some(patch) =
+            self.patches.iter().rev().find(|patch| patch.id == id && patch.builds.contains(build))
+        else {
+            return Start::Read(id);
+        };
+        let payload: &'f [u8] = &frame.payload;
+        Start::Done(match (patch.hook)(payload, ctx) {
+            Ok(packet) => {
+                self.used = payload.len();
+                Ok(Decoded::Packet(packet))
+            }
+            Err(error) => Err(error.shifted(to_usize(frame.payload_offset(ctx)))),
+        })
     }
 
     /// A packet read with bytes left after it: tolerated (counted) in lenient mode, an

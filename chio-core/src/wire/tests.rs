@@ -290,3 +290,69 @@ fn patches_replace_one_packet_in_one_window() {
     older.patch(5, BuildRange::new(20200101, u32::MAX), read_negated);
     assert_eq!(older.decode(&frame).unwrap().into_packet(), Some(TestPacket::Reply(-7)));
 }
+
+/// `visit` lends what `decode` returns, on every path: packets, padded packets, raw
+/// frames, bad payloads, strict refusals and patched packets; with the same `used` and
+/// the same counts of what was tolerated.
+#[test]
+fn visit_lends_what_decode_returns() {
+    fn read_negated(payload: &[u8], ctx: Context) -> Result<TestPacket<'_>, DecodeError> {
+        use crate::Decode;
+        i32::decode(&mut Reader::new(payload), ctx).map(|v| TestPacket::Reply(-v))
+    }
+    let ctx = Context::new(20250306);
+    let mut wire = stream(ctx);
+    // A reply padded by 2 bytes, then a bad string marker.
+    wire.extend_from_slice(&[5, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0xee, 0xff]);
+    wire.extend_from_slice(&[68, 0, 0, 2, 0, 0, 0, 0x0c, 0x00]);
+    for strictness in [Strictness::Lenient, Strictness::Strict] {
+        for patched in [false, true] {
+            let decoder = || {
+                let mut decoder = PacketDecoder::<Test>::new(ctx).with_strictness(strictness);
+                if patched {
+                    decoder.patch(5, BuildRange::new(20200101, u32::MAX), read_negated);
+                }
+                decoder
+            };
+            let (mut returning, mut lending) = (decoder(), decoder());
+            let frames: Vec<_> = returning.frames(&wire).map(Result::unwrap).collect();
+            let mut seen = Vec::new();
+            for frame in &frames {
+                let returned = match returning.decode(frame) {
+                    Ok(Decoded::Packet(packet)) => Ok(Some(packet)),
+                    Ok(Decoded::Raw(raw)) => Ok(raw.write(&mut Vec::new(), ctx).map(|()| None).unwrap()),
+                    Err(error) => Err(error),
+                };
+                let lent = lending.visit(frame, |lent| match lent {
+                    Lent::Packet(packet) => Some(packet.clone()),
+                    Lent::Raw(_) => None,
+                });
+                assert_eq!(lent, returned, "{strictness:?}, patched: {patched}, frame at {}", frame.offset);
+                assert_eq!(lending.used(), returning.used());
+                seen.push(lent.map(|packet| packet.map(|p| Test::name(&p))));
+            }
+            assert_eq!(lending.tolerated(), returning.tolerated());
+            // Every path was taken.
+            let kinds: Vec<String> = seen
+                .iter()
+                .map(|s| match s {
+                    Ok(Some(name)) => (*name).to_owned(),
+                    Ok(None) => "raw".to_owned(),
+                    Err(_) => "error".to_owned(),
+                })
+                .collect();
+            // Strict decoding refuses the raw frame and the padding, except that a patch
+            // reads the whole payload, padding included.
+            let lenient = strictness == Strictness::Lenient;
+            let raw = if lenient { "raw" } else { "error" };
+            let padded = if lenient || patched { "Reply" } else { "error" };
+            let expected = ["Reply", "Ping", "Text", "Ping", raw, padded, "error"];
+            assert_eq!(kinds, expected);
+        }
+    }
+    // The patch was applied: the reply of the stream reads negated.
+    let mut patched = PacketDecoder::<Test>::new(ctx);
+    patched.patch(5, BuildRange::new(20200101, u32::MAX), read_negated);
+    let frame = patched.frames(&wire).next().unwrap().unwrap();
+    assert_eq!(patched.visit(&frame, |lent| lent.packet().cloned()).unwrap(), Some(TestPacket::Reply(-1000)));
+}
