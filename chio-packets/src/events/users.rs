@@ -824,27 +824,33 @@ impl AvatarName {
 
     #[inline]
     fn new(id: i32) -> Self {
-        let mut digits = [0u8; 11];
-        let mut at = digits.len();
+        // The text is built in a register, its first character in the low byte, and
+        // stored in whole words: bytes stored one at a time and then copied out in wider
+        // loads stall the copy (no store-to-load forwarding).
+        let mut packed: u128 = 0;
+        let mut len = 0;
         let mut rest = id.unsigned_abs();
         loop {
-            at -= 1;
-            // A digit: `rest % 10` is below 10.
-            digits[at] = b'0' + (rest % 10) as u8;
+            // Each digit goes in below the ones after it.
+            packed = (packed << 8) | u128::from(b'0' + (rest % 10) as u8);
+            len += 1;
             rest /= 10;
             if rest == 0 {
                 break;
             }
         }
         if id < 0 {
-            at -= 1;
-            digits[at] = b'-';
+            packed = (packed << 8) | u128::from(b'-');
+            len += 1;
         }
-        let number = &digits[at..];
+        // The suffix after the text.
+        let suffix = u128::from(u64::from_le_bytes(*Self::SUFFIX));
+        let whole = packed | suffix.checked_shl(8 * len as u32).unwrap_or(0);
+        let spill = u64::from_le_bytes(*Self::SUFFIX).checked_shr(8 * (16 - len as u32)).unwrap_or(0);
         let mut bytes = [0u8; 19];
-        bytes[..number.len()].copy_from_slice(number);
-        bytes[number.len()..number.len() + Self::SUFFIX.len()].copy_from_slice(Self::SUFFIX);
-        Self { bytes, len: number.len() + Self::SUFFIX.len() }
+        bytes[..16].copy_from_slice(&whole.to_le_bytes());
+        bytes[16..].copy_from_slice(&spill.to_le_bytes()[..3]);
+        Self { bytes, len: len + Self::SUFFIX.len() }
     }
 
     #[inline]
@@ -898,7 +904,10 @@ mod tests {
 
     #[test]
     fn avatar_names_on_the_stack_match_the_formatted_ones() {
-        for id in [0, 1, 9, 10, -1, -3, 1_000_000, i32::MIN, i32::MAX, i32::MIN + 1] {
+        let powers = (0..10).map(|k| 10i32.pow(k));
+        let edges = powers.flat_map(|p| [p - 1, p, p + 1, -p, p.saturating_mul(7) - 3]);
+        let fixed = [0, 1, 9, 10, -1, -3, 1_000_000, 123_456_789, i32::MIN, i32::MAX, i32::MIN + 1];
+        for id in edges.chain(fixed) {
             let user = UserInfo { id, ..UserInfo::default() };
             assert_eq!(AvatarName::new(id).as_str(), user.avatar_filename(), "{id}");
         }
