@@ -263,9 +263,10 @@ impl<S: PacketSet> PacketDecoder<S> {
     }
 
     /// [`decode`](Self::decode), the result lent to `visit` where it was decoded instead
-    /// of returned: the packet is not moved (a packet enum is large; a tenth of the time
-    /// of decoding the login burst), which suits a consumer that handles packets by
-    /// reference. Errors are [`decode`](Self::decode)'s, and `visit` is not called.
+    /// of returned: the packet is not moved (a packet enum is large; 7 % of the
+    /// instructions of decoding the login burst), which suits a consumer that handles
+    /// packets by reference. Errors are [`decode`](Self::decode)'s, and `visit` is not
+    /// called.
     ///
     /// ```
     /// use chio_core::wire::{Lent, PacketDecoder};
