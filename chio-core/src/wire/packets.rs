@@ -62,9 +62,7 @@ impl<'f, S: PacketSet> Decoded<'f, S> {
             Self::Raw(_) => None,
         }
     }
-}
 
-impl<'f, S: PacketSet> Decoded<'f, S> {
     /// The packet or the frame, lent as [`PacketDecoder::visit`] lends them.
     pub fn lend(&self) -> Lent<'_, 'f, S> {
         match self {
