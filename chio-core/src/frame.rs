@@ -16,12 +16,14 @@
 //! is [`crate::gzip`].
 
 use bytes::BufMut;
+use bytes::buf::UninitSlice;
 
 use crate::codec::Encode;
 use crate::context::Context;
 use crate::error::{EncodeError, EncodeErrorKind};
 use crate::gzip::Gzip;
 pub use crate::gzip::{GzipLevel, gunzip, gzip};
+use crate::reserved::Reserved;
 
 /// First build with the 7-byte header and its compression flag.
 pub const FLAGGED_HEADER_BUILD: u32 = 334;
@@ -192,12 +194,15 @@ impl FrameWriter {
     }
 
     /// Writes a frame with wire id `wire_id` around `payload`'s encoding for `ctx`. An
-    /// uncompressed payload is encoded straight into `buf` (its length is known up front);
-    /// a compressed one through the writer's own buffers.
+    /// uncompressed payload is encoded straight into `buf` when it has room for the whole
+    /// frame in one piece (a reused buffer; its length is known up front), else through
+    /// the writer's own buffer, as a compressed one is.
     ///
     /// Before b334 every payload is compressed whatever the rule says, except
-    /// [`Compression::Never`], which those builds cannot carry: an error. On error, part
-    /// of the frame may already be in `buf`; truncate it back if you reuse it.
+    /// [`Compression::Never`], which those builds cannot carry: an error. On error nothing
+    /// is written to `buf`: a frame is committed only once it is whole, so a codec whose
+    /// `encode` writes other than its `encoded_len` is an error, never a corrupt stream.
+    #[allow(unsafe_code)]
     pub fn write<P, B>(
         &mut self,
         wire_id: u16,
@@ -226,15 +231,24 @@ impl FrameWriter {
                 len
             }
         };
-        let wire_len = u32::try_from(len).map_err(|_| too_long(len))?;
-        Header { wire_id, compressed: false, len: wire_len }.put(buf, format);
-        let room = buf.remaining_mut();
-        payload.encode(buf, ctx)?;
-        // `encoded_len` is exact by contract; a hand-written codec that breaks it would
-        // corrupt the stream, so check (writing lowers `remaining_mut` by what it wrote).
-        let written = room - buf.remaining_mut();
-        if written != len {
-            return Err(EncodeError::new(EncodeErrorKind::WrongLength { expected: len, actual: written }));
+        let header =
+            Header { wire_id, compressed: false, len: u32::try_from(len).map_err(|_| too_long(len))? };
+        let total = format.size() + len;
+        // The frame is written into room reserved once: `buf`'s own when it has enough
+        // in one piece (a reused buffer), else the writer's, copied into `buf` after.
+        let room = buf.chunk_mut();
+        if room.len() >= total {
+            fill(&mut room[..total], &header, format, payload, ctx)?;
+            // SAFETY: `fill` returned Ok, so it initialised all `total` bytes at the
+            // front of `buf.chunk_mut()`, which is what `advance_mut` requires.
+            unsafe { buf.advance_mut(total) };
+        } else {
+            self.raw.clear();
+            self.raw.reserve(total);
+            fill(&mut self.raw.chunk_mut()[..total], &header, format, payload, ctx)?;
+            // SAFETY: as above, for the spare capacity of `self.raw`.
+            unsafe { self.raw.advance_mut(total) };
+            buf.put_slice(&self.raw);
         }
         Ok(())
     }
@@ -271,6 +285,28 @@ impl Clone for FrameWriter {
     fn clone(&self) -> Self {
         Self { compression: self.compression, gzip: Gzip::new(self.gzip.level()), ..Self::new() }
     }
+}
+
+/// Writes the frame of `header` (uncompressed) around `payload` into `room`, which is
+/// exactly the frame's size. Ok means every byte of `room` was written.
+#[inline(always)]
+fn fill<P: Encode + ?Sized>(
+    room: &mut UninitSlice,
+    header: &Header,
+    format: HeaderFormat,
+    payload: &P,
+    ctx: Context,
+) -> Result<(), EncodeError> {
+    let mut out = Reserved::new(room);
+    header.put(&mut out, format);
+    payload.encode(&mut out, ctx)?;
+    // `encoded_len` is exact by contract; a hand-written codec that breaks it would
+    // corrupt the stream (or leave bytes of the room unwritten), so check.
+    if out.remaining_mut() != 0 || out.overflow() != 0 {
+        let actual = out.written() + out.overflow() - format.size();
+        return Err(EncodeError::new(EncodeErrorKind::WrongLength { expected: header.len as usize, actual }));
+    }
+    Ok(())
 }
 
 fn too_long(len: usize) -> EncodeError {
@@ -331,5 +367,72 @@ mod tests {
         assert_eq!(bytes, [7, 0, 0, 3, 0, 0, 0]);
         // Any non-zero flag byte means compressed.
         assert!(Header::parse(&[7, 0, 2, 3, 0, 0, 0], HeaderFormat::Flagged).unwrap().compressed);
+    }
+
+    /// A payload whose `encoded_len` says `claims` and whose `encode` writes `writes`
+    /// bytes, the last with `chunk_mut`/`advance_mut` rather than a put.
+    struct Lies {
+        claims: usize,
+        writes: usize,
+    }
+
+    impl Encode for Lies {
+        fn encoded_len(&self, _: Context) -> usize {
+            self.claims
+        }
+
+        #[allow(unsafe_code)]
+        fn encode<B: BufMut + ?Sized>(&self, buf: &mut B, _: Context) -> Result<(), EncodeError> {
+            let Some(last) = self.writes.checked_sub(1) else { return Ok(()) };
+            buf.put_bytes(b'x', last);
+            if buf.chunk_mut().len() == 0 {
+                // A full room: what a hand-written codec might do without looking.
+                // SAFETY: advancing a full `Reserved` only counts the byte as lost.
+                unsafe { buf.advance_mut(1) };
+            } else {
+                buf.chunk_mut().write_byte(0, b'y');
+                // SAFETY: the chunk's first byte was just written.
+                unsafe { buf.advance_mut(1) };
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn frames_are_whole_or_not_written_on_every_path() {
+        let ctx = Context::new(20250306);
+        let frame = |claims, writes, buf: &mut Vec<u8>| {
+            FrameWriter::new()
+                .write(9, &Lies { claims, writes }, buf, ctx)
+                .map_err(|error| error.kind().clone())
+        };
+        let mut with_room = Vec::with_capacity(64);
+        with_room.extend_from_slice(b"before");
+        let mut without = b"before".to_vec();
+        without.shrink_to_fit();
+        for buf in [&mut with_room, &mut without] {
+            for (claims, writes) in [(3, 5), (5, 3), (0, 1), (1, 0), (300, 301)] {
+                let error = frame(claims, writes, buf).unwrap_err();
+                assert_eq!(error, EncodeErrorKind::WrongLength { expected: claims, actual: writes });
+                assert_eq!(&buf[..], b"before", "{claims} claimed, {writes} written");
+            }
+            frame(3, 3, buf).unwrap();
+            assert_eq!(&buf[..], b"before\x09\x00\x00\x03\x00\x00\x00xxy");
+            buf.truncate(6);
+            // Too long for the room `buf` has in one piece: through the writer's buffer.
+            frame(300, 300, buf).unwrap();
+            assert_eq!(buf[6..13], [9, 0, 0, 44, 1, 0, 0]);
+            assert!(buf[13..312].iter().all(|&byte| byte == b'x') && buf[312] == b'y' && buf.len() == 313);
+            buf.truncate(6);
+        }
+        // A fixed buffer with room takes the frame; one without is left alone on error.
+        let mut fixed = [0u8; 10];
+        let mut out = &mut fixed[..];
+        FrameWriter::new().write(9, &Lies { claims: 3, writes: 3 }, &mut out, ctx).unwrap();
+        assert_eq!(fixed, *b"\x09\x00\x00\x03\x00\x00\x00xxy");
+        let mut fixed = [0u8; 4];
+        let mut out = &mut fixed[..];
+        assert!(FrameWriter::new().write(9, &Lies { claims: 3, writes: 1 }, &mut out, ctx).is_err());
+        assert_eq!(fixed, [0; 4]);
     }
 }

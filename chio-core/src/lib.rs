@@ -36,6 +36,7 @@ mod owned;
 mod packet;
 pub mod primitives;
 mod reader;
+mod reserved;
 pub mod version;
 pub mod wire;
 

@@ -43,7 +43,7 @@ pub trait Packet: Describe {
     /// build's wire id and header, and its compression ([`Compression::for_build`](crate::frame::Compression::for_build)).
     ///
     /// A packet the build does not have is an error, and so is a payload that does not
-    /// fit the build; on error, part of the frame may already be in `buf`.
+    /// fit the build; on error nothing is written to `buf`.
     ///
     /// ```
     /// use chio_core::{Context, Encode, Packet};

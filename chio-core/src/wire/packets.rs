@@ -454,8 +454,8 @@ impl<S: PacketSet> PacketEncoder<S> {
 
     /// Writes `packet`, header and payload, into `buf`. An unpatched packet is encoded
     /// straight into `buf` (through the writer's buffer if it is compressed); a patched
-    /// one through a temporary buffer (its length is not known up front). On error, part
-    /// of the frame may already be in `buf`.
+    /// one through a temporary buffer (its length is not known up front). On error nothing
+    /// is written to `buf`.
     #[inline]
     pub fn write<B: bytes::BufMut + ?Sized>(
         &mut self,
