@@ -47,8 +47,9 @@ impl<'a> Reserved<'a> {
 
 // SAFETY: `chunk_mut` hands out the unwritten rest of the room; `advance_mut` moves the
 // front past bytes its caller promises (its own safety contract) to have initialised,
-// and never past the room's end. Everything else goes through `put_slice`, which copies
-// before it advances. So the first `written` bytes of the room are always initialised.
+// and never past the room's end; `put_slice` and `put_bytes` (through which every other
+// put goes) write before they advance. So the first `written` bytes of the room are
+// always initialised, and `remaining_mut` is the length of `chunk_mut`.
 #[allow(unsafe_code)]
 unsafe impl BufMut for Reserved<'_> {
     #[inline(always)]
