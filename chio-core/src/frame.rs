@@ -268,8 +268,7 @@ impl FrameWriter {
         P: Encode + ?Sized,
         B: BufMut + ?Sized,
     {
-        self.raw.clear();
-        payload.encode(&mut self.raw, ctx)?;
+        stage(&mut self.raw, payload, ctx)?;
         self.packed.clear();
         self.gzip.compress(&self.raw, &mut self.packed);
         let wire_len = u32::try_from(self.packed.len()).map_err(|_| too_long(self.packed.len()))?;
@@ -307,6 +306,28 @@ fn fill<P: Encode + ?Sized>(
         return Err(EncodeError::new(EncodeErrorKind::WrongLength { expected: header.len as usize, actual }));
     }
     Ok(())
+}
+
+/// Encodes `payload` into `raw` (cleared first) for compression, whose length is not
+/// asked for (before b334 every payload is compressed and its length never written): into
+/// the room `raw` already has, reserved as one piece, which a connection's writer has grown
+/// to its largest payload; a payload that does not fit is encoded again into `raw` itself.
+#[inline(always)]
+#[allow(unsafe_code)]
+fn stage<P: Encode + ?Sized>(raw: &mut Vec<u8>, payload: &P, ctx: Context) -> Result<(), EncodeError> {
+    raw.clear();
+    let mut out = Reserved::new(raw.chunk_mut());
+    payload.encode(&mut out, ctx)?;
+    if out.overflow() == 0 {
+        let written = out.written();
+        // SAFETY: `Reserved` initialised the first `written` bytes of `raw.chunk_mut()`
+        // (what `written` counts), which is what `advance_mut` requires.
+        unsafe { raw.advance_mut(written) };
+        return Ok(());
+    }
+    let needed = out.written() + out.overflow();
+    raw.reserve(needed);
+    payload.encode(raw, ctx)
 }
 
 fn too_long(len: usize) -> EncodeError {
