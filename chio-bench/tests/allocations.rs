@@ -3,7 +3,9 @@
 //!
 //! - Encoding into a reused buffer: no allocation at all, for any packet; nor writing the
 //!   same packets from their `ServerEvent`s; nor, once a connection's encoder has grown
-//!   its buffers and deflate state, writing the gzip eras at any level.
+//!   its buffers and deflate state, writing the gzip eras at any level; nor, once the frame
+//!   writer's own buffer has grown, writing into a buffer that offers its room in pieces
+//!   too small for a frame.
 //! - Borrowed decoding (the packets' strings are `Cow<'_, str>` borrowed from the input,
 //!   which is how every packet decodes): no allocation, except one per non-empty list
 //!   (a `Vec` is the list itself: the replay frames of a spectator bundle, a match's slots).
@@ -117,6 +119,50 @@ fn encoding_into_a_reused_buffer_allocates_nothing() {
         });
         assert_eq!(n, 0, "{} packets encoded", server.len() + client.len());
     }
+}
+
+/// A buffer that offers its room 16 bytes at a time, as a chain of small pieces would:
+/// every frame longer than that goes through the frame writer's own buffer.
+struct Narrow<'a>(&'a mut Vec<u8>);
+
+// SAFETY: every method forwards to `Vec<u8>`'s own; `chunk_mut` returns a prefix of the
+// `Vec`'s chunk, so the bytes `advance_mut` is told are initialised are the `Vec`'s.
+#[allow(unsafe_code)]
+unsafe impl chio_packets::BufMut for Narrow<'_> {
+    fn remaining_mut(&self) -> usize {
+        self.0.remaining_mut()
+    }
+
+    unsafe fn advance_mut(&mut self, cnt: usize) {
+        // SAFETY: the caller's promise about this chunk holds for the `Vec`'s.
+        unsafe { self.0.advance_mut(cnt) }
+    }
+
+    fn chunk_mut(&mut self) -> &mut bytes::buf::UninitSlice {
+        let chunk = self.0.chunk_mut();
+        let len = chunk.len().min(16);
+        &mut chunk[..len]
+    }
+}
+
+/// A buffer without room for a frame in one piece costs the writer one buffer of its own,
+/// grown on the first pass; after that nothing, and the bytes are the same.
+#[test]
+fn a_buffer_in_small_pieces_allocates_nothing_once_the_writer_has_grown() {
+    let ctx = ctx(MODERN_BUILD);
+    let events = workloads::login_events();
+    let server = workloads::login_burst(&events, ctx);
+    let expected = drive::bytes::<FromServer>(&server, ctx);
+    let mut encoder = PacketEncoder::<FromServer>::new(ctx);
+    let mut buf = Vec::with_capacity(2 * expected.len());
+    encoder.write_all(&server, &mut Narrow(&mut buf)).unwrap();
+    assert_eq!(buf, expected);
+    let (n, ()) = allocations(|| {
+        buf.clear();
+        encoder.write_all(&server, &mut Narrow(&mut buf)).unwrap();
+    });
+    assert_eq!(n, 0, "{} packets encoded", server.len());
+    assert_eq!(buf, expected);
 }
 
 /// In every era's layouts: the statistics of b282–b1787 format the avatar file name on the

@@ -152,8 +152,9 @@ impl Header {
 /// payloads are encoded into. A connection's writer keeps one
 /// ([`PacketEncoder`](crate::PacketEncoder) does); [`write_frame`] makes a fresh one.
 ///
-/// A new writer allocates nothing; the uncompressed path (every build from b1800) never
-/// does.
+/// A new writer allocates nothing. The uncompressed path (every build from b1800)
+/// allocates only for a buffer without room for a whole frame in one piece (a fresh
+/// `Vec`), once: the writer keeps the buffer it writes such frames through.
 #[derive(Debug, Default)]
 pub struct FrameWriter {
     compression: Option<Compression>,
@@ -236,6 +237,8 @@ impl FrameWriter {
         let total = format.size() + len;
         // The frame is written into room reserved once: `buf`'s own when it has enough
         // in one piece (a reused buffer), else the writer's, copied into `buf` after.
+        // Two calls of `fill`, each inlining the codec: one call on a room chosen first
+        // made the pointer unknown to both and cost 5-7 % more instructions.
         let room = buf.chunk_mut();
         if room.len() >= total {
             fill(&mut room[..total], &header, format, payload, ctx)?;
