@@ -48,7 +48,7 @@ pub use error::{
 pub use layout::{Describe, Layout};
 pub use limits::Limits;
 pub use owned::IntoOwned;
-pub use packet::{DecodeHook, EncodeHook, Packet, PacketSet};
+pub use packet::{DecodeFn, DecodeHook, EncodeHook, Packet, PacketSet};
 pub use primitives::{Bools8, Trailing, Uleb128};
 pub use reader::Reader;
 

@@ -119,6 +119,24 @@ pub trait PacketSet: Copy + core::fmt::Debug + Send + Sync + 'static {
         Ok(packet)
     }
 
+    /// The payload decoder of each packet type of the set, for
+    /// [`decoder_index`](Self::decoder_index); empty (the default) for a set that decodes
+    /// only through [`decode`](Self::decode).
+    ///
+    /// A `PacketDecoder` looks up the decoder of every id once per connection, for its
+    /// build, and calls it straight for each frame instead of dispatching through
+    /// `decode`.
+    const DECODERS: &'static [DecodeFn<Self>] = &[];
+
+    /// The index in [`DECODERS`](Self::DECODERS) of the decoder of packet `id`
+    /// (canonical) in `build`: the one that [`decode`](Self::decode) calls for it. `None`
+    /// (the default) sends the packet through `decode`.
+    #[inline]
+    fn decoder_index(id: u16, build: u32) -> Option<usize> {
+        let _ = (id, build);
+        None
+    }
+
     /// The canonical id of `packet`.
     fn id(packet: &Self::Packet<'_>) -> u16;
 
@@ -163,6 +181,11 @@ pub trait PacketSet: Copy + core::fmt::Debug + Send + Sync + 'static {
         writer.write(wire_id, packet, buf, ctx)
     }
 }
+
+/// The payload decoder of one packet type of set `S`: the packet from the reader, for the
+/// context's build, any bytes after it left in the reader ([`PacketSet::DECODERS`]).
+pub type DecodeFn<S> =
+    for<'a> fn(&mut Reader<'a>, Context) -> Result<<S as PacketSet>::Packet<'a>, DecodeError>;
 
 /// A replacement for how one packet of set `S` is read: given the payload (inflated) and
 /// the context, the packet. Installed per connection with `PacketDecoder::patch`.

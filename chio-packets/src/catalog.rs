@@ -344,6 +344,13 @@ macro_rules! packet_enum {
                 }
             }
 
+            const DECODERS: &'static [crate::DecodeFn<Self>] = $name::DECODERS;
+
+            #[inline]
+            fn decoder_index(id: u16, build: u32) -> Option<usize> {
+                $name::index_of(id, build)
+            }
+
             #[inline]
             fn is_large(id: u16) -> bool {
                 /// For each id slot, whether a type carrying that id is large.

@@ -339,6 +339,33 @@ fn patches_belong_to_one_connection_and_one_window_of_builds() {
     let mut stream = Vec::new();
     chio_packets::login::BanchoLoginReply(1000).write(&mut stream, old).unwrap();
     assert_eq!(reply(older.decode(&whole::<FromServer>(&stream, old)[0]).unwrap()), 1000);
+    // Added outside its window, a patch takes effect when the decoder moves into it.
+    let mut later = PacketDecoder::<FromServer>::new(old).with_strictness(Strictness::Strict);
+    later.patch(5, window, padded_login_reply);
+    later.set_context(ctx);
+    assert_eq!(reply(later.decode(&frames[0]).unwrap()), 1000);
+}
+
+/// A decoder looks up the payload decoder of each packet id once for its build: moved from build
+/// to build (`set_context`, forth and back through every era), it reads each build's
+/// layouts as a fresh decoder of that build does, and as the set's own `decode` does.
+#[test]
+fn a_decoder_moved_to_another_build_reads_that_builds_layouts() {
+    let mut moved =
+        PacketDecoder::<FromServer>::new(Context::new(20250306)).with_strictness(Strictness::Strict);
+    for &build in BUILDS.iter().chain(BUILDS.iter().rev()) {
+        let ctx = Context::new(build);
+        moved.set_context(ctx);
+        let mut fresh = PacketDecoder::<FromServer>::new(ctx).with_strictness(Strictness::Strict);
+        let stream = burst(build);
+        for frame in whole::<FromServer>(&stream, ctx) {
+            let id = frame.id.expect("the burst has only standard packets");
+            let expected = FromServer::decode_payload(id, &frame.payload, ctx).unwrap();
+            let at = format!("b{build}, packet {id}");
+            assert_eq!(moved.decode(&frame).unwrap().into_packet().as_ref(), Some(&expected), "{at}");
+            assert_eq!(fresh.decode(&frame).unwrap().into_packet(), Some(expected), "{at}");
+        }
+    }
 }
 
 /// A downstream crate's own packet set goes through the same readers, decoder, encoder

@@ -9,7 +9,7 @@ use crate::context::Context;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::frame::{Compression, FrameWriter, GzipLevel};
 use crate::limits::Limits;
-use crate::packet::{DecodeHook, EncodeHook, PacketSet};
+use crate::packet::{DecodeFn, DecodeHook, EncodeHook, PacketSet};
 use crate::reader::Reader;
 
 /// How strictly a [`PacketDecoder`] treats input real servers and clients get away with.
@@ -110,10 +110,53 @@ impl<S: PacketSet> core::fmt::Debug for Lent<'_, '_, S> {
 }
 
 /// How [`PacketDecoder`] goes on with a frame: decided already (no packet id, or a
-/// patched packet), or the set's decoding of packet `id`.
+/// patched packet), the decoder the connection's table holds for its id, or the set's
+/// decoding of packet `id`.
 enum Start<'f, S: PacketSet> {
     Done(Result<Decoded<'f, S>, DecodeError>),
-    Read(u16),
+    Decoder(DecodeFn<S>),
+    Id(u16),
+}
+
+/// Canonical ids below this have a slot in a decoder's [`DecoderTable`].
+const DECODER_SLOTS: usize = 128;
+
+/// For each canonical id below [`DECODER_SLOTS`], one plus the index in
+/// [`PacketSet::DECODERS`] of its decoder in the connection's build, or 0 for a frame
+/// that goes the general way (no decoder in the table, or a patch for it). Looked up once per
+/// connection (and again when its context or patches change), so that a frame costs one
+/// load instead of the search through the packet types of its id and their builds.
+#[derive(Clone, Copy)]
+struct DecoderTable([u8; DECODER_SLOTS]);
+
+impl DecoderTable {
+    /// The table of set `S` for `build`, leaving out the ids `patches` replace there.
+    fn new<S: PacketSet>(build: u32, patches: &[DecodePatch<S>]) -> Self {
+        let mut table = [0; DECODER_SLOTS];
+        for (id, entry) in (0u16..).zip(table.iter_mut()) {
+            if patches.iter().any(|patch| patch.id == id && patch.builds.contains(build)) {
+                continue;
+            }
+            // A set of more than 255 decoders reads the rest through `decode`.
+            let index = S::decoder_index(id, build).and_then(|index| u8::try_from(index + 1).ok());
+            *entry = index.unwrap_or(0);
+        }
+        Self(table)
+    }
+
+    /// The decoder of canonical id `id`, if the table holds one.
+    #[inline(always)]
+    fn get<S: PacketSet>(&self, id: u16) -> Option<DecodeFn<S>> {
+        let entry = *self.0.get(usize::from(id))?;
+        S::DECODERS.get(usize::from(entry).checked_sub(1)?).copied()
+    }
+}
+
+impl core::fmt::Debug for DecoderTable {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let held = self.0.iter().filter(|&&entry| entry != 0).count();
+        f.debug_struct("DecoderTable").field("ids", &held).finish()
+    }
 }
 
 impl<S: PacketSet> Clone for Decoded<'_, S> {
@@ -156,6 +199,8 @@ pub struct PacketDecoder<S: PacketSet> {
     limits: Limits,
     strictness: Strictness,
     patches: Vec<DecodePatch<S>>,
+    /// The decoder of each id in `ctx`'s build, patched ids left out.
+    decoders: DecoderTable,
     tolerated: Tolerated,
     /// Payload bytes the last decoded packet used.
     used: usize,
@@ -163,12 +208,17 @@ pub struct PacketDecoder<S: PacketSet> {
 
 impl<S: PacketSet> PacketDecoder<S> {
     /// A lenient decoder for `ctx` with the default [`Limits`].
-    pub const fn new(ctx: Context) -> Self {
+    ///
+    /// It looks up the payload decoder of every packet id for the build here, once (and
+    /// again when the build or the patches change), so that a frame costs one table load
+    /// rather than a search through the packet types of its id.
+    pub fn new(ctx: Context) -> Self {
         Self {
             ctx,
             limits: Limits::DEFAULT,
             strictness: Strictness::Lenient,
             patches: Vec::new(),
+            decoders: DecoderTable::new::<S>(ctx.build(), &[]),
             tolerated: Tolerated { raw_frames: 0, trailing_bytes: 0 },
             used: 0,
         }
@@ -193,6 +243,9 @@ impl<S: PacketSet> PacketDecoder<S> {
 
     /// Sets the context (after protocol negotiation, say).
     pub fn set_context(&mut self, ctx: Context) {
+        if ctx.build() != self.ctx.build() {
+            self.decoders = DecoderTable::new(ctx.build(), &self.patches);
+        }
         self.ctx = ctx;
     }
 
@@ -217,6 +270,7 @@ impl<S: PacketSet> PacketDecoder<S> {
     /// set's own decoding. The last patch added for a packet and build wins.
     pub fn patch(&mut self, id: u16, builds: BuildRange, hook: DecodeHook<S>) {
         self.patches.push(DecodePatch { id, builds, hook });
+        self.decoders = DecoderTable::new(self.ctx.build(), &self.patches);
     }
 
     /// The frames of `bytes`, a buffer of whole frames, for this decoder's context and
@@ -244,12 +298,13 @@ impl<S: PacketSet> PacketDecoder<S> {
     // instead of being built here and copied out (a packet enum is large).
     #[inline(always)]
     pub fn decode<'f>(&mut self, frame: &'f Frame<'_>) -> Result<Decoded<'f, S>, DecodeError> {
-        let id = match self.start(frame) {
-            Start::Done(decoded) => return decoded,
-            Start::Read(id) => id,
-        };
         let mut reader = Reader::new(&frame.payload).with_limits(self.limits);
-        match S::decode(id, &mut reader, self.ctx) {
+        let result = match self.start(frame) {
+            Start::Done(decoded) => return decoded,
+            Start::Decoder(decode) => decode(&mut reader, self.ctx),
+            Start::Id(id) => S::decode(id, &mut reader, self.ctx),
+        };
+        match result {
             // The common case, first and alone: the packet goes straight into the result.
             Ok(packet) if reader.is_empty() => {
                 self.used = frame.payload.len();
@@ -286,12 +341,13 @@ impl<S: PacketSet> PacketDecoder<S> {
         frame: &'f Frame<'_>,
         visit: impl FnOnce(Lent<'_, 'f, S>) -> R,
     ) -> Result<R, DecodeError> {
-        let id = match self.start(frame) {
-            Start::Done(decoded) => return decoded.map(|decoded| visit(decoded.lend())),
-            Start::Read(id) => id,
-        };
         let mut reader = Reader::new(&frame.payload).with_limits(self.limits);
-        match S::decode(id, &mut reader, self.ctx) {
+        let result = match self.start(frame) {
+            Start::Done(decoded) => return decoded.map(|decoded| visit(decoded.lend())),
+            Start::Decoder(decode) => decode(&mut reader, self.ctx),
+            Start::Id(id) => S::decode(id, &mut reader, self.ctx),
+        };
+        match result {
             // Lent in place: the common case never moves the packet.
             Ok(ref packet) if reader.is_empty() => {
                 self.used = frame.payload.len();
@@ -302,18 +358,19 @@ impl<S: PacketSet> PacketDecoder<S> {
         }
     }
 
-    /// What comes before the set's decoding: the packet id to read, or, for a frame
-    /// without one or a patched packet, the result.
+    /// What comes before the set's decoding: the decoder of the frame's packet, the id
+    /// to decode, or, for a frame without one or a patched packet, the result.
     #[inline(always)]
     fn start<'f>(&mut self, frame: &'f Frame<'_>) -> Start<'f, S> {
         self.used = 0;
-        match frame.id {
-            Some(id) if self.patches.is_empty() => Start::Read(id),
-            _ => self.start_aside(frame),
+        match frame.id.and_then(|id| self.decoders.get::<S>(id)) {
+            Some(decode) => Start::Decoder(decode),
+            None => self.start_aside(frame),
         }
     }
 
-    /// [`start`](Self::start) off the common path: no packet id, or patches to look at.
+    /// [`start`](Self::start) off the common path: no packet id, no decoder in the table
+    /// for it, or patches to look at.
     #[cold]
     #[inline(never)]
     fn start_aside<'f>(&mut self, frame: &'f Frame<'_>) -> Start<'f, S> {
@@ -328,7 +385,7 @@ impl<S: PacketSet> PacketDecoder<S> {
         let Some(patch) =
             self.patches.iter().rev().find(|patch| patch.id == id && patch.builds.contains(build))
         else {
-            return Start::Read(id);
+            return Start::Id(id);
         };
         let payload: &'f [u8] = &frame.payload;
         Start::Done(match (patch.hook)(payload, ctx) {
