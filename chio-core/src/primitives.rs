@@ -329,7 +329,7 @@ pub mod string {
             EMPTY => Ok(""),
             PRESENT => {
                 let len = uleb128::read(reader)?;
-                let limit = reader.limits().max_string_len;
+                let limit = reader.max_string_len();
                 if len > limit {
                     return Err(DecodeError::new(
                         DecodeErrorKind::LimitExceeded {

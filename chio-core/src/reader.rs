@@ -15,21 +15,25 @@ pub struct Reader<'de> {
     rest: &'de [u8],
     /// The input's full length: the position is `len - rest.len()`.
     len: usize,
-    limits: Limits,
+    /// The caps of [`Limits`] that apply inside a payload (the others are the frame
+    /// readers'): kept alone, so that a reader is 12 bytes smaller to make and copy.
+    max_string_len: u32,
+    max_list_len: u32,
 }
 
 impl<'de> Reader<'de> {
     /// A reader over `input` with the default limits.
     #[inline]
     pub const fn new(input: &'de [u8]) -> Self {
-        Self { rest: input, len: input.len(), limits: Limits::DEFAULT }
+        let Limits { max_string_len, max_list_len, .. } = Limits::DEFAULT;
+        Self { rest: input, len: input.len(), max_string_len, max_list_len }
     }
 
-    /// The same reader with other limits.
+    /// The same reader with other limits: their string and list caps.
     #[inline]
     #[must_use]
     pub const fn with_limits(self, limits: Limits) -> Self {
-        Self { limits, ..self }
+        Self { max_string_len: limits.max_string_len, max_list_len: limits.max_list_len, ..self }
     }
 
     /// Decodes a `T` that spans every byte left: a whole payload, under this reader's
@@ -52,10 +56,16 @@ impl<'de> Reader<'de> {
         }
     }
 
-    /// The limits in force.
+    /// The longest string this reader accepts, in bytes ([`Limits::max_string_len`]).
     #[inline]
-    pub const fn limits(&self) -> Limits {
-        self.limits
+    pub const fn max_string_len(&self) -> u32 {
+        self.max_string_len
+    }
+
+    /// The most elements of one list this reader accepts ([`Limits::max_list_len`]).
+    #[inline]
+    pub const fn max_list_len(&self) -> u32 {
+        self.max_list_len
     }
 
     /// Bytes consumed so far.
@@ -108,7 +118,7 @@ impl<'de> Reader<'de> {
         let (bytes, rest) = self.rest.split_at_checked(n)?;
         self.rest = rest;
         // The sub-reader ends where this one's position now is.
-        Some(Reader { rest: bytes, len: self.len - rest.len(), limits: self.limits })
+        Some(Reader { rest: bytes, len: self.len - rest.len(), ..*self })
     }
 
     /// Takes the next `N` bytes as an array.
@@ -164,7 +174,7 @@ impl<'de> Reader<'de> {
     /// so the error points at the value that is wrong.
     #[inline]
     pub fn check_count_at(&self, count: usize, min_len: usize, offset: usize) -> Result<(), DecodeError> {
-        let limit = self.limits.max_list_len as usize;
+        let limit = self.max_list_len as usize;
         if count > limit {
             let kind = DecodeErrorKind::LimitExceeded {
                 kind: LimitKind::ListCount,
