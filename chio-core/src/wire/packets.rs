@@ -123,9 +123,10 @@ const DECODER_SLOTS: usize = 128;
 
 /// For each canonical id below [`DECODER_SLOTS`], one plus the index in
 /// [`PacketSet::DECODERS`] of its decoder in the connection's build, or 0 for a frame
-/// that goes the general way (no decoder in the table, or a patch for it). Looked up once per
-/// connection (and again when its context or patches change), so that a frame costs one
-/// load instead of the search through the packet types of its id and their builds.
+/// that goes the general way (no decoder in the table, or a patch for it). Looked up
+/// once per connection (and again when its build or patches change), so that a frame
+/// costs one load instead of the search through the packet types of its id and their
+/// builds.
 #[derive(Clone, Copy)]
 struct DecoderTable([u8; DECODER_SLOTS]);
 
@@ -137,8 +138,11 @@ impl DecoderTable {
             if patches.iter().any(|patch| patch.id == id && patch.builds.contains(build)) {
                 continue;
             }
-            // A set of more than 255 decoders reads the rest through `decode`.
-            let index = S::decoder_index(id, build).and_then(|index| u8::try_from(index + 1).ok());
+            // A set of more than 255 decoders reads the rest through `decode`, as it does
+            // an index out of `DECODERS` (`get` finds no decoder there).
+            let index = S::decoder_index(id, build)
+                .and_then(|index| index.checked_add(1))
+                .and_then(|entry| u8::try_from(entry).ok());
             *entry = index.unwrap_or(0);
         }
         Self(table)

@@ -356,3 +356,78 @@ fn visit_lends_what_decode_returns() {
     let frame = patched.frames(&wire).next().unwrap().unwrap();
     assert_eq!(patched.visit(&frame, |lent| lent.packet().cloned()).unwrap(), Some(TestPacket::Reply(-1000)));
 }
+
+/// `Test` with a table of payload decoders, as a downstream set may have: one decoder,
+/// for packet 5 from b20200101, which reads the reply negated (unlike `decode`) so that
+/// the test can tell which path a frame took; packets 8 and 68 get indices no decoder
+/// has (one of them `usize::MAX`), and so go through `decode`.
+#[derive(Clone, Copy, Debug)]
+enum Tabled {}
+
+impl PacketSet for Tabled {
+    const DIRECTION: Direction = Direction::ClientToServer;
+    type Packet<'a> = TestPacket<'a>;
+
+    const DECODERS: &'static [crate::DecodeFn<Self>] =
+        &[|reader, ctx| <i32 as crate::Decode>::decode(reader, ctx).map(|v| TestPacket::Reply(-v))];
+
+    fn decoder_index(id: u16, build: u32) -> Option<usize> {
+        match id {
+            5 if build >= 20200101 => Some(0),
+            8 => Some(usize::MAX),
+            68 => Some(1),
+            _ => None,
+        }
+    }
+    fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<TestPacket<'a>, DecodeError> {
+        Test::decode(id, reader, ctx)
+    }
+    fn id(packet: &TestPacket<'_>) -> u16 {
+        Test::id(packet)
+    }
+    fn name(packet: &TestPacket<'_>) -> &'static str {
+        Test::name(packet)
+    }
+    fn into_owned(packet: TestPacket<'_>) -> TestPacket<'static> {
+        Test::into_owned(packet)
+    }
+}
+
+/// A `PacketDecoder` calls the set's table of payload decoders for the ids and builds it
+/// names, looked up again when the build changes, and `decode` for every other frame,
+/// indices out of the table included; a patch still comes first.
+#[test]
+fn a_decoder_calls_the_sets_table_where_it_has_one() {
+    fn read_doubled(payload: &[u8], ctx: Context) -> Result<TestPacket<'_>, DecodeError> {
+        use crate::Decode;
+        i32::decode(&mut Reader::new(payload), ctx).map(|v| TestPacket::Reply(2 * v))
+    }
+    let read = |decoder: &mut PacketDecoder<Tabled>, wire: &[u8]| -> Vec<Option<TestPacket<'static>>> {
+        let frames = owned(decoder.frames(wire));
+        frames
+            .iter()
+            .map(|frame| decoder.visit(frame, |lent| lent.packet().cloned().map(Tabled::into_owned)).unwrap())
+            .collect()
+    };
+    let long = "long text>".repeat(30);
+    let expected = |reply| {
+        vec![
+            Some(TestPacket::Reply(reply)),
+            Some(TestPacket::Ping),
+            Some(TestPacket::Text(long.clone().into())),
+            Some(TestPacket::Ping),
+            None,
+        ]
+    };
+    let (new, old) = (Context::new(20250306), Context::new(20190101));
+    let (new_wire, old_wire) = (stream(new), stream(old));
+    let mut decoder = PacketDecoder::<Tabled>::new(new);
+    assert_eq!(read(&mut decoder, &new_wire), expected(-1000));
+    decoder.set_context(old);
+    assert_eq!(read(&mut decoder, &old_wire), expected(1000));
+    decoder.set_context(new);
+    assert_eq!(read(&mut decoder, &new_wire), expected(-1000));
+    decoder.patch(5, BuildRange::new(20200101, u32::MAX), read_doubled);
+    assert_eq!(read(&mut decoder, &new_wire), expected(2000));
+    assert_eq!(decoder.tolerated().raw_frames, 4);
+}
