@@ -324,6 +324,13 @@ pub mod string {
     /// non-zero marker as "present").
     #[inline(always)]
     pub fn decode<'de>(reader: &mut Reader<'de>, _: Context) -> Result<&'de str, DecodeError> {
+        // Marker, one-byte length and body in one step: almost every string.
+        if let Some(bytes) = reader.take_short_string(PRESENT) {
+            let body_start = reader.position() - bytes.len();
+            return utf8(bytes).map_err(|e| {
+                DecodeError::new(DecodeErrorKind::InvalidUtf8 { valid_up_to: e.valid_up_to() }, body_start)
+            });
+        }
         let start = reader.position();
         match reader.take_byte()? {
             EMPTY => Ok(""),

@@ -121,6 +121,21 @@ impl<'de> Reader<'de> {
         Some(Reader { rest: bytes, len: self.len - rest.len(), ..*self })
     }
 
+    /// Takes a string of fewer than 128 bytes, `marker`, its one-byte length and its
+    /// body, in one step, and returns the body; `None`, taking nothing, when the next
+    /// bytes are not one, or its length is over the string cap (the general path then
+    /// reads them byte by byte and reports what is wrong).
+    #[inline(always)]
+    pub(crate) fn take_short_string(&mut self, marker: u8) -> Option<&'de [u8]> {
+        let [first, len, rest @ ..] = self.rest else { return None };
+        if *first != marker || *len >= 0x80 || u32::from(*len) > self.max_string_len {
+            return None;
+        }
+        let (body, rest) = rest.split_at_checked(usize::from(*len))?;
+        self.rest = rest;
+        Some(body)
+    }
+
     /// Takes the next `N` bytes as an array.
     #[inline]
     pub fn take_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
