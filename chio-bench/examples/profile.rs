@@ -8,7 +8,8 @@
 //! ```
 //!
 //! Work names: `login_encode`, `login_events` (workload 1 written from its events),
-//! `login_decode`, `floor_login_decode` (workload 1 read by `chio_bench::floor`), `login_stream`, `login_bytes_mut`, `client_encode`,
+//! `login_decode`, `login_frames` (workload 1 cut into frames, not decoded),
+//! `floor_login_decode` (workload 1 read by `chio_bench::floor`), `login_stream`, `login_bytes_mut`, `client_encode`,
 //! `client_decode`, `client_stream`, `b20120818_encode`, `b20120818_decode`,
 //! `b1797_encode`, `b1797_decode`, `b282_encode`, `b282_decode`, `b20120818_events`,
 //! `b1797_events`, `b282_events` (workload 1 for those builds from its events; and `b1797_encode_<level>`,
@@ -25,7 +26,7 @@ use std::time::Instant;
 use chio_bench::drive;
 use chio_bench::workloads::{self, CHUNK, MODERN_BUILD, ctx};
 use chio_packets::frame::{FrameWriter, GzipLevel};
-use chio_packets::{FromClient, FromServer, PacketEncoder};
+use chio_packets::{FromClient, FromServer, PacketDecoder, PacketEncoder};
 
 const WORK: &[&str] = &[
     "login_encode",
@@ -58,6 +59,7 @@ const WORK: &[&str] = &[
     "bp_subset_decode",
     "subset_encode",
     "subset_decode",
+    "login_frames",
 ];
 
 fn time(name: &str, iterations: usize, mut run: impl FnMut()) {
@@ -124,6 +126,14 @@ fn main() {
                 })
                 .unwrap();
             }),
+            "login_frames" => {
+                let packets = PacketDecoder::<FromServer>::new(ctx);
+                time(work, iterations, || {
+                    for frame in packets.frames(black_box(&server_bytes)) {
+                        black_box(frame.unwrap());
+                    }
+                })
+            }
             "floor_login_decode" => time(work, iterations, || {
                 chio_bench::floor::decode(black_box(&server_bytes), |p| {
                     black_box(p);
