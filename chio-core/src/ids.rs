@@ -44,6 +44,13 @@ pub const fn is_canonical(id: u16) -> bool {
     if id <= MAX_MODERN_ID { MODERN[id as usize] } else { matches!(id, IRC_JOIN | MATCH_CHANGE_BEATMAP) }
 }
 
+/// Whether `build` writes the standard ids (up to [`MAX_MODERN_ID`]) as they are: the
+/// wire id of a standard packet is its canonical id (b1788 and later).
+#[inline]
+pub(crate) const fn writes_ids_as_they_are(build: u32) -> bool {
+    matches!(Era::of(build), Era::Modern)
+}
+
 /// The numbering eras.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Era {

@@ -75,7 +75,7 @@ impl Encode for RawPayload<'_> {
 }
 
 /// Where the reading step stands at some position of the input.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Step<'a> {
     /// A whole frame: its header, canonical id and payload as it is on the wire.
     Whole { header: Header, id: Option<u16>, raw: &'a [u8] },
@@ -103,6 +103,20 @@ pub(crate) fn step<'a, S: PacketSet>(
     ctx: Context,
     limits: &Limits,
 ) -> Result<Step<'a>, DecodeError> {
+    match plain_step::<S>(input, ctx, limits) {
+        Some(whole) => Ok(whole),
+        None => general_step::<S>(input, offset, ctx, limits),
+    }
+}
+
+/// [`step`] for any frame of any build.
+#[inline(always)]
+pub(super) fn general_step<'a, S: PacketSet>(
+    input: &'a [u8],
+    offset: u64,
+    ctx: Context,
+    limits: &Limits,
+) -> Result<Step<'a>, DecodeError> {
     let format = HeaderFormat::for_build(ctx.build());
     let Some(header) = Header::parse(input, format) else {
         return Ok(Step::Header);
@@ -123,6 +137,35 @@ pub(crate) fn step<'a, S: PacketSet>(
         Some(raw) => Ok(Step::Whole { header, id, raw }),
         None => Ok(Step::Payload { header }),
     }
+}
+
+/// [`step`] for the common frame, in one straight line: a build that writes standard
+/// ids as they are, a standard id, a payload neither compressed nor over its cap, all in
+/// `input`. `None` sends any other frame the general way, which reads it (and reports
+/// its errors) as before; this path only saves the general one's branches.
+#[inline(always)]
+pub(super) fn plain_step<'a, S: PacketSet>(
+    input: &'a [u8],
+    ctx: Context,
+    limits: &Limits,
+) -> Option<Step<'a>> {
+    use crate::ids::{MAX_MODERN_ID, is_canonical, writes_ids_as_they_are};
+    if !writes_ids_as_they_are(ctx.build()) {
+        return None;
+    }
+    // Such builds are long past the flagged header's introduction (b334).
+    let &[i0, i1, flag, l0, l1, l2, l3] = input.first_chunk::<7>()?;
+    let (wire_id, len) = (u16::from_le_bytes([i0, i1]), u32::from_le_bytes([l0, l1, l2, l3]));
+    if flag != 0 || wire_id > MAX_MODERN_ID {
+        return None;
+    }
+    let id = is_canonical(wire_id).then_some(wire_id);
+    if len > frame_cap::<S>(id, limits) {
+        return None;
+    }
+    // `len` is a `u32`: the end cannot overflow.
+    let raw = input.get(7..7 + len as usize)?;
+    Some(Step::Whole { header: Header { wire_id, compressed: false, len }, id, raw })
 }
 
 /// The longest payload a frame of set `S` with canonical id `id` may have.

@@ -431,3 +431,83 @@ fn a_decoder_calls_the_sets_table_where_it_has_one() {
     assert_eq!(read(&mut decoder, &new_wire), expected(2000));
     assert_eq!(decoder.tolerated().raw_frames, 4);
 }
+
+/// [`Test`]'s packets sent the other way, for a server's frame caps.
+#[derive(Clone, Copy, Debug)]
+enum TestFromServer {}
+
+impl PacketSet for TestFromServer {
+    const DIRECTION: Direction = Direction::ServerToClient;
+    type Packet<'a> = TestPacket<'a>;
+
+    fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<TestPacket<'a>, DecodeError> {
+        Test::decode(id, reader, ctx)
+    }
+    fn id(packet: &TestPacket<'_>) -> u16 {
+        Test::id(packet)
+    }
+    fn name(packet: &TestPacket<'_>) -> &'static str {
+        Test::name(packet)
+    }
+    fn into_owned(packet: TestPacket<'_>) -> TestPacket<'static> {
+        Test::into_owned(packet)
+    }
+}
+
+/// Caps small enough for generated frames to cross them.
+const SMALL_CAPS: Limits = Limits { max_client_frame_len: 6, max_frame_len: 12, ..Limits::DEFAULT };
+
+/// Where the straight path of the reading step answers, it answers as the general one.
+fn plain_agrees<S: PacketSet>(input: &[u8], ctx: Context) -> Option<super::frame::Step<'_>> {
+    let plain = super::frame::plain_step::<S>(input, ctx, &SMALL_CAPS)?;
+    assert_eq!(
+        Ok(plain),
+        super::frame::general_step::<S>(input, 9, ctx, &SMALL_CAPS),
+        "{input:?} in {ctx:?}"
+    );
+    Some(plain)
+}
+
+#[test]
+fn the_straight_reading_step_takes_only_plain_frames() {
+    let modern = Context::new(20250306);
+    // Taken: a standard id in a modern build, uncompressed, whole, within its cap.
+    let plain = [5, 0, 0, 4, 0, 0, 0, 1, 2, 3, 4, 0xff];
+    assert!(plain_agrees::<Test>(&plain, modern).is_some());
+    assert!(plain_agrees::<TestFromServer>(&plain, modern).is_some());
+    assert!(plain_agrees::<Test>(&plain[..11], modern).is_some());
+    // Left to the general step: each of the other cases.
+    let left: [(&[u8], Context); 6] = [
+        (&[5, 0, 1, 4, 0, 0, 0, 1, 2, 3, 4], modern), // compressed
+        (&[0xe8, 3, 0, 0, 0, 0, 0], modern),          // a custom id
+        (&[5, 0, 0, 7, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7], modern), // over the client cap
+        (&[5, 0, 0, 4, 0, 0, 0, 1, 2, 3], modern),    // cut short
+        (&[5, 0, 0, 4, 0, 0], modern),                // not even a header
+        (&[5, 0, 0, 4, 0, 0, 0, 1, 2, 3, 4], Context::new(1787)), // an older numbering
+    ];
+    for (input, ctx) in left {
+        assert_eq!(super::frame::plain_step::<Test>(input, ctx, &SMALL_CAPS), None, "{input:?}");
+    }
+    // A large packet's frame passes the client cap, as in the general step.
+    assert!(plain_agrees::<Test>(&[68, 0, 0, 7, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7], modern).is_some());
+}
+
+proptest::proptest! {
+    #[test]
+    fn the_straight_reading_step_agrees_with_the_general_one(
+        id in proptest::prop_oneof![0u16..=120, proptest::prelude::Just(1000u16), proptest::prelude::Just(0xffff)],
+        flag in 0u8..=2,
+        len in 0u32..=14,
+        body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..=16),
+        build in proptest::sample::select(vec![282u32, 333, 334, 1787, 1788, 20121223, 20250306]),
+    ) {
+        let mut input = id.to_le_bytes().to_vec();
+        input.push(flag);
+        input.extend_from_slice(&len.to_le_bytes());
+        input.extend_from_slice(&body);
+        for cut in 0..=input.len() {
+            plain_agrees::<Test>(&input[..cut], Context::new(build));
+            plain_agrees::<TestFromServer>(&input[..cut], Context::new(build));
+        }
+    }
+}
