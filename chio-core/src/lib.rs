@@ -37,6 +37,7 @@ mod packet;
 pub mod primitives;
 mod reader;
 mod reserved;
+mod utf8;
 pub mod version;
 pub mod wire;
 

@@ -386,14 +386,14 @@ fn utf8(bytes: &[u8]) -> Result<&str, core::str::Utf8Error> {
 #[allow(unsafe_code)]
 fn utf8_after_ascii(bytes: &[u8], ascii_prefix: usize) -> Result<&str, core::str::Utf8Error> {
     let (_, rest) = bytes.split_at_checked(ascii_prefix).unwrap_or((&[], bytes));
-    match core::str::from_utf8(rest) {
+    if crate::utf8::is_valid(rest) {
         // SAFETY: `bytes[..ascii_prefix]` is ASCII (each byte a whole code point, so the
         // split is on a character boundary) and `rest` was just validated; a valid prefix
         // followed by valid UTF-8 is valid UTF-8.
-        Ok(_) => Ok(unsafe { core::str::from_utf8_unchecked(bytes) }),
-        // The error's position is relative to `rest`: validating all of `bytes` again
-        // reports it for the whole string (this path only runs for invalid input).
-        Err(_) => core::str::from_utf8(bytes),
+        Ok(unsafe { core::str::from_utf8_unchecked(bytes) })
+    } else {
+        // `core` gives the error and its position (this path only runs for invalid input).
+        core::str::from_utf8(bytes)
     }
 }
 
