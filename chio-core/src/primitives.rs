@@ -402,13 +402,18 @@ fn utf8_after_ascii(bytes: &[u8], ascii_prefix: usize) -> Result<&str, core::str
 ///
 /// Like `<[u8]>::is_ascii` but without its byte-at-a-time alignment head and tail, whose
 /// length-dependent branches mispredict on short strings: every length is read as whole
-/// 8-byte (or 4-byte) words, the last one overlapping.
+/// 8-byte (or 4-byte) words, the last one overlapping. Lengths of 8 to 16 bytes (names,
+/// most short texts) take two words and no loop, whose exit would depend on the length.
 #[inline(always)]
 fn ascii_prefix(bytes: &[u8]) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let len = bytes.len();
     let word = |chunk: &[u8]| chunk.first_chunk::<8>().map_or(0, |b| u64::from_le_bytes(*b));
-    if len >= 8 {
+    if (8..=16).contains(&len) {
+        // Names and most short texts: two words, the second overlapping the first.
+        let (first, last) = (word(bytes), bytes.get(len - 8..).map_or(0, word));
+        if (first | last) & HIGH == 0 { len } else { 0 }
+    } else if len > 16 {
         // Whole words up to the first with a high bit; the tail is one last word that
         // overlaps bytes already known to be ASCII.
         let mut at = 0;
