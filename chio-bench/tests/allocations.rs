@@ -35,6 +35,8 @@ use chio_packets::{FromClient, FromServer, PacketEncoder};
 thread_local! {
     /// Allocations (and reallocations) made by this thread while counting is on.
     static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    /// Deallocations made by this thread while counting is on.
+    static FREES: Cell<u64> = const { Cell::new(0) };
     /// Whether this thread is counting.
     static COUNTING: Cell<bool> = const { Cell::new(false) };
 }
@@ -75,6 +77,11 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        let _ = COUNTING.try_with(|counting| {
+            if counting.get() {
+                let _ = FREES.try_with(|n| n.set(n.get() + 1));
+            }
+        });
         // SAFETY: forwarded unchanged; `ptr` was allocated by `System` through this wrapper.
         unsafe { System.dealloc(ptr, layout) }
     }
@@ -90,6 +97,13 @@ fn allocations<T>(run: impl FnOnce() -> T) -> (u64, T) {
     let value = run();
     COUNTING.with(|c| c.set(false));
     (ALLOCATIONS.with(Cell::get), value)
+}
+
+/// The allocations and deallocations `run` makes on this thread.
+fn allocations_and_frees<T>(run: impl FnOnce() -> T) -> (u64, u64, T) {
+    FREES.with(|n| n.set(0));
+    let (allocated, value) = allocations(run);
+    (allocated, FREES.with(Cell::get), value)
 }
 
 #[test]
@@ -242,6 +256,27 @@ fn borrowed_decoding_allocates_only_lists() {
     })
     .unwrap();
     assert_eq!(borrowed, workloads::MESSAGES);
+}
+
+/// A lent packet that owns heap memory is dropped, and one that owns none is not: every
+/// spectator bundle's list of frames is freed once its packet has been visited, and
+/// nothing else is allocated or freed.
+#[test]
+fn lent_packets_free_what_they_own() {
+    let ctx = ctx(MODERN_BUILD);
+    let events = workloads::login_events();
+    let server = workloads::login_burst(&events, ctx);
+    let bytes = drive::bytes::<FromServer>(&server, ctx);
+    let (allocated, freed, _) =
+        allocations_and_frees(|| drive::decode::<FromServer>(&bytes, ctx, |_| {}).unwrap());
+    assert_eq!((allocated, freed), (0, 0));
+
+    let client = workloads::client_upload();
+    let bytes = drive::bytes::<FromClient>(&client, ctx);
+    let bundles = client.iter().filter(|p| matches!(p, ClientPacket::OsuSpectateFrames(_))).count() as u64;
+    let (allocated, freed, _) =
+        allocations_and_frees(|| drive::decode::<FromClient>(&bytes, ctx, |_| {}).unwrap());
+    assert_eq!((allocated, freed), (bundles, bundles));
 }
 
 #[test]

@@ -39,6 +39,15 @@ pub trait Encode {
     }
 }
 
+/// Whether dropping a value of `T` that [`Decode`] returned for `build` frees nothing: its
+/// type has no drop glue, or it [decodes borrowed](Decode::decodes_borrowed) there. A
+/// decoder that lends packets forgets such values instead of dropping them: the drop glue
+/// of a packet enum dispatches on the variant and tests every string, to free nothing.
+#[inline]
+pub fn drops_nothing<'de, T: Decode<'de>>(build: u32) -> bool {
+    !core::mem::needs_drop::<T>() || T::decodes_borrowed(build)
+}
+
 /// A value that can be read from the bancho wire format of a given [`Context`].
 ///
 /// The lifetime `'de` is that of the input: types holding `&'de str` or `Cow<'de, str>`
@@ -52,6 +61,31 @@ pub trait Decode<'de>: Sized {
 
     /// Reads one value, advancing the reader.
     fn decode(reader: &mut Reader<'de>, ctx: Context) -> Result<Self, DecodeError>;
+
+    /// Whether every value [`decode`](Self::decode) returns for `build` owns no heap
+    /// memory, although the type has drop glue: all it holds is borrowed from the input
+    /// (`Cow<str>` decodes borrowed, say), so dropping it frees nothing.
+    /// [`drops_nothing`] reads it; the derive answers it for each span of builds from the
+    /// fields on the wire there.
+    ///
+    /// False, the safe answer, unless an impl says otherwise. A wrong `true` leaks what a
+    /// value owned when a decoder forgets it instead of dropping it; nothing worse.
+    #[inline]
+    fn decodes_borrowed(build: u32) -> bool {
+        let _ = build;
+        false
+    }
+
+    /// Whether the type's `Default` value frees nothing when dropped (`Cow<str>`'s is an
+    /// empty `Owned` string, which holds no heap memory): the derive then lets a field that
+    /// takes it outside its window count as freeing nothing ([`decodes_borrowed`]).
+    /// False, the safe answer, unless an impl says otherwise.
+    ///
+    /// [`decodes_borrowed`]: Self::decodes_borrowed
+    #[inline]
+    fn default_frees_nothing() -> bool {
+        false
+    }
 
     /// Decodes a value that spans all of `input`: a payload without its packet header,
     /// with the default [`Limits`](crate::Limits).

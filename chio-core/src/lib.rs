@@ -41,7 +41,7 @@ mod utf8;
 pub mod version;
 pub mod wire;
 
-pub use codec::{CountPrefix, Decode, Encode, WireCast};
+pub use codec::{CountPrefix, Decode, Encode, WireCast, drops_nothing};
 pub use context::{Context, Direction};
 pub use error::{
     DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FieldPath, LimitKind, PathSegment,
@@ -49,7 +49,7 @@ pub use error::{
 pub use layout::{Describe, Layout};
 pub use limits::Limits;
 pub use owned::IntoOwned;
-pub use packet::{DecodeFn, DecodeHook, EncodeHook, Packet, PacketSet};
+pub use packet::{DecodeFn, DecodeHook, EncodeHook, LendFn, Packet, PacketSet};
 pub use primitives::{Bools8, Trailing, Uleb128};
 pub use reader::Reader;
 

@@ -128,6 +128,22 @@ pub trait PacketSet: Copy + core::fmt::Debug + Send + Sync + 'static {
     /// `decode`.
     const DECODERS: &'static [DecodeFn<Self>] = &[];
 
+    /// [`DECODERS`](Self::DECODERS) (same indices), each result in a `ManuallyDrop`;
+    /// empty (the default) for a set without them. `PacketDecoder::visit` decodes with
+    /// these: a result returned in a `ManuallyDrop` is written where it stays, so that
+    /// not dropping a packet that owns nothing costs no copy of it.
+    const LENDERS: &'static [LendFn<Self>] = &[];
+
+    /// Whether a packet that the decoder at `index` of [`DECODERS`](Self::DECODERS)
+    /// returns for `build` frees nothing when dropped
+    /// ([`drops_nothing`](crate::drops_nothing) of its payload type). False, the default,
+    /// has it dropped.
+    #[inline]
+    fn drops_nothing(index: usize, build: u32) -> bool {
+        let _ = (index, build);
+        false
+    }
+
     /// The index in [`DECODERS`](Self::DECODERS) of the decoder of packet `id`
     /// (canonical) in `build`: the one that [`decode`](Self::decode) calls for it. `None`
     /// (the default) sends the packet through `decode`.
@@ -186,6 +202,15 @@ pub trait PacketSet: Copy + core::fmt::Debug + Send + Sync + 'static {
 /// context's build, any bytes after it left in the reader ([`PacketSet::DECODERS`]).
 pub type DecodeFn<S> =
     for<'a> fn(&mut Reader<'a>, Context) -> Result<<S as PacketSet>::Packet<'a>, DecodeError>;
+
+/// A payload decoder of set `S` whose result is kept from being dropped
+/// ([`PacketSet::LENDERS`]): a [`DecodeFn`] for a caller that lends the packet, then
+/// drops it only if it owns something.
+pub type LendFn<S> = for<'a> fn(
+    &mut Reader<'a>,
+    Context,
+)
+    -> core::mem::ManuallyDrop<Result<<S as PacketSet>::Packet<'a>, DecodeError>>;
 
 /// A replacement for how one packet of set `S` is read: given the payload (inflated) and
 /// the context, the packet. Installed per connection with `PacketDecoder::patch`.

@@ -468,6 +468,14 @@ impl<'de> Decode<'de> for Cow<'de, str> {
     fn decode(reader: &mut Reader<'de>, ctx: Context) -> Result<Self, DecodeError> {
         string::decode(reader, ctx).map(Cow::Borrowed)
     }
+    #[inline]
+    fn decodes_borrowed(_: u32) -> bool {
+        true
+    }
+    #[inline]
+    fn default_frees_nothing() -> bool {
+        true
+    }
 }
 
 impl<'de> Decode<'de> for String {
@@ -653,6 +661,12 @@ impl Encode for Trailing<'_> {
 impl<'de> Decode<'de> for Trailing<'de> {
     fn decode(reader: &mut Reader<'de>, _: Context) -> Result<Self, DecodeError> {
         Ok(Trailing(Cow::Borrowed(reader.take_rest())))
+    }
+    fn decodes_borrowed(_: u32) -> bool {
+        true
+    }
+    fn default_frees_nothing() -> bool {
+        true
     }
 }
 

@@ -213,6 +213,8 @@ pub(crate) const INTO: Absolute = Absolute("::core::convert::Into::into");
 pub(crate) const DEFAULT: Absolute = Absolute("::core::default::Default");
 /// `::core::mem::size_of`.
 pub(crate) const SIZE_OF: Absolute = Absolute("::core::mem::size_of");
+/// `::core::mem::needs_drop`.
+pub(crate) const NEEDS_DROP: Absolute = Absolute("::core::mem::needs_drop");
 /// `::core::stringify` (followed by `!`).
 pub(crate) const STRINGIFY: Absolute = Absolute("::core::stringify");
 /// `Vec`, which core does not have: the type `Shape::Flags` lists a flag set's flags in.
@@ -258,6 +260,8 @@ pub(crate) const OTHER: Local = Local("__chio_other");
 pub(crate) const START: Local = Local("__chio_start");
 /// The reader of a run of fixed-size fields.
 pub(crate) const RUN: Local = Local("__chio_run");
+/// The build argument of `Decode::decodes_borrowed`.
+pub(crate) const BUILD: Local = Local("__chio_build");
 /// One flag of a flag set.
 pub(crate) const FLAG: Local = Local("__chio_flag");
 /// The bits type of a flag set.

@@ -209,6 +209,18 @@ macro_rules! packet_enum {
                 $(|reader, ctx| <$($path)::+ as Decode<'_>>::decode(reader, ctx).map($name::$variant),)*
             ];
 
+            /// [`DECODERS`](Self::DECODERS), each result kept from being dropped
+            /// ([`PacketSet::LENDERS`]).
+            const LENDERS: &'static [for<'r> fn(&mut Reader<'r>, Context) -> core::mem::ManuallyDrop<Result<$name<'r>, DecodeError>>] = &[
+                $(|reader, ctx| core::mem::ManuallyDrop::new(<$($path)::+ as Decode<'_>>::decode(reader, ctx).map($name::$variant)),)*
+            ];
+
+            /// For each type, in [`TYPES`](Self::TYPES) order, whether its values decoded
+            /// for a build free nothing when dropped ([`PacketSet::drops_nothing`]).
+            const DROPS_NOTHING: &'static [fn(u32) -> bool] = &[
+                $(crate::drops_nothing::<$($path)::+ $(<$lt>)?>,)*
+            ];
+
             /// For each id slot ([`id_slot`]), the types carrying that id as indices into
             /// [`TYPES`](Self::TYPES) plus one, with their builds, the last declared (the
             /// newest) first; index 0 ends the list.
@@ -345,6 +357,12 @@ macro_rules! packet_enum {
             }
 
             const DECODERS: &'static [crate::DecodeFn<Self>] = $name::DECODERS;
+            const LENDERS: &'static [crate::LendFn<Self>] = $name::LENDERS;
+
+            #[inline]
+            fn drops_nothing(index: usize, build: u32) -> bool {
+                $name::DROPS_NOTHING.get(index).is_some_and(|drops_nothing| drops_nothing(build))
+            }
 
             #[inline]
             fn decoder_index(id: u16, build: u32) -> Option<usize> {

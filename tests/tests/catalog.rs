@@ -125,3 +125,28 @@ fn framing_checks_limits_and_truncation() {
     let raw = chio_packets::login::BanchoLoginReply(5).write_with(&mut out, Context::new(300), &mut never);
     assert!(raw.is_err());
 }
+
+/// Whether a decoded value frees nothing when dropped, as the derive works it out per
+/// build from the fields on the wire there: strings decode borrowed; a string outside its
+/// window takes its type's default (an empty string, nothing on the heap) but a
+/// `default = expr` is not trusted; a list always owns its elements.
+#[test]
+fn what_frees_nothing_follows_the_fields_on_the_wire_in_each_build() {
+    use chio_packets::chat::{Channel, Message};
+    use chio_packets::spectating::{OsuSpectateFrames, ReplayFrameBundle};
+    use chio_packets::{Decode, drops_nothing};
+    // `target` is on the wire from b320; before, it is `Cow::Borrowed("#osu")` by a
+    // `default = expr`, which the derive cannot see into.
+    assert!(<Message as Decode>::decodes_borrowed(20250306));
+    assert!(<Message as Decode>::decodes_borrowed(320));
+    assert!(!<Message as Decode>::decodes_borrowed(319));
+    // `topic`: a protocol window and `Cow`'s own default.
+    for build in [20250306, 20120725, 1797, 282] {
+        assert!(drops_nothing::<Channel>(build), "b{build}");
+    }
+    // A list of frames.
+    assert!(!drops_nothing::<ReplayFrameBundle>(20250306));
+    assert!(!drops_nothing::<OsuSpectateFrames>(20250306));
+    // No drop glue at all.
+    assert!(drops_nothing::<i32>(0) && !<i32 as Decode>::decodes_borrowed(0));
+}

@@ -11,8 +11,8 @@ use syn::spanned::Spanned as _;
 use super::wrap;
 use crate::ir::{Codec, Container, DefaultValue, Direction, Field, Struct, Style, WindowAttr, vec_item};
 use crate::sanitization::{
-    BUF, BUF_TYPE, CTX, DEFAULT, ENCODE, ERROR, FIELD_DEFAULT, INTO, INTO_OWNED_FIELD, Lib, READER, RUN,
-    de_lifetime,
+    BUF, BUF_TYPE, BUILD, CTX, DEFAULT, ENCODE, ERROR, FIELD_DEFAULT, INTO, INTO_OWNED_FIELD, Lib,
+    NEEDS_DROP, READER, RUN, de_lifetime,
 };
 use crate::source;
 
@@ -402,6 +402,43 @@ fn build_spans(item: &Item<'_, '_>) -> Vec<(u32, u32)> {
     starts.zip(ends).collect()
 }
 
+/// Whether a field's window (`None`: no window) holds every build of `span`.
+fn covers(window: Option<&WindowAttr>, span: (u32, u32)) -> bool {
+    window.is_none_or(|w| {
+        let (since, until) = w.build_bounds();
+        since <= span.0 && (until == u32::MAX || span.1 <= until)
+    })
+}
+
+/// Whether the struct's values decoded in the builds of `span` free nothing when dropped.
+/// A field on the wire throughout the span by its type's own decoding does if that type's
+/// values decoded there do; one read by its type's own decoding where it is on the wire
+/// and its type's `Default` elsewhere, if both do; any other field (a list, a `with`
+/// codec, a conversion, a `default = expr`) only if its type has no drop glue at all.
+fn span_drops_nothing(item: &Item<'_, '_>, lib: &Lib, de: &TokenStream, span: (u32, u32)) -> TokenStream {
+    let decode = &lib.decode;
+    let fields = item.body.fields.iter().map(|field| {
+        let ty = field.ty;
+        let no_glue = quote!(!#NEEDS_DROP::<#ty>());
+        // `drops_nothing` written out, with the impl's own lifetime: a field type without
+        // `Decode` is then reported once, as for `MIN_LEN`.
+        let decoded = quote!((#no_glue || <#ty as #decode<#de>>::decodes_borrowed(#BUILD)));
+        let all = windows(field);
+        let covering: Vec<_> = all.iter().filter(|(window, _)| covers(*window, span)).collect();
+        let native = all.iter().all(|(_, codec)| matches!(codec, Codec::Native));
+        match &covering[..] {
+            [(window, Codec::Native)] if window.is_none_or(|w| runtime_condition(w, None).is_none()) => {
+                decoded
+            }
+            _ if native && field.default.as_ref().is_some_and(|d| matches!(d.value, DefaultValue::Trait)) => {
+                quote!(#decoded && (#no_glue || <#ty as #decode<#de>>::default_frees_nothing()))
+            }
+            _ => no_glue,
+        }
+    });
+    quote!(true #(&& #fields)*)
+}
+
 /// The reads of every field for the builds of `span`: each field's windows that cover the
 /// span, with only their protocol and `when` conditions left to test; fields on the wire
 /// throughout the span with a fixed size are read in runs ([`fixed_run`]).
@@ -417,12 +454,7 @@ fn span_reads(item: &Item<'_, '_>, lib: &Lib, de: &TokenStream, span: (u32, u32)
         let earlier = &item.body.fields[..index];
         let covering: Vec<_> = windows(field)
             .into_iter()
-            .filter(|(window, _)| {
-                window.is_none_or(|w| {
-                    let (since, until) = w.build_bounds();
-                    since <= span.0 && (until == u32::MAX || span.1 <= until)
-                })
-            })
+            .filter(|(window, _)| covers(*window, span))
             .map(|(window, codec)| (window.and_then(|w| runtime_condition(w, Some(earlier))), codec))
             .collect();
         let branches = covering.iter().map(|(condition, codec)| {
@@ -559,10 +591,13 @@ fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
         let reads = span_reads(item, lib, &de, spans[0]);
         quote!({ #(#reads)* #ok(#construct) })
     };
+    let mut borrowed = span_drops_nothing(item, lib, &de, spans[0]);
     for &span in &spans[1..] {
         let reads = span_reads(item, lib, &de, span);
         let since = span.0;
         body = quote!(if #CTX.build() >= #since { #(#reads)* #ok(#construct) } else #body);
+        let drops_nothing = span_drops_nothing(item, lib, &de, span);
+        borrowed = quote!(if #BUILD >= #since { #drops_nothing } else { #borrowed });
     }
     quote! {
         #[automatically_derived]
@@ -579,6 +614,12 @@ fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
                 #CTX: #context,
             ) -> #result<Self, #decode_error> {
                 #body
+            }
+
+            #[inline]
+            #[allow(unused_variables)]
+            fn decodes_borrowed(#BUILD: u32) -> bool {
+                #borrowed
             }
         }
     }
