@@ -103,13 +103,52 @@ pub mod __private {
         Some(total)
     }
 
-    /// The bytes of a run of consecutive fixed-size fields as a reader of their own
-    /// ([`Reader::take_fixed`](crate::Reader::take_fixed)): one bounds check for the run
-    /// instead of one per field. `None` when a field has no fixed size or the input is too
-    /// short; the fields are then read one by one, which reports the exact error.
-    #[inline(always)]
-    pub fn fixed_run<'de>(reader: &mut crate::Reader<'de>, len: Option<usize>) -> Option<crate::Reader<'de>> {
-        reader.take_fixed(len?)
+    /// How a derived struct reads a run of consecutive fields that are on the wire
+    /// throughout a span of builds, worked out from their fixed sizes when the code is
+    /// compiled. Only a field type's impl knows whether it has a fixed size (a nested
+    /// struct with a string has none), so the derive lists every size (0 for a field not
+    /// on the wire in the span) and this finds the stretches of two or more fixed ones.
+    /// Each is taken with one bounds check ([`Reader::take_fixed`](crate::Reader::take_fixed))
+    /// and its fields read from that; the fields around it are read one by one.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RunPlan<const N: usize> {
+        /// For the first field of a stretch, the stretch's size in bytes.
+        pub starts: [Option<usize>; N],
+        /// Whether the field is read from its stretch's reader.
+        pub within: [bool; N],
+    }
+
+    /// The [`RunPlan`] of fields with fixed sizes `lens` (`None`: not fixed).
+    pub const fn run_plan<const N: usize>(lens: [Option<usize>; N]) -> RunPlan<N> {
+        let mut plan = RunPlan { starts: [None; N], within: [false; N] };
+        let mut start = 0;
+        while start < N {
+            // The stretch of fixed fields from `start`: `start..end`, `len` bytes, `read`
+            // of them with bytes (a field not on the wire in the span has none).
+            let (mut end, mut len, mut read) = (start, 0, 0);
+            while end < N {
+                match lens[end] {
+                    Some(n) => {
+                        len += n;
+                        if n > 0 {
+                            read += 1;
+                        }
+                    }
+                    None => break,
+                }
+                end += 1;
+            }
+            if read >= 2 {
+                plan.starts[start] = Some(len);
+                let mut field = start;
+                while field < end {
+                    plan.within[field] = true;
+                    field += 1;
+                }
+            }
+            start = end + 1;
+        }
+        plan
     }
 
     /// Reads a `W` and converts it to the field type; a value that does not fit is an
@@ -162,5 +201,27 @@ pub mod __private {
     /// `const` minimum of two lengths, for `MIN_LEN` of fields whose wire type changes.
     pub const fn min_len(a: usize, b: usize) -> usize {
         if a < b { a } else { b }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::__private::run_plan;
+
+    /// Stretches are the runs of two or more fixed-size fields with bytes; a field with
+    /// no fixed size ends one, a field with none (not on the wire) joins it.
+    #[test]
+    fn a_run_plan_takes_stretches_of_two_or_more_fixed_fields() {
+        let plan = run_plan([Some(4), None, Some(8), Some(0), Some(1), Some(4), None, Some(2)]);
+        assert_eq!(plan.starts, [None, None, Some(13), None, None, None, None, None]);
+        assert_eq!(plan.within, [false, false, true, true, true, true, false, false]);
+        // One field with bytes is no stretch, with or without one of none beside it.
+        let plan = run_plan([Some(0), Some(4), None, Some(2)]);
+        assert_eq!(plan.starts, [None; 4]);
+        assert_eq!(plan.within, [false; 4]);
+        // A run of fixed fields only is one stretch.
+        let plan = run_plan([Some(1), Some(2), Some(4)]);
+        assert_eq!((plan.starts, plan.within), ([Some(7), None, None], [true; 3]));
+        assert_eq!(run_plan::<0>([]).starts, []);
     }
 }

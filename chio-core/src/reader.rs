@@ -112,7 +112,7 @@ impl<'de> Reader<'de> {
     /// nothing, when fewer are left.
     ///
     /// Fields read from it need no bounds check of their own when their sizes add up to
-    /// `n`: the derive reads each run of fixed-size fields this way.
+    /// `n`: the derive reads each stretch of fixed-size fields this way.
     #[inline(always)]
     pub fn take_fixed(&mut self, n: usize) -> Option<Reader<'de>> {
         let (bytes, rest) = self.rest.split_at_checked(n)?;

@@ -116,8 +116,10 @@ lib_items! {
     READ_WIRE read_wire = "__private::read_wire";
     /// The sum of fixed sizes.
     FIXED_SUM fixed_sum = "__private::fixed_sum";
-    /// A run of fixed-size fields as a reader of its own.
-    FIXED_RUN fixed_run = "__private::fixed_run";
+    /// How a run of fields is read: its stretches of fixed-size fields.
+    RUN_PLAN run_plan = "__private::run_plan";
+    /// A stretch of fixed-size fields as a reader of its own.
+    TAKE_FIXED take_fixed = "Reader::take_fixed";
     /// Encoded length of a list with a count prefix.
     LIST_ENCODED_LEN list_encoded_len = "__private::list::encoded_len";
     /// Encoding of a list with a count prefix.
@@ -258,8 +260,12 @@ pub(crate) const WIRE: Local = Local("__chio_wire");
 pub(crate) const OTHER: Local = Local("__chio_other");
 /// Where a decoded value starts, for its error.
 pub(crate) const START: Local = Local("__chio_start");
-/// The reader of a run of fixed-size fields.
+/// The reader of a stretch of fixed-size fields.
 pub(crate) const RUN: Local = Local("__chio_run");
+/// The plan of a run of fields (`__private::RunPlan`).
+pub(crate) const PLAN: Local = Local("__chio_plan");
+/// The size of a stretch of fixed-size fields.
+pub(crate) const STRETCH_LEN: Local = Local("__chio_len");
 /// The build argument of `Decode::decodes_borrowed`.
 pub(crate) const BUILD: Local = Local("__chio_build");
 /// One flag of a flag set.

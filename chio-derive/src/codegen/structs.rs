@@ -4,7 +4,7 @@
 
 use std::ops::Deref;
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{ToTokens as _, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
@@ -12,7 +12,7 @@ use super::wrap;
 use crate::ir::{Codec, Container, DefaultValue, Direction, Field, Struct, Style, WindowAttr, vec_item};
 use crate::sanitization::{
     BUF, BUF_TYPE, BUILD, CTX, DEFAULT, ENCODE, ERROR, FIELD_DEFAULT, INTO, INTO_OWNED_FIELD, Lib,
-    NEEDS_DROP, READER, RUN, de_lifetime,
+    NEEDS_DROP, PLAN, READER, RUN, STRETCH_LEN, de_lifetime,
 };
 use crate::source;
 
@@ -441,14 +441,14 @@ fn span_drops_nothing(item: &Item<'_, '_>, lib: &Lib, de: &TokenStream, span: (u
 
 /// The reads of every field for the builds of `span`: each field's windows that cover the
 /// span, with only their protocol and `when` conditions left to test; fields on the wire
-/// throughout the span with a fixed size are read in runs ([`fixed_run`]).
+/// throughout the span are read in stretches where they have fixed sizes ([`run_reads`]).
 fn span_reads(item: &Item<'_, '_>, lib: &Lib, de: &TokenStream, span: (u32, u32)) -> Vec<TokenStream> {
-    let Lib { decode_custom, decode_error_new, err, .. } = lib;
+    let Lib { decode_custom, decode_error_new, err, some, .. } = lib;
     let mut reads = Vec::new();
-    // Consecutive fixed-size fields: (binding, type, read) of the current run.
+    // Consecutive fields on the wire throughout the span, and those not on the wire
+    // there: (field, fixed size, value).
     let mut run: Vec<(&Field<'_>, TokenStream, TokenStream)> = Vec::new();
     for (index, field) in item.body.fields.iter().enumerate() {
-        let binding = &field.binding;
         let ty = field.ty;
         let mapper = path_mapper(item, field);
         let earlier = &item.body.fields[..index];
@@ -476,21 +476,22 @@ fn span_reads(item: &Item<'_, '_>, lib: &Lib, de: &TokenStream, span: (u32, u32)
             ) #mapper),
         };
         let value = chain(branches.collect(), fallback);
-        let read = quote!(let #binding: #ty = #value;);
-        // On the wire throughout the span with one encoding: part of a fixed run if sized.
+        // On the wire throughout the span with one encoding: part of the run if sized.
         let fixed = match covering.first() {
             Some((None, codec)) => codec_fixed_len(lib, field, codec),
             _ => None,
         };
         match fixed {
-            Some(len) => run.push((field, len, read)),
+            Some(len) => run.push((field, len, value)),
+            // Not on the wire in the span (its default, no bytes): no break in a run.
+            None if covering.is_empty() && !run.is_empty() => run.push((field, quote!(#some(0usize)), value)),
             None => {
-                reads.extend(fixed_run(lib, core::mem::take(&mut run)));
-                reads.push(read);
+                reads.extend(run_reads(lib, de, core::mem::take(&mut run)));
+                reads.push(read_into(field, &value));
             }
         }
     }
-    reads.extend(fixed_run(lib, run));
+    reads.extend(run_reads(lib, de, run));
     reads
 }
 
@@ -523,33 +524,48 @@ fn codec_fixed_len(lib: &Lib, field: &Field<'_>, codec: &Codec) -> Option<TokenS
     }
 }
 
-/// The reads of a run of consecutive fields that are on the wire everywhere: when every
-/// one has a fixed size, they are read from a reader over exactly their bytes, taken with
-/// one bounds check (the checks of the reads themselves then fold away); otherwise, or
-/// when the input is too short, one by one, which reports the exact error. Whether a run
-/// is fixed is a constant of the field types, so only one of the two paths is compiled.
-fn fixed_run(lib: &Lib, run: Vec<(&Field<'_>, TokenStream, TokenStream)>) -> Vec<TokenStream> {
+/// The reads of a run of consecutive fields that are on the wire throughout the span.
+/// Whether a field has a fixed size is known only to its type's impl (a nested struct
+/// with a string has none), so the plan is worked out when the code is compiled
+/// ([`run_plan`]): each stretch of two or more fixed-size fields is read from a reader
+/// over exactly its bytes, taken with one bounds check (the checks of the reads
+/// themselves then fold away), and the others from the reader itself. A stretch whose
+/// bytes are not all there is read one by one, which reports the exact error. The plan
+/// is a constant, so only the path it picks is left in the compiled code.
+fn run_reads(
+    lib: &Lib,
+    de: &TokenStream,
+    run: Vec<(&Field<'_>, TokenStream, TokenStream)>,
+) -> Vec<TokenStream> {
     if run.len() < 2 {
-        return run.into_iter().map(|(_, _, read)| read).collect();
+        return run.into_iter().map(|(field, _, value)| read_into(field, &value)).collect();
     }
-    let Lib { fixed_run, fixed_sum, some, none, .. } = lib;
-    let bindings: Vec<&Ident> = run.iter().map(|(field, _, _)| &field.binding).collect();
-    let types = run.iter().map(|(field, _, _)| field.ty);
+    let Lib { run_plan, take_fixed, some, none, option, reader, .. } = lib;
     let lens = run.iter().map(|(_, len, _)| len);
-    let reads: Vec<&TokenStream> = run.iter().map(|(_, _, read)| read).collect();
-    vec![quote! {
-        let (#(#bindings),*): (#(#types),*) = match #fixed_run(#READER, #fixed_sum(&[#(#lens),*])) {
-            #some(mut #RUN) => {
-                let #READER = &mut #RUN;
-                #(#reads)*
-                (#(#bindings),*)
+    let mut reads = vec![quote! {
+        let #PLAN = const { #run_plan([#(#lens),*]) };
+        let mut #RUN: #option<#reader<#de>> = #none;
+    }];
+    for (index, (field, _, value)) in run.into_iter().enumerate() {
+        let binding = &field.binding;
+        let ty = field.ty;
+        reads.push(quote! {
+            if let #some(#STRETCH_LEN) = #PLAN.starts[#index] {
+                #RUN = #take_fixed(#READER, #STRETCH_LEN);
             }
-            #none => {
-                #(#reads)*
-                (#(#bindings),*)
-            }
-        };
-    }]
+            let #binding: #ty = match &mut #RUN {
+                #some(#READER) if #PLAN.within[#index] => #value,
+                _ => #value,
+            };
+        });
+    }
+    reads
+}
+
+/// `let field: Type = value;`
+fn read_into(field: &Field<'_>, value: &TokenStream) -> TokenStream {
+    let (binding, ty) = (&field.binding, field.ty);
+    quote!(let #binding: #ty = #value;)
 }
 
 fn decode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
