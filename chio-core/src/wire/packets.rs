@@ -124,57 +124,69 @@ const DECODER_SLOTS: usize = 128;
 
 /// For each canonical id below [`DECODER_SLOTS`], one plus the index in
 /// [`PacketSet::DECODERS`] of its decoder in the connection's build, or 0 for a frame
-/// that goes the general way (no decoder in the table, or a patch for it), and whether
-/// its packets free nothing when dropped there ([`PacketSet::drops_nothing`]). Looked up
-/// once per connection (and again when its build or patches change), so that a frame
-/// costs one load instead of the search through the packet types of its id and their
-/// builds.
+/// that goes the general way (no decoder in the table, or a patch for it), with
+/// [`FREES_NOTHING`] set when its packets free nothing when dropped there
+/// ([`PacketSet::drops_nothing`]). Looked up once per connection (and again when its
+/// build or patches change), so that a frame costs one load instead of the search
+/// through the packet types of its id and their builds.
 #[derive(Clone, Copy)]
 struct DecoderTable {
-    entries: [u8; DECODER_SLOTS],
-    /// Bit `id` set: the packets of `id` free nothing when dropped.
-    drops_nothing: u128,
+    entries: [u16; DECODER_SLOTS],
 }
+
+/// The bit of a [`DecoderTable`] entry that says its packets free nothing when dropped:
+/// kept in the entry, so that one load answers both.
+const FREES_NOTHING: u16 = 0x8000;
 
 impl DecoderTable {
     /// The table of set `S` for `build`, leaving out the ids `patches` replace there.
     fn new<S: PacketSet>(build: u32, patches: &[DecodePatch<S>]) -> Self {
-        let mut table = Self { entries: [0; DECODER_SLOTS], drops_nothing: 0 };
+        let mut table = Self { entries: [0; DECODER_SLOTS] };
         for (id, entry) in (0u16..).zip(table.entries.iter_mut()) {
             if patches.iter().any(|patch| patch.id == id && patch.builds.contains(build)) {
                 continue;
             }
-            // A set of more than 255 decoders reads the rest through `decode`, as it does
-            // an index out of `DECODERS` (`get` finds no decoder there).
+            // A set of more decoders than the entry has room for reads the rest through
+            // `decode`, as it does an index out of `DECODERS` (`get` finds no decoder
+            // there).
             let Some(index) = S::decoder_index(id, build) else { continue };
-            *entry = index.checked_add(1).and_then(|entry| u8::try_from(entry).ok()).unwrap_or(0);
+            let Some(slot) = index.checked_add(1).and_then(|slot| u16::try_from(slot).ok()) else { continue };
+            if slot >= FREES_NOTHING {
+                continue;
+            }
+            *entry = slot;
             if S::drops_nothing(index, build) {
-                table.drops_nothing |= 1 << id;
+                *entry |= FREES_NOTHING;
             }
         }
         table
     }
 
-    /// The index in [`PacketSet::DECODERS`] of the decoder of canonical id `id`, if the
-    /// table holds one.
+    /// The entry of canonical id `id`: 0 when the table holds none.
     #[inline(always)]
-    fn index(&self, id: u16) -> Option<usize> {
-        usize::from(*self.entries.get(usize::from(id))?).checked_sub(1)
+    fn entry(&self, id: u16) -> u16 {
+        self.entries.get(usize::from(id)).copied().unwrap_or(0)
+    }
+
+    /// The index in [`PacketSet::DECODERS`] of the decoder of an entry, if it has one.
+    #[inline(always)]
+    fn index(entry: u16) -> Option<usize> {
+        usize::from(entry & !FREES_NOTHING).checked_sub(1)
     }
 
     /// The decoder of canonical id `id`, if the table holds one.
     #[inline(always)]
     fn get<S: PacketSet>(&self, id: u16) -> Option<DecodeFn<S>> {
-        S::DECODERS.get(self.index(id)?).copied()
+        S::DECODERS.get(Self::index(self.entry(id))?).copied()
     }
 
     /// The lender of canonical id `id` ([`PacketSet::LENDERS`]), if the table holds one,
     /// and whether its packets free nothing when dropped.
     #[inline(always)]
     fn lender<S: PacketSet>(&self, id: u16) -> Option<(LendFn<S>, bool)> {
-        let lend = *S::LENDERS.get(self.index(id)?)?;
-        // `index` found `id` below `DECODER_SLOTS`, so the shift is in range.
-        Some((lend, self.drops_nothing >> id & 1 == 1))
+        let entry = self.entry(id);
+        let lend = *S::LENDERS.get(Self::index(entry)?)?;
+        Some((lend, entry & FREES_NOTHING != 0))
     }
 }
 
