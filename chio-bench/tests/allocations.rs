@@ -369,6 +369,24 @@ fn a_match() -> Match<'static> {
     }
 }
 
+/// A payload that fails after a list was read frees the list: the decoded fields are
+/// held apart from the scope's own drops, and dropped by hand on an error.
+#[test]
+fn failed_decoding_frees_what_it_allocated() {
+    let ctx = ctx(MODERN_BUILD);
+    let bytes = a_match().encode_payload(ctx).unwrap();
+    let mut after_a_list = 0;
+    for cut in 0..bytes.len() {
+        let (allocated, freed, failed) =
+            allocations_and_frees(|| Match::decode_payload(&bytes[..cut], ctx).is_err());
+        assert!(failed, "cut at {cut}");
+        assert_eq!(allocated, freed, "cut at {cut}");
+        after_a_list += usize::from(allocated > 0);
+    }
+    // The cuts after the slots (and after the per-slot mods): the drops ran.
+    assert!(after_a_list > 20, "{after_a_list} cuts after a list");
+}
+
 #[test]
 fn owned_decoding_allocates_the_strings_and_lists_themselves() {
     let ctx = ctx(MODERN_BUILD);

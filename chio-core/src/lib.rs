@@ -66,8 +66,16 @@ pub mod __private {
     pub use crate::primitives::list;
     pub use bitflags;
     pub use bytes::BufMut;
+    pub use core::mem::ManuallyDrop;
     pub use core::result::Result::{Err, Ok};
     pub use core::{option::Option, result::Result};
+
+    /// Drops a decoded field held in a `ManuallyDrop` (when a later field fails): moved
+    /// out first, so that the field's own place never has its address taken.
+    #[inline(always)]
+    pub fn drop_held<T>(value: ManuallyDrop<T>) {
+        drop(ManuallyDrop::into_inner(value));
+    }
 
     /// Fixed size of `T` if it has one, else the size of `value` converted to it.
     #[inline(always)]

@@ -120,6 +120,10 @@ lib_items! {
     RUN_PLAN run_plan = "__private::run_plan";
     /// A stretch of fixed-size fields as a reader of its own.
     TAKE_FIXED take_fixed = "Reader::take_fixed";
+    /// `core::mem::ManuallyDrop`, which decoded fields are held in.
+    MANUALLY_DROP manually_drop = "__private::ManuallyDrop";
+    /// Drops a held field (on an error).
+    DROP_HELD drop_held = "__private::drop_held";
     /// Encoded length of a list with a count prefix.
     LIST_ENCODED_LEN list_encoded_len = "__private::list::encoded_len";
     /// Encoding of a list with a count prefix.
