@@ -125,7 +125,7 @@ const DECODER_SLOTS: usize = 128;
 /// For each canonical id below [`DECODER_SLOTS`], one plus the index in
 /// [`PacketSet::DECODERS`] of its decoder in the connection's build, or 0 for a frame
 /// that goes the general way (no decoder in the table, or a patch for it), with
-/// [`FREES_NOTHING`] set when its packets free nothing when dropped there
+/// [`DROPS_NOTHING`] set when its packets free nothing when dropped there
 /// ([`PacketSet::drops_nothing`]). Looked up once per connection (and again when its
 /// build or patches change), so that a frame costs one load instead of the search
 /// through the packet types of its id and their builds.
@@ -136,7 +136,7 @@ struct DecoderTable {
 
 /// The bit of a [`DecoderTable`] entry that says its packets free nothing when dropped:
 /// kept in the entry, so that one load answers both.
-const FREES_NOTHING: u16 = 0x8000;
+const DROPS_NOTHING: u16 = 0x8000;
 
 impl DecoderTable {
     /// The table of set `S` for `build`, leaving out the ids `patches` replace there.
@@ -151,12 +151,12 @@ impl DecoderTable {
             // there).
             let Some(index) = S::decoder_index(id, build) else { continue };
             let Some(slot) = index.checked_add(1).and_then(|slot| u16::try_from(slot).ok()) else { continue };
-            if slot >= FREES_NOTHING {
+            if slot >= DROPS_NOTHING {
                 continue;
             }
             *entry = slot;
             if S::drops_nothing(index, build) {
-                *entry |= FREES_NOTHING;
+                *entry |= DROPS_NOTHING;
             }
         }
         table
@@ -171,7 +171,7 @@ impl DecoderTable {
     /// The index in [`PacketSet::DECODERS`] of the decoder of an entry, if it has one.
     #[inline(always)]
     fn index(entry: u16) -> Option<usize> {
-        usize::from(entry & !FREES_NOTHING).checked_sub(1)
+        usize::from(entry & !DROPS_NOTHING).checked_sub(1)
     }
 
     /// The decoder of canonical id `id`, if the table holds one.
@@ -186,7 +186,7 @@ impl DecoderTable {
     fn lender<S: PacketSet>(&self, id: u16) -> Option<(LendFn<S>, bool)> {
         let entry = self.entry(id);
         let lend = *S::LENDERS.get(Self::index(entry)?)?;
-        Some((lend, entry & FREES_NOTHING != 0))
+        Some((lend, entry & DROPS_NOTHING != 0))
     }
 }
 
