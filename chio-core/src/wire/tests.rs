@@ -293,9 +293,19 @@ fn patches_replace_one_packet_in_one_window() {
 
 /// `visit` lends what `decode` returns, on every path: packets, padded packets, raw
 /// frames, bad payloads, strict refusals and patched packets; with the same `used` and
-/// the same counts of what was tolerated.
+/// the same counts of what was tolerated. For a set that decodes only through `decode`
+/// ([`Test`]) and for one with lenders ([`Lending`]), whose padded and bad payloads
+/// `visit` handles on paths of its own.
 #[test]
 fn visit_lends_what_decode_returns() {
+    visit_agrees_with_decode::<Test>();
+    visit_agrees_with_decode::<Lending>();
+}
+
+fn visit_agrees_with_decode<S>()
+where
+    S: for<'a> PacketSet<Packet<'a> = TestPacket<'a>>,
+{
     fn read_negated(payload: &[u8], ctx: Context) -> Result<TestPacket<'_>, DecodeError> {
         use crate::Decode;
         i32::decode(&mut Reader::new(payload), ctx).map(|v| TestPacket::Reply(-v))
@@ -308,7 +318,7 @@ fn visit_lends_what_decode_returns() {
     for strictness in [Strictness::Lenient, Strictness::Strict] {
         for patched in [false, true] {
             let decoder = || {
-                let mut decoder = PacketDecoder::<Test>::new(ctx).with_strictness(strictness);
+                let mut decoder = PacketDecoder::<S>::new(ctx).with_strictness(strictness);
                 if patched {
                     decoder.patch(5, BuildRange::new(20200101, u32::MAX), read_negated);
                 }
@@ -324,8 +334,12 @@ fn visit_lends_what_decode_returns() {
                     Err(error) => Err(error),
                 };
                 let lent = lending.visit(frame, |lent| match lent {
-                    Lent::Packet(packet) => Some(packet.clone()),
-                    Lent::Raw(_) => None,
+                    Lent::Packet(packet) => Some(Test::into_owned(packet.clone())),
+                    Lent::Raw(raw) => {
+                        // The raw frame lent is the frame, header and payload.
+                        assert_eq!(raw, frame);
+                        None
+                    }
                 });
                 assert_eq!(lent, returned, "{strictness:?}, patched: {patched}, frame at {}", frame.offset);
                 assert_eq!(lending.used(), returning.used());
@@ -351,10 +365,82 @@ fn visit_lends_what_decode_returns() {
         }
     }
     // The patch was applied: the reply of the stream reads negated.
-    let mut patched = PacketDecoder::<Test>::new(ctx);
+    let mut patched = PacketDecoder::<S>::new(ctx);
     patched.patch(5, BuildRange::new(20200101, u32::MAX), read_negated);
     let frame = patched.frames(&wire).next().unwrap().unwrap();
-    assert_eq!(patched.visit(&frame, |lent| lent.packet().cloned()).unwrap(), Some(TestPacket::Reply(-1000)));
+    assert_eq!(
+        patched.visit(&frame, |lent| lent.packet().cloned().map(Test::into_owned)).unwrap(),
+        Some(TestPacket::Reply(-1000))
+    );
+    // A build without the packets (they are absent before b1788): each frame passes raw,
+    // the long text's compressed.
+    let old = Context::new(1700);
+    let wire = stream(old);
+    let (mut returning, mut lending) = (PacketDecoder::<S>::new(old), PacketDecoder::<S>::new(old));
+    for frame in returning.frames(&wire).map(Result::unwrap).collect::<Vec<_>>() {
+        let returned = matches!(returning.decode(&frame), Ok(Decoded::Raw(raw)) if *raw == frame);
+        let lent = lending.visit(&frame, |lent| matches!(lent, Lent::Raw(raw) if *raw == frame)).unwrap();
+        assert!(returned && lent, "frame at {}", frame.offset);
+    }
+    assert_eq!(lending.tolerated(), returning.tolerated());
+    assert_eq!(lending.tolerated().raw_frames, 5);
+}
+
+/// [`Test`] with lenders ([`PacketSet::LENDERS`]), as the standard sets have: `visit`
+/// decodes its packets in place and takes its own paths for bytes left over and errors.
+#[derive(Clone, Copy, Debug)]
+enum Lending {}
+
+impl Lending {
+    /// The lender of the decoder at `index` of `DECODERS`.
+    fn held<'a>(
+        index: usize,
+        reader: &mut Reader<'a>,
+        ctx: Context,
+    ) -> core::mem::ManuallyDrop<Result<TestPacket<'a>, DecodeError>> {
+        core::mem::ManuallyDrop::new(Self::DECODERS[index](reader, ctx))
+    }
+}
+
+impl PacketSet for Lending {
+    const DIRECTION: Direction = Direction::ClientToServer;
+    type Packet<'a> = TestPacket<'a>;
+
+    // `Test`'s decoding, which refuses builds before b1788: in those, the lenders' error
+    // passes the frame raw.
+    const DECODERS: &'static [crate::DecodeFn<Self>] = &[
+        |reader, ctx| Test::decode(5, reader, ctx),
+        |reader, ctx| Test::decode(8, reader, ctx),
+        |reader, ctx| Test::decode(68, reader, ctx),
+    ];
+    const LENDERS: &'static [crate::LendFn<Self>] = &[
+        |reader, ctx| Self::held(0, reader, ctx),
+        |reader, ctx| Self::held(1, reader, ctx),
+        |reader, ctx| Self::held(2, reader, ctx),
+    ];
+
+    fn decoder_index(id: u16, _: u32) -> Option<usize> {
+        [5, 8, 68].iter().position(|&known| known == id)
+    }
+    fn drops_nothing(index: usize, _: u32) -> bool {
+        // The text may own its string; the others free nothing.
+        index != 2
+    }
+    fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<TestPacket<'a>, DecodeError> {
+        Test::decode(id, reader, ctx)
+    }
+    fn id(packet: &TestPacket<'_>) -> u16 {
+        Test::id(packet)
+    }
+    fn name(packet: &TestPacket<'_>) -> &'static str {
+        Test::name(packet)
+    }
+    fn into_owned(packet: TestPacket<'_>) -> TestPacket<'static> {
+        Test::into_owned(packet)
+    }
+    fn is_large(id: u16) -> bool {
+        Test::is_large(id)
+    }
 }
 
 /// `Test` with a table of payload decoders, as a downstream set may have: one decoder,
