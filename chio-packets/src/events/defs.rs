@@ -92,6 +92,21 @@ pub(super) const STATS_PP_I16: Span = encoded_as::<UserStats<'static>>("pp", "i1
 pub(super) const PRESENCE_COMPACT: BuildRange =
     BuildRange { since: field_builds::<BanchoUserPresence<'static>>("city").until, until: u32::MAX };
 
+/// The presence of b1796–b20121202, with the country as an index and the city after it
+/// (id, name, avatar type, timezone, country index, city, permissions, longitude,
+/// latitude, then the rank and the mode where the protocol has them), which the events
+/// layer also writes straight from the user.
+pub(super) const PRESENCE_WITH_CITY: BuildRange = field_builds::<BanchoUserPresence<'static>>("city");
+
+/// The presence's rank in the builds with the city: from b1797, gated on the protocol.
+pub(super) const PRESENCE_CITY_RANK: Span =
+    window_within::<BanchoUserPresence<'static>>("rank", PRESENCE_WITH_CITY);
+
+/// The presence's mode (b20120806–b20121202, gated on the protocol; later it is packed
+/// into the permissions byte).
+pub(super) const PRESENCE_CITY_MODE: Span =
+    window_within::<BanchoUserPresence<'static>>("mode", PRESENCE_WITH_CITY);
+
 /// Presence carries the country as a name (later as an index).
 pub(super) const PRESENCE_COUNTRY_NAME: BuildRange =
     field_builds::<BanchoUserPresence<'static>>("country_name");
@@ -195,6 +210,28 @@ pub(super) const fn encoded_as<T: Describe + ?Sized>(name: &str, wire: &str) -> 
     }
 }
 
+/// The one window of field `name` of `T` whose builds lie within `range` (a compile
+/// error if none does, or more than one).
+pub(super) const fn window_within<T: Describe + ?Sized>(name: &str, range: BuildRange) -> Span {
+    let windows = field::<T>(name).windows;
+    let mut found: Option<Span> = None;
+    let mut i = 0;
+    while i < windows.len() {
+        let window = &windows[i];
+        if range.since <= window.builds.since && window.builds.until <= range.until {
+            if found.is_some() {
+                panic!("the field has more than one window in that range");
+            }
+            found = Some(Span { builds: window.builds, protocols: window.protocols });
+        }
+        i += 1;
+    }
+    match found {
+        Some(span) => span,
+        None => panic!("the field has no window in that range"),
+    }
+}
+
 const fn str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -240,6 +277,9 @@ mod tests {
             ("PRESENCE_COUNTRY_NAME", PRESENCE_COUNTRY_NAME),
             ("STATS_PP_I16", STATS_PP_I16.builds),
             ("PRESENCE_COMPACT", PRESENCE_COMPACT),
+            ("PRESENCE_WITH_CITY", PRESENCE_WITH_CITY),
+            ("PRESENCE_CITY_RANK", PRESENCE_CITY_RANK.builds),
+            ("PRESENCE_CITY_MODE", PRESENCE_CITY_MODE.builds),
         ];
         for (name, range) in ranges {
             assert!(!range.is_all(), "{name} is not a boundary");
@@ -268,6 +308,16 @@ mod tests {
         assert!(STATUS_MODS_U32.contains(at));
         assert!(!STATUS_MODS_U32.contains(at.with_protocol(STATUS_MODS_U32.protocols.since - 1)));
         assert!(!STATUS_MODS_U32.contains(Context::new(STATUS_MODS_U32.builds.since - 1)));
+        // `BanchoUserPresence::rank` has two windows; the one within the builds with the
+        // city is the older, gated on the protocol version.
+        let rank = field::<BanchoUserPresence<'static>>("rank").windows;
+        assert_eq!(rank.len(), 2);
+        let gated = rank.iter().find(|window| !window.protocols.is_all()).unwrap();
+        assert_eq!(
+            (PRESENCE_CITY_RANK.builds, PRESENCE_CITY_RANK.protocols),
+            (gated.builds, gated.protocols)
+        );
+        assert_eq!(PRESENCE_CITY_RANK.builds.until, PRESENCE_WITH_CITY.until);
         // Fields without windows are everywhere; spans cover every window.
         assert!(field_span::<Message<'static>>("content").is_all());
         let mode = field_span::<UserStatus<'static>>("mode");

@@ -525,10 +525,10 @@ macro_rules! writes_as {
     };
 }
 
-/// A user's presence for a build with the compact layout ([`defs::PRESENCE_COMPACT`]),
-/// written straight from the user: no packet struct is built unless a sink asks for a
-/// [`ServerPacket`] (the bytes are those of [`modern_presence`]'s packet, which other
-/// builds get).
+/// A user's presence for a build with the compact layout ([`defs::PRESENCE_COMPACT`]) or
+/// with the city ([`defs::PRESENCE_WITH_CITY`]), written straight from the user: no
+/// packet struct is built unless a sink asks for a [`ServerPacket`] (the bytes are those
+/// of [`modern_presence`]'s packet, which other builds get).
 struct PresenceOf<'e> {
     user: &'e UserInfo<'e>,
     ctx: Context,
@@ -538,10 +538,15 @@ impl PresenceOf<'_> {
     /// Whether `ctx`'s presence is written this way.
     #[inline(always)]
     fn is_direct(ctx: Context) -> bool {
+        Self::is_compact(ctx) || defs::PRESENCE_WITH_CITY.contains(ctx.build())
+    }
+
+    #[inline(always)]
+    fn is_compact(ctx: Context) -> bool {
         defs::PRESENCE_COMPACT.contains(ctx.build())
     }
 
-    /// The fixed fields after the name.
+    /// The fixed fields after the name (compact layout).
     #[inline(always)]
     fn tail(&self, build: u32) -> [u8; 15] {
         let user = self.user;
@@ -554,6 +559,34 @@ impl PresenceOf<'_> {
         tail[11..15].copy_from_slice(&user.stats.rank.to_le_bytes());
         tail
     }
+
+    /// The fixed fields after the city (the layout with it), and how many of them the
+    /// build and protocol put on the wire: the rank and the mode are gated.
+    #[inline(always)]
+    fn city_tail(&self, ctx: Context) -> ([u8; 14], usize) {
+        let user = self.user;
+        let mut tail = [0; 14];
+        tail[0] = presence_permissions(user, ctx.build());
+        tail[1..5].copy_from_slice(&user.presence.longitude.to_le_bytes());
+        tail[5..9].copy_from_slice(&user.presence.latitude.to_le_bytes());
+        let mut len = 9;
+        if defs::PRESENCE_CITY_RANK.contains(ctx) {
+            tail[9..13].copy_from_slice(&user.stats.rank.to_le_bytes());
+            len = 13;
+        }
+        if defs::PRESENCE_CITY_MODE.contains(ctx) {
+            tail[len] = user.status.mode as u8;
+            len += 1;
+        }
+        (tail, len)
+    }
+
+    /// How many bytes of [`city_tail`](Self::city_tail) go on the wire.
+    #[inline(always)]
+    fn city_tail_len(ctx: Context) -> usize {
+        9 + if defs::PRESENCE_CITY_RANK.contains(ctx) { 4 } else { 0 }
+            + usize::from(defs::PRESENCE_CITY_MODE.contains(ctx))
+    }
 }
 
 writes_as!(PresenceOf, BanchoUserPresence<'static>);
@@ -561,10 +594,15 @@ writes_as!(PresenceOf, BanchoUserPresence<'static>);
 impl Encode for PresenceOf<'_> {
     #[inline(always)]
     fn encoded_len(&self, ctx: Context) -> usize {
-        if !Self::is_direct(ctx) {
-            return modern_presence(self.user, ctx).encoded_len(ctx);
+        let name = 4 + string::encoded_len(&self.user.name, ctx);
+        if Self::is_compact(ctx) {
+            name + 15
+        } else if Self::is_direct(ctx) {
+            // The avatar type, timezone and country index, the city, the tail.
+            name + 3 + string::encoded_len(&self.user.presence.city, ctx) + Self::city_tail_len(ctx)
+        } else {
+            modern_presence(self.user, ctx).encoded_len(ctx)
         }
-        4 + string::encoded_len(&self.user.name, ctx) + 15
     }
 
     #[inline(always)]
@@ -572,9 +610,18 @@ impl Encode for PresenceOf<'_> {
         if !Self::is_direct(ctx) {
             return modern_presence(self.user, ctx).encode(buf, ctx);
         }
-        buf.put_slice(&presence_user_id(self.user).to_le_bytes());
-        string::encode(&self.user.name, buf, ctx)?;
-        buf.put_slice(&self.tail(ctx.build()));
+        let user = self.user;
+        buf.put_slice(&presence_user_id(user).to_le_bytes());
+        string::encode(&user.name, buf, ctx)?;
+        if Self::is_compact(ctx) {
+            buf.put_slice(&self.tail(ctx.build()));
+            return Ok(());
+        }
+        // The avatar type (PNG), as `modern_presence` sets it.
+        buf.put_slice(&[1, user.timezone_byte(), user.presence.country.index()]);
+        string::encode(&user.presence.city, buf, ctx)?;
+        let (tail, len) = self.city_tail(ctx);
+        buf.put_slice(tail.get(..len).unwrap_or_default());
         Ok(())
     }
 }
