@@ -877,14 +877,22 @@ impl AvatarName {
         let mut packed: u128 = 0;
         let mut len = 0;
         let mut rest = id.unsigned_abs();
-        loop {
-            // Each digit goes in below the ones after it.
-            packed = (packed << 8) | u128::from(b'0' + (rest % 10) as u8);
+        // Two digits per division, each pair read from a table: the divisions are a
+        // chain (each waits for the one before) and the frame's checksum waits for the
+        // name, so the chain is kept short (BENCHMARKS.md: writing the b282 burst from
+        // its events took 4 % less time than with a digit per division).
+        while rest >= 100 {
+            // Each pair goes in below the digits after it, its tens first.
+            packed = (packed << 16) | u128::from(Self::pair(rest % 100));
+            len += 2;
+            rest /= 100;
+        }
+        if rest >= 10 {
+            packed = (packed << 16) | u128::from(Self::pair(rest));
+            len += 2;
+        } else {
+            packed = (packed << 8) | u128::from(b'0' + rest as u8);
             len += 1;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
         }
         if id < 0 {
             packed = (packed << 8) | u128::from(b'-');
@@ -898,6 +906,21 @@ impl AvatarName {
         bytes[..16].copy_from_slice(&whole.to_le_bytes());
         bytes[16..].copy_from_slice(&spill.to_le_bytes()[..3]);
         Self { bytes, len: len + Self::SUFFIX.len() }
+    }
+
+    /// The two digits of `n` (below 100) as text, the tens in the low byte.
+    #[inline(always)]
+    fn pair(n: u32) -> u16 {
+        const PAIRS: [[u8; 2]; 100] = {
+            let mut pairs = [[0; 2]; 100];
+            let mut n = 0;
+            while n < 100 {
+                pairs[n] = [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+                n += 1;
+            }
+            pairs
+        };
+        PAIRS.get(n as usize).map_or(0, |&pair| u16::from_le_bytes(pair))
     }
 
     #[inline]
