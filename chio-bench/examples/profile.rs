@@ -162,7 +162,13 @@ impl<'e> Input<'e> {
 fn routine<'a>(input: &'a Input<'_>, shared: &'a Shared<'_>) -> Option<Box<dyn FnMut() + 'a>> {
     let Input { ctx, ref server, ref server_bytes, .. } = *input;
     let mut buf = Vec::with_capacity(1 << 22);
-    Some(match input.what.as_str() {
+    let what = input.what.as_str();
+    // The client upload whole, or its peer subset (`subset_...`).
+    let (client, client_bytes) = match what.strip_prefix("subset_") {
+        Some(_) => (shared.subset, shared.subset_bytes),
+        None => (shared.client, shared.client_bytes),
+    };
+    Some(match what {
         "login_encode" | "encode" => {
             let mut encoder = PacketEncoder::new(ctx);
             Box::new(move || {
@@ -217,34 +223,21 @@ fn routine<'a>(input: &'a Input<'_>, shared: &'a Shared<'_>) -> Option<Box<dyn F
             })
             .unwrap();
         }),
-        "client_encode" => {
+        "client_encode" | "subset_encode" => {
             let mut encoder = PacketEncoder::new(ctx);
             Box::new(move || {
                 buf.clear();
-                drive::encode::<FromClient>(black_box(shared.client), &mut encoder, &mut buf).unwrap();
+                drive::encode::<FromClient>(black_box(client), &mut encoder, &mut buf).unwrap();
             })
         }
-        "client_decode" => Box::new(move || {
-            drive::decode::<FromClient>(black_box(shared.client_bytes), ctx, |p| {
+        "client_decode" | "subset_decode" => Box::new(move || {
+            drive::decode::<FromClient>(black_box(client_bytes), ctx, |p| {
                 black_box(p);
             })
             .unwrap();
         }),
         "client_stream" => Box::new(move || {
-            drive::feed::<FromClient>(black_box(shared.client_bytes), ctx, CHUNK, |p| {
-                black_box(p);
-            })
-            .unwrap();
-        }),
-        "subset_encode" => {
-            let mut encoder = PacketEncoder::new(ctx);
-            Box::new(move || {
-                buf.clear();
-                drive::encode::<FromClient>(black_box(shared.subset), &mut encoder, &mut buf).unwrap();
-            })
-        }
-        "subset_decode" => Box::new(move || {
-            drive::decode::<FromClient>(black_box(shared.subset_bytes), ctx, |p| {
+            drive::feed::<FromClient>(black_box(client_bytes), ctx, CHUNK, |p| {
                 black_box(p);
             })
             .unwrap();
