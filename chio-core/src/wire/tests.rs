@@ -80,6 +80,24 @@ impl PacketSet for Test {
     }
 }
 
+/// The items of a test set that reads and names its packets as [`Test`] does.
+macro_rules! test_packets {
+    () => {
+        fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<TestPacket<'a>, DecodeError> {
+            Test::decode(id, reader, ctx)
+        }
+        fn id(packet: &TestPacket<'_>) -> u16 {
+            Test::id(packet)
+        }
+        fn name(packet: &TestPacket<'_>) -> &'static str {
+            Test::name(packet)
+        }
+        fn into_owned(packet: TestPacket<'_>) -> TestPacket<'static> {
+            Test::into_owned(packet)
+        }
+    };
+}
+
 fn stream(ctx: Context) -> Vec<u8> {
     let mut encoder = PacketEncoder::<Test>::new(ctx);
     let mut wire = Vec::new();
@@ -426,18 +444,7 @@ impl PacketSet for Lending {
         // The text may own its string; the others free nothing.
         index != 2
     }
-    fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<TestPacket<'a>, DecodeError> {
-        Test::decode(id, reader, ctx)
-    }
-    fn id(packet: &TestPacket<'_>) -> u16 {
-        Test::id(packet)
-    }
-    fn name(packet: &TestPacket<'_>) -> &'static str {
-        Test::name(packet)
-    }
-    fn into_owned(packet: TestPacket<'_>) -> TestPacket<'static> {
-        Test::into_owned(packet)
-    }
+    test_packets!();
     fn is_large(id: u16) -> bool {
         Test::is_large(id)
     }
@@ -465,18 +472,7 @@ impl PacketSet for Tabled {
             _ => None,
         }
     }
-    fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<TestPacket<'a>, DecodeError> {
-        Test::decode(id, reader, ctx)
-    }
-    fn id(packet: &TestPacket<'_>) -> u16 {
-        Test::id(packet)
-    }
-    fn name(packet: &TestPacket<'_>) -> &'static str {
-        Test::name(packet)
-    }
-    fn into_owned(packet: TestPacket<'_>) -> TestPacket<'static> {
-        Test::into_owned(packet)
-    }
+    test_packets!();
 }
 
 /// A `PacketDecoder` calls the set's table of payload decoders for the ids and builds it
@@ -526,18 +522,7 @@ impl PacketSet for TestFromServer {
     const DIRECTION: Direction = Direction::ServerToClient;
     type Packet<'a> = TestPacket<'a>;
 
-    fn decode<'a>(id: u16, reader: &mut Reader<'a>, ctx: Context) -> Result<TestPacket<'a>, DecodeError> {
-        Test::decode(id, reader, ctx)
-    }
-    fn id(packet: &TestPacket<'_>) -> u16 {
-        Test::id(packet)
-    }
-    fn name(packet: &TestPacket<'_>) -> &'static str {
-        Test::name(packet)
-    }
-    fn into_owned(packet: TestPacket<'_>) -> TestPacket<'static> {
-        Test::into_owned(packet)
-    }
+    test_packets!();
 }
 
 /// Caps small enough for generated frames to cross them.
