@@ -392,7 +392,7 @@ pub struct BanchoUserStatsB338<'a>(pub UserStatsB338<'a>);
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default))]
 #[bancho(id = 83, from = server, name = "BanchoUserPresence", since = 1788, default)]
-// The events layer writes the b20121203+ layout straight from a user (`PresenceOf` in
+// The events layer writes the b1796+ layouts straight from a user (`PresenceOf` in
 // `events/users.rs`); its test `direct_writes_match_the_packets` holds the two together.
 pub struct BanchoUserPresence<'a> {
     /// The user's id (negative for IRC users).

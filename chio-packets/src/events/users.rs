@@ -541,6 +541,7 @@ impl PresenceOf<'_> {
         Self::is_compact(ctx) || defs::PRESENCE_WITH_CITY.contains(ctx.build())
     }
 
+    /// Whether `ctx`'s presence has the compact layout.
     #[inline(always)]
     fn is_compact(ctx: Context) -> bool {
         defs::PRESENCE_COMPACT.contains(ctx.build())
