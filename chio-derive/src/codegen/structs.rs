@@ -319,21 +319,16 @@ fn encode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
     };
     let (impl_generics, ty_generics, where_clause) = item.input.generics.split_for_impl();
     let destructure = destructure(item);
-    let mut lens = Vec::new();
-    let mut writes = Vec::new();
-    for field in &item.body.fields {
-        let mapper = path_mapper(item, field);
-        let mut len_branches = Vec::new();
-        let mut write_branches = Vec::new();
-        for (window, codec) in windows(field) {
-            let condition = window.and_then(|w| window_condition(w, None));
-            let len = codec_len(lib, field, codec);
-            let write = codec_encode(lib, field, codec);
-            len_branches.push((condition.clone(), quote!(#len)));
-            write_branches.push((condition, quote!(#write #mapper?;)));
-        }
-        lens.push(chain(len_branches, quote!(0usize)));
-        writes.push(chain(write_branches, quote!({})));
+    // As in `decode`: one straight run of fields per span of builds with the same layout,
+    // picked by one comparison chain on the build (newest first), so that no field tests
+    // its own build window.
+    let spans = build_spans(item);
+    let (mut len, mut write) = span_encoding(item, lib, spans[0]);
+    for &span in &spans[1..] {
+        let (span_len, span_write) = span_encoding(item, lib, span);
+        let since = span.0;
+        len = quote!(if #CTX.build() >= #since { #span_len } else { #len });
+        write = quote!(if #CTX.build() >= #since { #span_write } else { #write });
     }
     // A packet knows who sends it, and the sides write some values differently (empty
     // strings): its payload is encoded as its sender writes it.
@@ -352,7 +347,7 @@ fn encode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
             fn encoded_len(&self, #CTX: #context) -> usize {
                 #sender
                 #destructure
-                0usize #(+ #lens)*
+                #len
             }
 
             #[inline(always)]
@@ -364,11 +359,37 @@ fn encode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
             ) -> #result<(), #encode_error> {
                 #sender
                 #destructure
-                #(#writes)*
+                #write
                 #ok(())
             }
         }
     }
+}
+
+/// The encoded size (an expression) and the writes of every field for the builds of
+/// `span`: each field's windows that cover the span, with only their protocol and `when`
+/// conditions left to test.
+fn span_encoding(item: &Item<'_, '_>, lib: &Lib, span: (u32, u32)) -> (TokenStream, TokenStream) {
+    let mut lens = Vec::new();
+    let mut writes = Vec::new();
+    for field in &item.body.fields {
+        let mapper = path_mapper(item, field);
+        let mut len_branches = Vec::new();
+        let mut write_branches = Vec::new();
+        for (window, codec) in windows(field).into_iter().filter(|(window, _)| covers(*window, span)) {
+            let condition = window.and_then(|w| runtime_condition(w, None));
+            let len = codec_len(lib, field, codec);
+            let write = codec_encode(lib, field, codec);
+            len_branches.push((condition.clone(), quote!(#len)));
+            write_branches.push((condition, quote!(#write #mapper?;)));
+        }
+        // A field on the wire nowhere in the span has no branch and so no bytes.
+        if !len_branches.is_empty() {
+            lens.push(chain(len_branches, quote!(0usize)));
+            writes.push(chain(write_branches, quote!({})));
+        }
+    }
+    (quote!(0usize #(+ #lens)*), quote!(#(#writes)*))
 }
 
 /// The lifetime decoded values borrow from: the struct's own, or a fresh one.
