@@ -641,20 +641,6 @@ struct StatsOf<'e> {
     ctx: Context,
 }
 
-/// The fixed fields after the map checksum, and the part of them on the wire.
-struct StatsTail {
-    bytes: [u8; 39],
-    start: usize,
-    end: usize,
-}
-
-impl StatsTail {
-    #[inline(always)]
-    fn as_slice(&self) -> &[u8] {
-        self.bytes.get(self.start..self.end).unwrap_or_default()
-    }
-}
-
 impl StatsOf<'_> {
     /// Whether `ctx`'s statistics are written this way: those of b1788 and later.
     #[inline(always)]
@@ -662,11 +648,13 @@ impl StatsOf<'_> {
         BanchoUserStats::exists_in(ctx)
     }
 
-    /// The fixed fields after the map checksum: the mods (`u32` from protocol 11, else
-    /// `u16`), mode, map id, scores, accuracy, plays, rank and, where the build has them,
-    /// the performance points.
+    /// Writes the fixed fields after the map checksum: the mods (`u32` from protocol 11,
+    /// else `u16`), mode, map id, scores, accuracy, plays, rank and, where the build has
+    /// them, the performance points. They are laid out on the stack and written at once,
+    /// the part on the wire sliced out where it is written (a struct carrying the array
+    /// and its bounds back to the caller was copied on every call).
     #[inline(always)]
-    fn tail(&self, ctx: Context) -> StatsTail {
+    fn put_tail<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) {
         let user = self.user;
         let (status, stats) = (&user.status, &user.stats);
         let mut bytes = [0; 39];
@@ -692,7 +680,7 @@ impl StatsOf<'_> {
         } else {
             37
         };
-        StatsTail { bytes, start, end }
+        buf.put_slice(bytes.get(start..end).unwrap_or_default());
     }
 
     /// How many bytes of [`tail`](Self::tail) go on the wire, without laying them out.
@@ -740,7 +728,7 @@ impl Encode for StatsOf<'_> {
         buf.put_slice(&[i0, i1, i2, i3, user.status.action as u8]);
         string::encode(&user.status.text, buf, ctx)?;
         string::encode(&user.status.beatmap_checksum, buf, ctx)?;
-        buf.put_slice(self.tail(ctx).as_slice());
+        self.put_tail(buf, ctx);
         Ok(())
     }
 }
