@@ -388,7 +388,15 @@ impl ServerEvent<'_> {
         writer: &mut FrameWriter,
     ) -> Result<(), EncodeError> {
         let mut sink = Write { buf, ctx, writer, result: Ok(()) };
-        self.send(ctx, &mut sink);
+        // What a server writes most (a login burst is mostly users' presence and
+        // statistics) goes to its writer here, past the dispatch of every event, whose
+        // size costs each call more than these writers themselves.
+        let send = &mut InBuild { build: ctx.build(), sink: &mut sink };
+        match self {
+            Self::UserPresence(user) => users::presence(user, ctx, send),
+            Self::UserStats(user) => users::stats(user, ctx, send),
+            _ => self.send(ctx, &mut sink),
+        }
         sink.result
     }
 
