@@ -561,28 +561,36 @@ impl PresenceOf<'_> {
         tail
     }
 
-    /// The fixed fields after the city (the layout with it), and how many of them the
-    /// build and protocol put on the wire: the rank and the mode are gated.
+    /// Writes the fixed fields after the city (the layout with it), as many of them as
+    /// the build and protocol put on the wire: the rank and the mode are gated.
     #[inline(always)]
-    fn city_tail(&self, ctx: Context) -> ([u8; 14], usize) {
+    fn put_city_tail<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) {
         let user = self.user;
         let mut tail = [0; 14];
         tail[0] = presence_permissions(user, ctx.build());
         tail[1..5].copy_from_slice(&user.presence.longitude.to_le_bytes());
         tail[5..9].copy_from_slice(&user.presence.latitude.to_le_bytes());
-        let mut len = 9;
-        if defs::PRESENCE_CITY_RANK.contains(ctx) {
-            tail[9..13].copy_from_slice(&user.stats.rank.to_le_bytes());
-            len = 13;
+        let mode = user.status.mode as u8;
+        // Slices of constant length only, as in the statistics' tail.
+        match (defs::PRESENCE_CITY_RANK.contains(ctx), defs::PRESENCE_CITY_MODE.contains(ctx)) {
+            (true, true) => {
+                tail[9..13].copy_from_slice(&user.stats.rank.to_le_bytes());
+                tail[13] = mode;
+                buf.put_slice(&tail);
+            }
+            (true, false) => {
+                tail[9..13].copy_from_slice(&user.stats.rank.to_le_bytes());
+                buf.put_slice(&tail[..13]);
+            }
+            (false, true) => {
+                tail[9] = mode;
+                buf.put_slice(&tail[..10]);
+            }
+            (false, false) => buf.put_slice(&tail[..9]),
         }
-        if defs::PRESENCE_CITY_MODE.contains(ctx) {
-            tail[len] = user.status.mode as u8;
-            len += 1;
-        }
-        (tail, len)
     }
 
-    /// How many bytes of [`city_tail`](Self::city_tail) go on the wire.
+    /// How many bytes [`put_city_tail`](Self::put_city_tail) writes.
     #[inline(always)]
     fn city_tail_len(ctx: Context) -> usize {
         9 + if defs::PRESENCE_CITY_RANK.contains(ctx) { 4 } else { 0 }
@@ -621,8 +629,7 @@ impl Encode for PresenceOf<'_> {
         // The avatar type (PNG), as `modern_presence` sets it.
         buf.put_slice(&[1, user.timezone_byte(), user.presence.country.index()]);
         string::encode(&user.presence.city, buf, ctx)?;
-        let (tail, len) = self.city_tail(ctx);
-        buf.put_slice(tail.get(..len).unwrap_or_default());
+        self.put_city_tail(buf, ctx);
         Ok(())
     }
 }
@@ -658,15 +665,14 @@ impl StatsOf<'_> {
         let user = self.user;
         let (status, stats) = (&user.status, &user.stats);
         let mut bytes = [0; 39];
-        let start = if defs::STATUS_MODS_U32.contains(ctx) {
+        let mods_u32 = defs::STATUS_MODS_U32.contains(ctx);
+        if mods_u32 {
             bytes[0..4].copy_from_slice(&status.mods.bits().to_le_bytes());
-            0
         } else {
             // Mods above bit 15 are dropped ([`carried_mods`]).
             let [m0, m1, _, _] = status.mods.bits().to_le_bytes();
             bytes[2..4].copy_from_slice(&[m0, m1]);
-            2
-        };
+        }
         bytes[4] = status.mode as u8;
         bytes[5..9].copy_from_slice(&status.beatmap_id.to_le_bytes());
         bytes[9..17].copy_from_slice(&stats.ranked_score.to_le_bytes());
@@ -674,16 +680,20 @@ impl StatsOf<'_> {
         bytes[21..25].copy_from_slice(&stats.play_count.to_le_bytes());
         bytes[25..33].copy_from_slice(&stats.total_score.to_le_bytes());
         bytes[33..37].copy_from_slice(&stats.rank.max(0).to_le_bytes());
-        let end = if Self::has_pp(ctx) {
+        let pp = Self::has_pp(ctx);
+        if pp {
             bytes[37..39].copy_from_slice(&modern_pp(stats, ctx.build()).to_le_bytes());
-            39
-        } else {
-            37
-        };
-        buf.put_slice(bytes.get(start..end).unwrap_or_default());
+        }
+        // Slices of constant length only: one of run-time length is copied by a call.
+        match (mods_u32, pp) {
+            (true, true) => buf.put_slice(&bytes),
+            (true, false) => buf.put_slice(&bytes[..37]),
+            (false, true) => buf.put_slice(&bytes[2..]),
+            (false, false) => buf.put_slice(&bytes[2..37]),
+        }
     }
 
-    /// How many bytes of [`tail`](Self::tail) go on the wire, without laying them out.
+    /// How many bytes [`put_tail`](Self::put_tail) writes, without laying them out.
     #[inline(always)]
     fn tail_len(ctx: Context) -> usize {
         let mods = if defs::STATUS_MODS_U32.contains(ctx) { 4 } else { 2 };
