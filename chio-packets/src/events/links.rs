@@ -39,11 +39,15 @@ pub fn link_for_build(text: &str, url: &str, build: u32) -> String {
 /// );
 /// assert_eq!(rewrite_modern_links("[not a link]"), "[not a link]");
 /// ```
+// Inlined, so that a line without a bracket (almost every line) costs no call.
+#[inline]
 pub fn rewrite_modern_links(content: &str) -> Cow<'_, str> {
-    // Almost no chat line holds a link: settle those in one pass of whole words.
-    if !has_open_bracket(content.as_bytes()) {
-        return Cow::Borrowed(content);
-    }
+    if has_open_bracket(content.as_bytes()) { rewrite_bracketed(content) } else { Cow::Borrowed(content) }
+}
+
+/// [`rewrite_modern_links`] for a line with a `[`.
+#[cold]
+fn rewrite_bracketed(content: &str) -> Cow<'_, str> {
     let mut out = String::new();
     let mut copied = 0;
     let mut at = 0;
@@ -75,6 +79,7 @@ pub fn rewrite_modern_links(content: &str) -> Cow<'_, str> {
 /// line takes to scan.
 // The last 7 bytes at most are scanned inline too: `contains` would call that search.
 #[allow(clippy::manual_contains)]
+#[inline]
 fn has_open_bracket(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = ONES << 7;
