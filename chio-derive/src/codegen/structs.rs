@@ -321,15 +321,22 @@ fn encode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
     let destructure = destructure(item);
     // As in `decode`: one straight run of fields per span of builds with the same layout,
     // picked by one comparison chain on the build (newest first), so that no field tests
-    // its own build window.
+    // its own build window. Encoding is inlined into every packet's frame writer, so an
+    // item with many spans (a match has 13) tests each field's window instead: a copy of
+    // its fields per span made each match packet's writer four times larger.
     let spans = build_spans(item);
-    let (mut len, mut write) = span_encoding(item, lib, spans[0]);
-    for &span in &spans[1..] {
-        let (span_len, span_write) = span_encoding(item, lib, span);
-        let since = span.0;
-        len = quote!(if #CTX.build() >= #since { #span_len } else { #len });
-        write = quote!(if #CTX.build() >= #since { #span_write } else { #write });
-    }
+    let (len, write) = if spans.len() > MAX_ENCODE_SPANS {
+        span_encoding(item, lib, None)
+    } else {
+        spans[1..].iter().fold(span_encoding(item, lib, Some(spans[0])), |(len, write), &span| {
+            let (span_len, span_write) = span_encoding(item, lib, Some(span));
+            let since = span.0;
+            (
+                quote!(if #CTX.build() >= #since { #span_len } else { #len }),
+                quote!(if #CTX.build() >= #since { #span_write } else { #write }),
+            )
+        })
+    };
     // A packet knows who sends it, and the sides write some values differently (empty
     // strings): its payload is encoded as its sender writes it.
     let sender = item.attrs.packet.as_ref().map(|packet| {
@@ -366,18 +373,26 @@ fn encode_impl(item: &Item<'_, '_>, lib: &Lib) -> TokenStream {
     }
 }
 
+/// The most spans of builds an item's encoding is written out for ([`encode_impl`]).
+const MAX_ENCODE_SPANS: usize = 6;
+
 /// The encoded size (an expression) and the writes of every field for the builds of
 /// `span`: each field's windows that cover the span, with only their protocol and `when`
-/// conditions left to test.
-fn span_encoding(item: &Item<'_, '_>, lib: &Lib, span: (u32, u32)) -> (TokenStream, TokenStream) {
+/// conditions left to test; for every build (`None`), each window with its whole condition.
+fn span_encoding(item: &Item<'_, '_>, lib: &Lib, span: Option<(u32, u32)>) -> (TokenStream, TokenStream) {
     let mut lens = Vec::new();
     let mut writes = Vec::new();
     for field in &item.body.fields {
         let mapper = path_mapper(item, field);
         let mut len_branches = Vec::new();
         let mut write_branches = Vec::new();
-        for (window, codec) in windows(field).into_iter().filter(|(window, _)| covers(*window, span)) {
-            let condition = window.and_then(|w| runtime_condition(w, None));
+        for (window, codec) in
+            windows(field).into_iter().filter(|(window, _)| span.is_none_or(|span| covers(*window, span)))
+        {
+            let condition = match span {
+                Some(_) => window.and_then(|w| runtime_condition(w, None)),
+                None => window.and_then(|w| window_condition(w, None)),
+            };
             let len = codec_len(lib, field, codec);
             let write = codec_encode(lib, field, codec);
             len_branches.push((condition.clone(), quote!(#len)));
