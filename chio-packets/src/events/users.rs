@@ -566,27 +566,17 @@ impl PresenceOf<'_> {
     #[inline(always)]
     fn put_city_tail<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) {
         let user = self.user;
-        let mut tail = [0; 14];
+        let mut tail = [0; 9];
         tail[0] = presence_permissions(user, ctx.build());
         tail[1..5].copy_from_slice(&user.presence.longitude.to_le_bytes());
         tail[5..9].copy_from_slice(&user.presence.latitude.to_le_bytes());
-        let mode = user.status.mode as u8;
         // Slices of constant length only, as in the statistics' tail.
-        match (defs::PRESENCE_CITY_RANK.contains(ctx), defs::PRESENCE_CITY_MODE.contains(ctx)) {
-            (true, true) => {
-                tail[9..13].copy_from_slice(&user.stats.rank.to_le_bytes());
-                tail[13] = mode;
-                buf.put_slice(&tail);
-            }
-            (true, false) => {
-                tail[9..13].copy_from_slice(&user.stats.rank.to_le_bytes());
-                buf.put_slice(&tail[..13]);
-            }
-            (false, true) => {
-                tail[9] = mode;
-                buf.put_slice(&tail[..10]);
-            }
-            (false, false) => buf.put_slice(&tail[..9]),
+        buf.put_slice(&tail);
+        if defs::PRESENCE_CITY_RANK.contains(ctx) {
+            buf.put_slice(&user.stats.rank.to_le_bytes());
+        }
+        if defs::PRESENCE_CITY_MODE.contains(ctx) {
+            buf.put_u8(user.status.mode as u8);
         }
     }
 
@@ -657,14 +647,13 @@ impl StatsOf<'_> {
 
     /// Writes the fixed fields after the map checksum: the mods (`u32` from protocol 11,
     /// else `u16`), mode, map id, scores, accuracy, plays, rank and, where the build has
-    /// them, the performance points. They are laid out on the stack and written at once,
-    /// the part on the wire sliced out where it is written (a struct carrying the array
-    /// and its bounds back to the caller was copied on every call).
+    /// them, the performance points. The fields up to the rank are laid out on the stack
+    /// and written at once.
     #[inline(always)]
     fn put_tail<B: BufMut + ?Sized>(&self, buf: &mut B, ctx: Context) {
         let user = self.user;
         let (status, stats) = (&user.status, &user.stats);
-        let mut bytes = [0; 39];
+        let mut bytes = [0; 37];
         let mods_u32 = defs::STATUS_MODS_U32.contains(ctx);
         if mods_u32 {
             bytes[0..4].copy_from_slice(&status.mods.bits().to_le_bytes());
@@ -680,16 +669,14 @@ impl StatsOf<'_> {
         bytes[21..25].copy_from_slice(&stats.play_count.to_le_bytes());
         bytes[25..33].copy_from_slice(&stats.total_score.to_le_bytes());
         bytes[33..37].copy_from_slice(&stats.rank.max(0).to_le_bytes());
-        let pp = Self::has_pp(ctx);
-        if pp {
-            bytes[37..39].copy_from_slice(&modern_pp(stats, ctx.build()).to_le_bytes());
-        }
         // Slices of constant length only: one of run-time length is copied by a call.
-        match (mods_u32, pp) {
-            (true, true) => buf.put_slice(&bytes),
-            (true, false) => buf.put_slice(&bytes[..37]),
-            (false, true) => buf.put_slice(&bytes[2..]),
-            (false, false) => buf.put_slice(&bytes[2..37]),
+        if mods_u32 {
+            buf.put_slice(&bytes);
+        } else {
+            buf.put_slice(&bytes[2..]);
+        }
+        if Self::has_pp(ctx) {
+            buf.put_slice(&modern_pp(stats, ctx.build()).to_le_bytes());
         }
     }
 
