@@ -2,7 +2,7 @@
 # Criterion runs of each compared pair alone, back to back, repeated: the ratio of each
 # run's two medians, measured seconds apart. On a busy machine a full `cargo bench` run
 # measures the two sides of a pair minutes apart, and load that changes in between moves
-# the ratio (BENCHMARKS.md, "Noise"). Needs cargo and python3; takes about 6 minutes.
+# the ratio (BENCHMARKS.md, "Noise"). Needs cargo and python3; takes about 5 minutes.
 #
 #   scripts/bench-pairs.sh [RUNS]      # RUNS per pair, 5 by default
 set -euo pipefail
