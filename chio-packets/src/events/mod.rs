@@ -388,15 +388,7 @@ impl ServerEvent<'_> {
         writer: &mut FrameWriter,
     ) -> Result<(), EncodeError> {
         let mut sink = Write { buf, ctx, writer, result: Ok(()) };
-        // What a server writes most (a login burst is mostly users' presence and
-        // statistics) goes to its writer here, past the dispatch of every event, whose
-        // size costs each call more than these writers themselves.
-        let send = &mut InBuild { build: ctx.build(), sink: &mut sink };
-        match self {
-            Self::UserPresence(user) => users::presence(user, ctx, send),
-            Self::UserStats(user) => users::stats(user, ctx, send),
-            _ => self.send(ctx, &mut sink),
-        }
+        self.send(ctx, &mut sink);
         sink.result
     }
 
@@ -406,10 +398,24 @@ impl ServerEvent<'_> {
     }
 
     /// Gives `sink` each wire packet of this event for `ctx`'s build, in order, typed.
+    #[inline]
     pub fn send<'e>(&'e self, ctx: Context, sink: &mut impl PacketSink<'e>) {
+        // Packets the build does not have are dropped ([`InBuild`]), as the reference's
+        // writers are absent for them. What a server writes most (a login burst is mostly
+        // users' presence and statistics) goes to its writer here, past the dispatch of
+        // every other event, whose size costs each call more than these writers do.
         let build = ctx.build();
-        // Packets the build does not have are dropped here, as the reference's writers
-        // are absent for them.
+        match self {
+            Self::UserPresence(user) => users::presence(user, ctx, &mut InBuild { build, sink }),
+            Self::UserStats(user) => users::stats(user, ctx, &mut InBuild { build, sink }),
+            other => other.send_other(ctx, sink),
+        }
+    }
+
+    /// [`send`](Self::send) for every event but a user's presence and statistics.
+    #[inline(never)]
+    fn send_other<'e>(&'e self, ctx: Context, sink: &mut impl PacketSink<'e>) {
+        let build = ctx.build();
         let send = &mut InBuild { build, sink };
         let borrowed = |text: &'e Cow<'_, str>| Cow::Borrowed(text.as_ref());
         match self {
@@ -432,7 +438,8 @@ impl ServerEvent<'_> {
                 send.packet(chat::BanchoIrcChangeUsername(Cow::Owned(format!("{old}>>>>{new}"))))
             }
             Self::IrcQuit(name) => send.packet(chat::BanchoIrcQuit(borrowed(name))),
-            Self::UserStats(user) => users::stats(user, ctx, send),
+            // Written by `send`, before this dispatch.
+            Self::UserPresence(_) | Self::UserStats(_) => {}
             Self::UserQuit { user, state } => users::quit(user, *state, ctx, send),
             Self::SpectatorJoined(id) => {
                 send.packet(spectating::BanchoSpectatorJoined { user_id: saturate(i128::from(*id)) })
@@ -540,7 +547,6 @@ impl ServerEvent<'_> {
                     });
                 }
             }
-            Self::UserPresence(user) => users::presence(user, ctx, send),
             Self::UserPresenceSingle(user) => {
                 if session::BanchoUserPresenceSingle::exists_in(ctx) {
                     send.packet(session::BanchoUserPresenceSingle { user_id: user.id });
