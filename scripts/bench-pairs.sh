@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Criterion runs of each compared pair alone, back to back, repeated: the ratio of each
-# run's two medians, measured seconds apart. On a busy machine a full `cargo bench` run
-# measures the two sides of a pair minutes apart, and load that changes in between moves
-# the ratio (BENCHMARKS.md, "Noise"). Needs cargo and python3; takes about 5 minutes.
+# run's two medians (`bench-report --ratio`), measured seconds apart. On a busy machine a
+# full `cargo bench` run measures the two sides of a pair minutes apart, and load that
+# changes in between moves the ratio (BENCHMARKS.md, "Noise"). Takes about 5 minutes.
 #
 #   scripts/bench-pairs.sh [RUNS]      # RUNS per pair, 5 by default
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-target=${CARGO_TARGET_DIR:-target}
+criterion=${CARGO_TARGET_DIR:-target}/criterion
 # target | group | the side that should be faster | the other | the bar, as other ÷ faster
 pairs=(
   "decode ≥ 3×, workload 1|login_burst|chio/decode|bancho-packets/decode|>=3"
@@ -20,6 +20,7 @@ pairs=(
   "events ≤ 1.3×, b282|old_eras|b282/encode|b282/write_events|<=1.3"
 )
 cargo bench -q -p chio-bench --bench codec --no-run
+report() { cargo run -q -p chio-bench --release --bin bench-report -- "$@"; }
 for pair in "${pairs[@]}"; do
   IFS='|' read -r name group fast other bar <<<"$pair"
   ratios=()
@@ -27,19 +28,10 @@ for pair in "${pairs[@]}"; do
     # Anchored names: `b282/encode` must not match `b282/encode_fast`.
     cargo bench -q -p chio-bench --bench codec -- --warm-up-time 1 --measurement-time 2 \
       "^$group/($fast|$other)\$" >/dev/null 2>&1
-    ratios+=("$(python3 - "$target/criterion/$group" "$fast" "$other" <<'PY'
-import json, sys
-group, fast, other = sys.argv[1:]
-median = lambda bench: json.load(open(f"{group}/{bench.replace('/', '_')}/new/estimates.json"))["median"]["point_estimate"]
-print(f"{median(other) / median(fast):.2f}")
-PY
-)")
+    ratios+=("$(report --ratio "$group/$fast" "$group/$other" "$criterion")")
   done
-  python3 - "$name" "$bar" "${ratios[@]}" <<'PY'
-import sys
-name, bar, *ratios = sys.argv[1:]
-at_least, limit = bar.startswith(">="), float(bar.lstrip("<>="))
-held = sum((float(r) >= limit) if at_least else (float(r) <= limit) for r in ratios)
-print(f"{name}: {' '.join(ratios)} (holds in {held} of {len(ratios)})")
-PY
+  held=$(printf '%s\n' "${ratios[@]}" | awk -v bar="$bar" '
+    { limit = substr(bar, 3) + 0; if (substr(bar, 1, 2) == ">=" ? $1 >= limit : $1 <= limit) n++ }
+    END { print n + 0 }')
+  echo "$name: ${ratios[*]} (holds in $held of $runs)"
 done

@@ -5,12 +5,15 @@
 //!
 //! ```text
 //! cargo run -p chio-bench --release --bin bench-report -- [--python FILE] [CRITERION_DIR...]
+//! cargo run -p chio-bench --release --bin bench-report -- --ratio GROUP/A GROUP/B [CRITERION_DIR...]
 //! ```
 //!
 //! With several criterion directories (copies of `target/criterion` after each of several
 //! runs), each benchmark's figure is the median of its medians across the runs, and the
-//! spread across runs is printed. Defaults: `$CARGO_TARGET_DIR/criterion` (else
-//! `target/criterion`) and `target/bench-workloads/python.json`.
+//! spread across runs is printed. `--ratio` prints only each run's ratio of two
+//! benchmarks' medians (B ÷ A), one figure per directory. Defaults:
+//! `$CARGO_TARGET_DIR/criterion` (else `target/criterion`) and
+//! `target/bench-workloads/python.json`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -201,6 +204,20 @@ fn across_runs(runs: &[BTreeMap<String, f64>]) -> (BTreeMap<String, f64>, Vec<(S
     (medians, spreads)
 }
 
+/// `--ratio A B`: each run's median of benchmark `B` over its median of `A` (full
+/// criterion ids, `group/function`), on one line; exits with 1 if a run lacks either.
+fn print_ratios(runs: &[BTreeMap<String, f64>], a: &str, b: &str) {
+    let mut ratios = Vec::new();
+    for run in runs {
+        let (Some(a_seconds), Some(b_seconds)) = (run.get(a), run.get(b)) else {
+            eprintln!("bench-report: a run has no median for {a} or {b}");
+            std::process::exit(1);
+        };
+        ratios.push(format!("{:.2}", b_seconds / a_seconds));
+    }
+    println!("{}", ratios.join(" "));
+}
+
 /// How many times faster `ours` is than `peer`.
 fn ratio_of(peer: Option<Row>, ours: Option<Row>) -> Option<f64> {
     Some(peer?.seconds / ours?.seconds)
@@ -210,10 +227,13 @@ fn main() {
     let mut python_file =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-workloads/python.json");
     let mut dirs = Vec::new();
+    let mut ratio = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--python" {
             python_file = args.next().map_or(python_file, PathBuf::from);
+        } else if arg == "--ratio" {
+            ratio = args.next().zip(args.next());
         } else {
             dirs.push(PathBuf::from(arg));
         }
@@ -224,6 +244,10 @@ fn main() {
         dirs.push(target.join("criterion"));
     }
     let runs: Vec<_> = dirs.iter().map(|dir| criterion_medians(dir)).collect();
+    if let Some((a, b)) = ratio {
+        print_ratios(&runs, &a, &b);
+        return;
+    }
     let (criterion, spreads) = across_runs(&runs);
     let python = std::fs::read(&python_file)
         .ok()
